@@ -1,0 +1,81 @@
+#include "app/cli/generate_command.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/executor/cpu/cpu_executor.h"
+#include "engine/generate.h"
+#include "engine/model/model.h"
+
+namespace pagoda::cli {
+
+namespace {
+
+// "1, 2,3" → ids; fails on anything that is not a non-negative integer.
+Result<std::vector<int32_t>> parseIds(const QString& text) {
+    std::vector<int32_t> ids;
+    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int id = part.trimmed().toInt(&ok);
+        if (!ok || id < 0) return makeError(fmt::format("--prompt-ids: '{}' is not a token id", part.toStdString()));
+        ids.push_back(id);
+    }
+    if (ids.empty()) return makeError("--prompt-ids: give at least one token id, e.g. --prompt-ids 1,2,3");
+    return ids;
+}
+
+}  // namespace
+
+int runGenerate(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Greedy generation from token ids (text in and out arrives with the tokenizer).");
+    parser.addHelpOption();
+    const QCommandLineOption modelOption("model", "Model directory (config.json + safetensors).", "dir");
+    const QCommandLineOption idsOption("prompt-ids", "Comma-separated prompt token ids.", "ids");
+    const QCommandLineOption maxTokensOption("max-tokens", "Tokens to generate (default 32).", "n", "32");
+    const QCommandLineOption ignoreEosOption("ignore-eos", "Keep generating past end-of-sequence tokens.");
+    const QCommandLineOption threadsOption("threads", "CPU threads (default: all cores).", "n", "0");
+    parser.addOptions({modelOption, idsOption, maxTokensOption, ignoreEosOption, threadsOption});
+    parser.process(arguments);
+
+    QTextStream err(stderr);
+    auto fail = [&](const std::string& message) {
+        err << "pagoda generate: " << QString::fromStdString(message) << "\n";
+        return 1;
+    };
+    if (!parser.isSet(modelOption)) return fail("--model DIR is required");
+    auto prompt = parseIds(parser.value(idsOption));
+    if (!prompt) return fail(prompt.error().message);
+    bool ok = false;
+    const int maxTokens = parser.value(maxTokensOption).toInt(&ok);
+    if (!ok || maxTokens < 1) return fail("--max-tokens must be a positive integer");
+    const int threads = parser.value(threadsOption).toInt(&ok);
+    if (!ok || threads < 0) return fail("--threads must be a non-negative integer");
+
+    auto model = loadModel(parser.value(modelOption).toStdString());
+    if (!model) return fail(model.error().message);
+
+    const int blockSize = 16;
+    const int tokensNeeded = int(prompt->size()) + maxTokens;
+    CpuExecutor executor(*model, {(tokensNeeded + blockSize - 1) / blockSize, blockSize, size_t(threads)});
+    auto result = greedyGenerate(executor, (*model)->config, *prompt, {maxTokens, parser.isSet(ignoreEosOption)});
+    if (!result) return fail(result.error().message);
+
+    QTextStream out(stdout);
+    out << QString::fromStdString(fmt::format("{}", fmt::join(result->tokens, ","))) << "\n";
+    const size_t decoded = result->tokens.size() - 1;
+    err << QString::fromStdString(fmt::format(
+        "prefill: {} tokens in {:.1f} ms ({:.1f} tokens/s)\n", prompt->size(), result->prefillSeconds * 1e3,
+        double(prompt->size()) / std::max(result->prefillSeconds, 1e-9)));
+    if (decoded > 0)
+        err << QString::fromStdString(fmt::format("decode: {} tokens in {:.1f} ms ({:.1f} tokens/s){}\n", decoded,
+                                                  result->decodeSeconds * 1e3,
+                                                  double(decoded) / std::max(result->decodeSeconds, 1e-9),
+                                                  result->stoppedOnEos ? ", stopped at end-of-sequence" : ""));
+    return 0;
+}
+
+}  // namespace pagoda::cli

@@ -1,0 +1,35 @@
+// Pagoda's single executable. Subcommands run headless; the desktop window arrives with
+// the GUI issue and will be the default when no subcommand is given.
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include "app/cli/generate_command.h"
+
+namespace {
+
+void printUsage(QTextStream& out) {
+    out << "Usage: pagoda <command> [options]\n\n"
+           "Commands:\n"
+           "  generate   greedy continuation of token ids from a model directory\n\n"
+           "Run 'pagoda <command> --help' for a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("pagoda");
+    QCoreApplication::setApplicationVersion(PAGODA_VERSION);
+
+    QStringList args = QCoreApplication::arguments();
+    const QString command = args.size() > 1 ? args.at(1) : QString();
+    if (command == "generate") {
+        args.removeAt(1);
+        args[0] = "pagoda generate";
+        return pagoda::cli::runGenerate(args);
+    }
+    QTextStream out(command.isEmpty() || command == "--help" || command == "-h" ? stdout : stderr);
+    if (!command.isEmpty() && command != "--help" && command != "-h") out << "pagoda: unknown command '" << command << "'\n\n";
+    printUsage(out);
+    return command.isEmpty() || command == "--help" || command == "-h" ? 0 : 2;
+}

@@ -1,0 +1,41 @@
+#include "engine/common/mapped_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <fmt/std.h>
+
+namespace pagoda {
+
+void MappedFile::Unmap::operator()(const unsigned char* p) const {
+    if (p && size > 0) munmap(const_cast<unsigned char*>(p), size);
+}
+
+Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return makeError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return makeError(fmt::format("{} is not a regular file", path));
+    }
+    const size_t size = size_t(st.st_size);
+    if (size == 0) {
+        ::close(fd);
+        return MappedFile(nullptr, 0);
+    }
+    void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    const int mmapErrno = errno;
+    ::close(fd);  // the mapping keeps the file alive
+    if (p == MAP_FAILED)
+        return makeError(fmt::format("cannot map {}: {}", path, std::strerror(mmapErrno)));
+    return MappedFile(static_cast<const unsigned char*>(p), size);
+}
+
+}  // namespace pagoda

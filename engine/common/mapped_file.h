@@ -1,0 +1,33 @@
+// A read-only memory map of a whole file, unmapped when the object dies.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+
+#include "engine/common/result.h"
+
+namespace pagoda {
+
+class MappedFile {
+public:
+    static Result<MappedFile> open(const std::filesystem::path& path);
+
+    MappedFile(MappedFile&&) noexcept = default;
+    MappedFile& operator=(MappedFile&&) noexcept = default;
+
+    const unsigned char* data() const { return m_data.get(); }
+    size_t size() const { return m_size; }
+
+private:
+    struct Unmap {
+        size_t size;
+        void operator()(const unsigned char* p) const;
+    };
+    MappedFile(const unsigned char* data, size_t size) : m_data(data, Unmap{size}), m_size(size) {}
+
+    std::unique_ptr<const unsigned char, Unmap> m_data;
+    size_t m_size = 0;
+};
+
+}  // namespace pagoda

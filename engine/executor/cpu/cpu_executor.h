@@ -1,0 +1,51 @@
+// Runs the canonical decoder on the CPU: weights read in their checkpoint dtype from the
+// mapping, activations and the paged KV cache in f32, every kernel on one thread pool.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "engine/executor/cpu/kv_cache.h"
+#include "engine/executor/executor.h"
+#include "engine/model/model.h"
+#include "kernels/cpu/thread_pool.h"
+
+namespace pagoda {
+
+struct CpuExecutorOptions {
+    int numKvBlocks = 256;
+    int blockSize = 16;
+    size_t numThreads = 0;  // 0: one per core
+};
+
+class CpuExecutor final : public Executor {
+public:
+    CpuExecutor(std::shared_ptr<const Model> model, CpuExecutorOptions options);
+
+    Result<std::span<const float>> execute(const Batch& batch) override;
+    int numKvBlocks() const override { return m_cache.numBlocks(); }
+    int blockSize() const override { return m_cache.layout().blockSize; }
+
+private:
+    void reserve(size_t numTokens, size_t numLogits);
+    void attention(size_t layer, const Batch& batch);
+    void mlp(size_t layer, size_t numTokens);
+
+    std::shared_ptr<const Model> m_model;
+    ThreadPool m_pool;
+    cpu::KvCache m_cache;
+    std::vector<float> m_invFreq;
+
+    // Step buffers, grown to the largest batch seen and then reused.
+    size_t m_capacity = 0;
+    std::vector<float> m_hidden;    // [T, H] residual stream
+    std::vector<float> m_normed;    // [T, H]
+    std::vector<float> m_q, m_k, m_v, m_attnOut;
+    std::vector<float> m_gate, m_up, m_act, m_proj;
+    std::vector<int32_t> m_tokenSequence;
+    std::vector<float> m_ropeCos, m_ropeSin;  // [T, rotaryDim/2]
+    std::vector<float> m_lastHidden;          // [numLogits, H]
+    std::vector<float> m_logits;              // [numLogits, V]
+};
+
+}  // namespace pagoda

@@ -1,0 +1,37 @@
+// The CPU backend's paged KV cache: per layer, K and V of
+// [numBlocks, blockSize, numKvHeads, headDim] f32, allocated once.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "kernels/cpu/paged_attention.h"
+
+namespace pagoda::cpu {
+
+class KvCache {
+public:
+    KvCache(int numLayers, int numBlocks, KvLayout layout)
+        : m_numBlocks(numBlocks), m_layout(layout), m_layers(size_t(numLayers)) {
+        const size_t floatsPerLayer = size_t(numBlocks) * layout.blockSize * layout.numKvHeads * layout.headDim;
+        for (auto& layer : m_layers) {
+            layer.k.assign(floatsPerLayer, 0.0f);
+            layer.v.assign(floatsPerLayer, 0.0f);
+        }
+    }
+
+    int numBlocks() const { return m_numBlocks; }
+    const KvLayout& layout() const { return m_layout; }
+    float* keys(size_t layer) { return m_layers[layer].k.data(); }
+    float* values(size_t layer) { return m_layers[layer].v.data(); }
+
+private:
+    struct Layer {
+        std::vector<float> k, v;
+    };
+    int m_numBlocks;
+    KvLayout m_layout;
+    std::vector<Layer> m_layers;
+};
+
+}  // namespace pagoda::cpu

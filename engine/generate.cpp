@@ -1,0 +1,57 @@
+#include "engine/generate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace pagoda {
+
+int32_t argmax(std::span<const float> logits) {
+    return int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+}
+
+Result<GreedyResult> greedyGenerate(Executor& executor, const ModelConfig& config, std::span<const int32_t> prompt,
+                                    const GreedyOptions& options) {
+    if (prompt.empty()) return makeError("the prompt is empty; give at least one token");
+    if (options.maxTokens < 1) return makeError("max tokens must be at least 1");
+    const int64_t total = int64_t(prompt.size()) + options.maxTokens;
+    const int64_t cacheTokens = int64_t(executor.numKvBlocks()) * executor.blockSize();
+    if (total > config.maxPositionEmbeddings)
+        return makeError(fmt::format("prompt ({} tokens) plus max tokens ({}) exceeds the model's context of {}",
+                                     prompt.size(), options.maxTokens, config.maxPositionEmbeddings));
+    if (total > cacheTokens)
+        return makeError(fmt::format("prompt ({} tokens) plus max tokens ({}) exceeds the KV cache of {} tokens",
+                                     prompt.size(), options.maxTokens, cacheTokens));
+
+    std::vector<int32_t> blockTable(size_t((total + executor.blockSize() - 1) / executor.blockSize()));
+    std::iota(blockTable.begin(), blockTable.end(), 0);
+
+    using Clock = std::chrono::steady_clock;
+    GreedyResult result;
+    std::vector<int32_t> step(prompt.begin(), prompt.end());
+    int32_t position = 0;
+    for (int i = 0; i < options.maxTokens; ++i) {
+        BatchBuilder builder(executor.blockSize());
+        builder.addSequence(step, position, blockTable, LogitsFor::Last);
+        const auto start = Clock::now();
+        auto logits = executor.execute(builder.build());
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        if (!logits) return logits.error();
+        (i == 0 ? result.prefillSeconds : result.decodeSeconds) += seconds;
+
+        const int32_t next = argmax(*logits);
+        result.tokens.push_back(next);
+        position += int32_t(step.size());
+        step.assign(1, next);
+        const auto& eos = config.eosTokenIds;
+        if (!options.ignoreEos && std::find(eos.begin(), eos.end(), next) != eos.end()) {
+            result.stoppedOnEos = true;
+            break;
+        }
+    }
+    return result;
+}
+
+}  // namespace pagoda

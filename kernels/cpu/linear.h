@@ -1,0 +1,30 @@
+// y = x · Wᵀ (+ b): the matrix product of every projection, with W kept in its
+// checkpoint dtype ([out, in], row-major, as HF stores Linear weights).
+#pragma once
+
+#include <cstddef>
+
+#include "kernels/common/dtype.h"
+#include "kernels/cpu/thread_pool.h"
+
+namespace pagoda::cpu {
+
+struct Matrix {
+    const void* data = nullptr;  // [rows, cols] row-major, no alignment required
+    DType type = DType::F32;
+    size_t rows = 0;
+    size_t cols = 0;
+};
+
+struct Vector {
+    const void* data = nullptr;  // nullptr means absent
+    DType type = DType::F32;
+    size_t size = 0;
+};
+
+// x: [numTokens, w.cols] f32; y: [numTokens, w.rows] f32 with row stride yStride
+// (so fused outputs can be written side by side). bias, if present, has w.rows elements.
+void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias,
+            float* y, size_t yStride);
+
+}  // namespace pagoda::cpu

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Pagoda builds against, only those that are missing,
+# so running it again costs a few dpkg look-ups and nothing else.
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite
+    libcurl4-openssl-dev nlohmann-json3-dev libsentencepiece-dev
+    libpcre2-dev libutf8proc-dev libxxhash-dev libhwy-dev libfmt-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -41,6 +41,7 @@ Status Checkpoint::addFile(const fs::path& path) {
 
 Result<Checkpoint> Checkpoint::open(const fs::path& modelDir) {
     Checkpoint checkpoint;
+    checkpoint.m_directory = modelDir;
     const fs::path index = modelDir / kIndexFile;
     std::error_code ec;
     if (fs::exists(index, ec)) {
@@ -56,8 +57,9 @@ Result<Checkpoint> Checkpoint::open(const fs::path& modelDir) {
         std::set<std::string> shards;
         for (const auto& [name, file] : j["weight_map"].items()) {
             if (!file.is_string() || !isPlainFileName(file.get<std::string>()))
-                return makeError(fmt::format("{}: weight_map['{}'] must be a file name in the model directory",
-                                             index, name));
+                return makeError(fmt::format("{}: weight_map['{}'] is {}; it must be a file name in the model "
+                                             "directory",
+                                             index, name, file.dump()));
             shards.insert(file.get<std::string>());
         }
         for (const auto& shard : shards) {

@@ -22,12 +22,14 @@ public:
 
     static Result<Checkpoint> open(const std::filesystem::path& modelDir);
 
+    const std::filesystem::path& directory() const { return m_directory; }
     const Entry* find(const std::string& name) const;
     const std::unordered_map<std::string, Entry>& entries() const { return m_entries; }
 
 private:
     Status addFile(const std::filesystem::path& path);
 
+    std::filesystem::path m_directory;
     std::vector<std::unique_ptr<SafetensorsFile>> m_files;  // stable addresses for Entry
     std::unordered_map<std::string, Entry> m_entries;
 };

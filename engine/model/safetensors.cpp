@@ -1,6 +1,7 @@
 #include "engine/model/safetensors.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -112,14 +113,7 @@ Status SafetensorsFile::parseHeader() {
         if (!size) return where(fmt::format("unknown dtype '{}'", tensor.dtypeName));
         tensor.dtype = computeType(tensor.dtypeName);
 
-        uint64_t numElements = 1;
-        for (const auto& dim : entry["shape"]) {
-            if (!isNonNegativeInteger(dim)) return where("shape entries must be non-negative integers");
-            const uint64_t d = dim.get<uint64_t>();
-            if (d != 0 && numElements > dataSize / d) return where("shape is larger than the file");
-            numElements *= d;
-            tensor.shape.push_back(int64_t(d));
-        }
+        // Offsets before shape: in a truncated file they are what is out of range.
         const uint64_t begin = entry["data_offsets"][0].get<uint64_t>();
         const uint64_t end = entry["data_offsets"][1].get<uint64_t>();
         if (begin > end) return where(fmt::format("data_offsets [{}, {}] end before they begin", begin, end));
@@ -127,6 +121,17 @@ Status SafetensorsFile::parseHeader() {
             return where(fmt::format("data_offsets [{}, {}] run past the end of the data ({} bytes); the file "
                                      "is truncated or corrupt",
                                      begin, end, dataSize));
+
+        uint64_t numElements = 1;
+        for (const auto& dim : entry["shape"]) {
+            if (!isNonNegativeInteger(dim)) return where("shape entries must be non-negative integers");
+            const uint64_t d = dim.get<uint64_t>();
+            if (d > uint64_t(INT64_MAX) || (d != 0 && numElements > dataSize / d))
+                return where(fmt::format("shape {} is larger than the data ({} bytes)", entry["shape"].dump(),
+                                         dataSize));
+            numElements *= d;
+            tensor.shape.push_back(int64_t(d));
+        }
         if (end - begin != numElements * *size)
             return where(fmt::format("data_offsets cover {} bytes but shape [{}] of {} needs {}", end - begin,
                                      fmt::join(tensor.shape, ", "), tensor.dtypeName, numElements * *size));

@@ -168,8 +168,10 @@ Result<DecoderWeights> bindWeights(const ModelConfig& config, const Checkpoint& 
     for (const Rule& rule : rules) {
         const Checkpoint::Entry* entry = checkpoint.find(rule.name);
         if (!entry)
-            return makeError(fmt::format("{} checkpoint is missing tensor '{}' (expected shape [{}] from config.json)",
-                                         config.architectureName, rule.name, fmt::join(rule.shape, ", ")));
+            return makeError(fmt::format("{}: {} checkpoint is missing tensor '{}' (expected shape [{}] from "
+                                         "config.json)",
+                                         checkpoint.directory(), config.architectureName, rule.name,
+                                         fmt::join(rule.shape, ", ")));
         const SafetensorsTensor& t = *entry->tensor;
         if (t.shape != rule.shape)
             return makeError(fmt::format("{}: tensor '{}' has shape [{}], but config.json implies [{}]",

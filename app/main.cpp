@@ -4,13 +4,15 @@
 #include <QTextStream>
 
 #include "app/cli/generate_command.h"
+#include "app/cli/tokenize_command.h"
 
 namespace {
 
 void printUsage(QTextStream& out) {
     out << "Usage: pagoda <command> [options]\n\n"
            "Commands:\n"
-           "  generate   greedy continuation of token ids from a model directory\n\n"
+           "  generate   greedy continuation of token ids from a model directory\n"
+           "  tokenize   text to token ids and back, through a model's tokenizer\n\n"
            "Run 'pagoda <command> --help' for a command's options.\n";
 }
 
@@ -23,10 +25,14 @@ int main(int argc, char** argv) {
 
     QStringList args = QCoreApplication::arguments();
     const QString command = args.size() > 1 ? args.at(1) : QString();
-    if (command == "generate") {
+    using Command = int (*)(const QStringList&);
+    const std::pair<const char*, Command> commands[] = {{"generate", pagoda::cli::runGenerate},
+                                                        {"tokenize", pagoda::cli::runTokenize}};
+    for (const auto& [name, run] : commands) {
+        if (command != name) continue;
         args.removeAt(1);
-        args[0] = "pagoda generate";
-        return pagoda::cli::runGenerate(args);
+        args[0] = QString("pagoda ") + name;
+        return run(args);
     }
     QTextStream out(command.isEmpty() || command == "--help" || command == "-h" ? stdout : stderr);
     if (!command.isEmpty() && command != "--help" && command != "-h") out << "pagoda: unknown command '" << command << "'\n\n";

@@ -63,10 +63,10 @@ Result<std::unique_ptr<Tokenizer>> loadTiktoken(const std::filesystem::path& fil
         char* end = nullptr;
         const long rank = space == std::string::npos ? -1 : std::strtol(line.c_str() + space + 1, &end, 10);
         if (!bytes || bytes->empty() || rank < 0 || rank > (1 << 24) || *end != '\0')
-            return makeError(fmt::format("{}:{}: expected '<base64 token> <rank>'", file, lineNumber));
+            return makeError(fmt::format("{}: line {}: expected '<base64 token> <rank>'", file, lineNumber));
         if (size_t(rank) >= tokens.size()) tokens.resize(size_t(rank) + 1);
         if (!tokens[size_t(rank)].empty() || !ranks.emplace(*bytes, int32_t(rank)).second)
-            return makeError(fmt::format("{}:{}: rank {} or its token appears twice", file, lineNumber, rank));
+            return makeError(fmt::format("{}: line {}: rank {} or its token appears twice", file, lineNumber, rank));
         tokens[size_t(rank)] = std::move(bytes).value();
     }
 

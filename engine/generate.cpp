@@ -8,6 +8,14 @@
 
 namespace pagoda {
 
+std::vector<int32_t> endOfGenerationIds(const ModelConfig& config, const Tokenizer* tokenizer) {
+    std::vector<int32_t> ids(config.eosTokenIds.begin(), config.eosTokenIds.end());
+    if (tokenizer && tokenizer->specialTokens().eosId) ids.push_back(*tokenizer->specialTokens().eosId);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
 int32_t argmax(std::span<const float> logits) {
     return int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
@@ -45,7 +53,7 @@ Result<GreedyResult> greedyGenerate(Executor& executor, const ModelConfig& confi
         result.tokens.push_back(next);
         position += int32_t(step.size());
         step.assign(1, next);
-        const auto& eos = config.eosTokenIds;
+        const auto& eos = options.eosTokenIds;
         if (!options.ignoreEos && std::find(eos.begin(), eos.end(), next) != eos.end()) {
             result.stoppedOnEos = true;
             break;

@@ -10,12 +10,14 @@
 #include "engine/common/result.h"
 #include "engine/executor/executor.h"
 #include "engine/model/model_config.h"
+#include "engine/tokenizer/tokenizer.h"
 
 namespace pagoda {
 
 struct GreedyOptions {
     int maxTokens = 32;
     bool ignoreEos = false;
+    std::vector<int32_t> eosTokenIds;  // ends generation unless ignoreEos; see endOfGenerationIds
 };
 
 struct GreedyResult {
@@ -24,6 +26,11 @@ struct GreedyResult {
     double prefillSeconds = 0;
     double decodeSeconds = 0;  // all decode steps together
 };
+
+// Every id that ends generation: the union of config.json's and generation_config.json's
+// eos ids (already in ModelConfig) and the tokenizer's eos token, so neither Llama 3's
+// <|eot_id|> nor GLM-4's <|user|> is missed (vLLM#4182).
+std::vector<int32_t> endOfGenerationIds(const ModelConfig& config, const Tokenizer* tokenizer);
 
 // Index of the largest value; the first one on ties, as torch.argmax.
 int32_t argmax(std::span<const float> logits);

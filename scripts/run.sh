@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's first command: install what is missing, build, and run Pagoda's main job.
-# Until the tokenizer and desktop issues land, that job is greedy text generation
-# (token ids in, token ids out) from a tiny fixture model checked into the repo.
+# Until the desktop issue lands, that job is greedy text generation from a tiny
+# random-weight fixture model (so the text is gibberish) through a real SentencePiece
+# tokenizer with the same 512-token vocabulary.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -9,4 +10,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${PAGODA_BUILD_DIR:-$root/build}
 exec "$build_dir/app/pagoda" generate \
     --model "$root/tests/fixtures/models/qwen3-f32" \
-    --prompt-ids 1,2,3,4,5 --max-tokens 32 "$@"
+    --tokenizer "$root/tests/fixtures/tokenizers/sentencepiece" \
+    --prompt "Hello, Pagoda" --max-tokens 32 "$@"

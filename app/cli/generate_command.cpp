@@ -9,6 +9,7 @@
 #include "engine/executor/cpu/cpu_executor.h"
 #include "engine/generate.h"
 #include "engine/model/model.h"
+#include "engine/tokenizer/tokenizer.h"
 
 namespace pagoda::cli {
 
@@ -31,14 +32,19 @@ Result<std::vector<int32_t>> parseIds(const QString& text) {
 
 int runGenerate(const QStringList& arguments) {
     QCommandLineParser parser;
-    parser.setApplicationDescription("Greedy generation from token ids (text in and out arrives with the tokenizer).");
+    parser.setApplicationDescription(
+        "Greedy generation. With --prompt, text in and text out through the model's tokenizer; with "
+        "--prompt-ids, token ids in and ids out.");
     parser.addHelpOption();
     const QCommandLineOption modelOption("model", "Model directory (config.json + safetensors).", "dir");
+    const QCommandLineOption promptOption("prompt", "Prompt text (tokenized with the model's tokenizer).", "text");
     const QCommandLineOption idsOption("prompt-ids", "Comma-separated prompt token ids.", "ids");
+    const QCommandLineOption tokenizerOption("tokenizer", "Tokenizer directory, if not the model's.", "dir");
     const QCommandLineOption maxTokensOption("max-tokens", "Tokens to generate (default 32).", "n", "32");
     const QCommandLineOption ignoreEosOption("ignore-eos", "Keep generating past end-of-sequence tokens.");
     const QCommandLineOption threadsOption("threads", "CPU threads (default: all cores).", "n", "0");
-    parser.addOptions({modelOption, idsOption, maxTokensOption, ignoreEosOption, threadsOption});
+    parser.addOptions({modelOption, promptOption, idsOption, tokenizerOption, maxTokensOption, ignoreEosOption,
+                       threadsOption});
     parser.process(arguments);
 
     QTextStream err(stderr);
@@ -47,8 +53,8 @@ int runGenerate(const QStringList& arguments) {
         return 1;
     };
     if (!parser.isSet(modelOption)) return fail("--model DIR is required");
-    auto prompt = parseIds(parser.value(idsOption));
-    if (!prompt) return fail(prompt.error().message);
+    const bool textMode = parser.isSet(promptOption);
+    if (textMode == parser.isSet(idsOption)) return fail("give either --prompt TEXT or --prompt-ids IDS");
     bool ok = false;
     const int maxTokens = parser.value(maxTokensOption).toInt(&ok);
     if (!ok || maxTokens < 1) return fail("--max-tokens must be a positive integer");
@@ -57,15 +63,33 @@ int runGenerate(const QStringList& arguments) {
 
     auto model = loadModel(parser.value(modelOption).toStdString());
     if (!model) return fail(model.error().message);
+    std::unique_ptr<Tokenizer> tokenizer;
+    if (textMode || parser.isSet(tokenizerOption)) {
+        auto loaded = loadTokenizer(parser.value(parser.isSet(tokenizerOption) ? tokenizerOption : modelOption).toStdString());
+        if (!loaded) return fail(loaded.error().message);
+        tokenizer = std::move(loaded).value();
+    }
+    auto prompt = textMode ? tokenizer->encode(parser.value(promptOption).toStdString(), true)
+                           : parseIds(parser.value(idsOption));
+    if (!prompt) return fail(prompt.error().message);
 
     const int blockSize = 16;
     const int tokensNeeded = int(prompt->size()) + maxTokens;
     CpuExecutor executor(*model, {(tokensNeeded + blockSize - 1) / blockSize, blockSize, size_t(threads)});
-    auto result = greedyGenerate(executor, (*model)->config, *prompt, {maxTokens, parser.isSet(ignoreEosOption)});
+    GreedyOptions options{maxTokens, parser.isSet(ignoreEosOption), endOfGenerationIds((*model)->config, tokenizer.get())};
+    auto result = greedyGenerate(executor, (*model)->config, *prompt, options);
     if (!result) return fail(result.error().message);
 
-    QTextStream out(stdout);
-    out << QString::fromStdString(fmt::format("{}", fmt::join(result->tokens, ","))) << "\n";
+    std::string output;
+    if (textMode) {
+        auto text = tokenizer->decode(result->tokens, /*skipSpecialTokens=*/true);
+        if (!text) return fail(text.error().message);
+        output = std::move(text).value() + "\n";
+    } else {
+        output = fmt::format("{}\n", fmt::join(result->tokens, ","));
+    }
+    std::fwrite(output.data(), 1, output.size(), stdout);
+
     const size_t decoded = result->tokens.size() - 1;
     err << QString::fromStdString(fmt::format(
         "prefill: {} tokens in {:.1f} ms ({:.1f} tokens/s)\n", prompt->size(), result->prefillSeconds * 1e3,

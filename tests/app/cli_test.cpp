@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "tests/support/jsonl.h"
 #include "tests/support/model_fixture.h"
 
 namespace {
@@ -15,9 +16,11 @@ struct Run {
     QString err;
 };
 
-Run runPagoda(const QStringList& arguments) {
+Run runPagoda(const QStringList& arguments, const QByteArray& input = {}) {
     QProcess process;
     process.start(PAGODA_EXECUTABLE, arguments);
+    process.write(input);
+    process.closeWriteChannel();
     if (!process.waitForFinished(60000)) qFatal("pagoda did not finish");
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
             QString::fromUtf8(process.readAllStandardError())};
@@ -60,7 +63,10 @@ private slots:
         const QString model = fixture("qwen2-tied-f32");
         QTest::newRow("no model") << QStringList{"generate", "--prompt-ids", "1"} << "--model DIR is required";
         QTest::newRow("bad id") << QStringList{"generate", "--model", model, "--prompt-ids", "1,x"} << "'x' is not a token id";
-        QTest::newRow("no ids") << QStringList{"generate", "--model", model} << "give at least one token id";
+        QTest::newRow("no prompt") << QStringList{"generate", "--model", model} << "give either --prompt TEXT or --prompt-ids";
+        QTest::newRow("empty ids") << QStringList{"generate", "--model", model, "--prompt-ids", ","} << "give at least one token id";
+        QTest::newRow("text without tokenizer") << QStringList{"generate", "--model", model, "--prompt", "hi"}
+                                                << "has no tokenizer.json or tokenizer.model";
         QTest::newRow("id past vocab") << QStringList{"generate", "--model", model, "--prompt-ids", "1,99999"}
                                        << "token id 99999 is outside the vocabulary";
         QTest::newRow("bad max tokens") << QStringList{"generate", "--model", model, "--prompt-ids", "1", "--max-tokens", "0"}
@@ -77,6 +83,42 @@ private slots:
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(expected), qPrintable(run.err));
         QVERIFY(run.out.isEmpty());
+    }
+
+    void generateTakesTextThroughTheTokenizer() {
+        // The SentencePiece fixture has the fixture models' 512-token vocabulary.
+        const QString tokenizer = QString::fromStdString(
+            (pagoda::test::modelFixturesDir().parent_path() / "tokenizers/sentencepiece").string());
+        const Run run = runPagoda({"generate", "--model", fixture("qwen3-f32"), "--tokenizer", tokenizer, "--prompt",
+                                   "Hello, world", "--max-tokens", "8", "--ignore-eos"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(!run.out.trimmed().isEmpty());
+        // The text printed is the decode of the ids the same prompt gives in id mode.
+        const Run ids = runPagoda({"tokenize", "--model", tokenizer}, "Hello, world");
+        QCOMPARE(ids.exitCode, 0);
+        const QString idList = ids.out.trimmed().remove('[').remove(']').remove(' ');
+        const Run byIds = runPagoda({"generate", "--model", fixture("qwen3-f32"), "--prompt-ids", idList, "--max-tokens",
+                                     "8", "--ignore-eos"});
+        const Run decoded = runPagoda({"tokenize", "--model", tokenizer, "--decode", "--skip-special-tokens"},
+                                      "[" + byIds.out.trimmed().toUtf8() + "]");
+        QCOMPARE(run.out, decoded.out + "\n");
+    }
+
+    void tokenizeEncodesAndDecodesLikeHuggingFace() {
+        const QString qwen3 = QString::fromStdString((pagoda::test::sharedFixturesDir() / "tokenizers/qwen3").string());
+        const Run encoded = runPagoda({"tokenize", "--model", qwen3}, "Hello world");
+        QCOMPARE(encoded.exitCode, 0);
+        QCOMPARE(encoded.out, QString("[9707, 1879]\n"));
+        const Run decoded = runPagoda({"tokenize", "--model", qwen3, "--decode"}, "[9707, 1879, 151645]");
+        QCOMPARE(decoded.out, QString("Hello world<|im_end|>"));
+        const Run skipped = runPagoda({"tokenize", "--model", qwen3, "--decode", "--skip-special-tokens"}, "[9707, 151645]");
+        QCOMPARE(skipped.out, QString("Hello"));
+        const Run badText = runPagoda({"tokenize", "--model", qwen3}, QByteArray("ab\xff"));
+        QCOMPARE(badText.exitCode, 1);
+        QVERIFY2(badText.err.contains("not valid UTF-8 (byte 2 of 3)"), qPrintable(badText.err));
+        const Run badIds = runPagoda({"tokenize", "--model", qwen3, "--decode"}, "[1, \"x\"]");
+        QCOMPARE(badIds.exitCode, 1);
+        QVERIFY2(badIds.err.contains("\"x\" is not a token id"), qPrintable(badIds.err));
     }
 
     void unknownCommandPrintsUsage() {

@@ -70,7 +70,7 @@ private slots:
         auto model = loadModel(dir);
         QVERIFY(model.ok());
         CpuExecutor executor(*model, {4, 16, 0});
-        auto result = greedyGenerate(executor, (*model)->config, truth.promptIds, {32, /*ignoreEos=*/true});
+        auto result = greedyGenerate(executor, (*model)->config, truth.promptIds, {32, /*ignoreEos=*/true, {}});
         QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
         // f32 fixtures must match transformers in their own dtype exactly; 16-bit ones match
         // the f32-math run exactly (the fixture script keeps every greedy margin >= 1e-3).
@@ -94,7 +94,8 @@ private slots:
         auto model = loadModel(dir);
         QVERIFY(model.ok());
         CpuExecutor executor(*model, {4, 16, 0});
-        auto result = greedyGenerate(executor, (*model)->config, truth.promptIds, {32, false});
+        auto result = greedyGenerate(executor, (*model)->config, truth.promptIds,
+                                     {32, false, endOfGenerationIds((*model)->config, nullptr)});
         QVERIFY(result.ok());
         QVERIFY(result->stoppedOnEos);
         const auto firstEos = std::find(truth.greedyIdsF32.begin(), truth.greedyIdsF32.end(), 2);

@@ -39,7 +39,7 @@ Result<std::unique_ptr<BpeModel>> BpeModel::create(std::vector<std::string> toke
 }
 
 std::optional<int32_t> BpeModel::tokenToId(std::string_view token) const {
-    const auto it = m_ids.find(std::string(token));
+    const auto it = m_ids.find(token);
     if (it == m_ids.end()) return std::nullopt;
     return it->second;
 }

@@ -55,7 +55,12 @@ private:
     BpeModel() = default;
 
     std::vector<std::string> m_tokens;
-    std::unordered_map<std::string, int32_t> m_ids;
+    // Transparent hashing: look tokens up by string_view without building a std::string.
+    struct TokenHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
+    std::unordered_map<std::string, int32_t, TokenHash, std::equal_to<>> m_ids;
     std::unordered_map<uint64_t, Merge> m_merges;
     std::array<int32_t, 256> m_byteIds{};     // token id of each single byte (byte level, fallback)
     Options m_options;

@@ -1,0 +1,25 @@
+// The built-in filters, tests, methods and globals, with jinja2's semantics plus the
+// globals and tojson override transformers' chat template environment installs.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "engine/tokenizer/jinja/jinja_ast.h"
+#include "engine/tokenizer/jinja/jinja_value.h"
+
+namespace pagoda::jinja {
+
+// nullptr when there is no filter or test of that name.
+FilterFunction findFilter(std::string_view name);
+TestFunction findTest(std::string_view name);
+
+// `self.name` for str, dict and list methods: a bound method, an undefined that raises the
+// sandbox's refusal for mutating methods (append, pop, update, ...), or nullopt when the
+// type has no such method.
+std::optional<Value> findMethod(const Value& self, std::string_view name);
+
+// range, dict, namespace, raise_exception, strftime_now, cycler, joiner.
+Dict makeGlobals();
+
+}  // namespace pagoda::jinja

@@ -1,0 +1,18 @@
+// What one render of a template may consume. Chat templates come from downloaded models,
+// so they are untrusted code: every way to loop, recurse or grow is bounded.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pagoda::jinja {
+
+struct Limits {
+    uint64_t maxLoopIterations = 1'000'000;  // over the whole render, nested loops included
+    int maxCallDepth = 200;                  // nested macro calls
+    int maxRenderDepth = 1000;               // nested statements, expressions and calls (C++ stack)
+    size_t maxOutputBytes = 16u << 20;       // the output, and any string or list built on the way
+    uint64_t maxWork = 1ull << 30;           // evaluation steps plus bytes of text produced
+};
+
+}  // namespace pagoda::jinja

@@ -41,11 +41,31 @@ void BpeTokenizer::encodeText(std::string_view text, std::vector<int32_t>& ids) 
     }
 }
 
+// tokenizer_config.json's add_bos_token / add_eos_token, when given, decide over the
+// post-processor, as transformers' Llama tokenizers rebuild their template from them.
+void BpeTokenizer::applyConfigFlags(std::vector<int32_t>& prefix, std::vector<int32_t>& suffix) const {
+    const SpecialTokens& special = specialTokens();
+    auto enforce = [](std::vector<int32_t>& ids, std::optional<bool> wanted, std::optional<int32_t> id, bool front) {
+        if (!wanted || !id) return;
+        const auto at = front ? ids.begin() : ids.end() - (ids.empty() ? 0 : 1);
+        const bool present = !ids.empty() && *at == *id;
+        if (*wanted && !present) ids.insert(front ? ids.begin() : ids.end(), *id);
+        if (!*wanted && present) ids.erase(at);
+    };
+    enforce(prefix, special.addBosToken, special.bosId, true);
+    enforce(suffix, special.addEosToken, special.eosId, false);
+}
+
 Result<std::vector<int32_t>> BpeTokenizer::encode(std::string_view text, bool addSpecialTokens) const {
     if (auto bad = firstInvalidUtf8Byte(text))
         return makeError(fmt::format("text is not valid UTF-8 (byte {} of {})", *bad, text.size()));
     std::vector<int32_t> ids;
-    if (addSpecialTokens) ids = m_parts.prefixIds;
+    std::vector<int32_t> suffix;
+    if (addSpecialTokens) {
+        ids = m_parts.prefixIds;
+        suffix = m_parts.suffixIds;
+        applyConfigFlags(ids, suffix);
+    }
     std::vector<Segment> segments;
     m_rawMatcher.split(text, segments);
     for (const Segment& segment : segments) {
@@ -54,7 +74,7 @@ Result<std::vector<int32_t>> BpeTokenizer::encode(std::string_view text, bool ad
         else
             encodeText(segment.text, ids);
     }
-    if (addSpecialTokens) ids.insert(ids.end(), m_parts.suffixIds.begin(), m_parts.suffixIds.end());
+    ids.insert(ids.end(), suffix.begin(), suffix.end());
     return ids;
 }
 

@@ -38,6 +38,7 @@ public:
 
 private:
     void encodeText(std::string_view text, std::vector<int32_t>& ids) const;
+    void applyConfigFlags(std::vector<int32_t>& prefix, std::vector<int32_t>& suffix) const;
 
     BpeTokenizerParts m_parts;
     AddedTokenMatcher m_rawMatcher;         // added tokens matched in the raw text

@@ -172,6 +172,20 @@ private slots:
         QVERIFY2(message.find(file.toStdString()) != std::string::npos, message.c_str());
     }
 
+    void addBosAndEosFlagsInTokenizerConfigDecide() {
+        QTemporaryDir dir;
+        const fs::path d = dir.path().toStdString();
+        fs::copy_file(test::sharedFixturesDir() / "tokenizers/llama2/tokenizer.json", d / "tokenizer.json");
+        writeFile(d / "tokenizer_config.json",
+                  "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\", \"add_bos_token\": false, \"add_eos_token\": true}");
+        const auto tokenizer = loadTokenizer(d);
+        QVERIFY(tokenizer.ok());
+        const auto ids = (*tokenizer)->encode("hi", true).value();
+        QCOMPARE(ids.front(), sharedTokenizer("llama2").encode("hi", false).value().front());  // no <s>
+        QCOMPARE(ids.back(), 2);                                                                // </s>
+        QCOMPARE(sharedTokenizer("llama2").encode("hi", true).value().front(), 1);              // default: <s>
+    }
+
     void malformedTokenizerConfigIsReported() {
         QTemporaryDir dir;
         fs::copy_file(test::sharedFixturesDir() / "tokenizers/qwen3/tokenizer.json",

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include "app/cli/bench_command.h"
+#include "app/cli/chat_command.h"
 #include "app/cli/generate_command.h"
 #include "app/cli/tokenize_command.h"
 
@@ -11,7 +13,9 @@ namespace {
 void printUsage(QTextStream& out) {
     out << "Usage: pagoda <command> [options]\n\n"
            "Commands:\n"
-           "  generate   greedy continuation of token ids from a model directory\n"
+           "  chat       chat with a model in the terminal\n"
+           "  bench      offline throughput and latency (vLLM benchmark_throughput shape)\n"
+           "  generate   greedy generation, text or token ids\n"
            "  tokenize   text to token ids and back, through a model's tokenizer\n\n"
            "Run 'pagoda <command> --help' for a command's options.\n";
 }
@@ -26,7 +30,9 @@ int main(int argc, char** argv) {
     QStringList args = QCoreApplication::arguments();
     const QString command = args.size() > 1 ? args.at(1) : QString();
     using Command = int (*)(const QStringList&);
-    const std::pair<const char*, Command> commands[] = {{"generate", pagoda::cli::runGenerate},
+    const std::pair<const char*, Command> commands[] = {{"chat", pagoda::cli::runChat},
+                                                        {"bench", pagoda::cli::runBench},
+                                                        {"generate", pagoda::cli::runGenerate},
                                                         {"tokenize", pagoda::cli::runTokenize}};
     for (const auto& [name, run] : commands) {
         if (command != name) continue;

@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace pagoda::cli {
@@ -38,20 +39,55 @@ Result<std::vector<int32_t>> parseIdArray(const std::string& text) {
     }
 }
 
+// Renders an OpenAI-style request file ({"messages": [...], "tools": [...]} or a bare list of
+// messages) through the model's own chat template, with the tokenizer's special tokens.
+Result<std::string> renderChatFile(const std::string& modelDir, const QString& file, const Tokenizer& tokenizer,
+                                   bool addGenerationPrompt) {
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly)) return makeError(fmt::format("cannot read {}", file.toStdString()));
+    nlohmann::ordered_json request;
+    try {
+        request = nlohmann::ordered_json::parse(in.readAll().toStdString());
+    } catch (const nlohmann::json::exception& e) {
+        return makeError(fmt::format("{}: not valid JSON: {}", file.toStdString(), e.what()));
+    }
+    if (request.is_array()) request = nlohmann::ordered_json{{"messages", std::move(request)}};
+    if (!request.is_object() || !request.contains("messages"))
+        return makeError(fmt::format("{}: expected {{\"messages\": [...]}} or a list of messages", file.toStdString()));
+
+    auto chatTemplate = loadChatTemplate(modelDir);
+    if (!chatTemplate) return chatTemplate.error();
+    nlohmann::ordered_json context = nlohmann::ordered_json::object();
+    context["messages"] = request["messages"];
+    if (request.contains("tools")) context["tools"] = request["tools"];
+    context["add_generation_prompt"] = addGenerationPrompt;
+    context["bos_token"] = tokenizer.specialTokens().bosToken;
+    context["eos_token"] = tokenizer.specialTokens().eosToken;
+    if (request.contains("chat_template_kwargs") && request["chat_template_kwargs"].is_object())
+        for (const auto& [key, value] : request["chat_template_kwargs"].items()) context[key] = value;
+    return chatTemplate->render(context);
+}
+
 }  // namespace
 
 int runTokenize(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Reads UTF-8 text on stdin and prints its token ids as a JSON array; with --decode reads a JSON array "
-        "of ids and prints the text.");
+        "of ids and prints the text; with --chat renders a conversation through the model's chat template.");
     parser.addHelpOption();
     const QCommandLineOption modelOption("model", "Model directory (tokenizer.json or tokenizer.model).", "dir");
     const QCommandLineOption decodeOption("decode", "Decode a JSON array of ids read from stdin.");
     const QCommandLineOption noSpecialOption("no-add-special-tokens",
                                              "Do not add the tokenizer's BOS/EOS around the text.");
     const QCommandLineOption skipSpecialOption("skip-special-tokens", "Leave special tokens out when decoding.");
-    parser.addOptions({modelOption, decodeOption, noSpecialOption, skipSpecialOption});
+    const QCommandLineOption chatOption(
+        "chat", "Render an OpenAI-style messages file (with optional tools and chat_template_kwargs) through the "
+                "model's chat template and print the prompt.", "file");
+    const QCommandLineOption noGenerationPromptOption("no-generation-prompt",
+                                                      "With --chat: do not open an assistant turn at the end.");
+    parser.addOptions({modelOption, decodeOption, noSpecialOption, skipSpecialOption, chatOption,
+                       noGenerationPromptOption});
     parser.process(arguments);
 
     QTextStream err(stderr);
@@ -63,8 +99,15 @@ int runTokenize(const QStringList& arguments) {
     auto tokenizer = loadTokenizer(parser.value(modelOption).toStdString());
     if (!tokenizer) return fail(tokenizer.error().message);
 
-    const std::string input = readStdin();
     std::string output;
+    if (parser.isSet(chatOption)) {
+        auto prompt = renderChatFile(parser.value(modelOption).toStdString(), parser.value(chatOption), **tokenizer,
+                                     !parser.isSet(noGenerationPromptOption));
+        if (!prompt) return fail(prompt.error().message);
+        std::fwrite(prompt->data(), 1, prompt->size(), stdout);
+        return 0;
+    }
+    const std::string input = readStdin();
     if (parser.isSet(decodeOption)) {
         auto ids = parseIdArray(input);
         if (!ids) return fail(ids.error().message);

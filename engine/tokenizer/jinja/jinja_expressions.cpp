@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "engine/tokenizer/jinja/jinja_args.h"
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_interpreter.h"
 #include "engine/tokenizer/jinja/jinja_operators.h"
 #include "engine/tokenizer/jinja/jinja_python.h"
@@ -80,17 +81,12 @@ Value Interpreter::eval(const Binary& node, const Expr&) {
         case BinaryOp::Or: return truthy(left) ? left : evaluate(*node.right);
         case BinaryOp::Concat: {
             std::string text = toStr(left) + toStr(evaluate(*node.right));
-            if (text.size() > m_limits.maxOutputBytes) {
-                fail(ErrorKind::Limit, fmt::format("a string built by '~' exceeds the limit of {} bytes", m_limits.maxOutputBytes));
-            }
+            Budget::checkSize(text.size(), "a string built by '~'");
             chargeWork(text.size());
             return Value(std::move(text));
         }
         default: {
-            Value result = arithmetic(node.op, left, evaluate(*node.right), m_limits.maxOutputBytes);
-            if (result.isString()) chargeWork(result.asString().size());
-            if (result.isList()) chargeWork(result.asList().items.size());
-            return result;
+            return arithmetic(node.op, left, evaluate(*node.right));
         }
     }
 }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "engine/tokenizer/jinja/jinja_args.h"
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_builtins.h"
 #include "engine/tokenizer/jinja/jinja_interpreter.h"
 #include "engine/tokenizer/jinja/jinja_strings.h"
@@ -22,7 +23,7 @@ using In = Interpreter;
 
 // Python rounds the exact binary value half-to-even, as glibc's printf does.
 std::string fixedPoint(double value, int precision) {
-    char buffer[512];
+    char buffer[512];  // enough for any double with 100 decimals
     const int n = std::snprintf(buffer, sizeof buffer, "%.*f", std::min(precision, 100), value);
     if (n < 0 || n >= static_cast<int>(sizeof buffer)) return formatFloat(value);
     return std::string(buffer, n);
@@ -63,6 +64,7 @@ Value filterTojson(In& in, const Value& input, Args& args) {
     options.ensureAscii = a.boolean(0, false);
     const Value indent = a.get(1);
     if (indent.isIntegral()) {
+        Budget::checkSize(static_cast<size_t>(std::max<int64_t>(0, indent.asInt())), "tojson() indent");
         options.indent = std::string(static_cast<size_t>(std::max<int64_t>(0, indent.asInt())), ' ');
     } else if (indent.isString()) {
         options.indent = indent.asString();
@@ -138,7 +140,7 @@ Value filterEscape(In&, const Value& input, Args& args) {
 Value filterReplace(In& in, const Value& input, Args& args) {
     BoundArgs a("replace", args, {"old", "new", "count"});
     std::string out = replaceString(toStr(input), toStr(a.get(0)), toStr(a.get(1)), a.has(2) && !a.get(2).isNone() ? a.integer(2, -1) : -1);
-    if (out.size() > in.limits().maxOutputBytes) fail(ErrorKind::Limit, "replace() result exceeds the output size limit");
+    Budget::checkSize(out.size(), "replace() result");
     in.chargeWork(out.size());
     return Value(std::move(out));
 }
@@ -153,7 +155,7 @@ Value filterJoin(In& in, const Value& input, Args& args) {
         if (!first) out += separator;
         first = false;
         out += toStr(attribute.isNone() ? item : attributePath(in, item, toStr(attribute)));
-        if (out.size() > in.limits().maxOutputBytes) fail(ErrorKind::Limit, "join() result exceeds the output size limit");
+        Budget::checkSize(out.size(), "join() result");
     }
     in.chargeWork(out.size());
     return Value(std::move(out));
@@ -257,7 +259,7 @@ Value filterSum(In& in, const Value& input, Args& args) {
     Value total = a.get(1, Value(0));
     for (const Value& item : iterate(input)) {
         const Value term = a.get(0).isNone() ? item : attributePath(in, item, toStr(a.get(0)));
-        total = arithmetic(BinaryOp::Add, total, term, in.limits().maxOutputBytes);
+        total = arithmetic(BinaryOp::Add, total, term);
     }
     return total;
 }
@@ -402,6 +404,8 @@ Value filterCenter(In&, const Value& input, Args& args) {
 Value filterIndent(In&, const Value& input, Args& args) {
     BoundArgs a("indent", args, {"width", "first", "blank"});
     const Value width = a.get(0, Value(4));
+    if (!width.isString() && !width.isIntegral()) fail(ErrorKind::Type, "indent() width must be an int or a string");
+    if (width.isIntegral()) Budget::checkSize(static_cast<size_t>(std::max<int64_t>(0, width.asInt())), "indent() width");
     const std::string indent = width.isString() ? width.asString() : std::string(static_cast<size_t>(std::max<int64_t>(0, width.asInt())), ' ');
     const std::vector<std::string> lines = splitLines(toStr(input) + "\n", false);
     std::string out;

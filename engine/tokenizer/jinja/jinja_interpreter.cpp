@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/tokenizer/jinja/jinja_args.h"
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_builtins.h"
 #include "engine/tokenizer/jinja/jinja_operators.h"
 #include "engine/tokenizer/jinja/jinja_python.h"
@@ -42,8 +43,8 @@ private:
 }  // namespace
 
 std::string Interpreter::render(const Template& tmpl, const Value& variables) {
+    Budget budget(m_limits);
     m_iterations = 0;
-    m_work = 0;
     m_depth = 0;
     m_callDepth = 0;
     auto globals = std::make_shared<Scope>(nullptr);
@@ -73,12 +74,7 @@ std::string Interpreter::render(const Template& tmpl, const Value& variables) {
 
 // ---- services for built-ins ----
 
-void Interpreter::chargeWork(uint64_t units) {
-    m_work += units;
-    if (m_work > m_limits.maxWork) {
-        fail(ErrorKind::Limit, fmt::format("template exceeded its evaluation budget of {} steps", m_limits.maxWork));
-    }
-}
+void Interpreter::chargeWork(uint64_t units) { Budget::charge(units); }
 
 void Interpreter::chargeIterations(uint64_t count) {
     m_iterations += count;
@@ -213,7 +209,7 @@ Interpreter::Flow Interpreter::executeStmt(const Stmt& stmt) {
     }
 }
 
-void Interpreter::emit(std::string_view text) {
+void Interpreter::write(std::string_view text) {
     chargeWork(text.size());
     if (m_out->size() + text.size() > m_limits.maxOutputBytes) {
         fail(ErrorKind::Limit, fmt::format("template output exceeds the limit of {} bytes", m_limits.maxOutputBytes));
@@ -235,12 +231,12 @@ std::string Interpreter::capture(const Body& body) {
 }
 
 Interpreter::Flow Interpreter::run(const TextStmt& stmt, const Stmt&) {
-    emit(stmt.text);
+    write(stmt.text);
     return Flow::Normal;
 }
 
 Interpreter::Flow Interpreter::run(const OutputStmt& stmt, const Stmt&) {
-    emit(toStr(evaluate(*stmt.expr)));
+    write(toStr(evaluate(*stmt.expr)));
     return Flow::Normal;
 }
 
@@ -331,12 +327,12 @@ Interpreter::Flow Interpreter::run(const CallBlockStmt& stmt, const Stmt&) {
     Value callee = evaluate(*call.callee);
     Args args = evaluateArguments(call.args);
     args.keyword.emplace_back("caller", makeMacro(stmt.caller));
-    emit(toStr(this->call(callee, args)));
+    write(toStr(this->call(callee, args)));
     return Flow::Normal;
 }
 
 Interpreter::Flow Interpreter::run(const FilterBlockStmt& stmt, const Stmt&) {
-    emit(toStr(applyFilters(stmt.filters, Value(capture(stmt.body)))));
+    write(toStr(applyFilters(stmt.filters, Value(capture(stmt.body)))));
     return Flow::Normal;
 }
 

@@ -44,7 +44,7 @@ public:
     Value getAttribute(const Value& object, std::string_view name);  // jinja2's Environment.getattr
     Value getItem(const Value& object, const Value& key);             // jinja2's Environment.getitem
     std::shared_ptr<Object> newObject(Object::Type type);             // released when the render ends
-    void chargeWork(uint64_t units);
+    void chargeWork(uint64_t units);  // see Budget
     void chargeIterations(uint64_t count);
     const Limits& limits() const { return m_limits; }
 
@@ -96,7 +96,7 @@ private:
     Value applyFilters(const std::vector<FilterApplication>& filters, Value value);
     void assign(const Target& target, Value value);
     std::string capture(const Body& body);  // renders into a string instead of the output
-    void emit(std::string_view text);
+    void write(std::string_view text);
     Value makeMacro(std::shared_ptr<const MacroDefinition> macro);
     Value invokeMacro(const MacroDefinition& macro, const std::shared_ptr<Scope>& closure, Args& args);
     Value loopAttribute(const std::shared_ptr<Object>& loop, std::string_view name);
@@ -105,7 +105,6 @@ private:
     std::shared_ptr<Scope> m_scope;
     std::string* m_out = nullptr;
     uint64_t m_iterations = 0;
-    uint64_t m_work = 0;
     int m_depth = 0;
     int m_callDepth = 0;
     // Namespaces and scopes holding macros can form reference cycles; they are cleared

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/tokenizer/jinja/jinja_args.h"
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_builtins.h"
 #include "engine/tokenizer/jinja/jinja_interpreter.h"
 #include "engine/tokenizer/jinja/jinja_strings.h"
@@ -80,7 +81,7 @@ Value strRstrip(In&, const Value& self, Args& args) { return strip("rstrip", sel
 Value strReplace(In& in, const Value& self, Args& args) {
     BoundArgs a("replace", args, {"old", "new", "count"});
     std::string out = replaceString(self.asString(), a.requiredString(0), a.requiredString(1), a.integer(2, -1));
-    if (out.size() > in.limits().maxOutputBytes) fail(ErrorKind::Limit, "replace() result exceeds the output size limit");
+    Budget::checkSize(out.size(), "replace() result");
     in.chargeWork(out.size());
     return Value(std::move(out));
 }
@@ -125,7 +126,7 @@ Value strJoin(In& in, const Value& self, Args& args) {
         }
         if (index++ > 0) out += self.asString();
         out += item.asString();
-        if (out.size() > in.limits().maxOutputBytes) fail(ErrorKind::Limit, "join() result exceeds the output size limit");
+        Budget::checkSize(out.size(), "join() result");
     }
     in.chargeWork(out.size());
     return Value(std::move(out));

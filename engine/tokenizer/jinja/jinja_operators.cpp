@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_error.h"
 #include "engine/tokenizer/jinja/jinja_python.h"
 #include "engine/tokenizer/jinja/jinja_unicode.h"
@@ -104,13 +105,12 @@ Value floatArithmetic(BinaryOp op, double x, double y) {
     }
 }
 
-Value repeat(const Value& sequence, int64_t times, size_t maxItems) {
+Value repeat(const Value& sequence, int64_t times) {
     if (times <= 0) return sequence.isString() ? Value("") : Value::list({}, sequence.isTuple());
     const size_t unit = sequence.isString() ? sequence.asString().size() : sequence.asList().items.size();
-    if (unit != 0 && static_cast<uint64_t>(times) > maxItems / unit) {
-        fail(ErrorKind::Limit, fmt::format("repeating a {} {} times exceeds the size limit of {}", typeName(sequence),
-                                           times, maxItems));
-    }
+    const uint64_t total = static_cast<uint64_t>(times) > SIZE_MAX / std::max<size_t>(unit, 1) ? SIZE_MAX : unit * times;
+    Budget::checkSize(total, "a repeated string or list");
+    Budget::charge(total);
     if (sequence.isString()) {
         std::string out;
         out.reserve(unit * times);
@@ -126,6 +126,8 @@ Value repeat(const Value& sequence, int64_t times, size_t maxItems) {
 Value add(const Value& a, const Value& b) {
     if (a.isString()) {
         if (!b.isString()) fail(ErrorKind::Type, fmt::format("can only concatenate str (not \"{}\") to str", typeName(b)));
+        Budget::checkSize(a.asString().size() + b.asString().size(), "a string built by '+'");
+        Budget::charge(a.asString().size() + b.asString().size());
         return Value(a.asString() + b.asString());
     }
     if (a.isList()) {
@@ -133,6 +135,8 @@ Value add(const Value& a, const Value& b) {
             fail(ErrorKind::Type, fmt::format("can only concatenate {} (not \"{}\") to {}", typeName(a), typeName(b),
                                               typeName(a)));
         }
+        Budget::checkSize(a.asList().items.size() + b.asList().items.size(), "a list built by '+'");
+        Budget::charge(a.asList().items.size() + b.asList().items.size());
         std::vector<Value> items = a.asList().items;
         items.insert(items.end(), b.asList().items.begin(), b.asList().items.end());
         return Value::list(std::move(items), a.isTuple());
@@ -142,30 +146,22 @@ Value add(const Value& a, const Value& b) {
 
 }  // namespace
 
-Value arithmetic(BinaryOp op, const Value& a, const Value& b, size_t maxItems) {
+Value arithmetic(BinaryOp op, const Value& a, const Value& b) {
     if (a.isUndefined()) raiseUndefined(a);
     if (b.isUndefined()) raiseUndefined(b);
     if (a.isNumber() && b.isNumber()) {
         if (a.isIntegral() && b.isIntegral()) return integerArithmetic(op, a.asInt(), b.asInt());
         return floatArithmetic(op, a.asDouble(), b.asDouble());
     }
-    if (op == BinaryOp::Add) {
-        Value result = add(a, b);
-        if ((result.isString() ? result.asString().size() : result.asList().items.size()) > maxItems) {
-            fail(ErrorKind::Limit, fmt::format("a {} built by '+' exceeds the size limit of {}", typeName(result), maxItems));
-        }
-        return result;
-    }
+    if (op == BinaryOp::Add) return add(a, b);
     if (op == BinaryOp::Mul) {
-        if ((a.isString() || a.isList()) && b.isIntegral()) return repeat(a, b.asInt(), maxItems);
-        if ((b.isString() || b.isList()) && a.isIntegral()) return repeat(b, a.asInt(), maxItems);
+        if ((a.isString() || a.isList()) && b.isIntegral()) return repeat(a, b.asInt());
+        if ((b.isString() || b.isList()) && a.isIntegral()) return repeat(b, a.asInt());
         fail(ErrorKind::Type, fmt::format("can't multiply sequence by non-int of type '{}'",
                                           typeName(a.isString() || a.isList() ? b : a)));
     }
     if (op == BinaryOp::Mod && a.isString()) {
-        std::string text = printfFormat(a.asString(), b.isTuple() ? b.asList().items : std::vector<Value>{b});
-        if (text.size() > maxItems) fail(ErrorKind::Limit, "a string built by '%' exceeds the size limit");
-        return Value(std::move(text));
+        return Value(printfFormat(a.asString(), b.isTuple() ? b.asList().items : std::vector<Value>{b}));
     }
     unsupported(op, a, b);
 }
@@ -232,6 +228,7 @@ bool contains(const Value& container, const Value& item) {
             }
             return container.asString().find(item.asString()) != std::string::npos;
         case Value::Kind::List:
+            Budget::charge(container.asList().items.size());
             for (const Value& element : container.asList().items) {
                 if (equals(element, item)) return true;
             }
@@ -243,6 +240,7 @@ bool contains(const Value& container, const Value& item) {
 }
 
 std::vector<Value> iterate(const Value& v) {
+    Budget::charge(v.isString() ? v.asString().size() : v.isList() ? v.asList().items.size() : v.isDict() ? v.asDict().size() : 0);
     switch (v.kind()) {
         case Value::Kind::Undefined: return {};
         case Value::Kind::List: return v.asList().items;
@@ -301,6 +299,7 @@ SliceBounds sliceIndices(int64_t n, std::optional<int64_t> start, std::optional<
 
 template <class T>
 std::vector<T> sliceOf(const std::vector<T>& items, SliceBounds b) {
+    Budget::charge(items.size());
     std::vector<T> out;
     if (b.step > 0) {
         for (int64_t i = b.start; i < b.stop; i += b.step) out.push_back(items[i]);

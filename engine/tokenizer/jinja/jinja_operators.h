@@ -15,9 +15,9 @@ namespace pagoda::jinja {
 // Using an undefined value in an operation raises jinja2's UndefinedError with its reason.
 [[noreturn]] void raiseUndefined(const Value& undefined);
 
-// + - * / // % ** on numbers, strings and lists. Results larger than `maxItems` bytes (or
-// list items) are refused before they are built.
-Value arithmetic(BinaryOp op, const Value& a, const Value& b, size_t maxItems);
+// + - * / // % ** on numbers, strings and lists. Strings and lists larger than the render's
+// size limit are refused before they are built.
+Value arithmetic(BinaryOp op, const Value& a, const Value& b);
 Value unary(UnaryOp op, const Value& v);
 bool compare(CompareOp op, const Value& a, const Value& b);
 bool contains(const Value& container, const Value& item);  // item in container

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_error.h"
 #include "engine/tokenizer/jinja/jinja_unicode.h"
 
@@ -77,14 +78,16 @@ std::string reprString(std::string_view s) {
     return out;
 }
 
-static std::string objectRepr(const Object& object) {
+static std::string repr(const Value& v, int depth);
+
+static std::string objectRepr(const Object& object, int depth) {
     if (object.type == Object::Type::Namespace) {
         std::string out = "<Namespace {";
         bool first = true;
         for (const auto& [key, value] : object.attributes.entries()) {
             if (!first) out += ", ";
             first = false;
-            out += toRepr(key) + ": " + toRepr(value);
+            out += repr(key, depth + 1) + ": " + repr(value, depth + 1);
         }
         return out + "}>";
     }
@@ -99,7 +102,12 @@ std::string toStr(const Value& v) {
     }
 }
 
-std::string toRepr(const Value& v) {
+std::string toRepr(const Value& v) { return repr(v, 0); }
+
+// Namespaces can contain themselves, so the depth is bounded here rather than by Value's nesting.
+static std::string repr(const Value& v, int depth) {
+    if (depth > kMaxNesting) fail(ErrorKind::Limit, fmt::format("repr() nests deeper than the limit of {} levels", kMaxNesting));
+    Budget::charge(1);
     switch (v.kind()) {
         case Value::Kind::Undefined: return "Undefined";
         case Value::Kind::None: return "None";
@@ -112,9 +120,11 @@ std::string toRepr(const Value& v) {
             std::string out = list.isTuple ? "(" : "[";
             for (size_t i = 0; i < list.items.size(); ++i) {
                 if (i > 0) out += ", ";
-                out += toRepr(list.items[i]);
+                out += repr(list.items[i], depth + 1);
             }
             if (list.isTuple && list.items.size() == 1) out += ",";
+            Budget::checkSize(out.size(), "the text of a list");
+            Budget::charge(out.size());
             return out + (list.isTuple ? ")" : "]");
         }
         case Value::Kind::Dict: {
@@ -123,14 +133,27 @@ std::string toRepr(const Value& v) {
             for (const auto& [key, value] : v.asDict().entries()) {
                 if (!first) out += ", ";
                 first = false;
-                out += toRepr(key) + ": " + toRepr(value);
+                out += repr(key, depth + 1) + ": " + repr(value, depth + 1);
             }
+            Budget::checkSize(out.size(), "the text of a dict");
+            Budget::charge(out.size());
             return out + "}";
         }
-        case Value::Kind::Object: return objectRepr(v.asObject());
+        case Value::Kind::Object: return objectRepr(v.asObject(), depth);
         case Value::Kind::Callable: return fmt::format("<built-in function {}>", v.asCallable().name);
     }
     return "";
+}
+
+// snprintf into a string of the size it needs.
+template <class T>
+static std::string cFormat(const std::string& spec, T value) {
+    const int n = std::snprintf(nullptr, 0, spec.c_str(), value);
+    if (n < 0) fail(ErrorKind::Value, "invalid format");
+    std::string out(static_cast<size_t>(n) + 1, '\0');
+    std::snprintf(out.data(), out.size(), spec.c_str(), value);
+    out.resize(static_cast<size_t>(n));
+    return out;
 }
 
 std::string printfFormat(std::string_view pattern, const std::vector<Value>& args) {
@@ -160,8 +183,9 @@ std::string printfFormat(std::string_view pattern, const std::vector<Value>& arg
         }
         if (next >= args.size()) fail(ErrorKind::Type, "not enough arguments for format string");
         const Value& arg = args[next++];
+        Budget::checkSize(width.size() > 9 ? SIZE_MAX : (width.empty() ? 0 : std::stoul(width)), "a formatted field");
+        Budget::checkSize(precision.size() > 10 ? SIZE_MAX : 0, "a formatted field");
         const std::string spec = "%" + flags + width + precision;
-        char buffer[512];
         auto numeric = [&](const char* kind) {
             if (!arg.isNumber()) fail(ErrorKind::Type, fmt::format("%{} format: a real number is required, not {}", kind, typeName(arg)));
         };
@@ -182,9 +206,8 @@ std::string printfFormat(std::string_view pattern, const std::vector<Value>& arg
             case 'X':
             case 'o':
                 numeric("d");
-                std::snprintf(buffer, sizeof buffer, (spec + "ll" + (conversion == 'i' ? 'd' : conversion)).c_str(),
-                              static_cast<long long>(arg.isFloat() ? static_cast<int64_t>(arg.asDouble()) : arg.asInt()));
-                out += buffer;
+                out += cFormat(spec + "ll" + (conversion == 'i' ? 'd' : conversion),
+                               static_cast<long long>(arg.isFloat() ? static_cast<int64_t>(arg.asDouble()) : arg.asInt()));
                 break;
             case 'f':
             case 'F':
@@ -193,8 +216,7 @@ std::string printfFormat(std::string_view pattern, const std::vector<Value>& arg
             case 'g':
             case 'G':
                 numeric("f");
-                std::snprintf(buffer, sizeof buffer, (spec + conversion).c_str(), arg.asDouble());
-                out += buffer;
+                out += cFormat(spec + conversion, arg.asDouble());
                 break;
             case 'c':
                 if (arg.isString() && unicode::length(arg.asString()) == 1) {
@@ -228,6 +250,8 @@ public:
 
 private:
     void value(const Value& v, int level) {
+        Budget::checkSize(m_out.size(), "tojson output");
+        Budget::charge(1);
         switch (v.kind()) {
             case Value::Kind::None: m_out += "null"; return;
             case Value::Kind::Bool: m_out += v.asBool() ? "true" : "false"; return;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_unicode.h"
 
 namespace pagoda::jinja {
@@ -119,6 +120,7 @@ std::string replaceString(std::string_view s, std::string_view old, std::string_
         int64_t done = 0;
         for (char32_t c : text) {
             if (count < 0 || done < count) {
+                Budget::checkSize(out.size() + replacement.size(), "replace() result");
                 out += replacement;
                 ++done;
             }
@@ -132,6 +134,7 @@ std::string replaceString(std::string_view s, std::string_view old, std::string_
     while (count < 0 || done < count) {
         const size_t at = s.find(old, start);
         if (at == std::string_view::npos) break;
+        Budget::checkSize(out.size() + (at - start) + replacement.size(), "replace() result");
         out += s.substr(start, at - start);
         out += replacement;
         start = at + old.size();
@@ -206,6 +209,7 @@ std::string titleFilter(std::string_view s) {
 std::string centerString(std::string_view s, int64_t width) {
     const int64_t n = static_cast<int64_t>(unicode::length(s));
     if (width <= n) return std::string(s);
+    Budget::checkSize(static_cast<size_t>(width), "center() result");
     const int64_t margin = width - n;
     const int64_t left = margin / 2 + (margin & width & 1);  // CPython's pad() placement
     return std::string(left, ' ') + std::string(s) + std::string(margin - left, ' ');

@@ -63,16 +63,16 @@ bool isUpper(const Value& v) {
     return cased;
 }
 
-bool testEven(In& in, const Value& v, Args& args) {
+bool testEven(In&, const Value& v, Args& args) {
     if (!args.positional.empty()) fail(ErrorKind::Type, "this test takes no arguments");
-    return !truthy(arithmetic(BinaryOp::Mod, v, Value(2), in.limits().maxOutputBytes));
+    return !truthy(arithmetic(BinaryOp::Mod, v, Value(2)));
 }
-bool testOdd(In& in, const Value& v, Args& args) {
+bool testOdd(In&, const Value& v, Args& args) {
     if (!args.positional.empty()) fail(ErrorKind::Type, "this test takes no arguments");
-    return truthy(arithmetic(BinaryOp::Mod, v, Value(2), in.limits().maxOutputBytes));
+    return truthy(arithmetic(BinaryOp::Mod, v, Value(2)));
 }
-bool testDivisibleby(In& in, const Value& v, Args& args) {
-    return !truthy(arithmetic(BinaryOp::Mod, v, operand("divisibleby", args), in.limits().maxOutputBytes));
+bool testDivisibleby(In&, const Value& v, Args& args) {
+    return !truthy(arithmetic(BinaryOp::Mod, v, operand("divisibleby", args)));
 }
 
 bool testEq(In&, const Value& v, Args& args) { return compare(CompareOp::Eq, v, operand("eq", args)); }

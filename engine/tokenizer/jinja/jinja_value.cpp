@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_error.h"
 #include "engine/tokenizer/jinja/jinja_python.h"
 
@@ -113,6 +114,7 @@ static bool numbersEqual(const Value& a, const Value& b) {
 }
 
 bool equals(const Value& a, const Value& b) {
+    Budget::charge(1);
     if (a.isNumber() && b.isNumber()) return numbersEqual(a, b);
     if (a.kind() != b.kind()) return false;
     switch (a.kind()) {
@@ -122,6 +124,7 @@ bool equals(const Value& a, const Value& b) {
         case Value::Kind::List: {
             const List& x = a.asList();
             const List& y = b.asList();
+            if (&x == &y) return true;  // shared structure compares in one step, as in CPython
             if (x.isTuple != y.isTuple || x.items.size() != y.items.size()) return false;
             for (size_t i = 0; i < x.items.size(); ++i) {
                 if (!equals(x.items[i], y.items[i])) return false;
@@ -131,6 +134,7 @@ bool equals(const Value& a, const Value& b) {
         case Value::Kind::Dict: {
             const Dict& x = a.asDict();
             const Dict& y = b.asDict();
+            if (&x == &y) return true;
             if (x.size() != y.size()) return false;
             for (const auto& [key, value] : x.entries()) {
                 const Value* other = y.find(key);
@@ -159,6 +163,7 @@ std::string hashKey(const Value& v) {
         case Value::Kind::String: return "s" + v.asString();
         case Value::Kind::List:
             if (v.isTuple()) {
+                Budget::charge(v.asList().items.size());
                 std::string key = "t(";
                 for (const Value& item : v.asList().items) key += hashKey(item) + "\x1f";
                 return key + ")";

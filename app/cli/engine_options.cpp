@@ -1,0 +1,62 @@
+#include "app/cli/engine_options.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace pagoda::cli {
+
+void addEngineOptions(QCommandLineParser& parser) {
+    parser.addOptions({
+        {"model", "Model directory (config.json, safetensors, tokenizer).", "dir"},
+        {"max-model-len", "Context length per sequence (default: the model's, lowered to what the KV cache holds).", "n"},
+        {"max-num-seqs", "Sequences batched together (default 64).", "n", "64"},
+        {"max-num-batched-tokens", "Token budget of one step; longer prompts are chunked (default 2048).", "n", "2048"},
+        {"kv-cache-memory-bytes", "Memory for the KV cache, e.g. 512M or 4G (default 1G).", "size", "1G"},
+        {"no-enable-prefix-caching", "Do not reuse the KV cache of shared prompt prefixes."},
+        {"threads", "CPU threads (default: all cores).", "n", "0"},
+    });
+}
+
+Result<size_t> parseByteSize(const QString& text) {
+    QString t = text.trimmed().toUpper();
+    for (const char* suffix : {"IB", "B"})
+        if (t.endsWith(suffix)) t.chop(int(strlen(suffix)));
+    double scale = 1;
+    if (t.endsWith('K')) scale = 1024.0;
+    if (t.endsWith('M')) scale = 1024.0 * 1024;
+    if (t.endsWith('G')) scale = 1024.0 * 1024 * 1024;
+    if (scale > 1) t.chop(1);
+    bool ok = false;
+    const double value = t.toDouble(&ok);
+    if (!ok || !(value > 0) || !std::isfinite(value))
+        return makeError(fmt::format("'{}' is not a size; use e.g. 512M or 4G", text.toStdString()));
+    return size_t(value * scale);
+}
+
+Result<EngineOptions> readEngineOptions(const QCommandLineParser& parser) {
+    EngineOptions options;
+    if (!parser.isSet("model")) return makeError("--model DIR is required");
+    options.modelDir = parser.value("model").toStdString();
+    auto intOption = [&](const char* name, int minimum, int& out) -> Status {
+        if (!parser.isSet(name) && parser.value(name).isEmpty()) return Ok{};
+        bool ok = false;
+        const int v = parser.value(name).toInt(&ok);
+        if (!ok || v < minimum) return makeError(fmt::format("--{} must be an integer of at least {}", name, minimum));
+        out = v;
+        return Ok{};
+    };
+    int threads = 0;
+    for (auto status : {intOption("max-model-len", 1, options.maxModelLen), intOption("max-num-seqs", 1, options.maxNumSeqs),
+                        intOption("max-num-batched-tokens", 1, options.maxNumBatchedTokens),
+                        intOption("threads", 0, threads)})
+        if (!status) return status.error();
+    options.threads = size_t(threads);
+    auto bytes = parseByteSize(parser.value("kv-cache-memory-bytes"));
+    if (!bytes) return makeError("--kv-cache-memory-bytes: " + bytes.error().message);
+    options.kvCacheMemoryBytes = *bytes;
+    options.enablePrefixCaching = !parser.isSet("no-enable-prefix-caching");
+    return options;
+}
+
+}  // namespace pagoda::cli

@@ -1,0 +1,42 @@
+#include "engine/engine_factory.h"
+
+#include "engine/executor/cpu/cpu_executor.h"
+
+namespace pagoda {
+
+Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
+    LoadedEngine loaded;
+    auto model = loadModel(options.modelDir);
+    if (!model) return model.error();
+    loaded.model = std::move(model).value();
+
+    std::error_code ec;
+    const bool hasTokenizer = std::filesystem::exists(options.modelDir / "tokenizer.json", ec) ||
+                              std::filesystem::exists(options.modelDir / "tokenizer.model", ec);
+    if (hasTokenizer) {
+        auto tokenizer = loadTokenizer(options.modelDir);
+        if (!tokenizer) return tokenizer.error();
+        loaded.tokenizer = std::move(tokenizer).value();
+        auto chatTemplate = loadChatTemplate(options.modelDir);
+        if (chatTemplate) loaded.chatTemplate = std::move(chatTemplate).value();  // base models have none
+    }
+    auto defaults = samplingDefaults(options.modelDir);
+    if (!defaults) return defaults.error();
+    loaded.defaults = std::move(defaults).value();
+
+    constexpr int kBlockSize = 16;
+    loaded.cache = sizeKvCache(loaded.model->config, options.kvCacheMemoryBytes, kBlockSize, options.maxModelLen,
+                               sizeof(float));
+    EngineConfig config;
+    config.scheduler.maxNumSeqs = options.maxNumSeqs;
+    // A step must be able to take at least one whole block, and never needs more than the cache.
+    config.scheduler.maxNumBatchedTokens = std::max(options.maxNumBatchedTokens, kBlockSize);
+    config.enablePrefixCaching = options.enablePrefixCaching;
+    config.maxModelLen = loaded.cache.maxModelLen;
+    auto executor = std::make_unique<CpuExecutor>(loaded.model,
+                                                  CpuExecutorOptions{loaded.cache.numBlocks, kBlockSize, options.threads});
+    loaded.engine = std::make_unique<Engine>(std::move(executor), loaded.model->config, loaded.tokenizer.get(), config);
+    return loaded;
+}
+
+}  // namespace pagoda

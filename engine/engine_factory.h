@@ -1,0 +1,40 @@
+// Everything needed to serve one model on the CPU, loaded in the right order: model,
+// tokenizer and chat template (both optional), a KV cache sized from a byte budget, and
+// the engine. The CLI commands and the app's EngineHost share it.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "engine/cache/kv_cache_sizing.h"
+#include "engine/engine.h"
+#include "engine/model/model.h"
+#include "engine/sampling/sampling_params.h"
+#include "engine/tokenizer/chat_template.h"
+#include "engine/tokenizer/tokenizer.h"
+
+namespace pagoda {
+
+struct EngineOptions {
+    std::filesystem::path modelDir;
+    size_t kvCacheMemoryBytes = size_t(1) << 30;
+    int maxModelLen = 0;  // 0: the model's context, lowered to what the cache holds
+    int maxNumSeqs = 64;
+    int maxNumBatchedTokens = 2048;
+    bool enablePrefixCaching = true;
+    size_t threads = 0;  // 0: all cores
+};
+
+struct LoadedEngine {
+    std::shared_ptr<const Model> model;
+    std::unique_ptr<Tokenizer> tokenizer;         // null when the directory has none
+    std::optional<ChatTemplate> chatTemplate;     // unset when the model has none
+    SamplingParams defaults;                      // from generation_config.json
+    KvCacheSizing cache;
+    std::unique_ptr<Engine> engine;               // declared last: it uses the tokenizer
+};
+
+Result<LoadedEngine> loadCpuEngine(const EngineOptions& options);
+
+}  // namespace pagoda

@@ -122,7 +122,7 @@ int runBench(const QStringList& arguments) {
     if (parser.isSet("json")) {
         out << QString::fromStdString(fmt::format(
             "{{\"model\": \"{}\", \"input_len\": {}, \"output_len\": {}, \"num_prompts\": {}, \"concurrency\": {}, "
-            "\"elapsed_s\": {:.3f}, \"requests_per_s\": {:.3f}, \"total_tokens_per_s\": {:.2f}, "
+            "\"elapsed_s\": {:.6f}, \"requests_per_s\": {:.3f}, \"total_tokens_per_s\": {:.2f}, "
             "\"output_tokens_per_s\": {:.2f}, \"ttft_mean_s\": {:.4f}, \"ttft_median_s\": {:.4f}, \"ttft_p99_s\": {:.4f}, "
             "\"tpot_mean_s\": {:.4f}, \"tpot_median_s\": {:.4f}, \"tpot_p99_s\": {:.4f}, \"load_s\": {:.3f}, "
             "\"preemptions\": {}}}\n",

@@ -1,9 +1,14 @@
 // The `pagoda` executable as a user runs it: real process, real arguments, real output.
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
 
 #include "tests/support/jsonl.h"
 #include "tests/support/model_fixture.h"
@@ -119,6 +124,57 @@ private slots:
         const Run badIds = runPagoda({"tokenize", "--model", qwen3, "--decode"}, "[1, \"x\"]");
         QCOMPARE(badIds.exitCode, 1);
         QVERIFY2(badIds.err.contains("\"x\" is not a token id"), qPrintable(badIds.err));
+    }
+
+    void chatStreamsAnswersKeepsHistoryAndResets() {
+        // A chat-capable directory: a fixture model, the SentencePiece tokenizer sharing its
+        // 512-token vocabulary, and a Llama-2-style template.
+        QTemporaryDir dir;
+        const std::filesystem::path d = dir.path().toStdString();
+        for (const char* f : {"config.json", "generation_config.json", "model.safetensors"})
+            std::filesystem::copy_file(pagoda::test::modelFixturesDir() / "qwen3-f32" / f, d / f);
+        const auto tokenizerDir = pagoda::test::modelFixturesDir().parent_path() / "tokenizers/sentencepiece";
+        std::filesystem::copy_file(tokenizerDir / "tokenizer.model", d / "tokenizer.model");
+        auto config = nlohmann::json::parse(std::ifstream(tokenizerDir / "tokenizer_config.json"));
+        config["chat_template"] =
+            "{% for m in messages %}{{ bos_token if loop.first }}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}"
+            "{% if add_generation_prompt %}[assistant] {% endif %}";
+        std::ofstream(d / "tokenizer_config.json") << config.dump();
+
+        const Run run = runPagoda({"chat", "--model", dir.path(), "--max-tokens", "6", "--temperature", "0"},
+                                  "hello there\n/reset\nsecond question\n/exit\n");
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out.count("ASSISTANT: "), 2);
+        QVERIFY(run.out.contains("(history cleared)"));
+        QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
+        // Greedy and reset: the same question gives the same answer.
+        const Run again = runPagoda({"chat", "--model", dir.path(), "--max-tokens", "6", "--temperature", "0"},
+                                    "second question\n");
+        const auto answerOf = [](const QString& out, int which) {
+            return out.split("ASSISTANT: ").at(which).split('\n').first();
+        };
+        QCOMPARE(answerOf(again.out, 1), answerOf(run.out, 2));
+    }
+
+    void chatRefusesAModelWithoutTemplate() {
+        const Run run = runPagoda({"chat", "--model", fixture("qwen3-f32")}, "hi\n");
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("cannot chat"), qPrintable(run.err));
+    }
+
+    void benchPrintsThroughputAndLatency() {
+        const Run run = runPagoda({"bench", "--model", fixture("qwen2-tied-f32"), "--input-len", "16", "--output-len",
+                                   "8", "--num-prompts", "6", "--concurrency", "3", "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const auto j = nlohmann::json::parse(run.out.toStdString());
+        QCOMPARE(j["num_prompts"].get<int>(), 6);
+        QVERIFY(j["requests_per_s"].get<double>() > 0);
+        // 6 x (16 + 8) tokens over the elapsed time is the total rate.
+        QVERIFY(std::abs(j["total_tokens_per_s"].get<double>() * j["elapsed_s"].get<double>() - 144) < 1.5);
+        QVERIFY(j["ttft_mean_s"].get<double>() > 0 && j["tpot_mean_s"].get<double>() > 0);
+        const Run tooLong = runPagoda({"bench", "--model", fixture("qwen2-tied-f32"), "--input-len", "4000"});
+        QCOMPARE(tooLong.exitCode, 1);
+        QVERIFY(tooLong.err.contains("exceeds max_model_len"));
     }
 
     void unknownCommandPrintsUsage() {

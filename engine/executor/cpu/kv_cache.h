@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "kernels/cpu/paged_attention.h"
@@ -14,20 +15,22 @@ public:
     KvCache(int numLayers, int numBlocks, KvLayout layout)
         : m_numBlocks(numBlocks), m_layout(layout), m_layers(size_t(numLayers)) {
         const size_t floatsPerLayer = size_t(numBlocks) * layout.blockSize * layout.numKvHeads * layout.headDim;
+        // Left uninitialized: a slot is always written before attention reads it, and untouched
+        // pages cost no memory or start-up time until the cache actually fills.
         for (auto& layer : m_layers) {
-            layer.k.assign(floatsPerLayer, 0.0f);
-            layer.v.assign(floatsPerLayer, 0.0f);
+            layer.k = std::make_unique_for_overwrite<float[]>(floatsPerLayer);
+            layer.v = std::make_unique_for_overwrite<float[]>(floatsPerLayer);
         }
     }
 
     int numBlocks() const { return m_numBlocks; }
     const KvLayout& layout() const { return m_layout; }
-    float* keys(size_t layer) { return m_layers[layer].k.data(); }
-    float* values(size_t layer) { return m_layers[layer].v.data(); }
+    float* keys(size_t layer) { return m_layers[layer].k.get(); }
+    float* values(size_t layer) { return m_layers[layer].v.get(); }
 
 private:
     struct Layer {
-        std::vector<float> k, v;
+        std::unique_ptr<float[]> k, v;
     };
     int m_numBlocks;
     KvLayout m_layout;

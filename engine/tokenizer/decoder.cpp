@@ -152,15 +152,9 @@ Result<std::unique_ptr<Decoder>> parseDecoder(const nlohmann::json& spec, const 
         return std::unique_ptr<Decoder>(new MetaspaceDecoder(spec.value("replacement", "\u2581"), scheme != "never"));
     }
     if (t == "Sequence") {
-        if (!spec.contains("decoders") || !spec["decoders"].is_array())
-            return makeError(fmt::format("{}: Sequence decoder needs a 'decoders' list", where));
-        std::vector<std::unique_ptr<Decoder>> steps;
-        for (size_t i = 0; i < spec["decoders"].size(); ++i) {
-            auto step = parseDecoder(spec["decoders"][i], fmt::format("{}.decoders[{}]", where, i));
-            if (!step) return step.error();
-            if (*step) steps.push_back(std::move(step).value());
-        }
-        return std::unique_ptr<Decoder>(new SequenceDecoder(std::move(steps)));
+        auto steps = parseSteps<Decoder>(spec, "decoders", where, parseDecoder);
+        if (!steps) return steps.error();
+        return std::unique_ptr<Decoder>(new SequenceDecoder(std::move(steps).value()));
     }
     return makeError(fmt::format("{}: decoder type '{}' is not supported (supported: ByteLevel, ByteFallback, Fuse, "
                                  "Replace, Strip, Metaspace, Sequence)",

@@ -118,15 +118,9 @@ Result<std::unique_ptr<Normalizer>> parseNormalizer(const nlohmann::json& spec, 
             new StripNormalizer(spec.value("strip_left", true), spec.value("strip_right", true)));
     }
     if (t == "Sequence") {
-        if (!spec.contains("normalizers") || !spec["normalizers"].is_array())
-            return makeError(fmt::format("{}: Sequence normalizer needs a 'normalizers' list", where));
-        std::vector<std::unique_ptr<Normalizer>> steps;
-        for (size_t i = 0; i < spec["normalizers"].size(); ++i) {
-            auto step = parseNormalizer(spec["normalizers"][i], fmt::format("{}.normalizers[{}]", where, i));
-            if (!step) return step.error();
-            if (*step) steps.push_back(std::move(step).value());
-        }
-        return std::unique_ptr<Normalizer>(new SequenceNormalizer(std::move(steps)));
+        auto steps = parseSteps<Normalizer>(spec, "normalizers", where, parseNormalizer);
+        if (!steps) return steps.error();
+        return std::unique_ptr<Normalizer>(new SequenceNormalizer(std::move(steps).value()));
     }
     return makeError(fmt::format("{}: normalizer type '{}' is not supported (supported: NFC, NFD, NFKC, NFKD, "
                                  "Lowercase, Prepend, Replace, Strip, Sequence)",

@@ -192,15 +192,9 @@ Result<std::unique_ptr<PreTokenizer>> parsePreTokenizer(const nlohmann::json& sp
     if (t == "Whitespace") return makeRegexSplit(R"(\w+|[^\w\s]+)", SplitBehavior::Removed, true);
     if (t == "WhitespaceSplit") return makeRegexSplit(R"(\s+)", SplitBehavior::Removed, false);
     if (t == "Sequence") {
-        if (!spec.contains("pretokenizers") || !spec["pretokenizers"].is_array())
-            return makeError(fmt::format("{}: Sequence pre-tokenizer needs a 'pretokenizers' list", where));
-        std::vector<std::unique_ptr<PreTokenizer>> steps;
-        for (size_t i = 0; i < spec["pretokenizers"].size(); ++i) {
-            auto step = parsePreTokenizer(spec["pretokenizers"][i], fmt::format("{}.pretokenizers[{}]", where, i));
-            if (!step) return step.error();
-            if (*step) steps.push_back(std::move(step).value());
-        }
-        return std::unique_ptr<PreTokenizer>(new SequencePreTokenizer(std::move(steps)));
+        auto steps = parseSteps<PreTokenizer>(spec, "pretokenizers", where, parsePreTokenizer);
+        if (!steps) return steps.error();
+        return std::unique_ptr<PreTokenizer>(new SequencePreTokenizer(std::move(steps).value()));
     }
     return makeError(fmt::format("{}: pre-tokenizer type '{}' is not supported (supported: Split, ByteLevel, "
                                  "Metaspace, Digits, Whitespace, WhitespaceSplit, Sequence)",

@@ -5,6 +5,9 @@
 
 namespace pagoda::cpu {
 
+// Widening is as hot as the products in decode (every weight byte passes through it once),
+// so it is compiled for AVX-512 and AVX2 too and picked at run time.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void convertToFloat(const void* src, DType type, size_t offset, size_t n, float* dst) {
     const auto* bytes = static_cast<const unsigned char*>(src) + offset * dtypeSize(type);
     switch (type) {

@@ -126,6 +126,22 @@ private slots:
         QVERIFY2(badIds.err.contains("\"x\" is not a token id"), qPrintable(badIds.err));
     }
 
+    void tokenizeChatRendersTheModelsTemplate() {
+        const QString qwen3 = QString::fromStdString((pagoda::test::sharedFixturesDir() / "tokenizers/qwen3").string());
+        QTemporaryDir dir;
+        const QString file = dir.filePath("messages.json");
+        std::ofstream(file.toStdString())
+            << "{\"messages\": [{\"role\": \"user\", \"content\": \"你好\"}], "
+               "\"chat_template_kwargs\": {\"enable_thinking\": false}}";
+        const Run run = runPagoda({"tokenize", "--model", qwen3, "--chat", file});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, QString("<|im_start|>user\n你好<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n"));
+        std::ofstream(file.toStdString()) << "{\"messages\": ";
+        const Run broken = runPagoda({"tokenize", "--model", qwen3, "--chat", file});
+        QCOMPARE(broken.exitCode, 1);
+        QVERIFY2(broken.err.contains("not valid JSON"), qPrintable(broken.err));
+    }
+
     void chatStreamsAnswersKeepsHistoryAndResets() {
         // A chat-capable directory: a fixture model, the SentencePiece tokenizer sharing its
         // 512-token vocabulary, and a Llama-2-style template.

@@ -3,22 +3,31 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <functional>
 #include <limits>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
+#include "engine/sampling/softmax_math.h"
 
 namespace pagoda {
 
 namespace {
 
+using namespace sampling;
+
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// top_p first ranks only this many candidates (nth_element, then a sort of those); the rest
-// of the vocabulary is sorted only if their mass falls short of p. With the usual p <= 0.95
-// on a peaked LM distribution the prefix almost always suffices.
+// top_p first ranks only this many candidates; the rest of the vocabulary is ranked only if
+// their mass falls short of p. With the usual p <= 0.95 on a peaked LM distribution the
+// prefix almost always suffices.
 constexpr size_t kTopPPrefix = 1024;
+// selectTop bounds the best `count` logits with up to this many slices per wanted
+// candidate, each of at least kMinSliceSize tokens (with fewer it gathers every finite
+// logit). More, smaller slices give a tighter bound; four gathers ~1.2x `count` tokens on
+// LM-like logits.
+constexpr size_t kSlicesPerCandidate = 4;
+constexpr size_t kMinSliceSize = 8;
+// Whole-vocabulary draws find their block from per-block sums, then walk one block.
+constexpr size_t kDrawBlock = 1024;
 
 // The one ranking every filter uses: higher logit first, then lower id, so ties resolve the
 // way torch.argmax does and results never depend on the sort algorithm.
@@ -28,33 +37,10 @@ constexpr auto ranksBefore = [](const auto& a, const auto& b) {
 
 bool inVocab(int32_t id, size_t vocab) { return id >= 0 && size_t(id) < vocab; }
 
-// log(sum(exp(logits))) with max subtraction and double accumulation.
-double logSumExp(std::span<const float> logits) {
-    float maxLogit = kNegInf;
-    for (float l : logits) maxLogit = std::max(maxLogit, l);
-    if (maxLogit == kNegInf) return kNegInf;
-    double sum = 0.0;
-    for (float l : logits) sum += std::exp(l - maxLogit);
-    return double(maxLogit) + std::log(sum);
-}
-
-// Code elsewhere in the process that leaves the upper halves of the YMM registers dirty (seen
-// from Qt's test data machinery: XGETBV(1) reports AVX state in use) makes every SSE
-// instruction here, and every call into libm's VEX-encoded expf, pay a state transition:
-// sampling ran 6x slower (4096-token top_p: 190 us -> 1.2 ms per token). One VZEROUPPER on
-// entry, on CPUs that have AVX, removes it.
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx"))) void zeroUpperAvx() { _mm256_zeroupper(); }
-void clearUpperVectorState() {
-    static const bool hasAvx = __builtin_cpu_supports("avx");
-    if (hasAvx) zeroUpperAvx();
-}
-#else
-void clearUpperVectorState() {}
-#endif
-
-int32_t firstArgmax(std::span<const float> logits) {
-    return int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+// With `maximum` from maxValue: the argmax, first index on ties (torch.argmax); NaN never wins.
+int32_t firstIndexOf(std::span<const float> logits, float maximum) {
+    const auto it = std::find(logits.begin(), logits.end(), maximum);
+    return it == logits.end() ? 0 : int32_t(it - logits.begin());
 }
 
 }  // namespace
@@ -68,20 +54,32 @@ SampleResult Sampler::sample(std::span<float> logits, const SampleInput& input) 
 void Sampler::sample(std::span<float> logits, const SampleInput& input, SampleResult& result) {
     assert(input.params && !logits.empty());
     const SamplingParams& params = *input.params;
-    clearUpperVectorState();
+    const size_t vocab = logits.size();
+    if (m_weights.size() < vocab) m_weights.resize(vocab);
 
-    const double logNormalizer = logSumExp(logits);
+    // Step 0: log_softmax of the raw logits (max subtraction, double sum).
+    const float rawMax = maxValue(logits.data(), vocab);
+    double logNormalizer = kNegInf;
+    if (rawMax > kNegInf) {
+        expShifted(logits.data(), m_weights.data(), vocab, rawMax, 1.0f);
+        logNormalizer = double(rawMax) + std::log(sum(m_weights.data(), vocab));
+    }
     result.topLogprobs.clear();
     if (params.logprobs && *params.logprobs > 0)
         collectTopLogprobs(logits, *params.logprobs, logNormalizer, result.topLogprobs);
 
     processLogits(logits, input);
+    // Steps 1-3 usually touch a handful of tokens or none; when none, the raw maximum stands.
+    const float maxLogit = m_rawLogits.empty() ? rawMax : maxValue(logits.data(), vocab);
 
     if (params.greedy()) {
-        result.token = firstArgmax(logits);
+        result.token = firstIndexOf(logits, maxLogit);
     } else {
         assert(input.rng && "a sampled (temperature > 0) sequence needs its SamplerRng");
-        result.token = sampleFromDistribution(logits, params, input.rng ? *input.rng : m_fallbackRng);
+        // One draw per sampled token, whatever the filters leave: a sequence's stream of draws
+        // depends only on how many tokens it has sampled.
+        const double u = (input.rng ? *input.rng : m_fallbackRng).uniformDouble();
+        result.token = sampleFromDistribution(logits, maxLogit, params, u);
     }
     result.logprob = float(double(rawLogit(logits, result.token)) - logNormalizer);
 }
@@ -158,30 +156,68 @@ void Sampler::applyPenalties(std::span<float> logits, const SampleInput& input) 
     }
 }
 
-int32_t Sampler::sampleFromDistribution(std::span<const float> logits, const SamplingParams& params,
-                                        SamplerRng& rng) {
-    // One draw per sampled token, whatever the filters leave: a sequence's stream of draws
-    // depends only on how many tokens it has sampled.
-    const double u = rng.uniformDouble();
+int32_t Sampler::sampleFromDistribution(std::span<const float> logits, float maxLogit, const SamplingParams& params,
+                                        double u) {
+    const size_t vocab = logits.size();
+    if (!(maxLogit > kNegInf)) return firstIndexOf(logits, maxLogit);  // everything masked: nothing to draw from
+    const float inverseTemperature = 1.0f / params.temperature;
+    const bool topK = params.topK > 0 && size_t(params.topK) < vocab;
+    const bool topP = params.topP < 1.0f;
 
-    m_candidates.clear();
-    m_candidatesSorted = false;
-    float maxLogit = kNegInf;
-    for (size_t i = 0; i < logits.size(); ++i) {
-        const float l = logits[i];
-        if (l > kNegInf) {  // also drops NaN
-            m_candidates.push_back({l, int32_t(i), 0.0f});
-            maxLogit = std::max(maxLogit, l);
+    if (!topK) {
+        // Weights of the whole vocabulary, in id order; the best token's is exactly exp(0) = 1.
+        expShifted(logits.data(), m_weights.data(), vocab, maxLogit, inverseTemperature);
+        if (!topP) {
+            if (params.minP > 0.0f) zeroBelow(m_weights.data(), vocab, params.minP);
+            return drawFromVocabulary(vocab, u);
+        }
+        const double total = sum(m_weights.data(), vocab);
+        selectTop(logits, std::min(kTopPPrefix, vocab));
+        for (auto& c : m_candidates) c.weight = m_weights[size_t(c.id)];
+        keepTopP(logits, params.topP, total, true);
+    } else {
+        selectTop(logits, size_t(params.topK));
+        for (auto& c : m_candidates) c.weight = expNonPositive((c.logit - maxLogit) * inverseTemperature);
+        if (topP) {
+            double total = 0.0;
+            for (const auto& c : m_candidates) total += c.weight;
+            keepTopP(logits, params.topP, total, false);
         }
     }
-    if (m_candidates.empty()) return firstArgmax(logits);  // everything masked: nothing to draw from
-
-    if (params.topK > 0 && size_t(params.topK) < m_candidates.size()) keepTopK(params.topK);
-    // Top-k keeps the maximum, so the best candidate's weight is exactly exp(0) = 1.
-    for (auto& c : m_candidates) c.weight = std::exp((c.logit - maxLogit) / params.temperature);
-    if (params.topP < 1.0f) keepTopP(params.topP);
     if (params.minP > 0.0f) keepMinP(params.minP);
+    return drawFromCandidates(u);
+}
 
+int32_t Sampler::drawFromVocabulary(size_t vocab, double u) {
+    const size_t blocks = (vocab + kDrawBlock - 1) / kDrawBlock;
+    if (m_blockSums.size() < blocks) m_blockSums.resize(blocks);
+    double total = 0.0;
+    for (size_t b = 0; b < blocks; ++b) {
+        const size_t begin = b * kDrawBlock;
+        m_blockSums[b] = sum(m_weights.data() + begin, std::min(kDrawBlock, vocab - begin));
+        total += m_blockSums[b];
+    }
+    const double target = u * total;
+    double cumulative = 0.0;
+    for (size_t b = 0; b < blocks; ++b) {
+        if (target < cumulative + m_blockSums[b] || b + 1 == blocks) {
+            const size_t begin = b * kDrawBlock;
+            const size_t end = std::min(begin + kDrawBlock, vocab);
+            for (size_t i = begin; i < end; ++i) {
+                cumulative += m_weights[i];
+                if (target < cumulative) return int32_t(i);
+            }
+            // Rounding put target past this block's last token by a hair: take the last
+            // token with any weight, here or before.
+            for (size_t i = end; i-- > 0;)
+                if (m_weights[i] > 0.0f) return int32_t(i);
+        }
+        cumulative += m_blockSums[b];
+    }
+    return 0;  // unreachable: the best token has weight 1
+}
+
+int32_t Sampler::drawFromCandidates(double u) const {
     double total = 0.0;
     for (const auto& c : m_candidates) total += c.weight;
     const double target = u * total;
@@ -190,66 +226,90 @@ int32_t Sampler::sampleFromDistribution(std::span<const float> logits, const Sam
         cumulative += c.weight;
         if (target < cumulative) return c.id;
     }
-    // Rounding left target at the very end: the last candidate that has any weight.
     for (auto it = m_candidates.rbegin(); it != m_candidates.rend(); ++it)
         if (it->weight > 0.0f) return it->id;
     return m_candidates.front().id;
 }
 
-void Sampler::sortCandidates(size_t begin, size_t end) {
-    std::sort(m_candidates.begin() + ptrdiff_t(begin), m_candidates.begin() + ptrdiff_t(end), ranksBefore);
-}
-
-void Sampler::keepTopK(int k) {
-    std::nth_element(m_candidates.begin(), m_candidates.begin() + k, m_candidates.end(), ranksBefore);
-    m_candidates.resize(size_t(k));
-    sortCandidates(0, m_candidates.size());
-    m_candidatesSorted = true;
+// The `count` best finite logits into m_candidates, ranked, without ranking the vocabulary.
+// Cut it into S >= count slices; the count-th largest slice maximum is a bound that at least
+// `count` logits reach, so the `count` best all do, and they lie in the slices whose maximum
+// reaches it (or in the few tokens past the last slice). Only those slices are gathered
+// (about count/S of the vocabulary), then nth_element and a sort rank the gathered ones.
+void Sampler::selectTop(std::span<const float> logits, size_t count) {
+    const size_t vocab = logits.size();
+    m_candidates.clear();
+    auto gather = [&](size_t begin, size_t end, float bound) {
+        for (size_t i = begin; i < end; ++i) {
+            const float l = logits[i];
+            if (l >= bound && l > kNegInf) m_candidates.push_back({l, int32_t(i), 0.0f});
+        }
+    };
+    if (count * kMinSliceSize > vocab) {
+        gather(0, vocab, kNegInf);
+    } else {
+        const size_t slices = std::min(vocab / kMinSliceSize, kSlicesPerCandidate * count);
+        const size_t slice = vocab / slices;
+        m_sliceMax.resize(slices);
+        for (size_t s = 0; s < slices; ++s) m_sliceMax[s] = maxValue(logits.data() + s * slice, slice);
+        m_sliceScratch.assign(m_sliceMax.begin(), m_sliceMax.end());
+        std::nth_element(m_sliceScratch.begin(), m_sliceScratch.begin() + ptrdiff_t(count - 1), m_sliceScratch.end(),
+                         std::greater<float>());
+        const float bound = m_sliceScratch[count - 1];
+        for (size_t s = 0; s < slices; ++s)
+            if (m_sliceMax[s] >= bound) gather(s * slice, (s + 1) * slice, bound);
+        gather(slices * slice, vocab, bound);
+    }
+    if (count < m_candidates.size()) {
+        std::nth_element(m_candidates.begin(), m_candidates.begin() + ptrdiff_t(count), m_candidates.end(),
+                         ranksBefore);
+        m_candidates.resize(count);
+    }
+    std::sort(m_candidates.begin(), m_candidates.end(), ranksBefore);
 }
 
 // Keeps candidate i while the mass ranked before it is < p, i.e. the smallest prefix whose
-// mass reaches p (vLLM: drop where the ascending cumsum <= 1 - p).
-void Sampler::keepTopP(float p) {
-    const size_t count = m_candidates.size();
-    double total = 0.0;
-    for (const auto& c : m_candidates) total += c.weight;
+// mass reaches p (vLLM: drop where the ascending cumsum <= 1 - p). `total` is the mass of
+// every token still in play. If the ranked candidates fall short of p and `mayNeedRest`, the
+// rest of the vocabulary (weights in m_weights) joins them unranked and is ranked in batches
+// that double the ranked prefix each time (nth_element, then a sort of the batch), so a
+// flat distribution costs a full sort only if p really needs nearly all of it.
+void Sampler::keepTopP(std::span<const float> logits, float p, double total, bool mayNeedRest) {
     const double target = double(p) * total;
-
-    size_t sortedEnd = count;
-    if (!m_candidatesSorted) {
-        sortedEnd = std::min(kTopPPrefix, count);
-        if (sortedEnd < count)
-            std::nth_element(m_candidates.begin(), m_candidates.begin() + ptrdiff_t(sortedEnd), m_candidates.end(),
-                             ranksBefore);
-        sortCandidates(0, sortedEnd);
-    }
-    size_t keep = count;
     double before = 0.0;
-    for (size_t i = 0; i < count; ++i) {
-        if (i == sortedEnd) {  // the prefix fell short of p: rank the rest too
-            sortCandidates(sortedEnd, count);
-            sortedEnd = count;
+    size_t keep = 0;
+    size_t ranked = m_candidates.size();
+    bool restGathered = !mayNeedRest;
+    for (;;) {
+        if (keep == ranked) {
+            if (!restGathered) {
+                const Candidate last = m_candidates.back();
+                for (size_t i = 0; i < logits.size(); ++i) {
+                    const Candidate c{logits[i], int32_t(i), m_weights[i]};
+                    if (c.logit > kNegInf && ranksBefore(last, c)) m_candidates.push_back(c);
+                }
+                restGathered = true;
+            }
+            if (ranked == m_candidates.size()) break;
+            const auto first = m_candidates.begin() + ptrdiff_t(ranked);
+            const auto middle = first + ptrdiff_t(std::min(m_candidates.size() - ranked, std::max(ranked, kTopPPrefix)));
+            if (middle != m_candidates.end()) std::nth_element(first, middle, m_candidates.end(), ranksBefore);
+            std::sort(first, middle, ranksBefore);
+            ranked = size_t(middle - m_candidates.begin());
+            continue;
         }
-        if (before >= target) {
-            keep = i;
-            break;
-        }
-        before += m_candidates[i].weight;
+        if (before >= target) break;
+        before += m_candidates[keep].weight;
+        ++keep;
     }
     m_candidates.resize(keep);
-    m_candidatesSorted = true;  // every kept candidate was ranked before the loop reached it
 }
 
-// p < min_p * p_max, with both sides scaled by the same normalizer: p_max's weight is 1.
+// p < min_p * p_max, both sides scaled by the same normalizer: p_max's weight is 1.
 void Sampler::keepMinP(float minP) {
-    const auto tooUnlikely = [minP](const Candidate& c) { return c.weight < minP; };
-    if (m_candidatesSorted) {  // weights fall along the ranking, so the dropped ones are a suffix
-        const auto end = std::partition_point(m_candidates.begin(), m_candidates.end(),
-                                              [&](const Candidate& c) { return !tooUnlikely(c); });
-        m_candidates.erase(end, m_candidates.end());
-    } else {
-        m_candidates.erase(std::remove_if(m_candidates.begin(), m_candidates.end(), tooUnlikely), m_candidates.end());
-    }
+    m_candidates.erase(std::remove_if(m_candidates.begin(), m_candidates.end(),
+                                      [minP](const Candidate& c) { return c.weight < minP; }),
+                       m_candidates.end());
 }
 
 void Sampler::collectTopLogprobs(std::span<const float> logits, int count, double logNormalizer,

@@ -15,7 +15,8 @@
 //                          measured after top_k
 //   8. min_p               drops tokens with p < min_p * p_max
 //   9. draw                one uniform from the sequence's SamplerRng, inverse CDF over what
-//                          remains (renormalized)
+//                          remains (renormalized): in rank order after top_k/top_p, else in
+//                          id order
 #pragma once
 
 #include <cstdint>
@@ -32,7 +33,7 @@ struct SampleInput {
     const SamplingParams* params = nullptr;
     std::span<const int32_t> promptIds;
     std::span<const int32_t> outputIds;    // tokens this sequence generated so far
-    std::span<const int32_t> eosTokenIds;  // the model's end-of-generation ids
+    std::span<const int32_t> eosTokenIds;  // the model's end-of-generation ids (masked under min_tokens)
     SamplerRng* rng = nullptr;             // null allowed when params->greedy()
 };
 
@@ -64,22 +65,30 @@ private:
     struct Candidate {
         float logit;
         int32_t id;
-        float weight;  // exp((logit - max) / temperature), 1 for the best candidate
+        float weight;  // exp((logit - max) / temperature): 1 for the best token
     };
 
     void setLogit(std::span<float> logits, int32_t id, float value);
     float rawLogit(std::span<const float> logits, int32_t id) const;
     void applyPenalties(std::span<float> logits, const SampleInput& input);
-    int32_t sampleFromDistribution(std::span<const float> logits, const SamplingParams& params, SamplerRng& rng);
-    void keepTopK(int k);
-    void keepTopP(float p);
+    int32_t sampleFromDistribution(std::span<const float> logits, float maxLogit, const SamplingParams& params,
+                                   double u);
+    int32_t drawFromVocabulary(size_t vocab, double u);
+    int32_t drawFromCandidates(double u) const;
+    void selectTop(std::span<const float> logits, size_t count);
+    void keepTopP(std::span<const float> logits, float p, double total, bool mayNeedRest);
     void keepMinP(float minP);
-    void sortCandidates(size_t begin, size_t end);
     void collectTopLogprobs(std::span<const float> logits, int count, double logNormalizer,
                             std::vector<TokenLogprob>& out) const;
 
+    // Steps 5-9 over the whole vocabulary, in id order: m_weights[id], and their sums per
+    // block so a draw finds its block first and walks at most one block.
+    std::vector<float> m_weights;
+    std::vector<double> m_blockSums;
+    // Steps 6-9 when top_k or top_p rank tokens: best first (logit descending, then id).
     std::vector<Candidate> m_candidates;
-    bool m_candidatesSorted = false;  // by logit descending, then id ascending
+    std::vector<float> m_sliceMax;      // selectTop's bound
+    std::vector<float> m_sliceScratch;
     // The original value of every logit steps 1-3 changed, oldest first, so raw logprobs need
     // no copy of the whole vocabulary.
     std::vector<std::pair<int32_t, float>> m_rawLogits;

@@ -14,6 +14,7 @@
 
 #include "engine/sampling/sampler.h"
 #include "engine/sampling/sampling_params.h"
+#include "engine/sampling/softmax_math.h"
 
 using namespace pagoda;
 
@@ -294,33 +295,99 @@ private slots:
     }
     void minPDropsTokensBelowFractionOfMax() { checkFilterRow(); }
 
-    // The first 1024 ranked candidates hold ~25% of this near-uniform mass, so top_p=~0.73
-    // must rank the rest of the vocabulary too; ranks are scrambled over the ids.
-    void topPBeyondThePartialSelectionRanksTheRest() {
-        constexpr int kVocab = 4096;
-        constexpr int kKeep = 3000;
-        auto idOfRank = [](int rank) { return int32_t((rank * 1237) % kVocab); };
-        std::vector<float> logits(kVocab);
-        for (int rank = 0; rank < kVocab; ++rank) logits[size_t(idOfRank(rank))] = -1e-4f * float(rank);
-        std::vector<double> weights(kVocab);
-        double total = 0;
-        for (int rank = 0; rank < kVocab; ++rank) total += weights[size_t(rank)] = std::exp(-1e-4 * rank);
-        double before = 0;  // mass of the first kKeep - 1 ranks
-        for (int rank = 0; rank < kKeep - 1; ++rank) before += weights[size_t(rank)] / total;
-        SamplingParams params;
-        params.topP = float(before + 0.5 * weights[kKeep - 1] / total);  // between kKeep-1 and kKeep ranks
+    // On vocabularies large enough for the sampler's shortcuts (a slice bound instead of
+    // ranking everything; top_p ranking only a prefix, then batches of the rest) the kept set
+    // is still exactly the ranked prefix a full sort gives. Logits take 200 levels in scrambled
+    // order, so ties straddle every cut and must go to the lower ids. T = 1000 makes the kept
+    // tokens near-uniform, so with draws >= 10x the kept count, a kept token (in particular
+    // the last one) goes undrawn with probability < e^-10.
+    void largeVocabularyFiltersKeepExactlyTheRankedPrefix_data() {
+        QTest::addColumn<int>("vocab");
+        QTest::addColumn<int>("topK");
+        QTest::addColumn<int>("topPKeep");  // top_p is set between the masses of this many and one fewer
+        QTest::addColumn<int>("draws");
+        QTest::newRow("top_k 500 of 20011") << 20011 << 500 << 0 << 12000;
+        QTest::newRow("top_k 37 of 20000") << 20000 << 37 << 0 << 1000;
+        QTest::newRow("top_p 1100 of 2048, beyond the ranked prefix") << 2048 << 0 << 1100 << 11000;
+        QTest::newRow("top_p 150 of 20003, within the ranked prefix") << 20003 << 0 << 150 << 1500;
+    }
+    void largeVocabularyFiltersKeepExactlyTheRankedPrefix() {
+        QFETCH(int, vocab);
+        QFETCH(int, topK);
+        QFETCH(int, topPKeep);
+        QFETCH(int, draws);
+        constexpr double kTemperature = 1000.0;
+        std::vector<float> logits(static_cast<size_t>(vocab));
+        for (size_t i = 0; i < logits.size(); ++i) logits[i] = 0.05f * float((i * 2654435761u) % 200u);
+        logits.back() = 10.0f;  // the best token is the very last one, past any whole slice
+        std::vector<int32_t> byRank(logits.size());
+        std::iota(byRank.begin(), byRank.end(), 0);
+        std::stable_sort(byRank.begin(), byRank.end(), [&](int32_t a, int32_t b) { return logits[a] > logits[b]; });
 
-        std::vector<int> rankOfId(kVocab);
-        for (int rank = 0; rank < kVocab; ++rank) rankOfId[size_t(idOfRank(rank))] = rank;
-        const auto counts = drawCounts(logits, params, 77, 3000);
-        int maxRank = 0;
-        for (int id = 0; id < kVocab; ++id) {
-            if (counts[size_t(id)] == 0) continue;
-            QVERIFY2(rankOfId[size_t(id)] < kKeep, qPrintable(QString("rank %1 sampled").arg(rankOfId[size_t(id)])));
-            maxRank = std::max(maxRank, rankOfId[size_t(id)]);
+        SamplingParams params;
+        params.temperature = float(kTemperature);
+        params.topK = topK;
+        int keep = topK;
+        if (topPKeep > 0) {
+            keep = topPKeep;
+            double total = 0;
+            for (float l : logits) total += std::exp((double(l) - logits[byRank[0]]) / kTemperature);
+            double before = 0;
+            for (int rank = 0; rank < keep - 1; ++rank)
+                before += std::exp((double(logits[byRank[rank]]) - logits[byRank[0]]) / kTemperature);
+            const double last = std::exp((double(logits[byRank[keep - 1]]) - logits[byRank[0]]) / kTemperature);
+            params.topP = float((before + 0.5 * last) / total);
         }
-        // A draw among the last 100 kept ranks misses 3000 times with probability ~e^-100.
-        QVERIFY2(maxRank >= kKeep - 100, qPrintable(QString("highest sampled rank %1").arg(maxRank)));
+        std::vector<int> rankOf(logits.size());
+        for (size_t rank = 0; rank < byRank.size(); ++rank) rankOf[size_t(byRank[rank])] = int(rank);
+
+        QVERIFY(draws >= 10 * keep);
+        const auto counts = drawCounts(logits, params, 99, draws);
+        for (size_t id = 0; id < counts.size(); ++id) {
+            const bool kept = rankOf[id] < keep;
+            if (counts[id] > 0 && !kept)
+                QFAIL(qPrintable(QString("token %1 of rank %2 was sampled; only ranks < %3 are kept")
+                                     .arg(id).arg(rankOf[id]).arg(keep)));
+            if (counts[id] == 0 && kept && (topK > 0 || rankOf[id] == keep - 1))
+                QFAIL(qPrintable(QString("token %1 of rank %2 was never sampled").arg(id).arg(rankOf[id])));
+        }
+    }
+
+    // The draw without top_k/top_p walks the vocabulary in blocks (per-block sums, then one
+    // block); tokens at block edges keep their exact share.
+    void wholeVocabularyDrawMatchesSoftmaxAcrossBlocks() {
+        std::vector<float> logits(4096, -40.0f);  // ~1e-17 each: never drawn in 20000 draws
+        const std::vector<int32_t> kept = {0, 1023, 1024, 2047, 2048, 3071, 4095};
+        for (size_t i = 0; i < kept.size(); ++i) logits[size_t(kept[i])] = 0.3f * float(i % 4);
+        SamplingParams params;
+        const QString failure = checkKeptDistribution(logits, params, kept);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    }
+
+    // The inlined exp that every vocabulary-wide pass uses, against libm, over its whole range.
+    void expNonPositiveMatchesStdExp() {
+        QCOMPARE(sampling::expNonPositive(0.0f), 1.0f);
+        QCOMPARE(sampling::expNonPositive(-kInf), 0.0f);
+        QCOMPARE(sampling::expNonPositive(-87.5f), 0.0f);
+        QVERIFY(std::isnan(sampling::expNonPositive(NAN)));
+        double worst = 0;
+        for (float x = -87.0f; x <= 0.0f; x += 0.000731f) {
+            const double exact = std::exp(double(x));
+            worst = std::max(worst, std::abs(double(sampling::expNonPositive(x)) - exact) / exact);
+        }
+        QVERIFY2(worst < 4 * 0x1.0p-23, qPrintable(QString("max relative error %1").arg(worst)));  // a few float ulp
+    }
+
+    void maxValueIgnoresNaNAndSeesEveryLane() {
+        std::vector<float> values(37, -5.0f);
+        values[3] = NAN;
+        values[36] = -1.0f;  // past the last whole group of lanes
+        QCOMPARE(sampling::maxValue(values.data(), values.size()), -1.0f);
+        values[17] = 2.5f;
+        QCOMPARE(sampling::maxValue(values.data(), values.size()), 2.5f);
+        const std::vector<float> masked = {-kInf, NAN, -kInf};
+        QCOMPARE(sampling::maxValue(masked.data(), masked.size()), -kInf);
+        QCOMPARE(sampling::maxValue(nullptr, 0), -kInf);
     }
 
     // --- logits processors ------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include "app/cli/bench_command.h"
 #include "app/cli/chat_command.h"
 #include "app/cli/generate_command.h"
+#include "app/cli/serve_command.h"
 #include "app/cli/tokenize_command.h"
 
 namespace {
@@ -13,6 +14,7 @@ namespace {
 void printUsage(QTextStream& out) {
     out << "Usage: pagoda <command> [options]\n\n"
            "Commands:\n"
+           "  serve      the OpenAI-compatible HTTP API on a model\n"
            "  chat       chat with a model in the terminal\n"
            "  bench      offline throughput and latency (vLLM benchmark_throughput shape)\n"
            "  generate   greedy generation, text or token ids\n"
@@ -30,7 +32,8 @@ int main(int argc, char** argv) {
     QStringList args = QCoreApplication::arguments();
     const QString command = args.size() > 1 ? args.at(1) : QString();
     using Command = int (*)(const QStringList&);
-    const std::pair<const char*, Command> commands[] = {{"chat", pagoda::cli::runChat},
+    const std::pair<const char*, Command> commands[] = {{"serve", pagoda::cli::runServe},
+                                                        {"chat", pagoda::cli::runChat},
                                                         {"bench", pagoda::cli::runBench},
                                                         {"generate", pagoda::cli::runGenerate},
                                                         {"tokenize", pagoda::cli::runTokenize}};

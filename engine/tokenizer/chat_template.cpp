@@ -150,6 +150,21 @@ Result<ChatTemplate> chatTemplateFromTokenizerConfig(const nlohmann::ordered_jso
                                fmt::format("{} '{}'", origin, (*chosen)["name"].get<std::string>()));
 }
 
+nlohmann::ordered_json chatTemplateSpecialTokens(const nlohmann::ordered_json& tokenizerConfig) {
+    nlohmann::ordered_json tokens = nlohmann::ordered_json::object();
+    if (!tokenizerConfig.is_object()) return tokens;
+    for (const char* name : {"bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"}) {
+        const auto it = tokenizerConfig.find(name);
+        if (it == tokenizerConfig.end()) continue;
+        if (it->is_string()) {
+            tokens[name] = *it;
+        } else if (it->is_object() && it->contains("content") && (*it)["content"].is_string()) {
+            tokens[name] = (*it)["content"];
+        }
+    }
+    return tokens;
+}
+
 Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir) {
     std::error_code ec;
     const auto jinjaFile = modelDir / "chat_template.jinja";

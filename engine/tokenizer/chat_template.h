@@ -57,6 +57,11 @@ private:
 Result<ChatTemplate> chatTemplateFromTokenizerConfig(const nlohmann::ordered_json& config, const std::string& origin,
                                                      const std::string& name = "default");
 
+// The special tokens transformers passes to every template (its special_tokens_map): the
+// bos, eos, unk, sep, pad, cls and mask tokens a tokenizer_config.json names, as strings
+// (an AddedToken object gives its "content"), skipping null ones. Merge into render's context.
+nlohmann::ordered_json chatTemplateSpecialTokens(const nlohmann::ordered_json& tokenizerConfig);
+
 // The template of a model directory, looked up as transformers does: chat_template.jinja
 // wins over tokenizer_config.json's chat_template; the legacy chat_template.json comes last.
 Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir);

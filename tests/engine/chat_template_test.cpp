@@ -219,13 +219,13 @@ private slots:
             << "{% for i in range(100000) %}{% for j in range(100) %}{{ 'x' * 100 }}{% endfor %}{% endfor %}"
             << "t:1:54: sandbox limit: template output exceeds the limit of 16777216 bytes";
         QTest::newRow("huge string repetition") << "{{ 'x' * 100000000 }}"
-                                                << "t:1:8: sandbox limit: a repeated string or list exceeds the size limit";
+                                                << "t:1:8: sandbox limit: a repeated string exceeds the size limit";
         QTest::newRow("string doubling")
             << "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
             << "t:1:75: sandbox limit: a string built by '~' exceeds the size limit";
         QTest::newRow("list doubling")
             << "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}"
-            << "t:1:75: sandbox limit: a list built by '+' exceeds the size limit";
+            << "t:1:75: sandbox limit: a list built by '+' exceeds the limit of 1048576 items";
         QTest::newRow("tojson of a shared structure")
             << "{% set ns = namespace(l=[1]) %}{% for i in range(60) %}{% set ns.l = [ns.l, ns.l] %}{% endfor %}\n{{ ns.l|tojson }}"
             << "t:2:9: sandbox limit: tojson output exceeds the size limit";
@@ -236,6 +236,8 @@ private slots:
             << "t:1:60: sandbox limit: values nest deeper than the limit of 256 levels";
         QTest::newRow("namespace containing itself") << "{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}"
                                                      << "t:1:47: sandbox limit: repr() nests deeper";
+        QTest::newRow("splitting into too many parts") << "{{ ('a ' * 4000000).split()|length }}"
+                                                       << "t:1:26: sandbox limit: split() result exceeds the limit of 1048576 items";
         QTest::newRow("range beyond the sandbox's") << "{{ range(10**9)|length }}"
                                                     << "t:1:9: sandbox limit: Range too big.";
     }
@@ -252,10 +254,10 @@ private slots:
 
     void evaluationBudgetStopsLongRenders() {
         jinja::Limits limits;
-        limits.maxWork = 100000;
+        limits.maxWork = 100000;  // units; the loop below needs about 5 million
         auto result = renderSource("{% for i in range(50000) %}{{ i }}{% endfor %}", oneUserMessage(), limits);
         QVERIFY(!result.ok());
-        QVERIFY2(result.error().message.find("sandbox limit: template exceeded its evaluation budget of 100000 steps") !=
+        QVERIFY2(result.error().message.find("sandbox limit: template exceeded its work budget of 100000 units") !=
                      std::string::npos,
                  result.error().message.c_str());
     }
@@ -334,6 +336,16 @@ private slots:
         QVERIFY(fromJinja.ok());
         QCOMPARE(fromJinja->origin(), std::string("chat_template.jinja"));
         QCOMPARE(*fromJinja->render(oneUserMessage()), std::string("from the jinja file"));
+    }
+
+    void specialTokensComeFromTokenizerConfig() {
+        const Json config = {{"bos_token", nullptr},
+                             {"eos_token", "<|im_end|>"},
+                             {"pad_token", Json{{"content", "<|endoftext|>"}, {"special", true}}},
+                             {"additional_special_tokens", Json::array({"<|im_start|>"})}};
+        QCOMPARE(chatTemplateSpecialTokens(config).dump(), std::string(R"({"eos_token":"<|im_end|>","pad_token":"<|endoftext|>"})"));
+        // The same map transformers gave the Qwen templates in the fixture.
+        QCOMPARE(chatTemplateSpecialTokens(config), findNamed(cases()["templates"], "Qwen3-tokenizer_config")["special_tokens"]);
     }
 
     void tokenizerConfigTemplateListPicksDefaultThenFirst() {

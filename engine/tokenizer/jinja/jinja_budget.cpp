@@ -19,7 +19,7 @@ void Budget::charge(uint64_t units) {
     if (!budget) return;
     budget->m_work += units;
     if (budget->m_work > budget->m_limits.maxWork) {
-        fail(ErrorKind::Limit, fmt::format("template exceeded its evaluation budget of {} steps", budget->m_limits.maxWork));
+        fail(ErrorKind::Limit, fmt::format("template exceeded its work budget of {} units", budget->m_limits.maxWork));
     }
 }
 
@@ -27,6 +27,13 @@ void Budget::checkSize(size_t size, const char* what) {
     const Budget* budget = t_current;
     if (budget && size > budget->m_limits.maxOutputBytes) {
         fail(ErrorKind::Limit, fmt::format("{} exceeds the size limit of {}", what, budget->m_limits.maxOutputBytes));
+    }
+}
+
+void Budget::checkItems(size_t count, const char* what) {
+    const Budget* budget = t_current;
+    if (budget && count > budget->m_limits.maxListItems) {
+        fail(ErrorKind::Limit, fmt::format("{} exceeds the limit of {} items", what, budget->m_limits.maxListItems));
     }
 }
 

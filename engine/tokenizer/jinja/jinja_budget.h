@@ -18,12 +18,19 @@ public:
     Budget(const Budget&) = delete;
     Budget& operator=(const Budget&) = delete;
 
-    // Adds `units` of work (evaluation steps, or bytes and items produced); fails with a
-    // Limit error past Limits::maxWork.
+    // Work is counted in units of roughly the time to copy one byte. Evaluating a statement
+    // or expression node, or calling a macro, costs about as much as copying this many.
+    static constexpr uint64_t kStepUnits = 32;
+
+    // Adds `units` of work (bytes or items produced, values compared); fails with a Limit
+    // error past Limits::maxWork.
     static void charge(uint64_t units);
+    static void step() { charge(kStepUnits); }
     // Fails with a Limit error when a string or list of `size` bytes or items is larger
     // than Limits::maxOutputBytes allows.
     static void checkSize(size_t size, const char* what);
+    // The same for a list of `count` items, against Limits::maxListItems.
+    static void checkItems(size_t count, const char* what);
 
 private:
     const Limits& m_limits;

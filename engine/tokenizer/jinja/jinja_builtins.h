@@ -14,12 +14,12 @@ namespace pagoda::jinja {
 FilterFunction findFilter(std::string_view name);
 TestFunction findTest(std::string_view name);
 
-// `self.name` for str, dict and list methods: a bound method, an undefined that raises the
-// sandbox's refusal for mutating methods (append, pop, update, ...), or nullopt when the
+// `self.name` for str, dict and list methods: a bound method (for mutating methods like
+// append, pop or update, one that raises the sandbox's SecurityError), or nullopt when the
 // type has no such method.
 std::optional<Value> findMethod(const Value& self, std::string_view name);
 
-// range, dict, namespace, raise_exception, strftime_now, cycler, joiner.
+// range, dict, namespace, joiner, raise_exception and strftime_now.
 Dict makeGlobals();
 
 }  // namespace pagoda::jinja

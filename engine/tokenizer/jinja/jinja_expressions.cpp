@@ -12,7 +12,7 @@ namespace pagoda::jinja {
 Value Interpreter::evaluate(const Expr& expr) {
     try {
         DepthGuard guard(*this);
-        chargeWork(1);
+        Budget::step();
         return std::visit([&](const auto& node) { return eval(node, expr); }, expr.node);
     } catch (Exception& e) {
         if (!e.hasLocation()) e.setLocation(expr.location);

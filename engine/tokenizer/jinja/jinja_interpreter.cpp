@@ -93,6 +93,7 @@ std::shared_ptr<Object> Interpreter::newObject(Object::Type type) {
 Value Interpreter::call(const Value& callee, Args& args) {
     if (callee.isCallable()) {
         DepthGuard guard(*this);
+        Budget::step();
         return callee.asCallable().invoke(*this, args);
     }
     if (callee.isUndefined()) raiseUndefined(callee);
@@ -126,11 +127,11 @@ Value Interpreter::getAttribute(const Value& object, std::string_view name) {
 Value Interpreter::getItem(const Value& object, const Value& key) {
     switch (object.kind()) {
         case Value::Kind::Undefined: raiseUndefined(object);
-        case Value::Kind::Dict: {
-            const bool hashable = !key.isList() || key.isTuple();
-            if (const Value* v = hashable && !key.isDict() && !key.isObject() ? object.asDict().find(key) : nullptr) return *v;
+        case Value::Kind::Dict:
+            if (isHashable(key)) {
+                if (const Value* v = object.asDict().find(key)) return *v;
+            }
             break;
-        }
         case Value::Kind::List:
         case Value::Kind::String:
             if (key.isIntegral()) {
@@ -172,9 +173,9 @@ Value Interpreter::loopAttribute(const std::shared_ptr<Object>& state, std::stri
         return index0 + 1 < length ? (*loop.loopItems)[index0 + 1] : Value::undefined("there is no next item");
     }
     if (name == "cycle") {
-        return Value(std::make_shared<const Callable>(Callable{"cycle", [index0](Interpreter&, Args& args) {
+        return Value(std::make_shared<const Callable>(Callable{"cycle", [state](Interpreter&, Args& args) {
             if (args.positional.empty()) fail(ErrorKind::Type, "no items for cycling given");
-            return args.positional[static_cast<size_t>(index0) % args.positional.size()];
+            return args.positional[static_cast<size_t>(state->loopIndex0) % args.positional.size()];
         }}));
     }
     if (name == "changed") {
@@ -201,7 +202,7 @@ Interpreter::Flow Interpreter::execute(const Body& body) {
 Interpreter::Flow Interpreter::executeStmt(const Stmt& stmt) {
     try {
         DepthGuard guard(*this);
-        chargeWork(1);
+        Budget::step();
         return std::visit([&](const auto& node) { return run(node, stmt); }, stmt.node);
     } catch (Exception& e) {
         if (!e.hasLocation()) e.setLocation(stmt.location);
@@ -219,14 +220,12 @@ void Interpreter::write(std::string_view text) {
 
 std::string Interpreter::capture(const Body& body) {
     std::string buffer;
-    std::string* saved = std::exchange(m_out, &buffer);
-    try {
-        execute(body);
-    } catch (...) {
-        m_out = saved;
-        throw;
-    }
-    m_out = saved;
+    struct Restore {
+        ~Restore() { out = saved; }
+        std::string*& out;
+        std::string* saved;
+    } restore{m_out, std::exchange(m_out, &buffer)};
+    execute(body);
     return buffer;
 }
 

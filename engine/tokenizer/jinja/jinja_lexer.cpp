@@ -42,16 +42,48 @@ std::string normalizeNewlines(std::string_view source) {
 
 namespace {
 
-bool isAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool isDigitChar(char c) { return c >= '0' && c <= '9'; }
-bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c & 0x80); }
-bool isNameChar(char c) { return isNameStart(c) || isDigitChar(c); }
+
+// The byte length of the whitespace character (as Python's \s sees it, Unicode included)
+// starting at s[i], or 0.
+size_t spaceAt(std::string_view s, size_t i) {
+    if (i >= s.size()) return 0;
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) return unicode::isSpace(b) ? 1 : 0;
+    const size_t length = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    const std::u32string c = unicode::decode(s.substr(i, length));
+    return c.size() == 1 && unicode::isSpace(c[0]) ? length : 0;
+}
+
+size_t skipSpace(std::string_view s, size_t i) {
+    while (size_t n = spaceAt(s, i)) i += n;
+    return i;
+}
+
+bool allSpace(std::string_view s) { return skipSpace(s, 0) == s.size(); }
 
 // Python's str.rstrip() on the text before a `{%-` tag.
 std::string_view rstripWhitespace(std::string_view s) {
     size_t end = s.size();
-    while (end > 0 && isAsciiSpace(s[end - 1])) --end;
+    while (end > 0) {
+        size_t start = end - 1;
+        while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+        if (spaceAt(s, start) != end - start) break;
+        end = start;
+    }
     return s.substr(0, end);
+}
+
+// Identifiers: ASCII letters, digits and '_', and any non-ASCII character that is not
+// whitespace (jinja2 accepts Unicode identifiers).
+size_t nameCharAt(std::string_view s, size_t i) {
+    if (i >= s.size()) return 0;
+    const char c = s[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || isDigitChar(c)) return 1;
+    if (!(c & 0x80) || spaceAt(s, i)) return 0;
+    size_t end = i + 1;
+    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
+    return end - i;
 }
 
 constexpr std::array<std::string_view, 26> kOperators = {
@@ -103,7 +135,7 @@ private:
         const size_t lineStart = text.rfind('\n') == std::string_view::npos ? 0 : text.rfind('\n') + 1;
         if (lineStart == 0 && !m_lineStarting) return text;
         const std::string_view tail = text.substr(lineStart);
-        if (tail.empty() || !std::all_of(tail.begin(), tail.end(), isAsciiSpace)) return text;
+        if (tail.empty() || !allSpace(tail)) return text;
         return text.substr(0, lineStart);
     }
 
@@ -112,7 +144,7 @@ private:
     void finishTag(size_t end, size_t length, char sign, bool trimNewline) {
         size_t pos = end + length;
         if (sign == '-') {
-            while (pos < m_src.size() && isAsciiSpace(m_src[pos])) ++pos;
+            pos = skipSpace(m_src, pos);
         } else if (sign != '+' && trimNewline && pos < m_src.size() && m_src[pos] == '\n') {
             ++pos;
         }
@@ -139,13 +171,10 @@ private:
         finishTag(close, 2, sign, true);
     }
 
-    size_t skipSpaces(size_t i) const {
-        while (i < m_src.size() && isAsciiSpace(m_src[i])) ++i;
-        return i;
-    }
+    size_t skipSpaces(size_t i) const { return skipSpace(m_src, i); }
 
     bool wordAt(size_t i, std::string_view word) const {
-        return m_src.substr(i, word.size()) == word && (i + word.size() >= m_src.size() || !isNameChar(m_src[i + word.size()]));
+        return m_src.substr(i, word.size()) == word && nameCharAt(m_src, i + word.size()) == 0;
     }
 
     // Where a `%}` (optionally preceded by a sign) starts at i: returns the sign and length.
@@ -192,13 +221,13 @@ private:
             }
             if (brackets.empty() && lexTagEnd(pos, block)) return;
             const char c = m_src[pos];
-            if (isAsciiSpace(c)) {
-                ++pos;
+            if (const size_t space = spaceAt(m_src, pos)) {
+                pos += space;
             } else if (isDigitChar(c)) {
                 pos = lexNumber(pos);
-            } else if (isNameStart(c)) {
+            } else if (nameCharAt(m_src, pos)) {
                 size_t end = pos;
-                while (end < m_src.size() && isNameChar(m_src[end])) ++end;
+                while (const size_t n = nameCharAt(m_src, end)) end += n;
                 m_tokens.push_back(Token{TokenKind::Name, std::string(m_src.substr(pos, end - pos)), pos});
                 pos = end;
             } else if (c == '\'' || c == '"') {

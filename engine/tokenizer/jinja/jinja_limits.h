@@ -11,8 +11,9 @@ struct Limits {
     uint64_t maxLoopIterations = 1'000'000;  // over the whole render, nested loops included
     int maxCallDepth = 200;                  // nested macro calls
     int maxRenderDepth = 1000;               // nested statements, expressions and calls (C++ stack)
-    size_t maxOutputBytes = 16u << 20;       // the output, and any string or list built on the way
-    uint64_t maxWork = 1ull << 30;           // evaluation steps plus bytes of text produced
+    size_t maxOutputBytes = 16u << 20;       // the output, and any string built on the way
+    size_t maxListItems = 1u << 20;          // any list built on the way
+    uint64_t maxWork = 1ull << 30;           // work units (see Budget): about a second of rendering
 };
 
 }  // namespace pagoda::jinja

@@ -109,7 +109,11 @@ Value repeat(const Value& sequence, int64_t times) {
     if (times <= 0) return sequence.isString() ? Value("") : Value::list({}, sequence.isTuple());
     const size_t unit = sequence.isString() ? sequence.asString().size() : sequence.asList().items.size();
     const uint64_t total = static_cast<uint64_t>(times) > SIZE_MAX / std::max<size_t>(unit, 1) ? SIZE_MAX : unit * times;
-    Budget::checkSize(total, "a repeated string or list");
+    if (sequence.isString()) {
+        Budget::checkSize(total, "a repeated string");
+    } else {
+        Budget::checkItems(total, "a repeated list");
+    }
     Budget::charge(total);
     if (sequence.isString()) {
         std::string out;
@@ -135,7 +139,7 @@ Value add(const Value& a, const Value& b) {
             fail(ErrorKind::Type, fmt::format("can only concatenate {} (not \"{}\") to {}", typeName(a), typeName(b),
                                               typeName(a)));
         }
-        Budget::checkSize(a.asList().items.size() + b.asList().items.size(), "a list built by '+'");
+        Budget::checkItems(a.asList().items.size() + b.asList().items.size(), "a list built by '+'");
         Budget::charge(a.asList().items.size() + b.asList().items.size());
         std::vector<Value> items = a.asList().items;
         items.insert(items.end(), b.asList().items.begin(), b.asList().items.end());
@@ -251,6 +255,7 @@ std::vector<Value> iterate(const Value& v) {
             return keys;
         }
         case Value::Kind::String: {
+            Budget::checkItems(v.asString().size() / 4, "the characters of a string");
             std::vector<Value> chars;
             for (char32_t c : unicode::decode(v.asString())) {
                 std::string s;

@@ -40,6 +40,7 @@ static std::vector<std::string> splitWhitespace(const std::u32string& text, int6
             size_t j = i;
             while (j < text.size() && !unicode::isSpace(text[j])) ++j;
             parts.push_back(text.substr(i, j - i));
+            Budget::checkItems(parts.size(), "split() result");
             i = j;
         }
     } else {
@@ -54,6 +55,7 @@ static std::vector<std::string> splitWhitespace(const std::u32string& text, int6
             size_t j = i;
             while (j > 0 && !unicode::isSpace(text[j - 1])) --j;
             parts.push_back(text.substr(j, i - j));
+            Budget::checkItems(parts.size(), "rsplit() result");
             i = j;
         }
         std::reverse(parts.begin(), parts.end());
@@ -74,6 +76,7 @@ std::vector<std::string> splitString(std::string_view s, const std::optional<std
             const size_t at = s.find(separator, start);
             if (at == std::string_view::npos) break;
             parts.emplace_back(s.substr(start, at - start));
+            Budget::checkItems(parts.size(), "split() result");
             start = at + separator.size();
         }
         parts.emplace_back(s.substr(start));
@@ -85,6 +88,7 @@ std::vector<std::string> splitString(std::string_view s, const std::optional<std
         const size_t at = s.rfind(separator, end - separator.size());
         if (at == std::string_view::npos) break;
         parts.emplace_back(s.substr(at + separator.size(), end - at - separator.size()));
+        Budget::checkItems(parts.size(), "rsplit() result");
         end = at;
     }
     parts.emplace_back(s.substr(0, end));
@@ -106,6 +110,7 @@ std::vector<std::string> splitLines(std::string_view s, bool keepEnds) {
         size_t breakEnd = i + 1;
         if (text[i] == '\r' && breakEnd < text.size() && text[breakEnd] == '\n') ++breakEnd;
         lines.push_back(encode(std::u32string_view(text).substr(start, (keepEnds ? breakEnd : i) - start)));
+        Budget::checkItems(lines.size(), "splitlines() result");
         start = breakEnd;
         i = breakEnd - 1;
     }

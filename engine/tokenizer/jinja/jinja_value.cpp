@@ -50,6 +50,7 @@ static void checkNesting(int depth) {
 }
 
 Value Value::list(std::vector<Value> items, bool tuple) {
+    Budget::checkItems(items.size(), "a list");
     int depth = 1;
     for (const Value& item : items) depth = std::max(depth, item.depth() + 1);
     checkNesting(depth);
@@ -114,7 +115,7 @@ static bool numbersEqual(const Value& a, const Value& b) {
 }
 
 bool equals(const Value& a, const Value& b) {
-    Budget::charge(1);
+    Budget::charge(4);
     if (a.isNumber() && b.isNumber()) return numbersEqual(a, b);
     if (a.kind() != b.kind()) return false;
     switch (a.kind()) {
@@ -172,6 +173,19 @@ std::string hashKey(const Value& v) {
         default: break;
     }
     fail(ErrorKind::Type, fmt::format("unhashable type: '{}'", typeName(v)));
+}
+
+bool isHashable(const Value& v) {
+    switch (v.kind()) {
+        case Value::Kind::None:
+        case Value::Kind::Bool:
+        case Value::Kind::Int:
+        case Value::Kind::Float:
+        case Value::Kind::String: return true;
+        case Value::Kind::List:
+            return v.isTuple() && std::all_of(v.asList().items.begin(), v.asList().items.end(), isHashable);
+        default: return false;
+    }
 }
 
 std::string typeName(const Value& v) {

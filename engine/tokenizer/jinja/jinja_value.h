@@ -150,6 +150,7 @@ struct Callable {
 bool truthy(const Value& v);
 bool equals(const Value& a, const Value& b);  // ==
 std::string hashKey(const Value& v);          // throws TypeError for unhashable values
+bool isHashable(const Value& v);              // usable as a dict key
 std::string typeName(const Value& v);         // type(v).__name__: "str", "dict", "NoneType", ...
 // jinja2's object_type_repr, as used in undefined messages: "dict object", "None", ...
 std::string objectTypeRepr(const Value& v);

@@ -1,0 +1,291 @@
+// ApiServer's generating routes: /v1/chat/completions and /v1/completions, streamed as
+// server-sent events or answered whole, and the engine outputs that feed them.
+#include <QDateTime>
+#include <QTcpSocket>
+
+#include <fmt/format.h>
+
+#include "app/api/api_server.h"
+#include "app/api/http_server.h"
+#include "app/api/sse_stream.h"
+
+namespace pagoda {
+
+using nlohmann::ordered_json;
+
+struct ApiServer::Active {
+    bool chat = true;
+    std::string responseId;
+    std::string model;
+    int64_t created = 0;
+    bool stream = false;
+    bool includeUsage = false;
+    bool logprobs = false;
+    int n = 1;
+    size_t pendingEngineRequests = 0;
+    std::optional<QHttpServerResponder> responder;  // non-streaming answers
+    std::unique_ptr<SseStream> sse;                 // streaming answers
+    QHttpServerRequest::Method method{};
+    QString path;
+    QElapsedTimer timer;
+    std::vector<std::string> echo;  // completions with echo: each prompt's text
+    struct Choice {
+        std::string text;
+        std::vector<SampleResult> logprobs;
+        std::optional<FinishReason> finish;
+        ordered_json stopReason;
+        bool started = false;  // its first chunk was sent
+    };
+    std::vector<Choice> choices;
+    Usage usage;
+};
+
+std::string ApiServer::tokenText(int32_t id) const {
+    const Tokenizer* tokenizer = m_host.tokenizer();
+    if (!tokenizer) return {};
+    auto bytes = tokenizer->decodeBytes(std::vector<int32_t>{id}, false);
+    return bytes ? std::move(bytes).value() : std::string();
+}
+
+namespace {
+
+// The context checks vLLM makes before generating, with its wording.
+std::optional<ApiError> fitContext(size_t promptTokens, std::optional<int> requested, const char* param,
+                                   int maxModelLen, SamplingParams& params) {
+    if (promptTokens >= size_t(maxModelLen)) return promptTooLong(maxModelLen, int(promptTokens));
+    const int room = maxModelLen - int(promptTokens);
+    if (requested && *requested > room) return maxTokensTooLarge(*requested, maxModelLen, int(promptTokens), param);
+    params.maxTokens = requested ? *requested : room;
+    return std::nullopt;
+}
+
+}  // namespace
+
+void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
+                              m_options.maxBodyBytes);
+    if (!body) return sendError(responder, request, body.error());
+    auto parsed = parseChatCompletionRequest(*body, m_host.samplingDefaults());
+    if (!parsed) return sendError(responder, request, parsed.error());
+    if (!knownModel(parsed->model)) return sendError(responder, request, modelNotFound(parsed->model));
+    const ChatTemplate* chatTemplate = m_host.chatTemplate();
+    const Tokenizer* tokenizer = m_host.tokenizer();
+    if (!chatTemplate || !tokenizer)
+        return sendError(responder, request, badRequest("this model has no chat template; use /v1/completions"));
+
+    ordered_json context = parsed->chatTemplateKwargs;
+    context["messages"] = parsed->messages;
+    if (!parsed->tools.is_null() && parsed->toolChoice != "none") context["tools"] = parsed->tools;
+    context["add_generation_prompt"] = parsed->addGenerationPrompt;
+    if (parsed->continueFinalMessage) context["continue_final_message"] = true;
+    context["bos_token"] = tokenizer->specialTokens().bosToken;
+    context["eos_token"] = tokenizer->specialTokens().eosToken;
+    auto prompt = chatTemplate->render(context);
+    if (!prompt) return sendError(responder, request, badRequest(prompt.error().message, "messages"));
+    auto ids = tokenizer->encode(*prompt, false);
+    if (!ids) return sendError(responder, request, badRequest(ids.error().message, "messages"));
+
+    SamplingParams params = parsed->params;
+    const char* param = body->contains("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+    if (auto error = fitContext(ids->size(), parsed->maxTokens, param, m_host.maxModelLen(), params))
+        return sendError(responder, request, *error);
+    if (auto valid = params.validate(m_host.vocabSize()); !valid)
+        return sendError(responder, request, badRequest(valid.error().message));
+
+    auto active = std::make_shared<Active>();
+    active->chat = true;
+    active->responseId = makeCompletionId("chatcmpl");
+    active->model = parsed->model.empty() ? servedModelName() : parsed->model;
+    active->stream = parsed->stream;
+    active->includeUsage = parsed->includeUsage;
+    active->logprobs = parsed->logprobs;
+    begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
+}
+
+void ApiServer::completions(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
+                              m_options.maxBodyBytes);
+    if (!body) return sendError(responder, request, body.error());
+    auto parsed = parseCompletionRequest(*body, m_host.samplingDefaults());
+    if (!parsed) return sendError(responder, request, parsed.error());
+    if (!knownModel(parsed->model)) return sendError(responder, request, modelNotFound(parsed->model));
+    const Tokenizer* tokenizer = m_host.tokenizer();
+
+    std::vector<std::vector<int32_t>> prompts = parsed->promptIds;
+    std::vector<std::string> echo;
+    for (const std::string& text : parsed->prompts) {
+        if (!tokenizer) return sendError(responder, request, badRequest("this model has no tokenizer; send token ids"));
+        auto ids = tokenizer->encode(text, true);
+        if (!ids) return sendError(responder, request, badRequest(ids.error().message, "prompt"));
+        prompts.push_back(std::move(ids).value());
+        echo.push_back(text);
+    }
+    if (parsed->echo && echo.empty() && tokenizer)
+        for (const auto& ids : prompts) {
+            auto text = tokenizer->decode(ids, false);
+            echo.push_back(text ? std::move(text).value() : std::string());
+        }
+    SamplingParams params = parsed->params;
+    for (auto& ids : prompts) {
+        if (ids.empty()) return sendError(responder, request, badRequest("the prompt is empty", "prompt"));
+        SamplingParams fitted = params;
+        if (auto error = fitContext(ids.size(), parsed->maxTokens, "max_tokens", m_host.maxModelLen(), fitted))
+            return sendError(responder, request, *error);
+    }
+    if (parsed->maxTokens) params.maxTokens = *parsed->maxTokens;
+    if (parsed->logprobs) params.logprobs = *parsed->logprobs;
+    if (auto valid = params.validate(m_host.vocabSize()); !valid)
+        return sendError(responder, request, badRequest(valid.error().message));
+
+    auto active = std::make_shared<Active>();
+    active->chat = false;
+    active->responseId = makeCompletionId("cmpl");
+    active->model = parsed->model.empty() ? servedModelName() : parsed->model;
+    active->stream = parsed->stream;
+    active->includeUsage = parsed->includeUsage;
+    active->logprobs = parsed->logprobs.has_value();
+    if (parsed->echo) active->echo = std::move(echo);
+    begin(std::move(active), std::move(responder), request, std::move(prompts), params);
+}
+
+void ApiServer::begin(std::shared_ptr<Active> active, QHttpServerResponder&& responder,
+                      const QHttpServerRequest& request, std::vector<std::vector<int32_t>> prompts,
+                      const SamplingParams& params) {
+    active->created = QDateTime::currentSecsSinceEpoch();
+    active->n = params.n;
+    active->method = request.method();
+    active->path = request.url().path();
+    active->timer.start();
+    active->choices.resize(prompts.size() * size_t(params.n));
+    active->pendingEngineRequests = prompts.size();
+    QTcpSocket* socket = responder.socket();
+    if (active->stream)
+        active->sse = std::make_unique<SseStream>(std::move(responder), corsHeaders(request));
+    else
+        active->responder.emplace(std::move(responder));
+
+    std::vector<std::string> engineIds;
+    for (size_t p = 0; p < prompts.size(); ++p) {
+        const std::string id = prompts.size() == 1 ? active->responseId : fmt::format("{}-{}", active->responseId, p);
+        engineIds.push_back(id);
+        m_active[id] = EngineRequest{active, int(p), {}};
+        m_host.submit({id, std::move(prompts[p]), params});
+    }
+    // A client that goes away mid-answer aborts its requests, which frees their KV blocks.
+    if (socket)
+        connect(socket, &QTcpSocket::disconnected, this, [this, engineIds] {
+            for (const std::string& id : engineIds)
+                if (m_active.count(id)) m_host.abort(QString::fromStdString(id));
+        });
+}
+
+void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
+    Active::Choice& choice = a.choices[size_t(index)];
+    const std::optional<std::string> finish =
+        c.finishReason ? std::optional<std::string>(apiFinishReason(*c.finishReason)) : std::nullopt;
+    const ordered_json stopReason = c.finishReason ? stopReasonJson(c) : ordered_json();
+    auto tokenTextFn = [this](int32_t id) { return tokenText(id); };
+    if (a.chat) {
+        if (!choice.started) {
+            choice.started = true;
+            a.sse->send(toQByteArray(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
+                                                                  std::nullopt, nullptr, nullptr))));
+        }
+        if (c.newText.empty() && !finish && !a.logprobs) return;  // vLLM sends no empty deltas
+        const ordered_json logprobs = a.logprobs ? chatLogprobsContent(c.logprobs, tokenTextFn) : ordered_json();
+        a.sse->send(toQByteArray(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index,
+                                                              chatDelta(c.newText), finish, stopReason, logprobs))));
+        return;
+    }
+    std::string text = c.newText;
+    if (!choice.started) {
+        choice.started = true;
+        const size_t prompt = size_t(index / a.n);
+        if (prompt < a.echo.size()) text = a.echo[prompt] + text;
+    }
+    if (text.empty() && !finish) return;
+    const ordered_json logprobs = a.logprobs ? completionLogprobs(c.logprobs, tokenTextFn, choice.text.size()) : ordered_json();
+    a.sse->send(toQByteArray(sseEvent(completionChunk(a.responseId, a.created, a.model, index, text, finish,
+                                                      stopReason, logprobs))));
+}
+
+void ApiServer::onOutput(const RequestOutput& out) {
+    const auto it = m_active.find(out.requestId);
+    if (it == m_active.end()) return;
+    EngineRequest& engineRequest = it->second;
+    const std::shared_ptr<Active> active = engineRequest.active;
+    Active& a = *active;
+    for (const CompletionOutput& c : out.outputs) {
+        const int index = engineRequest.promptIndex * a.n + c.index;
+        Active::Choice& choice = a.choices[size_t(index)];
+        if (a.stream && a.sse) streamOutput(a, c, index);
+        choice.text += c.newText;
+        choice.logprobs.insert(choice.logprobs.end(), c.logprobs.begin(), c.logprobs.end());
+        if (c.finishReason) {
+            choice.finish = c.finishReason;
+            choice.stopReason = stopReasonJson(c);
+        }
+    }
+    engineRequest.usage = out.usage;
+    if (!out.finished) return;
+    a.usage.promptTokens += out.usage.promptTokens;
+    a.usage.completionTokens += out.usage.completionTokens;
+    a.usage.cachedPromptTokens += out.usage.cachedPromptTokens;
+    m_active.erase(it);
+    if (--a.pendingEngineRequests == 0) complete(a);
+}
+
+void ApiServer::complete(Active& a) {
+    const qint64 ms = a.timer.elapsed();
+    if (a.stream) {
+        if (a.includeUsage) a.sse->send(toQByteArray(sseEvent(usageChunk(a.responseId, a.created, a.model, a.usage, a.chat))));
+        a.sse->send(toQByteArray(std::string(kSseDone)));
+        a.sse->close();
+    } else if (a.responder && a.responder->socket() && a.responder->socket()->state() == QAbstractSocket::ConnectedState) {
+        std::vector<ChoiceResult> choices;
+        for (size_t i = 0; i < a.choices.size(); ++i) {
+            const Active::Choice& c = a.choices[i];
+            ChoiceResult r;
+            r.index = int(i);
+            r.content = c.text;
+            if (!a.chat && size_t(i) / size_t(a.n) < a.echo.size()) r.content = a.echo[i / size_t(a.n)] + c.text;
+            r.finishReason = c.finish ? apiFinishReason(*c.finish) : "abort";
+            r.stopReason = c.stopReason;
+            if (a.logprobs) r.logprobs = c.logprobs;
+            choices.push_back(std::move(r));
+        }
+        auto tokenTextFn = [this](int32_t id) { return tokenText(id); };
+        const ordered_json body = a.chat ? chatCompletionResponse(a.responseId, a.created, a.model, choices, a.usage, tokenTextFn)
+                                         : completionResponse(a.responseId, a.created, a.model, choices, a.usage, tokenTextFn);
+        writeResponse(*a.responder, 200, "application/json", toQByteArray(dumpJson(body)));
+    }
+    emit requestLogged(QString::fromStdString(fmt::format("{} {} 200 {} tokens {} ms",
+                                                          a.method == QHttpServerRequest::Method::Post ? "POST" : "GET",
+                                                          a.path.toStdString(),
+                                                          a.usage.promptTokens + a.usage.completionTokens, ms)));
+}
+
+void ApiServer::onRejected(const QString& requestId, const QString& message) {
+    const auto it = m_active.find(requestId.toStdString());
+    if (it == m_active.end()) return;
+    const std::shared_ptr<Active> active = it->second.active;
+    // Drop every engine request of this answer; the others are aborted.
+    for (auto i = m_active.begin(); i != m_active.end();) {
+        if (i->second.active == active) {
+            if (i->first != requestId.toStdString()) m_host.abort(QString::fromStdString(i->first));
+            i = m_active.erase(i);
+        } else {
+            ++i;
+        }
+    }
+    const ApiError error = badRequest(message.toStdString());
+    if (active->sse) {
+        active->sse->send(toQByteArray(sseEvent(errorBody(error))));
+        active->sse->send(toQByteArray(std::string(kSseDone)));
+        active->sse->close();
+    } else if (active->responder) {
+        writeResponse(*active->responder, error.status, "application/json", toQByteArray(dumpJson(errorBody(error))));
+    }
+}
+
+}  // namespace pagoda

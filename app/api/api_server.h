@@ -1,0 +1,93 @@
+// The OpenAI-compatible HTTP API (plus /tokenize, /detokenize, /health, /version and
+// Prometheus /metrics) over one EngineHost. It lives on the thread of its QObject; engine
+// outputs reach it through the host's queued signals, so it never blocks and never runs on
+// the engine thread. The desktop app and `pagoda serve` use this same service.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QObject>
+#include <QStringList>
+
+#include <map>
+#include <memory>
+
+#include "app/api/openai_protocol.h"
+#include "app/host/engine_host.h"
+
+namespace pagoda {
+
+class HttpServer;
+class SseStream;
+
+struct ApiServerOptions {
+    QHostAddress host = QHostAddress::LocalHost;
+    quint16 port = 8000;                 // 0: any free port (tests)
+    QStringList apiKeys;                 // empty: no key needed
+    QStringList servedModelNames;        // empty: the model directory's name
+    QStringList allowedOrigins;          // CORS allow-list; empty: CORS off; "*" allows any
+    size_t maxBodyBytes = size_t(32) << 20;
+};
+
+class ApiServer : public QObject {
+    Q_OBJECT
+
+public:
+    ApiServer(EngineHost& host, ApiServerOptions options, QObject* parent = nullptr);
+    ~ApiServer() override;
+
+    Status start();  // listens; fails if the address cannot be bound
+    void stop();     // aborts what is in flight and closes the listener
+    bool isRunning() const { return m_http != nullptr; }
+    quint16 port() const { return m_port; }
+    size_t activeRequests() const { return m_active.size(); }
+
+signals:
+    // One line per finished request: method, path, status, tokens, duration.
+    void requestLogged(const QString& line);
+
+private:
+    struct Active;  // a request in the engine: how to answer it as outputs arrive
+
+    void dispatch(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void chatCompletions(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void completions(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void tokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void detokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void models(const QHttpServerRequest& request, QHttpServerResponder&& responder, const QString& id);
+    void metricsText(QHttpServerResponder&& responder);
+
+    void onOutput(const RequestOutput& output);
+    void onRejected(const QString& requestId, const QString& message);
+    // Starts answering: the engine requests are submitted, the responder is kept.
+    void begin(std::shared_ptr<Active> active, QHttpServerResponder&& responder, const QHttpServerRequest& request,
+               std::vector<std::vector<int32_t>> prompts, const SamplingParams& params);
+    void streamOutput(Active& active, const CompletionOutput& output, int choiceIndex);
+    void complete(Active& active);
+    std::string tokenText(int32_t id) const;
+
+    bool authorized(const QHttpServerRequest& request) const;
+    bool knownModel(const std::string& model) const;
+    std::string servedModelName() const;
+    QList<QPair<QByteArray, QByteArray>> corsHeaders(const QHttpServerRequest& request) const;
+    void sendJson(QHttpServerResponder& responder, const QHttpServerRequest& request, int status,
+                  const nlohmann::ordered_json& body);
+    void sendError(QHttpServerResponder& responder, const QHttpServerRequest& request, const ApiError& error);
+    void log(const QHttpServerRequest& request, int status, size_t tokens, qint64 ms);
+
+    EngineHost& m_host;
+    ApiServerOptions m_options;
+    std::unique_ptr<HttpServer> m_http;
+    quint16 m_port = 0;
+    struct EngineRequest {
+        std::shared_ptr<Active> active;
+        int promptIndex = 0;
+        Usage usage;
+    };
+    std::map<std::string, EngineRequest> m_active;  // by engine request id
+    int64_t m_created = 0;
+};
+
+}  // namespace pagoda

@@ -1,0 +1,91 @@
+#include "app/host/engine_host.h"
+
+#include <QMetaObject>
+#include <QPointer>
+
+#include <thread>
+
+namespace pagoda {
+
+EngineHost::EngineHost(QObject* parent) : QObject(parent) { qRegisterMetaType<pagoda::RequestOutput>(); }
+
+EngineHost::~EngineHost() { unload(); }
+
+void EngineHost::adopt(LoadedEngine loaded, const EngineOptions& options) {
+    unload();
+    m_modelName = QString::fromStdString(options.modelDir.filename().string());
+    if (m_modelName.isEmpty()) m_modelName = QString::fromStdString(options.modelDir.parent_path().filename().string());
+    m_maxModelLen = loaded.engine->maxModelLen();
+    auto engine = std::move(loaded.engine);
+    m_loaded = std::move(loaded);
+    m_thread = std::make_unique<EngineThread>(std::move(engine));
+}
+
+Status EngineHost::load(const EngineOptions& options) {
+    auto loaded = loadCpuEngine(options);
+    if (!loaded) return loaded.error();
+    adopt(std::move(loaded).value(), options);
+    return Ok{};
+}
+
+void EngineHost::loadAsync(const EngineOptions& options) {
+    QPointer<EngineHost> self(this);
+    std::thread([self, options] {
+        auto loaded = std::make_shared<Result<LoadedEngine>>(loadCpuEngine(options));
+        if (!self) return;
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, loaded, options] {
+                if (!self) return;
+                if (!*loaded) {
+                    emit self->loadFinished(false, QString::fromStdString(loaded->error().message));
+                    return;
+                }
+                self->adopt(std::move(*loaded).value(), options);
+                emit self->loadFinished(true, {});
+            },
+            Qt::QueuedConnection);
+    }).detach();
+}
+
+void EngineHost::unload() {
+    m_thread.reset();  // aborts and joins first: the engine still uses the tokenizer
+    m_loaded.reset();
+    m_maxModelLen = 0;
+}
+
+int EngineHost::vocabSize() const { return m_loaded ? m_loaded->model->config.vocabSize : 0; }
+
+const ChatTemplate* EngineHost::chatTemplate() const {
+    return m_loaded && m_loaded->chatTemplate ? &*m_loaded->chatTemplate : nullptr;
+}
+
+void EngineHost::submit(Request request) {
+    const QString id = QString::fromStdString(request.id);
+    if (!m_thread) {
+        emit requestRejected(id, "no model is loaded");
+        return;
+    }
+    QPointer<EngineHost> self(this);
+    // Called on the engine thread: each output is copied into a queued call to this thread.
+    m_thread->submit(
+        std::move(request),
+        [self](const RequestOutput& out) {
+            QMetaObject::invokeMethod(
+                self.data(), [self, out] { if (self) emit self->requestOutput(out); }, Qt::QueuedConnection);
+        },
+        [self, id](const Error& error) {
+            const QString message = QString::fromStdString(error.message);
+            QMetaObject::invokeMethod(
+                self.data(), [self, id, message] { if (self) emit self->requestRejected(id, message); },
+                Qt::QueuedConnection);
+        });
+}
+
+void EngineHost::abort(const QString& requestId) {
+    if (m_thread) m_thread->abort(requestId.toStdString());
+}
+
+MetricsSnapshot EngineHost::metrics() const { return m_thread ? m_thread->metrics() : MetricsSnapshot{}; }
+
+}  // namespace pagoda

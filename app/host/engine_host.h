@@ -1,0 +1,61 @@
+// The app's owner of a loaded model: it loads it off the caller's thread, runs the engine on
+// its EngineThread, and hands every request output back on its own (GUI or server) thread
+// through a queued call. The chat window and the API server are two clients of one host.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+#include "engine/engine_factory.h"
+#include "engine/engine_thread.h"
+
+namespace pagoda {
+
+class EngineHost : public QObject {
+    Q_OBJECT
+
+public:
+    explicit EngineHost(QObject* parent = nullptr);
+    ~EngineHost() override;
+
+    // Blocking load, for the command line. Replaces a loaded model.
+    Status load(const EngineOptions& options);
+    // Non-blocking load for the GUI: the work runs on a thread of its own and
+    // loadFinished arrives on this object's thread.
+    void loadAsync(const EngineOptions& options);
+    void unload();
+
+    bool isLoaded() const { return m_thread != nullptr; }
+    QString modelName() const { return m_modelName; }  // the directory's name
+    int maxModelLen() const { return m_maxModelLen; }
+    int vocabSize() const;
+    const Tokenizer* tokenizer() const { return m_loaded ? m_loaded->tokenizer.get() : nullptr; }
+    const ChatTemplate* chatTemplate() const;
+    SamplingParams samplingDefaults() const { return m_loaded ? m_loaded->defaults : SamplingParams{}; }
+    const KvCacheSizing* cacheSizing() const { return m_loaded ? &m_loaded->cache : nullptr; }
+
+    // The request's outputs arrive through requestOutput, a rejection through requestRejected.
+    void submit(Request request);
+    void abort(const QString& requestId);
+    MetricsSnapshot metrics() const;
+
+signals:
+    void loadFinished(bool ok, const QString& error);
+    void requestOutput(const pagoda::RequestOutput& output);
+    void requestRejected(const QString& requestId, const QString& message);
+
+private:
+    void adopt(LoadedEngine loaded, const EngineOptions& options);
+
+    std::optional<LoadedEngine> m_loaded;     // model, tokenizer, template: must outlive m_thread
+    std::unique_ptr<EngineThread> m_thread;   // owns the Engine
+    QString m_modelName;
+    int m_maxModelLen = 0;
+};
+
+}  // namespace pagoda
+
+Q_DECLARE_METATYPE(pagoda::RequestOutput)

@@ -1,0 +1,289 @@
+// The API server over HTTP on loopback, as clients see it: real sockets, real engine.
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include "app/api/api_server.h"
+#include "app/host/engine_host.h"
+#include "tests/support/chat_model_dir.h"
+
+using namespace pagoda;
+using nlohmann::json;
+
+namespace {
+
+struct Reply {
+    int status = 0;
+    QByteArray body;
+    json parsed() const { return json::parse(body.toStdString()); }
+};
+
+// Server-sent events of a finished stream, without the "data: " framing.
+QStringList sseEvents(const QByteArray& body) {
+    QStringList events;
+    for (const QByteArray& block : body.split('\n'))
+        if (block.startsWith("data: ")) events << QString::fromUtf8(block.mid(6));
+    return events;
+}
+
+}  // namespace
+
+class ApiServerTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        test::makeChatModelDir(m_dir.path().toStdString());
+        EngineOptions options;
+        options.modelDir = m_dir.path().toStdString();
+        options.kvCacheMemoryBytes = 64 << 20;
+        options.threads = 2;
+        QVERIFY(m_host.load(options).ok());
+        m_server = std::make_unique<ApiServer>(m_host, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {"tiny"}, {}});
+        QVERIFY(m_server->start().ok());
+        m_base = QString("http://127.0.0.1:%1").arg(m_server->port());
+    }
+
+    void modelsListsTheLoadedModelWithItsContext() {
+        const Reply r = get("/v1/models");
+        QCOMPARE(r.status, 200);
+        const json j = r.parsed();
+        QCOMPARE(j["object"], "list");
+        QCOMPARE(j["data"][0]["id"], "tiny");
+        QCOMPARE(j["data"][0]["max_model_len"].get<int>(), m_host.maxModelLen());
+        QCOMPARE(get("/v1/models/tiny").status, 200);
+        QCOMPARE(get("/v1/models/other").status, 404);
+    }
+
+    void chatCompletionStreamAndWholeAnswerAgree() {
+        const json request = {{"model", "tiny"},
+                              {"messages", {{{"role", "system"}, {"content", "be brief"}}, {{"role", "user"}, {"content", "hello"}}}},
+                              {"temperature", 0},
+                              {"max_tokens", 12}};
+        const Reply whole = post("/v1/chat/completions", request);
+        QCOMPARE(whole.status, 200);
+        const json answer = whole.parsed();
+        QCOMPARE(answer["object"], "chat.completion");
+        QCOMPARE(answer["choices"][0]["message"]["role"], "assistant");
+        QCOMPARE(answer["choices"][0]["finish_reason"], "length");
+        QCOMPARE(answer["usage"]["completion_tokens"].get<int>(), 12);
+        const std::string content = answer["choices"][0]["message"]["content"].get<std::string>();
+
+        json streaming = request;
+        streaming["stream"] = true;
+        streaming["stream_options"] = {{"include_usage", true}};
+        const Reply stream = post("/v1/chat/completions", streaming);
+        QCOMPARE(stream.status, 200);
+        const QStringList events = sseEvents(stream.body);
+        QVERIFY(events.size() >= 4);
+        QCOMPARE(events.last(), QString("[DONE]"));
+        const json first = json::parse(events.first().toStdString());
+        QCOMPARE(first["choices"][0]["delta"]["role"], "assistant");
+        std::string streamed;
+        json finishChunk, usageChunk;
+        for (int i = 0; i + 1 < events.size(); ++i) {
+            const json chunk = json::parse(events[i].toStdString());
+            QCOMPARE(chunk["object"], "chat.completion.chunk");
+            if (chunk["choices"].empty()) {
+                usageChunk = chunk;
+                continue;
+            }
+            const json& delta = chunk["choices"][0]["delta"];
+            if (delta.contains("content")) streamed += delta["content"].get<std::string>();
+            if (!chunk["choices"][0]["finish_reason"].is_null()) finishChunk = chunk;
+        }
+        QCOMPARE(streamed, content);
+        QCOMPARE(finishChunk["choices"][0]["finish_reason"], "length");
+        QCOMPARE(usageChunk["usage"]["completion_tokens"].get<int>(), 12);
+        QCOMPARE(usageChunk["usage"]["prompt_tokens"], answer["usage"]["prompt_tokens"]);
+    }
+
+    void completionsTakeTextListsAndTokenIds() {
+        const Reply r = post("/v1/completions",
+                             {{"prompt", {"hello", "world"}}, {"max_tokens", 4}, {"temperature", 0}, {"echo", true}});
+        QCOMPARE(r.status, 200);
+        const json j = r.parsed();
+        QCOMPARE(j["object"], "text_completion");
+        QCOMPARE(j["choices"].size(), size_t(2));
+        QVERIFY(j["choices"][1]["text"].get<std::string>().rfind("world", 0) == 0);  // echoed
+        const Reply ids = post("/v1/completions", {{"prompt", {1, 2, 3}}, {"max_tokens", 3}});
+        QCOMPARE(ids.status, 200);
+        QCOMPARE(ids.parsed()["usage"]["prompt_tokens"].get<int>(), 3);
+    }
+
+    void errorsHaveOpenAiShapeAndStatus_data() {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("type");
+        const QByteArray chat = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
+        QTest::newRow("unknown model") << "POST" << "/v1/chat/completions" << QByteArray(chat + ", \"model\": \"gpt-9\"}") << 404 << "NotFoundError";
+        QTest::newRow("truncated json") << "POST" << "/v1/chat/completions" << QByteArray("{\"messages\": [") << 400 << "BadRequestError";
+        QTest::newRow("missing messages") << "POST" << "/v1/chat/completions" << QByteArray("{}") << 400 << "BadRequestError";
+        QTest::newRow("max_tokens too large") << "POST" << "/v1/chat/completions" << QByteArray(chat + ", \"max_tokens\": 100000}") << 400 << "BadRequestError";
+        QTest::newRow("negative max_tokens") << "POST" << "/v1/chat/completions" << QByteArray(chat + ", \"max_tokens\": -1}") << 400 << "BadRequestError";
+        QTest::newRow("not utf-8") << "POST" << "/v1/completions" << QByteArray("{\"prompt\": \"\xff\xfe\"}") << 400 << "BadRequestError";
+        QTest::newRow("unknown path") << "GET" << "/v2/nothing" << QByteArray() << 404 << "NotFoundError";
+        QTest::newRow("wrong method") << "GET" << "/v1/chat/completions" << QByteArray() << 405 << "MethodNotAllowedError";
+    }
+    void errorsHaveOpenAiShapeAndStatus() {
+        QFETCH(QString, method);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, type);
+        const Reply r = method == "GET" ? get(path) : postRaw(path, body);
+        QCOMPARE(r.status, status);
+        const json j = r.parsed();
+        QCOMPARE(QString::fromStdString(j["error"]["type"].get<std::string>()), type);
+        QCOMPARE(j["error"]["code"].get<int>(), status);
+        QVERIFY(!j["error"]["message"].get<std::string>().empty());
+        QCOMPARE(get("/health").status, 200);  // and the server keeps serving
+    }
+
+    void promptTooLongNamesTheTokenCounts() {
+        std::string longText;
+        for (int i = 0; i < 3000; ++i) longText += "hello ";
+        const Reply r = post("/v1/completions", {{"prompt", longText}, {"max_tokens", 4}});
+        QCOMPARE(r.status, 400);
+        const std::string message = r.parsed()["error"]["message"].get<std::string>();
+        QVERIFY2(message.find(std::to_string(m_host.maxModelLen())) != std::string::npos, message.c_str());
+    }
+
+    void tokenizeAndDetokenizeRoundTrip() {
+        const Reply t = post("/tokenize", {{"prompt", "Hello, world"}, {"add_special_tokens", false}});
+        QCOMPARE(t.status, 200);
+        const json ids = t.parsed()["tokens"];
+        QCOMPARE(t.parsed()["count"].get<size_t>(), ids.size());
+        const Reply d = post("/detokenize", {{"tokens", ids}});
+        QCOMPARE(d.status, 200);
+        QCOMPARE(d.parsed()["prompt"], "Hello, world");
+    }
+
+    void metricsAreInPrometheusText() {
+        const Reply r = get("/metrics");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.contains("pagoda:num_requests_running{model_name=\"tiny\"}"));
+        QVERIFY(r.body.contains("pagoda:generation_tokens_total"));
+        QVERIFY(r.body.contains("pagoda:time_to_first_token_seconds_bucket"));
+    }
+
+    void concurrentStreamsGetTheirOwnGreedyAnswers() {
+        // Each prompt alone first, then all together: batching must not change or mix answers.
+        const int clients = 12;
+        std::vector<std::string> alone(clients);
+        auto body = [](int i) {
+            return json{{"messages", {{{"role", "user"}, {"content", "question " + std::to_string(i * 7)}}}},
+                        {"temperature", 0},
+                        {"max_tokens", 6 + i % 4}};
+        };
+        for (int i = 0; i < clients; ++i)
+            alone[size_t(i)] = post("/v1/chat/completions", body(i)).parsed()["choices"][0]["message"]["content"];
+
+        QNetworkAccessManager manager;
+        std::vector<QNetworkReply*> replies;
+        for (int i = 0; i < clients; ++i) {
+            json streaming = body(i);
+            streaming["stream"] = true;
+            replies.push_back(manager.post(jsonRequest("/v1/chat/completions"), QByteArray::fromStdString(streaming.dump())));
+        }
+        QEventLoop loop;
+        int done = 0;
+        for (QNetworkReply* reply : replies)
+            connect(reply, &QNetworkReply::finished, &loop, [&] {
+                if (++done == clients) loop.quit();
+            });
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QCOMPARE(done, clients);
+        for (int i = 0; i < clients; ++i) {
+            std::string streamed;
+            for (const QString& event : sseEvents(replies[size_t(i)]->readAll())) {
+                if (event == "[DONE]") continue;
+                const json chunk = json::parse(event.toStdString());
+                if (!chunk["choices"].empty() && chunk["choices"][0]["delta"].contains("content"))
+                    streamed += chunk["choices"][0]["delta"]["content"].get<std::string>();
+            }
+            QCOMPARE(streamed, alone[size_t(i)]);
+            replies[size_t(i)]->deleteLater();
+        }
+    }
+
+    void clientsThatDisconnectMidStreamFreeTheirBlocks() {
+        QNetworkAccessManager manager;
+        std::vector<QNetworkReply*> replies;
+        for (int i = 0; i < 10; ++i) {
+            const json request = {{"prompt", "a long story " + std::to_string(i)}, {"max_tokens", 200},
+                                  {"ignore_eos", true}, {"stream", true}};
+            replies.push_back(manager.post(jsonRequest("/v1/completions"), QByteArray::fromStdString(request.dump())));
+        }
+        // Wait until every stream has delivered something, then hang up on all of them.
+        QEventLoop loop;
+        QTimer poll;
+        connect(&poll, &QTimer::timeout, &loop, [&] {
+            bool all = true;
+            for (QNetworkReply* r : replies) all &= r->bytesAvailable() > 0;
+            if (all) loop.quit();
+        });
+        poll.start(5);
+        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+        loop.exec();
+        for (QNetworkReply* r : replies) r->abort();
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeRequests(), size_t(0), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_host.metrics().kvBlocksUsed, 0, 10000);
+        QCOMPARE(m_host.metrics().numRunning, size_t(0));
+        for (QNetworkReply* r : replies) r->deleteLater();
+    }
+
+    void apiKeyIsRequiredOnV1Routes() {
+        ApiServer guarded(m_host, ApiServerOptions{QHostAddress::LocalHost, 0, {"s3cret"}, {"tiny"}, {}});
+        QVERIFY(guarded.start().ok());
+        const QString base = QString("http://127.0.0.1:%1").arg(guarded.port());
+        QCOMPARE(getFrom(base, "/v1/models", {}).status, 401);
+        QCOMPARE(getFrom(base, "/v1/models", "Bearer wrong").status, 401);
+        QCOMPARE(getFrom(base, "/v1/models", "Bearer s3cret").status, 200);
+        QCOMPARE(getFrom(base, "/health", {}).status, 200);  // outside /v1: open, as vLLM
+    }
+
+private:
+    QNetworkRequest jsonRequest(const QString& path) const {
+        QNetworkRequest request(QUrl(m_base + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        return request;
+    }
+
+    static Reply wait(QNetworkReply* reply) {
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        loop.exec();
+        Reply r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+        reply->deleteLater();
+        return r;
+    }
+
+    Reply getFrom(const QString& base, const QString& path, const QByteArray& authorization) {
+        QNetworkRequest request(QUrl(base + path));
+        if (!authorization.isEmpty()) request.setRawHeader("Authorization", authorization);
+        return wait(m_manager.get(request));
+    }
+    Reply get(const QString& path) { return getFrom(m_base, path, {}); }
+    Reply postRaw(const QString& path, const QByteArray& body) { return wait(m_manager.post(jsonRequest(path), body)); }
+    Reply post(const QString& path, const json& body) { return postRaw(path, QByteArray::fromStdString(body.dump())); }
+
+    QTemporaryDir m_dir;
+    EngineHost m_host;
+    std::unique_ptr<ApiServer> m_server;
+    QString m_base;
+    QNetworkAccessManager m_manager;
+};
+
+QTEST_GUILESS_MAIN(ApiServerTest)
+#include "api_server_test.moc"

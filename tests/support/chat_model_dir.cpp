@@ -1,0 +1,25 @@
+#include "tests/support/chat_model_dir.h"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/model_fixture.h"
+
+namespace pagoda::test {
+
+std::filesystem::path makeChatModelDir(const std::filesystem::path& dir, const char* fixtureModel) {
+    namespace fs = std::filesystem;
+    for (const char* f : {"config.json", "generation_config.json", "model.safetensors"})
+        fs::copy_file(modelFixturesDir() / fixtureModel / f, dir / f);
+    const fs::path tokenizerDir = modelFixturesDir().parent_path() / "tokenizers/sentencepiece";
+    fs::copy_file(tokenizerDir / "tokenizer.model", dir / "tokenizer.model");
+    auto config = nlohmann::json::parse(std::ifstream(tokenizerDir / "tokenizer_config.json"));
+    config["chat_template"] =
+        "{% for m in messages %}{{ bos_token if loop.first }}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}"
+        "{% if add_generation_prompt %}[assistant] {% endif %}";
+    std::ofstream(dir / "tokenizer_config.json") << config.dump();
+    return dir;
+}
+
+}  // namespace pagoda::test

@@ -8,6 +8,7 @@
 #include "app/api/api_server.h"
 #include "app/api/http_server.h"
 #include "app/api/sse_stream.h"
+#include "engine/chat/chat_output_parser.h"
 
 namespace pagoda {
 
@@ -29,7 +30,9 @@ struct ApiServer::Active {
     QString path;
     QElapsedTimer timer;
     std::vector<std::string> echo;  // completions with echo: each prompt's text
+    ChatOutputOptions outputOptions;  // chat: how reasoning and tool calls are written
     struct Choice {
+        std::unique_ptr<ChatOutputStream> parser;  // chat streams: text deltas → message deltas
         std::string text;
         std::vector<SampleResult> logprobs;
         std::optional<FinishReason> finish;
@@ -73,9 +76,20 @@ void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerRe
     if (!chatTemplate || !tokenizer)
         return sendError(responder, request, badRequest("this model has no chat template; use /v1/completions"));
 
+    const bool toolsOffered = !parsed->tools.is_null() && parsed->toolChoice != "none";
     ordered_json context = parsed->chatTemplateKwargs;
     context["messages"] = parsed->messages;
-    if (!parsed->tools.is_null() && parsed->toolChoice != "none") context["tools"] = parsed->tools;
+    if (toolsOffered) {
+        context["tools"] = parsed->tools;
+        // THUDM glm-4-9b-chat's template reads tools from inside a system message, not from
+        // the top-level variable (HF discussion #84): put them where it looks.
+        if (chatTemplate->source().find("item['tools']") != std::string::npos) {
+            auto& messages = context["messages"];
+            if (messages.empty() || messages[0].value("role", "") != "system")
+                messages.insert(messages.begin(), ordered_json{{"role", "system"}, {"content", ""}});
+            messages[0]["tools"] = parsed->tools;
+        }
+    }
     context["add_generation_prompt"] = parsed->addGenerationPrompt;
     if (parsed->continueFinalMessage) context["continue_final_message"] = true;
     context["bos_token"] = tokenizer->specialTokens().bosToken;
@@ -92,7 +106,11 @@ void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerRe
     if (auto valid = params.validate(m_host.vocabSize()); !valid)
         return sendError(responder, request, badRequest(valid.error().message));
 
+    std::vector<std::string> toolNames;
+    if (toolsOffered)
+        for (const auto& tool : parsed->tools) toolNames.push_back(tool["function"].value("name", ""));
     auto active = std::make_shared<Active>();
+    active->outputOptions = chatOutputOptionsFor(chatTemplate->source(), *prompt, std::move(toolNames));
     active->chat = true;
     active->responseId = makeCompletionId("chatcmpl");
     active->model = parsed->model.empty() ? servedModelName() : parsed->model;
@@ -157,6 +175,8 @@ void ApiServer::begin(std::shared_ptr<Active> active, QHttpServerResponder&& res
     active->path = request.url().path();
     active->timer.start();
     active->choices.resize(prompts.size() * size_t(params.n));
+    if (active->chat)
+        for (auto& choice : active->choices) choice.parser = std::make_unique<ChatOutputStream>(active->outputOptions);
     active->pendingEngineRequests = prompts.size();
     QTcpSocket* socket = responder.socket();
     if (active->stream)
@@ -191,10 +211,27 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
             a.sse->send(toQByteArray(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
                                                                   std::nullopt, nullptr, nullptr))));
         }
-        if (c.newText.empty() && !finish && !a.logprobs) return;  // vLLM sends no empty deltas
+        ChatOutputDelta delta = choice.parser->push(c.newText);
+        if (c.finishReason) {
+            ChatOutputDelta rest = choice.parser->finish();
+            delta.content += rest.content;
+            delta.reasoning += rest.reasoning;
+            delta.toolCalls.insert(delta.toolCalls.end(), rest.toolCalls.begin(), rest.toolCalls.end());
+        }
+        std::optional<std::string> finishReason = finish;
+        if (finish && *finish == "stop" && choice.parser->sawToolCall()) finishReason = "tool_calls";
+        if (delta.empty() && !finishReason && !a.logprobs) return;  // vLLM sends no empty deltas
+        std::vector<DeltaToolCall> calls;
+        for (const ToolCallDelta& t : delta.toolCalls)
+            calls.push_back({t.index, t.id.empty() ? std::nullopt : std::optional(t.id),
+                             t.name.empty() ? std::nullopt : std::optional(t.name), t.argumentsFragment});
+        const auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
+        std::optional<std::string> content = optional(delta.content);
+        if (!content && delta.reasoning.empty() && calls.empty()) content = std::string();
         const ordered_json logprobs = a.logprobs ? chatLogprobsContent(c.logprobs, tokenTextFn) : ordered_json();
         a.sse->send(toQByteArray(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index,
-                                                              chatDelta(c.newText), finish, stopReason, logprobs))));
+                                                              chatDelta(content, optional(delta.reasoning), calls),
+                                                              finishReason, stopReason, logprobs))));
         return;
     }
     std::string text = c.newText;
@@ -250,6 +287,15 @@ void ApiServer::complete(Active& a) {
             r.content = c.text;
             if (!a.chat && size_t(i) / size_t(a.n) < a.echo.size()) r.content = a.echo[i / size_t(a.n)] + c.text;
             r.finishReason = c.finish ? apiFinishReason(*c.finish) : "abort";
+            if (a.chat) {
+                ParsedChatOutput parsed = parseChatOutput(c.text, a.outputOptions);
+                r.content = parsed.content;
+                if (!parsed.reasoning.empty()) r.reasoning = parsed.reasoning;
+                if (!parsed.toolCalls.empty() && !parsed.content.size()) r.content = std::nullopt;
+                for (ToolCall& call : parsed.toolCalls)
+                    r.toolCalls.push_back({std::move(call.id), std::move(call.name), std::move(call.arguments)});
+                if (!r.toolCalls.empty() && r.finishReason == "stop") r.finishReason = "tool_calls";
+            }
             r.stopReason = c.stopReason;
             if (a.logprobs) r.logprobs = c.logprobs;
             choices.push_back(std::move(r));

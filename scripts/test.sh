@@ -5,5 +5,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 build_dir=${PAGODA_BUILD_DIR:-$root/build}
+# The API tests drive `pagoda serve` with the official openai client, from a virtualenv.
+venv="$build_dir/test-venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import openai" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/clients/requirements.txt"
+fi
 cd "$build_dir"
 ctest --output-on-failure --timeout 600 -j "$(nproc)"

@@ -1,6 +1,8 @@
 // ApiServer's generating routes: /v1/chat/completions and /v1/completions, streamed as
 // server-sent events or answered whole, and the engine outputs that feed them.
 #include <QDateTime>
+
+#include <algorithm>
 #include <QTcpSocket>
 
 #include <fmt/format.h>
@@ -241,7 +243,10 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
         if (prompt < a.echo.size()) text = a.echo[prompt] + text;
     }
     if (text.empty() && !finish) return;
-    const ordered_json logprobs = a.logprobs ? completionLogprobs(c.logprobs, tokenTextFn, choice.text.size()) : ordered_json();
+    // Offsets count code points (Python's len), not bytes.
+    const size_t offset = size_t(std::count_if(choice.text.begin(), choice.text.end(),
+                                               [](char ch) { return (static_cast<unsigned char>(ch) & 0xc0) != 0x80; }));
+    const ordered_json logprobs = a.logprobs ? completionLogprobs(c.logprobs, tokenTextFn, offset) : ordered_json();
     a.sse->send(toQByteArray(sseEvent(completionChunk(a.responseId, a.created, a.model, index, text, finish,
                                                       stopReason, logprobs))));
 }

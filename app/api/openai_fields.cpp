@@ -34,16 +34,16 @@ std::optional<size_t> nestingTooDeepAt(std::string_view text, size_t maxDepth) {
             continue;
         }
         switch (c) {
-        case '"': inString = true; break;
-        case '[':
-        case '{':
-            if (++depth > maxDepth) return i;
-            break;
-        case ']':
-        case '}':
-            if (depth > 0) --depth;
-            break;
-        default: break;
+            case '"': inString = true; break;
+            case '[':
+            case '{':
+                if (++depth > maxDepth) return i;
+                break;
+            case ']':
+            case '}':
+                if (depth > 0) --depth;
+                break;
+            default: break;
         }
     }
     return std::nullopt;
@@ -51,15 +51,15 @@ std::optional<size_t> nestingTooDeepAt(std::string_view text, size_t maxDepth) {
 
 std::string describeType(const Json& value) {
     switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    case Json::value_t::number_float: return "a decimal number";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::object: return "an object";
-    default: return "an unknown value";
+        case Json::value_t::null: return "null";
+        case Json::value_t::boolean: return "a boolean";
+        case Json::value_t::number_integer:
+        case Json::value_t::number_unsigned: return "an integer";
+        case Json::value_t::number_float: return "a decimal number";
+        case Json::value_t::string: return "a string";
+        case Json::value_t::array: return "an array";
+        case Json::value_t::object: return "an object";
+        default: return "an unknown value";
     }
 }
 

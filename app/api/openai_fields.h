@@ -41,7 +41,8 @@ ApiError missingField(const std::string& path);
 ApiError emptyArray(const std::string& path);
 ApiError emptyString(const std::string& path);
 // "Invalid value for 'tool_choice': 'x'. Supported values are: 'none', 'auto', and 'required'."
-ApiError unsupportedValue(const std::string& path, const std::string& value, std::initializer_list<const char*> supported);
+ApiError unsupportedValue(const std::string& path, const std::string& value,
+                          std::initializer_list<const char*> supported);
 
 FieldError toBool(const Json& value, const std::string& path, bool& out);
 FieldError toString(const Json& value, const std::string& path, std::string& out);

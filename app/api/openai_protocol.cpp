@@ -24,18 +24,18 @@ using openai::NumberRange;
 
 std::string errorTypeForStatus(int status) {
     switch (status) {
-    case 400: return "BadRequestError";
-    case 401: return "AuthenticationError";
-    case 403: return "PermissionDeniedError";
-    case 404: return "NotFoundError";
-    case 405: return "MethodNotAllowedError";
-    case 413: return "RequestEntityTooLargeError";
-    case 415: return "UnsupportedMediaTypeError";
-    case 422: return "UnprocessableEntityError";
-    case 429: return "RateLimitError";
-    case 501: return "NotImplementedError";
-    case 503: return "ServiceUnavailableError";
-    default: return "InternalServerError";
+        case 400: return "BadRequestError";
+        case 401: return "AuthenticationError";
+        case 403: return "PermissionDeniedError";
+        case 404: return "NotFoundError";
+        case 405: return "MethodNotAllowedError";
+        case 413: return "RequestEntityTooLargeError";
+        case 415: return "UnsupportedMediaTypeError";
+        case 422: return "UnprocessableEntityError";
+        case 429: return "RateLimitError";
+        case 501: return "NotImplementedError";
+        case 503: return "ServiceUnavailableError";
+        default: return "InternalServerError";
     }
 }
 
@@ -91,7 +91,6 @@ ApiError promptTooLong(int maxModelLen, int promptTokens) {
                                   "input tokens. Please reduce the length of the input messages.",
                                   maxModelLen, promptTokens));
 }
-
 
 // ---------------------------------------------------------------------------------------
 // The body

@@ -97,7 +97,7 @@ constexpr int kMaxCompletionLogprobs = 5;  // legacy completions `logprobs`, as 
 // The request body as a JSON object. Refuses, in this order: more than `maxBytes` (413),
 // bytes that are not UTF-8 (400, naming the byte offset), arrays/objects nested deeper than
 // kMaxJsonDepth (400; counted by a flat scan before parsing, so `[[[[…` a million deep
-// costs no stack), text that is not JSON (400, with nlohmann's line, column and byte), and
+// costs no stack), text that is not JSON (400, with nlohmann's line and column), and
 // any top level other than an object (400).
 ApiResult<nlohmann::ordered_json> parseJsonBody(std::string_view bytes, size_t maxBytes);
 
@@ -116,7 +116,8 @@ struct ChatCompletionRequest {
     // to it; "reasoning" is copied to "reasoning_content" when only it is present (the key
     // Qwen3's template reads).
     nlohmann::ordered_json messages;
-    nlohmann::ordered_json tools;  // null, or a non-empty array of {type: "function", function: {name, description?, parameters?}}
+    // null, or a non-empty array of {type: "function", function: {name, description?, parameters?}}
+    nlohmann::ordered_json tools;
     // "none", "auto", "required" or {"type": "function", "function": {"name"}} naming one of
     // `tools`. Absent or null: "auto" when tools are given, else "none" (OpenAI's rule).
     nlohmann::ordered_json toolChoice;
@@ -124,7 +125,8 @@ struct ChatCompletionRequest {
     bool addGenerationPrompt = true;  // false when continue_final_message is set and this is not
     bool continueFinalMessage = false;
     bool stream = false;
-    bool includeUsage = false;          // stream_options.include_usage (true when stream_options is given without it, as vLLM)
+    // stream_options.include_usage; true when stream_options is given without it, as vLLM.
+    bool includeUsage = false;
     bool continuousUsageStats = false;  // stream_options.continuous_usage_stats (vLLM): usage on every chunk
     bool logprobs = false;              // the request's `logprobs`; params.logprobs holds top_logprobs when true
     // max_completion_tokens, else max_tokens; nullopt = as many as the context allows. When
@@ -223,7 +225,8 @@ struct DeltaToolCall {
     std::optional<std::string> arguments;
 };
 nlohmann::ordered_json roleDelta();  // {"role": "assistant", "content": ""}, the first chunk of each choice
-nlohmann::ordered_json chatDelta(const std::optional<std::string>& content, const std::optional<std::string>& reasoning = {},
+nlohmann::ordered_json chatDelta(const std::optional<std::string>& content,
+                                 const std::optional<std::string>& reasoning = {},
                                  const std::vector<DeltaToolCall>& toolCalls = {});
 
 // One chat.completion.chunk with one choice. `stop_reason` is sent only with a

@@ -65,13 +65,20 @@ void compareJson(const Json& actual, const std::string& expected) {
 
 std::string tokenText(int32_t token) {
     switch (token) {
-    case 1: return "Hi";
-    case 2: return "\xe4\xbd";  // the first two bytes of a three-byte character
-    case 3: return "\xc3\xa9";  // é
-    case 4: return " w";
-    case 5: return "orld";
-    case 6: return "x";
-    default: return "?";
+        case 1:
+            return "Hi";
+        case 2:
+            return "\xe4\xbd";  // the first two bytes of a three-byte character
+        case 3:
+            return "\xc3\xa9";  // é
+        case 4:
+            return " w";
+        case 5:
+            return "orld";
+        case 6:
+            return "x";
+        default:
+            return "?";
     }
 }
 
@@ -109,7 +116,8 @@ private slots:
                      error->message.c_str());
         }
         // 64 levels, counting the top-level object, are fine; brackets inside strings do not count.
-        const std::string ok = "{\"a\": " + std::string(63, '[') + std::string(63, ']') + ", \"s\": \"[[[[{{{{\\\"[[\"}";
+        const std::string ok =
+            "{\"a\": " + std::string(63, '[') + std::string(63, ']') + ", \"s\": \"[[[[{{{{\\\"[[\"}";
         QVERIFY(parseJsonBody(ok, kLimit).ok());
     }
 
@@ -140,8 +148,9 @@ private slots:
     }
 
     void nullMeansAbsent() {
-        const auto request = chatOk(openai_cases::chat(
-            js("'temperature': null, 'max_tokens': null, 'stop': null, 'tools': null, 'tool_choice': null, 'n': null, 'stream': null, 'logprobs': null")));
+        const auto request =
+            chatOk(openai_cases::chat(js("'temperature': null, 'max_tokens': null, 'stop': null, 'tools': null, "
+                                         "'tool_choice': null, 'n': null, 'stream': null, 'logprobs': null")));
         QCOMPARE(request.params.temperature, 1.0f);
         QVERIFY(!request.maxTokens);
         QVERIFY(request.tools.is_null());
@@ -164,11 +173,12 @@ private slots:
         QCOMPARE(plain.params.repetitionPenalty, 1.05f);
         QCOMPARE(plain.params.stopTokenIds, std::vector<int32_t>{151645});
 
-        const auto overridden = chatOk(
-            openai_cases::chat(js("'temperature': 0, 'top_k': -1, 'min_p': 0.1, 'seed': -3, 'stop_token_ids': [7, 151645], "
-                                  "'presence_penalty': 1.5, 'frequency_penalty': -0.5, 'n': 3, 'ignore_eos': true, "
-                                  "'min_tokens': 2, 'skip_special_tokens': false, 'include_stop_str_in_output': true")),
-            defaults);
+        const auto overridden =
+            chatOk(openai_cases::chat(
+                       js("'temperature': 0, 'top_k': -1, 'min_p': 0.1, 'seed': -3, 'stop_token_ids': [7, 151645], "
+                          "'presence_penalty': 1.5, 'frequency_penalty': -0.5, 'n': 3, 'ignore_eos': true, "
+                          "'min_tokens': 2, 'skip_special_tokens': false, 'include_stop_str_in_output': true")),
+                   defaults);
         QCOMPARE(overridden.params.temperature, 0.0f);
         QVERIFY(overridden.params.greedy());
         QCOMPARE(overridden.params.topP, 0.8f);  // not in the request: the default stays
@@ -216,7 +226,8 @@ private slots:
     }
 
     void logitBiasKeysAreTokenIds() {
-        const auto request = chatOk(openai_cases::chat(js("'logit_bias': {'50256': -100, '7': 2.5, '07': 1, '0': 100}")));
+        const auto request =
+            chatOk(openai_cases::chat(js("'logit_bias': {'50256': -100, '7': 2.5, '07': 1, '0': 100}")));
         const std::vector<std::pair<int32_t, float>> expected{{50256, -100.0f}, {7, 1.0f}, {0, 100.0f}};
         QCOMPARE(request.params.logitBias, expected);
     }
@@ -268,10 +279,12 @@ private slots:
     void streamOptions() {
         QVERIFY(!chatOk(openai_cases::chat(js("'stream': true"))).includeUsage);
         QVERIFY(chatOk(openai_cases::chat(js("'stream': true, 'stream_options': {}"))).includeUsage);  // vLLM's default
-        QVERIFY(chatOk(openai_cases::chat(js("'stream': true, 'stream_options': {'include_usage': true}"))).includeUsage);
-        QVERIFY(!chatOk(openai_cases::chat(js("'stream': true, 'stream_options': {'include_usage': false}"))).includeUsage);
-        const auto continuous = chatOk(
-            openai_cases::chat(js("'stream': true, 'stream_options': {'include_usage': true, 'continuous_usage_stats': true}")));
+        QVERIFY(
+            chatOk(openai_cases::chat(js("'stream': true, 'stream_options': {'include_usage': true}"))).includeUsage);
+        QVERIFY(
+            !chatOk(openai_cases::chat(js("'stream': true, 'stream_options': {'include_usage': false}"))).includeUsage);
+        const auto continuous = chatOk(openai_cases::chat(
+            js("'stream': true, 'stream_options': {'include_usage': true, 'continuous_usage_stats': true}")));
         QVERIFY(continuous.continuousUsageStats);
         const auto notStreaming = chatOk(openai_cases::chat(js("'stream': false, 'stream_options': {}")));
         QVERIFY(!notStreaming.stream);
@@ -296,8 +309,8 @@ private slots:
     void errorBodiesHaveVllmsShape() {
         compareJson(errorBody(badRequest("bad n", "n")),
                     js("{'error': {'message': 'bad n', 'type': 'BadRequestError', 'param': 'n', 'code': 400}}"));
-        compareJson(errorBody(modelNotFound("gpt-4")),
-                    js("{'error': {'message': 'The model `gpt-4` does not exist.', 'type': 'NotFoundError', 'param': 'model', 'code': 404}}"));
+        compareJson(errorBody(modelNotFound("gpt-4")), js("{'error': {'message': 'The model `gpt-4` does not exist.', "
+                                                          "'type': 'NotFoundError', 'param': 'model', 'code': 404}}"));
         const ApiError denied = unauthorized();
         QCOMPARE(denied.status, 401);
         QCOMPARE(QString::fromStdString(denied.type), QString("AuthenticationError"));
@@ -316,9 +329,9 @@ private slots:
         ChoiceResult choice;
         choice.content = "Hello! How can I help?";
         Usage usage{21, 9, 0};
-        compareJson(chatCompletionResponse("chatcmpl-3f0c", 1735689600, "Qwen/Qwen2.5-7B-Instruct", {choice}, usage,
-                                           tokenText),
-                    openai_cases::kChatResponse);
+        compareJson(
+            chatCompletionResponse("chatcmpl-3f0c", 1735689600, "Qwen/Qwen2.5-7B-Instruct", {choice}, usage, tokenText),
+            openai_cases::kChatResponse);
     }
 
     void chatResponseWithToolCallsReasoningAndLogprobs() {
@@ -331,8 +344,8 @@ private slots:
         text.index = 1;
         text.content = "Hi";
         text.stopReason = "###";
-        text.logprobs = std::vector<SampleResult>{
-            {1, -0.5f, {{1, -0.5f}, {2, -std::numeric_limits<float>::infinity()}}}};
+        text.logprobs =
+            std::vector<SampleResult>{{1, -0.5f, {{1, -0.5f}, {2, -std::numeric_limits<float>::infinity()}}}};
         compareJson(chatCompletionResponse("chatcmpl-1", 7, "m", {tools, text}, Usage{10, 4, 8}, tokenText),
                     openai_cases::kChatResponseWithToolsAndLogprobs);
     }
@@ -382,8 +395,8 @@ private slots:
     }
 
     void completionLogprobOffsetsCountCharactersFromTheGivenStart() {
-        const Json logprobs = completionLogprobs({{3, -1.0f, {}}, {4, -1.0f, {}}, {2, -1.0f, {}}, {6, -1.0f, {}}},
-                                                 tokenText, 10);
+        const Json logprobs =
+            completionLogprobs({{3, -1.0f, {}}, {4, -1.0f, {}}, {2, -1.0f, {}}, {6, -1.0f, {}}}, tokenText, 10);
         compareJson(logprobs["text_offset"], "[10, 11, 13, 14]");
         compareJson(logprobs["tokens"], js("['\\u00e9', ' w', '\\ufffd', 'x']"));
     }
@@ -401,20 +414,26 @@ private slots:
     }
 
     void usageReportsCachedPromptTokens() {
-        compareJson(usageJson(Usage{10, 5, 0}, false),
-                    js("{'prompt_tokens': 10, 'total_tokens': 15, 'completion_tokens': 5, 'prompt_tokens_details': null}"));
-        compareJson(usageJson(Usage{10, 5, 0}, true), js("{'prompt_tokens': 10, 'total_tokens': 15, 'completion_tokens': 5}"));
+        compareJson(
+            usageJson(Usage{10, 5, 0}, false),
+            js("{'prompt_tokens': 10, 'total_tokens': 15, 'completion_tokens': 5, 'prompt_tokens_details': null}"));
+        compareJson(usageJson(Usage{10, 5, 0}, true),
+                    js("{'prompt_tokens': 10, 'total_tokens': 15, 'completion_tokens': 5}"));
         compareJson(usageJson(Usage{10, 5, 4}, true),
-                    js("{'prompt_tokens': 10, 'total_tokens': 15, 'completion_tokens': 5, 'prompt_tokens_details': {'cached_tokens': 4}}"));
+                    js("{'prompt_tokens': 10, 'total_tokens': 15, 'completion_tokens': 5, 'prompt_tokens_details': "
+                       "{'cached_tokens': 4}}"));
     }
 
     void sseFraming() {
-        QCOMPARE(sseEvent(Json{{"a", 1}, {"b", "\xe4\xbd\xa0"}}), std::string("data: {\"a\":1,\"b\":\"\xe4\xbd\xa0\"}\n\n"));
+        QCOMPARE(sseEvent(Json{{"a", 1}, {"b", "\xe4\xbd\xa0"}}),
+                 std::string("data: {\"a\":1,\"b\":\"\xe4\xbd\xa0\"}\n\n"));
         QCOMPARE(std::string(kSseDone), std::string("data: [DONE]\n\n"));
         // Broken UTF-8 that slipped into a value is replaced, never thrown.
         QCOMPARE(sseEvent(Json{{"t", std::string("a\xff")}}), std::string("data: {\"t\":\"a\xef\xbf\xbd\"}\n\n"));
-        QCOMPARE(sseEvent(errorBody(badRequest("x"))),
-                 std::string("data: {\"error\":{\"message\":\"x\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}\n\n"));
+        QCOMPARE(
+            sseEvent(errorBody(badRequest("x"))),
+            std::string(
+                "data: {\"error\":{\"message\":\"x\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}\n\n"));
     }
 
     void idsAreRandomHex() {

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""`pagoda serve` driven by the official `openai` Python package, as editor plugins and
+scripts use it. Run by CTest through the virtualenv scripts/test.sh prepares:
+
+    build/test-venv/bin/python tests/clients/openai_client_test.py build/app/pagoda
+
+The model is a tiny fixture checkpoint with random weights behind the SentencePiece fixture
+tokenizer (same 512-token vocabulary) and a small chat template, so answers are gibberish but
+fully deterministic under greedy decoding.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import urllib.request
+from pathlib import Path
+
+import openai
+from openai import OpenAI
+
+REPO = Path(__file__).resolve().parents[2]
+PAGODA = Path(sys.argv.pop(1)) if len(sys.argv) > 1 else REPO / "build" / "app" / "pagoda"
+TEMPLATE = ("{% for m in messages %}{{ bos_token if loop.first }}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}"
+            "{% if add_generation_prompt %}[assistant] {% endif %}")
+
+
+def make_chat_model(directory: Path) -> Path:
+    fixture = REPO / "tests" / "fixtures" / "models" / "qwen3-f32"
+    for name in ("config.json", "generation_config.json", "model.safetensors"):
+        shutil.copy(fixture / name, directory / name)
+    tokenizer = REPO / "tests" / "fixtures" / "tokenizers" / "sentencepiece"
+    shutil.copy(tokenizer / "tokenizer.model", directory / "tokenizer.model")
+    config = json.loads((tokenizer / "tokenizer_config.json").read_text())
+    config["chat_template"] = TEMPLATE
+    (directory / "tokenizer_config.json").write_text(json.dumps(config))
+    return directory
+
+
+class Server:
+    """A `pagoda serve` process on a free loopback port."""
+
+    def __init__(self, model: Path, *extra: str):
+        self.process = subprocess.Popen(
+            [str(PAGODA), "serve", "--model", str(model), "--port", "0", "--served-model-name", "tiny",
+             "--kv-cache-memory-bytes", "64M", *extra],
+            stderr=subprocess.PIPE, text=True)
+        for line in self.process.stderr:
+            match = re.search(r"on http://127\.0\.0\.1:(\d+)", line)
+            if match:
+                self.url = f"http://127.0.0.1:{match.group(1)}"
+                return
+        raise RuntimeError(f"pagoda serve did not start (exit {self.process.wait()})")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.process.stderr.close()
+
+
+class OpenAIClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.model = make_chat_model(Path(cls.tmp.name))
+        cls.server = Server(cls.model)
+        cls.client = OpenAI(base_url=cls.server.url + "/v1", api_key="unused", max_retries=0)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.tmp.cleanup()
+
+    def chat(self, **kwargs):
+        kwargs.setdefault("messages", [{"role": "system", "content": "You are helpful."},
+                                       {"role": "user", "content": "hello"}])
+        return self.client.chat.completions.create(model="tiny", **kwargs)
+
+    def test_models_report_the_loaded_context(self):
+        models = self.client.models.list()
+        self.assertEqual([m.id for m in models.data], ["tiny"])
+        self.assertGreater(models.data[0].model_extra["max_model_len"], 100)
+
+    def test_chat_stream_reassembles_to_the_whole_answer_with_usage(self):
+        whole = self.chat(temperature=0, max_tokens=10)
+        self.assertEqual(whole.choices[0].finish_reason, "length")
+        self.assertEqual(whole.usage.completion_tokens, 10)
+        stream = self.chat(temperature=0, max_tokens=10, stream=True, stream_options={"include_usage": True})
+        chunks = list(stream)
+        self.assertEqual(chunks[0].choices[0].delta.role, "assistant")
+        text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        self.assertEqual(text, whole.choices[0].message.content)
+        self.assertEqual(chunks[-1].choices, [])
+        self.assertEqual(chunks[-1].usage.completion_tokens, 10)
+        self.assertEqual(chunks[-1].usage.prompt_tokens, whole.usage.prompt_tokens)
+
+    def test_completions_as_the_seed_documents_call_them(self):
+        result = self.client.completions.create(model="tiny", prompt="San Francisco is a", max_tokens=7, temperature=0)
+        self.assertEqual(result.object, "text_completion")
+        self.assertEqual(result.usage.completion_tokens, 7)
+        again = self.client.completions.create(model="tiny", prompt="San Francisco is a", max_tokens=7, temperature=0)
+        self.assertEqual(again.choices[0].text, result.choices[0].text)
+
+    def test_stop_string_ends_the_answer_before_it(self):
+        full = self.chat(temperature=0, max_tokens=24).choices[0].message.content
+        stop = full[len(full) // 2:len(full) // 2 + 2]
+        self.assertTrue(stop.strip(), "need a visible stop string")
+        stopped = self.chat(temperature=0, max_tokens=24, stop=[stop])
+        self.assertEqual(stopped.choices[0].finish_reason, "stop")
+        self.assertEqual(stopped.choices[0].message.content, full[:full.index(stop)])
+
+    def test_n_and_seed_are_reproducible(self):
+        first = self.chat(n=2, seed=7, temperature=1.0, max_tokens=8)
+        second = self.chat(n=2, seed=7, temperature=1.0, max_tokens=8)
+        self.assertEqual(len(first.choices), 2)
+        self.assertEqual([c.message.content for c in first.choices], [c.message.content for c in second.choices])
+        self.assertEqual(first.usage.completion_tokens, 16)
+
+    def test_logprobs_list_the_top_alternatives(self):
+        result = self.chat(temperature=0, max_tokens=4, logprobs=True, top_logprobs=3)
+        content = result.choices[0].logprobs.content
+        self.assertEqual(len(content), 4)
+        for entry in content:
+            self.assertEqual(len(entry.top_logprobs), 3)
+            self.assertLessEqual(entry.logprob, 0.0)
+            # Greedy: the chosen token is the most likely one.
+            self.assertAlmostEqual(entry.logprob, entry.top_logprobs[0].logprob, places=4)
+
+    def test_errors_raise_the_clients_exception_classes(self):
+        with self.assertRaises(openai.NotFoundError):
+            self.client.chat.completions.create(model="nope", messages=[{"role": "user", "content": "hi"}])
+        with self.assertRaises(openai.BadRequestError) as caught:
+            self.chat(max_tokens=1_000_000)
+        self.assertIn("maximum context length", str(caught.exception))
+        with self.assertRaises(openai.BadRequestError):
+            self.chat(top_p=3.0)
+
+    def test_api_key_is_enforced(self):
+        guarded = Server(self.model, "--api-key", "s3cret")
+        try:
+            with self.assertRaises(openai.AuthenticationError):
+                OpenAI(base_url=guarded.url + "/v1", api_key="wrong", max_retries=0).models.list()
+            ok = OpenAI(base_url=guarded.url + "/v1", api_key="s3cret", max_retries=0).models.list()
+            self.assertEqual(ok.data[0].id, "tiny")
+        finally:
+            guarded.stop()
+
+    def test_plain_http_get_of_models_works_like_curl(self):
+        with urllib.request.urlopen(self.server.url + "/v1/models") as response:
+            self.assertEqual(response.status, 200)
+            self.assertEqual(json.load(response)["data"][0]["id"], "tiny")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

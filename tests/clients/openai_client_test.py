@@ -16,8 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openai
@@ -148,6 +150,59 @@ class OpenAIClientTest(unittest.TestCase):
             self.assertEqual(ok.data[0].id, "tiny")
         finally:
             guarded.stop()
+
+    def test_64_concurrent_streaming_clients_get_their_own_answers(self):
+        # 500 streamed requests over 50 distinct prompts, 64 at a time: every answer complete,
+        # and each the same as its prompt run alone (greedy), so nothing is lost or mixed.
+        prompts = [f"question number {i} about {'x' * (i % 13)}" for i in range(50)]
+        alone = {p: self.chat(messages=[{"role": "user", "content": p}], temperature=0, max_tokens=12)
+                 .choices[0].message.content for p in prompts}
+
+        def stream(i):
+            prompt = prompts[i % len(prompts)]
+            chunks = self.client.chat.completions.create(
+                model="tiny", messages=[{"role": "user", "content": prompt}], temperature=0, max_tokens=12, stream=True)
+            text, finish = "", None
+            for chunk in chunks:
+                if chunk.choices:
+                    text += chunk.choices[0].delta.content or ""
+                    finish = chunk.choices[0].finish_reason or finish
+            return prompt, text, finish
+
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            results = list(pool.map(stream, range(500)))
+        self.assertEqual(len(results), 500)
+        for prompt, text, finish in results:
+            self.assertEqual(finish, "length")
+            self.assertEqual(text, alone[prompt])
+
+    def metric(self, name):
+        metrics = urllib.request.urlopen(self.server.url + "/metrics").read().decode()
+        return float(re.search(name + r"\{[^}]*\} (\S+)", metrics).group(1))
+
+    def test_clients_that_hang_up_mid_stream_leave_nothing_running(self):
+        generated_before = self.metric("pagoda:generation_tokens_total")
+
+        def hang_up(i):
+            body = json.dumps({"model": "tiny", "prompt": f"story {i}", "max_tokens": 1500, "ignore_eos": True,
+                               "stream": True}).encode()
+            request = urllib.request.Request(self.server.url + "/v1/completions", data=body,
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request) as response:
+                response.readline()  # the first event arrived: the request is generating; now leave
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            list(pool.map(hang_up, range(30)))
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            running = self.metric("pagoda:num_requests_running")
+            usage = self.metric("pagoda:kv_cache_usage_perc")
+            if running == 0 and usage == 0:
+                break
+            time.sleep(0.05)
+        self.assertEqual(running, 0)
+        self.assertEqual(usage, 0)
+        # They were aborted, not run to the end: far fewer than 30 x 1500 tokens were made.
+        self.assertLess(self.metric("pagoda:generation_tokens_total") - generated_before, 30 * 1500 / 4)
 
     def test_plain_http_get_of_models_works_like_curl(self):
         with urllib.request.urlopen(self.server.url + "/v1/models") as response:

@@ -7,43 +7,16 @@
 
 #include <fmt/format.h>
 
+#include "app/api/api_active.h"
 #include "app/api/api_server.h"
 #include "app/api/http_server.h"
-#include "app/api/sse_stream.h"
+#include "app/api/chunked_stream.h"
 #include "engine/chat/chat_output_parser.h"
 
 namespace pagoda {
 
 using nlohmann::ordered_json;
 
-struct ApiServer::Active {
-    bool chat = true;
-    std::string responseId;
-    std::string model;
-    int64_t created = 0;
-    bool stream = false;
-    bool includeUsage = false;
-    bool logprobs = false;
-    int n = 1;
-    size_t pendingEngineRequests = 0;
-    std::optional<QHttpServerResponder> responder;  // non-streaming answers
-    std::unique_ptr<SseStream> sse;                 // streaming answers
-    QHttpServerRequest::Method method{};
-    QString path;
-    QElapsedTimer timer;
-    std::vector<std::string> echo;  // completions with echo: each prompt's text
-    ChatOutputOptions outputOptions;  // chat: how reasoning and tool calls are written
-    struct Choice {
-        std::unique_ptr<ChatOutputStream> parser;  // chat streams: text deltas → message deltas
-        std::string text;
-        std::vector<SampleResult> logprobs;
-        std::optional<FinishReason> finish;
-        ordered_json stopReason;
-        bool started = false;  // its first chunk was sent
-    };
-    std::vector<Choice> choices;
-    Usage usage;
-};
 
 std::string ApiServer::tokenText(int32_t id) const {
     const Tokenizer* tokenizer = m_host.tokenizer();
@@ -52,9 +25,6 @@ std::string ApiServer::tokenText(int32_t id) const {
     return bytes ? std::move(bytes).value() : std::string();
 }
 
-namespace {
-
-// The context checks vLLM makes before generating, with its wording.
 std::optional<ApiError> fitContext(size_t promptTokens, std::optional<int> requested, const char* param,
                                    int maxModelLen, SamplingParams& params) {
     if (promptTokens >= size_t(maxModelLen)) return promptTooLong(maxModelLen, int(promptTokens));
@@ -63,8 +33,6 @@ std::optional<ApiError> fitContext(size_t promptTokens, std::optional<int> reque
     params.maxTokens = requested ? *requested : room;
     return std::nullopt;
 }
-
-}  // namespace
 
 void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
     auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
@@ -182,7 +150,10 @@ void ApiServer::begin(std::shared_ptr<Active> active, QHttpServerResponder&& res
     active->pendingEngineRequests = prompts.size();
     QTcpSocket* socket = responder.socket();
     if (active->stream)
-        active->sse = std::make_unique<SseStream>(std::move(responder), corsHeaders(request));
+        active->sse = std::make_unique<ChunkedStream>(
+            std::move(responder),
+            active->dialect == Active::Dialect::Ollama ? "application/x-ndjson" : "text/event-stream",
+            corsHeaders(request));
     else
         active->responder.emplace(std::move(responder));
 
@@ -202,6 +173,7 @@ void ApiServer::begin(std::shared_ptr<Active> active, QHttpServerResponder&& res
 }
 
 void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
+    if (a.dialect == Active::Dialect::Ollama) return ollamaStream(a, c, index);
     Active::Choice& choice = a.choices[size_t(index)];
     const std::optional<std::string> finish =
         c.finishReason ? std::optional<std::string>(apiFinishReason(*c.finishReason)) : std::nullopt;
@@ -279,7 +251,9 @@ void ApiServer::onOutput(const RequestOutput& out) {
 
 void ApiServer::complete(Active& a) {
     const qint64 ms = a.timer.elapsed();
-    if (a.stream) {
+    if (a.dialect == Active::Dialect::Ollama) {
+        ollamaComplete(a);
+    } else if (a.stream) {
         if (a.includeUsage) a.sse->send(toQByteArray(sseEvent(usageChunk(a.responseId, a.created, a.model, a.usage, a.chat))));
         a.sse->send(toQByteArray(std::string(kSseDone)));
         a.sse->close();

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "app/api/http_server.h"
-#include "app/api/sse_stream.h"
+#include "app/api/chunked_stream.h"
 #include "app/api/prometheus.h"
 
 namespace pagoda {
@@ -151,6 +151,23 @@ void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
     if (path == "/v1/models" || path.startsWith("/v1/models/")) {
         if (allowed(Method::Get)) models(request, std::move(responder), path.mid(int(strlen("/v1/models/"))));
         return;
+    }
+    if (path == "/api/version") {
+        if (allowed(Method::Get)) sendJson(responder, request, 200, {{"version", PAGODA_VERSION}});
+        return;
+    }
+    if (path == "/api/tags") {
+        if (allowed(Method::Get)) ollamaTags(request, std::move(responder));
+        return;
+    }
+    if (path == "/api/show") {
+        if (allowed(Method::Post)) ollamaShow(request, std::move(responder));
+        return;
+    }
+    if (path == "/api/chat" || path == "/api/generate") {
+        if (!allowed(Method::Post)) return;
+        if (!m_host.isLoaded()) return sendError(responder, request, serviceUnavailable("no model is loaded"));
+        return path == "/api/chat" ? ollamaChat(request, std::move(responder)) : ollamaGenerate(request, std::move(responder));
     }
     const bool engineRoute = path == "/v1/chat/completions" || path == "/v1/completions" || path == "/tokenize" ||
                              path == "/detokenize";

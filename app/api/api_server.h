@@ -20,7 +20,7 @@
 namespace pagoda {
 
 class HttpServer;
-class SseStream;
+class ChunkedStream;
 
 struct ApiServerOptions {
     QHostAddress host = QHostAddress::LocalHost;
@@ -58,6 +58,13 @@ private:
     void detokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder);
     void models(const QHttpServerRequest& request, QHttpServerResponder&& responder, const QString& id);
     void metricsText(QHttpServerResponder&& responder);
+    // Ollama's API (ollama_api.cpp), for plugins that speak it.
+    void ollamaTags(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void ollamaShow(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void ollamaChat(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void ollamaGenerate(const QHttpServerRequest& request, QHttpServerResponder&& responder);
+    void ollamaStream(Active& active, const CompletionOutput& output, int choiceIndex);
+    void ollamaComplete(Active& active);
 
     void onOutput(const RequestOutput& output);
     void onRejected(const QString& requestId, const QString& message);

@@ -54,6 +54,19 @@ void EngineHost::unload() {
     m_maxModelLen = 0;
 }
 
+std::string EngineHost::architecture() const {
+    if (!m_loaded) return {};
+    switch (m_loaded->model->config.architecture) {
+        case Architecture::Qwen2: return "qwen2";
+        case Architecture::Qwen3: return "qwen3";
+        case Architecture::Llama: return "llama";
+        case Architecture::Glm: return "glm";
+        case Architecture::Glm4: return "glm4";
+        case Architecture::ChatGlm: return "chatglm";
+    }
+    return {};
+}
+
 int EngineHost::vocabSize() const { return m_loaded ? m_loaded->model->config.vocabSize : 0; }
 
 const ChatTemplate* EngineHost::chatTemplate() const {

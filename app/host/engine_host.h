@@ -32,6 +32,7 @@ public:
     QString modelName() const { return m_modelName; }  // the directory's name
     int maxModelLen() const { return m_maxModelLen; }
     int vocabSize() const;
+    std::string architecture() const;  // the model family as Ollama names it: "qwen2", "llama", "glm4", ...
     const Tokenizer* tokenizer() const { return m_loaded ? m_loaded->tokenizer.get() : nullptr; }
     const ChatTemplate* chatTemplate() const;
     SamplingParams samplingDefaults() const { return m_loaded ? m_loaded->defaults : SamplingParams{}; }

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -208,6 +209,63 @@ class OpenAIClientTest(unittest.TestCase):
         with urllib.request.urlopen(self.server.url + "/v1/models") as response:
             self.assertEqual(response.status, 200)
             self.assertEqual(json.load(response)["data"][0]["id"], "tiny")
+
+
+class OllamaApiTest(unittest.TestCase):
+    """The same server through Ollama's API, which many editor plugins speak."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.server = Server(make_chat_model(Path(cls.tmp.name)))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.tmp.cleanup()
+
+    def call(self, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.server.url + path, data=data, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as response:
+            return response.read().decode()
+
+    def test_version_tags_and_show(self):
+        self.assertIn("version", json.loads(self.call("/api/version")))
+        self.assertEqual([m["name"] for m in json.loads(self.call("/api/tags"))["models"]], ["tiny"])
+        show = json.loads(self.call("/api/show", {"model": "tiny"}))
+        self.assertEqual(show["model_info"]["general.architecture"], "qwen3")
+        self.assertGreater(show["model_info"]["qwen3.context_length"], 100)
+
+    def test_chat_streams_ndjson_that_adds_up_to_the_whole_answer(self):
+        body = {"model": "tiny", "messages": [{"role": "user", "content": "hello"}],
+                "options": {"temperature": 0, "num_predict": 9}}
+        lines = [json.loads(line) for line in self.call("/api/chat", body).splitlines()]
+        self.assertTrue(all(not line["done"] for line in lines[:-1]))
+        self.assertTrue(lines[-1]["done"])
+        self.assertEqual(lines[-1]["done_reason"], "length")
+        self.assertEqual(lines[-1]["eval_count"], 9)
+        streamed = "".join(line["message"]["content"] for line in lines)
+        whole = json.loads(self.call("/api/chat", {**body, "stream": False}))
+        self.assertEqual(whole["message"]["content"], streamed)
+        openai_answer = OpenAI(base_url=self.server.url + "/v1", api_key="x").chat.completions.create(
+            model="tiny", messages=body["messages"], temperature=0, max_tokens=9)
+        self.assertEqual(openai_answer.choices[0].message.content, streamed)
+
+    def test_generate_raw_prompt(self):
+        body = {"model": "tiny", "prompt": "San Francisco is a", "raw": True, "stream": False,
+                "options": {"temperature": 0, "num_predict": 5}}
+        answer = json.loads(self.call("/api/generate", body))
+        self.assertTrue(answer["done"])
+        self.assertEqual(answer["eval_count"], 5)
+        completion = OpenAI(base_url=self.server.url + "/v1", api_key="x").completions.create(
+            model="tiny", prompt="San Francisco is a", max_tokens=5, temperature=0)
+        self.assertEqual(answer["response"], completion.choices[0].text)
+
+    def test_unknown_model_is_404(self):
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            self.call("/api/chat", {"model": "nope", "messages": [{"role": "user", "content": "hi"}]})
+        self.assertEqual(caught.exception.code, 404)
 
 
 if __name__ == "__main__":

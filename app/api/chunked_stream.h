@@ -1,6 +1,7 @@
-// Server-sent events over Qt 6.4's QHttpServerResponder, which has no chunked writer: the
-// status line and headers go first, then each event as a hand-framed HTTP/1.1 chunk, then
-// the terminating chunk (checked to work on 6.4: ../shared/research/qt64-httpserver.md).
+// A streamed HTTP/1.1 response over Qt 6.4's QHttpServerResponder, which has no chunked
+// writer: the status line and headers go first, then each piece (an SSE event, an NDJSON
+// line) as a hand-framed chunk, then the terminating chunk (checked to work on 6.4:
+// ../shared/research/qt64-httpserver.md).
 #pragma once
 
 #include <QHttpServerResponder>
@@ -11,12 +12,13 @@
 
 namespace pagoda {
 
-class SseStream {
+class ChunkedStream {
 public:
-    explicit SseStream(QHttpServerResponder&& responder, QList<QPair<QByteArray, QByteArray>> extraHeaders = {})
+    ChunkedStream(QHttpServerResponder&& responder, const QByteArray& contentType,
+                  QList<QPair<QByteArray, QByteArray>> extraHeaders = {})
         : m_responder(std::move(responder)), m_socket(m_responder.socket()) {
         m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
-        m_responder.writeHeader("Content-Type", "text/event-stream");
+        m_responder.writeHeader("Content-Type", contentType);
         m_responder.writeHeader("Cache-Control", "no-cache");
         m_responder.writeHeader("Transfer-Encoding", "chunked");
         for (const auto& [key, value] : extraHeaders) m_responder.writeHeader(key, value);

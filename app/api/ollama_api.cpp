@@ -1,0 +1,247 @@
+// ApiServer's Ollama-compatible routes, for editor plugins that speak Ollama rather than
+// OpenAI: /api/version, /api/tags, /api/show, /api/chat and /api/generate, streaming NDJSON
+// (one JSON object per line, the last with "done": true and the timing counters).
+#include <QDateTime>
+#include <QTcpSocket>
+
+#include <fmt/format.h>
+
+#include "app/api/api_active.h"
+#include "app/api/http_server.h"
+
+namespace pagoda {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+std::string isoNow() {
+    return QDateTime::currentDateTimeUtc().toString("yyyy-MM-ddThh:mm:ss.zzzZ").toStdString();
+}
+
+// Ollama's `options` onto sampling parameters; num_predict -1 (or absent) means "up to the
+// context". Values of the wrong type are a 400 naming the option.
+ApiResult<std::optional<int>> applyOptions(const ordered_json& body, SamplingParams& p) {
+    std::optional<int> numPredict;
+    if (!body.contains("options") || body["options"].is_null()) return numPredict;
+    const ordered_json& o = body["options"];
+    if (!o.is_object()) return badRequest("'options' must be an object", "options");
+    auto number = [&](const char* key, auto& out) -> std::optional<ApiError> {
+        if (!o.contains(key) || o[key].is_null()) return std::nullopt;
+        if (!o[key].is_number()) return badRequest(fmt::format("options.{} must be a number", key), std::string("options.") + key);
+        out = o[key].get<std::decay_t<decltype(out)>>();
+        return std::nullopt;
+    };
+    int predict = -1;
+    int64_t seed = 0;
+    for (auto error : {number("temperature", p.temperature), number("top_p", p.topP), number("top_k", p.topK),
+                       number("min_p", p.minP), number("repeat_penalty", p.repetitionPenalty),
+                       number("presence_penalty", p.presencePenalty), number("frequency_penalty", p.frequencyPenalty),
+                       number("num_predict", predict), number("seed", seed)})
+        if (error) return *error;
+    if (o.contains("seed") && o["seed"].is_number_integer()) p.seed = uint64_t(seed);
+    if (predict > 0) numPredict = predict;
+    if (o.contains("stop")) {
+        if (!o["stop"].is_array()) return badRequest("options.stop must be a list of strings", "options.stop");
+        for (const auto& s : o["stop"]) {
+            if (!s.is_string() || s.get<std::string>().empty())
+                return badRequest("options.stop must be a list of non-empty strings", "options.stop");
+            p.stop.push_back(s.get<std::string>());
+        }
+    }
+    return numPredict;
+}
+
+ordered_json modelDetails(const std::string& family) {
+    return {{"parent_model", ""}, {"format", "safetensors"}, {"family", family}, {"families", {family}},
+            {"parameter_size", ""}, {"quantization_level", ""}};
+}
+
+}  // namespace
+
+void ApiServer::ollamaTags(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    ordered_json models = ordered_json::array();
+    if (m_host.isLoaded()) {
+        const std::string name = servedModelName();
+        models.push_back({{"name", name}, {"model", name}, {"modified_at", isoNow()}, {"size", 0},
+                          {"digest", ""}, {"details", modelDetails(m_host.architecture())}});
+    }
+    sendJson(responder, request, 200, {{"models", models}});
+}
+
+void ApiServer::ollamaShow(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
+                              m_options.maxBodyBytes);
+    if (!body) return sendError(responder, request, body.error());
+    const std::string model = body->value("model", body->value("name", std::string()));
+    if (!m_host.isLoaded() || !knownModel(model)) return sendError(responder, request, modelNotFound(model));
+    const ChatTemplate* chatTemplate = m_host.chatTemplate();
+    const std::string arch = m_host.architecture();
+    ordered_json capabilities = {"completion"};
+    if (chatTemplate && chatTemplate->source().find("tools") != std::string::npos) capabilities.push_back("tools");
+    sendJson(responder, request, 200,
+             {{"modelfile", ""},
+              {"parameters", ""},
+              {"template", chatTemplate ? chatTemplate->source() : std::string()},
+              {"details", modelDetails(arch)},
+              {"model_info", {{"general.architecture", arch}, {arch + ".context_length", m_host.maxModelLen()}}},
+              {"capabilities", capabilities}});
+}
+
+void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
+                              m_options.maxBodyBytes);
+    if (!body) return sendError(responder, request, body.error());
+    // The message list has OpenAI's shape; reuse its checks.
+    ordered_json openAiBody = {{"messages", body->value("messages", ordered_json())}};
+    if (body->contains("tools")) openAiBody["tools"] = (*body)["tools"];
+    auto parsed = parseChatCompletionRequest(openAiBody, m_host.samplingDefaults());
+    if (!parsed) return sendError(responder, request, parsed.error());
+    const std::string model = body->value("model", std::string());
+    if (!knownModel(model)) return sendError(responder, request, modelNotFound(model));
+    const ChatTemplate* chatTemplate = m_host.chatTemplate();
+    const Tokenizer* tokenizer = m_host.tokenizer();
+    if (!chatTemplate || !tokenizer) return sendError(responder, request, badRequest("this model has no chat template"));
+
+    SamplingParams params = parsed->params;
+    auto numPredict = applyOptions(*body, params);
+    if (!numPredict) return sendError(responder, request, numPredict.error());
+    ordered_json context = ordered_json::object();
+    if (body->contains("think") && (*body)["think"].is_boolean()) context["enable_thinking"] = (*body)["think"];
+    context["messages"] = parsed->messages;
+    if (!parsed->tools.is_null()) context["tools"] = parsed->tools;
+    context["add_generation_prompt"] = true;
+    context["bos_token"] = tokenizer->specialTokens().bosToken;
+    context["eos_token"] = tokenizer->specialTokens().eosToken;
+    auto prompt = chatTemplate->render(context);
+    if (!prompt) return sendError(responder, request, badRequest(prompt.error().message, "messages"));
+    auto ids = tokenizer->encode(*prompt, false);
+    if (!ids) return sendError(responder, request, badRequest(ids.error().message, "messages"));
+    if (auto error = fitContext(ids->size(), *numPredict, "num_predict", m_host.maxModelLen(), params))
+        return sendError(responder, request, *error);
+    if (auto valid = params.validate(m_host.vocabSize()); !valid)
+        return sendError(responder, request, badRequest(valid.error().message, "options"));
+
+    std::vector<std::string> toolNames;
+    if (!parsed->tools.is_null())
+        for (const auto& tool : parsed->tools) toolNames.push_back(tool["function"].value("name", ""));
+    auto active = std::make_shared<Active>();
+    active->dialect = Active::Dialect::Ollama;
+    active->chat = true;
+    active->outputOptions = chatOutputOptionsFor(chatTemplate->source(), *prompt, std::move(toolNames));
+    active->responseId = makeCompletionId("ollama");
+    active->model = model.empty() ? servedModelName() : model;
+    active->stream = body->value("stream", true);
+    begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
+}
+
+void ApiServer::ollamaGenerate(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
+                              m_options.maxBodyBytes);
+    if (!body) return sendError(responder, request, body.error());
+    if (!body->contains("prompt") || !(*body)["prompt"].is_string())
+        return sendError(responder, request, badRequest("'prompt' must be a string", "prompt"));
+    const std::string model = body->value("model", std::string());
+    if (!knownModel(model)) return sendError(responder, request, modelNotFound(model));
+    const Tokenizer* tokenizer = m_host.tokenizer();
+    if (!tokenizer) return sendError(responder, request, badRequest("this model has no tokenizer"));
+    SamplingParams params = m_host.samplingDefaults();
+    auto numPredict = applyOptions(*body, params);
+    if (!numPredict) return sendError(responder, request, numPredict.error());
+
+    // Like Ollama: the prompt goes through the chat template as a user turn unless `raw`.
+    std::string text = (*body)["prompt"].get<std::string>();
+    const ChatTemplate* chatTemplate = m_host.chatTemplate();
+    const bool raw = body->value("raw", false) || !chatTemplate;
+    if (!raw) {
+        ordered_json messages = ordered_json::array();
+        if (body->contains("system") && (*body)["system"].is_string())
+            messages.push_back({{"role", "system"}, {"content", (*body)["system"]}});
+        messages.push_back({{"role", "user"}, {"content", text}});
+        auto prompt = chatTemplate->render(ordered_json{{"messages", messages},
+                                                        {"add_generation_prompt", true},
+                                                        {"bos_token", tokenizer->specialTokens().bosToken},
+                                                        {"eos_token", tokenizer->specialTokens().eosToken}});
+        if (!prompt) return sendError(responder, request, badRequest(prompt.error().message, "prompt"));
+        text = std::move(prompt).value();
+    }
+    auto ids = tokenizer->encode(text, raw);
+    if (!ids) return sendError(responder, request, badRequest(ids.error().message, "prompt"));
+    if (ids->empty()) return sendError(responder, request, badRequest("the prompt is empty", "prompt"));
+    if (auto error = fitContext(ids->size(), *numPredict, "num_predict", m_host.maxModelLen(), params))
+        return sendError(responder, request, *error);
+    if (auto valid = params.validate(m_host.vocabSize()); !valid)
+        return sendError(responder, request, badRequest(valid.error().message, "options"));
+
+    auto active = std::make_shared<Active>();
+    active->dialect = Active::Dialect::Ollama;
+    active->chat = false;
+    active->responseId = makeCompletionId("ollama");
+    active->model = model.empty() ? servedModelName() : model;
+    active->stream = body->value("stream", true);
+    begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
+}
+
+void ApiServer::ollamaStream(Active& a, const CompletionOutput& c, int index) {
+    Active::Choice& choice = a.choices[size_t(index)];
+    ordered_json line = {{"model", a.model}, {"created_at", isoNow()}};
+    if (a.chat) {
+        ChatOutputDelta delta = choice.parser->push(c.newText);
+        if (c.finishReason) {
+            const ChatOutputDelta rest = choice.parser->finish();
+            delta.content += rest.content;
+            delta.reasoning += rest.reasoning;
+            delta.toolCalls.insert(delta.toolCalls.end(), rest.toolCalls.begin(), rest.toolCalls.end());
+        }
+        if (delta.empty()) return;
+        ordered_json message = {{"role", "assistant"}, {"content", delta.content}};
+        if (!delta.reasoning.empty()) message["thinking"] = delta.reasoning;
+        if (!delta.toolCalls.empty()) {
+            message["tool_calls"] = ordered_json::array();
+            for (const ToolCallDelta& t : delta.toolCalls)  // whole calls: id, name and arguments together
+                message["tool_calls"].push_back(
+                    {{"function", {{"name", t.name}, {"arguments", ordered_json::parse(t.argumentsFragment, nullptr, false)}}}});
+        }
+        line["message"] = message;
+    } else {
+        if (c.newText.empty()) return;
+        line["response"] = c.newText;
+    }
+    line["done"] = false;
+    a.sse->send(toQByteArray(dumpJson(line) + "\n"));
+}
+
+void ApiServer::ollamaComplete(Active& a) {
+    const Active::Choice& choice = a.choices.front();
+    const qint64 nanos = a.timer.nsecsElapsed();
+    ordered_json last = {{"model", a.model}, {"created_at", isoNow()}};
+    std::string content = a.stream ? std::string() : choice.text;
+    if (a.chat) {
+        ordered_json message = {{"role", "assistant"}, {"content", content}};
+        if (!a.stream) {
+            ParsedChatOutput parsed = parseChatOutput(choice.text, a.outputOptions);
+            message["content"] = parsed.content;
+            if (!parsed.reasoning.empty()) message["thinking"] = parsed.reasoning;
+            for (const ToolCall& call : parsed.toolCalls)
+                message["tool_calls"].push_back(
+                    {{"function", {{"name", call.name}, {"arguments", ordered_json::parse(call.arguments, nullptr, false)}}}});
+        }
+        last["message"] = message;
+    } else {
+        last["response"] = content;
+    }
+    last["done"] = true;
+    last["done_reason"] = choice.finish == FinishReason::Length ? "length" : "stop";
+    last["total_duration"] = nanos;
+    last["load_duration"] = 0;
+    last["prompt_eval_count"] = a.usage.promptTokens;
+    last["eval_count"] = a.usage.completionTokens;
+    if (a.stream) {
+        a.sse->send(toQByteArray(dumpJson(last) + "\n"));
+        a.sse->close();
+    } else if (a.responder && a.responder->socket() && a.responder->socket()->state() == QAbstractSocket::ConnectedState) {
+        writeResponse(*a.responder, 200, "application/json", toQByteArray(dumpJson(last)));
+    }
+}
+
+}  // namespace pagoda

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,64 @@ def make_chat_model(directory: Path) -> Path:
     config = json.loads((tokenizer / "tokenizer_config.json").read_text())
     config["chat_template"] = TEMPLATE
     (directory / "tokenizer_config.json").write_text(json.dumps(config))
+    return directory
+
+
+SHARED = REPO.parent / "shared" / "fixtures" / "tokenizers" / "qwen3"
+# What the scripted model says after any prompt ending in "<|im_start|>assistant\n":
+# a thought, then a Qwen-style tool call, then <|im_end|>. Every token is distinct, so a
+# first-order chain (each token's embedding selects the next) can say it exactly.
+SCRIPT = '<think>Check the map.</think><tool_call>{"name":"lookup","arguments":{"q":1}}</tool_call>'
+
+
+def bf16(value: float) -> bytes:
+    return struct.pack("<f", value)[2:]
+
+
+def make_scripted_qwen3(directory: Path) -> Path:
+    """A real Qwen3 checkpoint whose weights are built, not trained: attention and MLP are zero,
+    so the last hidden state is the current token's embedding, and the LM head maps the
+    embedding of each script token onto the next one. The engine runs it like any model."""
+    tokenize = subprocess.run([str(PAGODA), "tokenize", "--model", str(SHARED), "--no-add-special-tokens"],
+                              input=SCRIPT, capture_output=True, text=True, check=True)
+    chain = [198] + json.loads(tokenize.stdout) + [151645]  # "\n" (end of the prompt) ... <|im_end|>
+    assert len(set(chain)) == len(chain), "the script must not repeat a token"
+    vocab, hidden = 151936, 32
+    assert len(chain) - 1 <= hidden
+    embed = bytearray(vocab * hidden * 2)
+    head = bytearray(vocab * hidden * 2)
+    for i, (token, following) in enumerate(zip(chain, chain[1:])):
+        embed[(token * hidden + i) * 2:(token * hidden + i) * 2 + 2] = bf16(1.0)
+        head[(following * hidden + i) * 2:(following * hidden + i) * 2 + 2] = bf16(10.0)
+    ones = bf16(1.0) * hidden
+    tensors = {"model.embed_tokens.weight": ([vocab, hidden], bytes(embed)), "lm_head.weight": ([vocab, hidden], bytes(head)),
+               "model.norm.weight": ([hidden], ones)}
+    prefix = "model.layers.0."
+    for name, shape in [("input_layernorm.weight", [hidden]), ("post_attention_layernorm.weight", [hidden]),
+                        ("self_attn.q_norm.weight", [hidden]), ("self_attn.k_norm.weight", [hidden])]:
+        tensors[prefix + name] = (shape, ones)
+    for name, shape in [("self_attn.q_proj.weight", [hidden, hidden]), ("self_attn.k_proj.weight", [hidden, hidden]),
+                        ("self_attn.v_proj.weight", [hidden, hidden]), ("self_attn.o_proj.weight", [hidden, hidden]),
+                        ("mlp.gate_proj.weight", [8, hidden]), ("mlp.up_proj.weight", [8, hidden]),
+                        ("mlp.down_proj.weight", [hidden, 8])]:
+        tensors[prefix + name] = (shape, bytes(shape[0] * shape[1] * 2))
+    header, offset = {}, 0
+    for name, (shape, data) in tensors.items():
+        header[name] = {"dtype": "BF16", "shape": shape, "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+    header_bytes = json.dumps(header).encode()
+    header_bytes += b" " * (-len(header_bytes) % 8)
+    with open(directory / "model.safetensors", "wb") as out:
+        out.write(struct.pack("<Q", len(header_bytes)) + header_bytes)
+        for shape, data in tensors.values():
+            out.write(data)
+    config = {"architectures": ["Qwen3ForCausalLM"], "hidden_size": hidden, "intermediate_size": 8,
+              "num_hidden_layers": 1, "num_attention_heads": 1, "num_key_value_heads": 1, "head_dim": hidden,
+              "vocab_size": vocab, "max_position_embeddings": 4096, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0,
+              "tie_word_embeddings": False, "torch_dtype": "bfloat16", "eos_token_id": 151645}
+    (directory / "config.json").write_text(json.dumps(config))
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(SHARED / name, directory / name)
     return directory
 
 
@@ -205,10 +264,98 @@ class OpenAIClientTest(unittest.TestCase):
         # They were aborted, not run to the end: far fewer than 30 x 1500 tokens were made.
         self.assertLess(self.metric("pagoda:generation_tokens_total") - generated_before, 30 * 1500 / 4)
 
+    def test_malformed_requests_get_a_4xx_json_error_and_the_server_keeps_serving(self):
+        ok = b'{"messages": [{"role": "user", "content": "hi"}], "max_tokens": 2'
+        cases = {
+            "truncated json": (b'{"messages": [{"role": "us', 400),
+            "wrong type": (b'{"messages": "hi"}', 400),
+            "wrong type deep": (ok + b', "temperature": "hot"}', 400),
+            "huge number": (ok + b', "n": 1e300}', 400),
+            "huge integer": (ok.replace(b'"max_tokens": 2', b'"max_tokens": 1180591620717411303424') + b"}", 400),
+            "negative max_tokens": (ok.replace(b'"max_tokens": 2', b'"max_tokens": -5') + b"}", 400),
+            "not utf-8": (b'{"messages": [{"role": "user", "content": "\xff\xfe"}]}', 400),
+            "10 MB string": (b'{"messages": [{"role": "user", "content": "' + b"a" * (10 << 20) + b'"}]}', 400),
+            "deep nesting": (b'{"messages": ' + b"[" * 100000 + b"]" * 100000 + b"}", 400),
+            "missing messages": (b'{"model": "tiny"}', 400),
+            "body over the limit": (b'{"messages": "' + b"a" * (33 << 20) + b'"}', 413),
+        }
+        for name, (body, status) in cases.items():
+            request = urllib.request.Request(self.server.url + "/v1/chat/completions", data=body,
+                                             headers={"Content-Type": "application/json"})
+            with self.assertRaises(urllib.error.HTTPError, msg=name) as caught:
+                urllib.request.urlopen(request)
+            self.assertEqual(caught.exception.code, status, name)
+            error = json.loads(caught.exception.read())["error"]
+            self.assertEqual(error["code"], status, name)
+            self.assertTrue(error["message"], name)
+        # Unknown fields are ignored, and the server still answers.
+        answer = self.chat(max_tokens=2, extra_body={"frobnicate": True, "nested": {"x": [1, 2]}})
+        self.assertEqual(answer.usage.completion_tokens, 2)
+
     def test_plain_http_get_of_models_works_like_curl(self):
         with urllib.request.urlopen(self.server.url + "/v1/models") as response:
             self.assertEqual(response.status, 200)
             self.assertEqual(json.load(response)["data"][0]["id"], "tiny")
+
+
+class ToolCallAndReasoningTest(unittest.TestCase):
+    """Reasoning and tool calls, parsed from what a (scripted) Qwen3 model really generates."""
+
+    TOOLS = [{"type": "function", "function": {"name": "lookup", "description": "Look something up",
+                                               "parameters": {"type": "object", "properties": {"q": {"type": "integer"}}}}}]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.server = Server(make_scripted_qwen3(Path(cls.tmp.name)))
+        cls.client = OpenAI(base_url=cls.server.url + "/v1", api_key="x", max_retries=0)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.tmp.cleanup()
+
+    def ask(self, **kwargs):
+        return self.client.chat.completions.create(
+            model="tiny", messages=[{"role": "user", "content": "Where is it?"}], temperature=0, **kwargs)
+
+    def test_tool_call_and_reasoning_in_a_whole_answer(self):
+        answer = self.ask(tools=self.TOOLS)
+        choice = answer.choices[0]
+        self.assertEqual(choice.finish_reason, "tool_calls")
+        self.assertEqual(choice.message.model_extra["reasoning"], "Check the map.")
+        self.assertEqual(len(choice.message.tool_calls), 1)
+        call = choice.message.tool_calls[0]
+        self.assertEqual(call.type, "function")
+        self.assertEqual(call.function.name, "lookup")
+        self.assertEqual(json.loads(call.function.arguments), {"q": 1})
+        self.assertEqual(call.function.arguments, '{"q": 1}')  # json.dumps spacing, as vLLM sends
+        self.assertFalse(choice.message.content)
+
+    def test_streamed_deltas_reassemble_to_the_same_call(self):
+        reasoning, calls, finish = "", {}, None
+        for chunk in self.ask(tools=self.TOOLS, stream=True):
+            if not chunk.choices:
+                continue
+            delta = chunk.choices[0].delta
+            reasoning += (delta.model_extra or {}).get("reasoning") or ""
+            for call in delta.tool_calls or []:
+                entry = calls.setdefault(call.index, {"id": None, "name": "", "arguments": ""})
+                entry["id"] = call.id or entry["id"]
+                entry["name"] += call.function.name or ""
+                entry["arguments"] += call.function.arguments or ""
+            finish = chunk.choices[0].finish_reason or finish
+        self.assertEqual(reasoning, "Check the map.")
+        self.assertEqual(finish, "tool_calls")
+        self.assertEqual(list(calls), [0])
+        self.assertEqual(calls[0]["name"], "lookup")
+        self.assertEqual(json.loads(calls[0]["arguments"]), {"q": 1})
+        self.assertTrue(calls[0]["id"])
+
+    def test_without_tools_the_markup_stays_text(self):
+        answer = self.ask()
+        self.assertEqual(answer.choices[0].finish_reason, "stop")
+        self.assertIn('<tool_call>{"name":"lookup"', answer.choices[0].message.content)
 
 
 class OllamaApiTest(unittest.TestCase):

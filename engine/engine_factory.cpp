@@ -2,6 +2,12 @@
 
 #include "engine/executor/cpu/cpu_executor.h"
 
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <fmt/std.h>
+
 namespace pagoda {
 
 Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
@@ -19,6 +25,14 @@ Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
         loaded.tokenizer = std::move(tokenizer).value();
         auto chatTemplate = loadChatTemplate(options.modelDir);
         if (chatTemplate) loaded.chatTemplate = std::move(chatTemplate).value();  // base models have none
+    }
+    if (!options.chatTemplateFile.empty()) {
+        std::ifstream in(options.chatTemplateFile, std::ios::binary);
+        if (!in) return makeError(fmt::format("cannot read chat template {}", options.chatTemplateFile));
+        std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto chatTemplate = ChatTemplate::parse(std::move(source), options.chatTemplateFile.filename().string());
+        if (!chatTemplate) return chatTemplate.error();
+        loaded.chatTemplate = std::move(chatTemplate).value();
     }
     auto defaults = samplingDefaults(options.modelDir);
     if (!defaults) return defaults.error();

@@ -24,6 +24,7 @@ struct EngineOptions {
     int maxNumBatchedTokens = 2048;
     bool enablePrefixCaching = true;
     size_t threads = 0;  // 0: all cores
+    std::filesystem::path chatTemplateFile;  // overrides the model's template when set
 };
 
 struct LoadedEngine {

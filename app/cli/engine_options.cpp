@@ -12,7 +12,11 @@ void addEngineOptions(QCommandLineParser& parser) {
         {"max-model-len", "Context length per sequence (default: the model's, lowered to what the KV cache holds).", "n"},
         {"max-num-seqs", "Sequences batched together (default 64).", "n", "64"},
         {"max-num-batched-tokens", "Token budget of one step; longer prompts are chunked (default 2048).", "n", "2048"},
-        {"kv-cache-memory-bytes", "Memory for the KV cache, e.g. 512M or 4G (default 1G).", "size", "1G"},
+        {{"kv-cache-memory-bytes", "kv-cache-memory"}, "Memory for the KV cache, e.g. 512M or 4G (default 1G).", "size",
+         "1G"},
+        {"chat-template", "A Jinja chat template file to use instead of the model's own.", "file"},
+        {"dtype", "Compute dtype: auto or float32 (the CPU backend computes in float32 whatever the weights).",
+         "dtype", "auto"},
         {"no-enable-prefix-caching", "Do not reuse the KV cache of shared prompt prefixes."},
         {"threads", "CPU threads (default: all cores).", "n", "0"},
     });
@@ -56,6 +60,12 @@ Result<EngineOptions> readEngineOptions(const QCommandLineParser& parser) {
     if (!bytes) return makeError("--kv-cache-memory-bytes: " + bytes.error().message);
     options.kvCacheMemoryBytes = *bytes;
     options.enablePrefixCaching = !parser.isSet("no-enable-prefix-caching");
+    const QString dtype = parser.value("dtype");
+    if (dtype != "auto" && dtype != "float32")
+        return makeError(fmt::format("--dtype {}: the CPU backend computes in float32 (weights stay in their own "
+                                     "dtype); use auto or float32",
+                                     dtype.toStdString()));
+    if (parser.isSet("chat-template")) options.chatTemplateFile = parser.value("chat-template").toStdString();
     return options;
 }
 

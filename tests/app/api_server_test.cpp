@@ -242,6 +242,61 @@ private slots:
         for (QNetworkReply* r : replies) r->deleteLater();
     }
 
+    void corsIsOffByDefaultAndFollowsTheAllowList() {
+        QNetworkRequest request(QUrl(m_base + "/v1/models"));
+        request.setRawHeader("Origin", "http://evil.example");
+        QNetworkReply* reply = m_manager.get(request);
+        wait(reply);
+        QVERIFY(!reply->hasRawHeader("Access-Control-Allow-Origin"));
+
+        ApiServer open(m_host, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {"tiny"}, {"http://editor.local"}});
+        QVERIFY(open.start().ok());
+        QNetworkRequest preflight(QUrl(QString("http://127.0.0.1:%1/v1/chat/completions").arg(open.port())));
+        preflight.setRawHeader("Origin", "http://editor.local");
+        preflight.setRawHeader("Access-Control-Request-Method", "POST");
+        QNetworkReply* answer = m_manager.sendCustomRequest(preflight, "OPTIONS");
+        const Reply r = wait(answer);
+        QCOMPARE(r.status, 204);
+        QCOMPARE(answer->rawHeader("Access-Control-Allow-Origin"), QByteArray("http://editor.local"));
+        QVERIFY(answer->rawHeader("Access-Control-Allow-Methods").contains("POST"));
+    }
+
+    void withoutAModelEngineRoutesAre503() {
+        EngineHost empty;
+        ApiServer server(empty, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {}, {}});
+        QVERIFY(server.start().ok());
+        const QString base = QString("http://127.0.0.1:%1").arg(server.port());
+        QCOMPARE(getFrom(base, "/health", {}).status, 503);
+        QNetworkRequest request(QUrl(base + "/v1/chat/completions"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        const Reply r = wait(m_manager.post(request, QByteArray("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")));
+        QCOMPARE(r.status, 503);
+        QCOMPARE(QString::fromStdString(r.parsed()["error"]["type"].get<std::string>()), QString("ServiceUnavailableError"));
+    }
+
+    void chatTemplateFileOverridesTheModels() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("plain.jinja");
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write("{% for m in messages %}{{ m['content'] }}{% endfor %}");
+        out.close();
+        EngineHost host;
+        EngineOptions options;
+        options.modelDir = m_dir.path().toStdString();
+        options.kvCacheMemoryBytes = 16 << 20;
+        options.chatTemplateFile = file.toStdString();
+        QVERIFY(host.load(options).ok());
+        ApiServer server(host, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {}, {}});
+        QVERIFY(server.start().ok());
+        QNetworkRequest request(QUrl(QString("http://127.0.0.1:%1/tokenize").arg(server.port())));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        const Reply viaTemplate = wait(m_manager.post(request, QByteArray("{\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}")));
+        const Reply plain = wait(m_manager.post(request, QByteArray("{\"prompt\": \"Hello\", \"add_special_tokens\": false}")));
+        QCOMPARE(viaTemplate.status, 200);
+        QCOMPARE(viaTemplate.parsed()["tokens"], plain.parsed()["tokens"]);  // the file's template: content only
+    }
+
     void apiKeyIsRequiredOnV1Routes() {
         ApiServer guarded(m_host, ApiServerOptions{QHostAddress::LocalHost, 0, {"s3cret"}, {"tiny"}, {}});
         QVERIFY(guarded.start().ok());

@@ -292,6 +292,32 @@ class OpenAIClientTest(unittest.TestCase):
         answer = self.chat(max_tokens=2, extra_body={"frobnicate": True, "nested": {"x": [1, 2]}})
         self.assertEqual(answer.usage.completion_tokens, 2)
 
+    def curl(self, path, body=None):
+        command = ["curl", "-sS", self.server.url + path]
+        if body is not None:
+            command += ["-H", "Content-Type: application/json", "-d", body]
+        return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+    def test_the_seed_documents_curl_examples_work_as_written(self):
+        # From the seed documents, with only the host and the model name changed.
+        chat = self.curl("/v1/chat/completions", """{
+            "model": "tiny",
+            "messages": [
+                {"role": "system", "content": "You are a helpful assistant."},
+                {"role": "user", "content": "你好"}
+            ]
+        }""")
+        self.assertEqual(chat["choices"][0]["message"]["role"], "assistant")
+        self.assertIn(chat["choices"][0]["finish_reason"], ("stop", "length"))
+        completion = self.curl("/v1/completions", """{
+            "model": "tiny",
+            "prompt": "你好",
+            "max_tokens": 50,
+            "temperature": 0
+        }""")
+        self.assertEqual(completion["usage"]["completion_tokens"], 50)
+        self.assertEqual(self.curl("/v1/models")["data"][0]["id"], "tiny")
+
     def test_plain_http_get_of_models_works_like_curl(self):
         with urllib.request.urlopen(self.server.url + "/v1/models") as response:
             self.assertEqual(response.status, 200)

@@ -35,8 +35,7 @@ std::optional<ApiError> fitContext(size_t promptTokens, std::optional<int> reque
 }
 
 void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
-                              m_options.maxBodyBytes);
+    auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     auto parsed = parseChatCompletionRequest(*body, m_host.samplingDefaults());
     if (!parsed) return sendError(responder, request, parsed.error());
@@ -62,9 +61,7 @@ void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerRe
     }
     context["add_generation_prompt"] = parsed->addGenerationPrompt;
     if (parsed->continueFinalMessage) context["continue_final_message"] = true;
-    context["bos_token"] = tokenizer->specialTokens().bosToken;
-    context["eos_token"] = tokenizer->specialTokens().eosToken;
-    auto prompt = chatTemplate->render(context);
+    auto prompt = renderChat(*chatTemplate, *tokenizer, std::move(context));
     if (!prompt) return sendError(responder, request, badRequest(prompt.error().message, "messages"));
     auto ids = tokenizer->encode(*prompt, false);
     if (!ids) return sendError(responder, request, badRequest(ids.error().message, "messages"));
@@ -91,8 +88,7 @@ void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerRe
 }
 
 void ApiServer::completions(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
-                              m_options.maxBodyBytes);
+    auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     auto parsed = parseCompletionRequest(*body, m_host.samplingDefaults());
     if (!parsed) return sendError(responder, request, parsed.error());

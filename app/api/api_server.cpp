@@ -78,6 +78,11 @@ bool ApiServer::knownModel(const std::string& model) const {
     return m_options.servedModelNames.contains(QString::fromStdString(model));
 }
 
+ApiResult<ordered_json> ApiServer::readBody(const QHttpServerRequest& request) const {
+    const QByteArray body = request.body();
+    return parseJsonBody(std::string_view(body.constData(), size_t(body.size())), m_options.maxBodyBytes);
+}
+
 bool ApiServer::authorized(const QHttpServerRequest& request) const {
     if (m_options.apiKeys.isEmpty()) return true;
     const QByteArray header = request.value("Authorization").trimmed();

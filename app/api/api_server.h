@@ -75,6 +75,7 @@ private:
     void complete(Active& active);
     std::string tokenText(int32_t id) const;
 
+    ApiResult<nlohmann::ordered_json> readBody(const QHttpServerRequest& request) const;
     bool authorized(const QHttpServerRequest& request) const;
     bool knownModel(const std::string& model) const;
     std::string servedModelName() const;

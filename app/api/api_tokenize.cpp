@@ -9,8 +9,7 @@ namespace pagoda {
 using nlohmann::ordered_json;
 
 void ApiServer::tokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder) try {
-    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
-                              m_options.maxBodyBytes);
+    auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     const Tokenizer* tokenizer = m_host.tokenizer();
     if (!tokenizer) return sendError(responder, request, badRequest("this model has no tokenizer"));
@@ -26,9 +25,7 @@ void ApiServer::tokenize(const QHttpServerRequest& request, QHttpServerResponder
         context["messages"] = (*body)["messages"];
         if (body->contains("tools")) context["tools"] = (*body)["tools"];
         context["add_generation_prompt"] = body->value("add_generation_prompt", true);
-        context["bos_token"] = tokenizer->specialTokens().bosToken;
-        context["eos_token"] = tokenizer->specialTokens().eosToken;
-        auto rendered = chatTemplate->render(context);
+        auto rendered = renderChat(*chatTemplate, *tokenizer, std::move(context));
         if (!rendered) return sendError(responder, request, badRequest(rendered.error().message, "messages"));
         text = std::move(rendered).value();
         addSpecial = body->value("add_special_tokens", false);
@@ -50,8 +47,7 @@ void ApiServer::tokenize(const QHttpServerRequest& request, QHttpServerResponder
 }
 
 void ApiServer::detokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
-                              m_options.maxBodyBytes);
+    auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     const Tokenizer* tokenizer = m_host.tokenizer();
     if (!tokenizer) return sendError(responder, request, badRequest("this model has no tokenizer"));

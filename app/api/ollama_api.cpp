@@ -70,8 +70,7 @@ void ApiServer::ollamaTags(const QHttpServerRequest& request, QHttpServerRespond
 }
 
 void ApiServer::ollamaShow(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
-                              m_options.maxBodyBytes);
+    auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     const std::string model = body->value("model", body->value("name", std::string()));
     if (!m_host.isLoaded() || !knownModel(model)) return sendError(responder, request, modelNotFound(model));
@@ -89,8 +88,7 @@ void ApiServer::ollamaShow(const QHttpServerRequest& request, QHttpServerRespond
 }
 
 void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
-                              m_options.maxBodyBytes);
+    auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     // The message list has OpenAI's shape; reuse its checks.
     ordered_json openAiBody = {{"messages", body->value("messages", ordered_json())}};
@@ -111,9 +109,7 @@ void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerRespond
     context["messages"] = parsed->messages;
     if (!parsed->tools.is_null()) context["tools"] = parsed->tools;
     context["add_generation_prompt"] = true;
-    context["bos_token"] = tokenizer->specialTokens().bosToken;
-    context["eos_token"] = tokenizer->specialTokens().eosToken;
-    auto prompt = chatTemplate->render(context);
+    auto prompt = renderChat(*chatTemplate, *tokenizer, std::move(context));
     if (!prompt) return sendError(responder, request, badRequest(prompt.error().message, "messages"));
     auto ids = tokenizer->encode(*prompt, false);
     if (!ids) return sendError(responder, request, badRequest(ids.error().message, "messages"));
@@ -136,8 +132,7 @@ void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerRespond
 }
 
 void ApiServer::ollamaGenerate(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    auto body = parseJsonBody(std::string_view(request.body().constData(), size_t(request.body().size())),
-                              m_options.maxBodyBytes);
+    auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     if (!body->contains("prompt") || !(*body)["prompt"].is_string())
         return sendError(responder, request, badRequest("'prompt' must be a string", "prompt"));
@@ -158,10 +153,8 @@ void ApiServer::ollamaGenerate(const QHttpServerRequest& request, QHttpServerRes
         if (body->contains("system") && (*body)["system"].is_string())
             messages.push_back({{"role", "system"}, {"content", (*body)["system"]}});
         messages.push_back({{"role", "user"}, {"content", text}});
-        auto prompt = chatTemplate->render(ordered_json{{"messages", messages},
-                                                        {"add_generation_prompt", true},
-                                                        {"bos_token", tokenizer->specialTokens().bosToken},
-                                                        {"eos_token", tokenizer->specialTokens().eosToken}});
+        auto prompt = renderChat(*chatTemplate, *tokenizer,
+                                 ordered_json{{"messages", messages}, {"add_generation_prompt", true}});
         if (!prompt) return sendError(responder, request, badRequest(prompt.error().message, "prompt"));
         text = std::move(prompt).value();
     }

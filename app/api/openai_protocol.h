@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/chat/chat_output_parser.h"
+#include "engine/common/result.h"
 #include "engine/request.h"
 #include "engine/sampling/sampler.h"
 #include "engine/sampling/sampling_params.h"
@@ -62,30 +63,10 @@ ApiError serviceUnavailable(std::string message);        // 503
 ApiError maxTokensTooLarge(int maxTokens, int maxModelLen, int promptTokens, const char* param);
 ApiError promptTooLong(int maxModelLen, int promptTokens);
 
-// A value or the ApiError that explains why there is none: Result<T>'s twin for the API,
-// whose errors carry an HTTP status and a field name that pagoda::Error does not.
+// A value or the ApiError that explains why there is none: Result<T> whose errors carry an
+// HTTP status and a field name, which pagoda::Error does not.
 template <class T>
-class [[nodiscard]] ApiResult {
-public:
-    ApiResult(T value) : m_state(std::move(value)) {}
-    ApiResult(ApiError error) : m_state(std::move(error)) {}
-
-    bool ok() const { return m_state.index() == 0; }
-    explicit operator bool() const { return ok(); }
-
-    T& value() & { return std::get<0>(m_state); }
-    const T& value() const& { return std::get<0>(m_state); }
-    T&& value() && { return std::get<0>(std::move(m_state)); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-
-    const ApiError& error() const { return std::get<1>(m_state); }
-
-private:
-    std::variant<T, ApiError> m_state;
-};
+using ApiResult = Result<T, ApiError>;
 
 // ---------------------------------------------------------------------------------------
 // Request bodies

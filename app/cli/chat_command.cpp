@@ -117,9 +117,7 @@ int runChat(const QStringList& arguments) {
         nlohmann::ordered_json context = templateKwargs;
         context["messages"] = history;
         context["add_generation_prompt"] = true;
-        context["bos_token"] = tokenizer.specialTokens().bosToken;
-        context["eos_token"] = tokenizer.specialTokens().eosToken;
-        auto prompt = loaded->chatTemplate->render(context);
+        auto prompt = renderChat(*loaded->chatTemplate, tokenizer, std::move(context));
         auto ids = prompt ? tokenizer.encode(*prompt, false) : Result<std::vector<int32_t>>(prompt.error());
         if (!ids) {
             history.erase(history.end() - 1);

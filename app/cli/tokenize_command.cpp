@@ -61,11 +61,9 @@ Result<std::string> renderChatFile(const std::string& modelDir, const QString& f
     context["messages"] = request["messages"];
     if (request.contains("tools")) context["tools"] = request["tools"];
     context["add_generation_prompt"] = addGenerationPrompt;
-    context["bos_token"] = tokenizer.specialTokens().bosToken;
-    context["eos_token"] = tokenizer.specialTokens().eosToken;
     if (request.contains("chat_template_kwargs") && request["chat_template_kwargs"].is_object())
         for (const auto& [key, value] : request["chat_template_kwargs"].items()) context[key] = value;
-    return chatTemplate->render(context);
+    return renderChat(*chatTemplate, tokenizer, std::move(context));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "engine/tokenizer/chat_template.h"
+#include "engine/tokenizer/tokenizer.h"
 
 #include <fmt/format.h>
 
@@ -187,6 +188,13 @@ Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir) {
     return makeError(fmt::format("{}: no chat template (looked for chat_template.jinja, and chat_template in "
                                  "tokenizer_config.json and chat_template.json)",
                                  modelDir.string()));
+}
+
+Result<std::string> renderChat(const ChatTemplate& chatTemplate, const Tokenizer& tokenizer,
+                               nlohmann::ordered_json context) {
+    if (!context.contains("bos_token")) context["bos_token"] = tokenizer.specialTokens().bosToken;
+    if (!context.contains("eos_token")) context["eos_token"] = tokenizer.specialTokens().eosToken;
+    return chatTemplate.render(context);
 }
 
 }  // namespace pagoda

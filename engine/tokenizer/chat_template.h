@@ -62,6 +62,13 @@ Result<ChatTemplate> chatTemplateFromTokenizerConfig(const nlohmann::ordered_jso
 // (an AddedToken object gives its "content"), skipping null ones. Merge into render's context.
 nlohmann::ordered_json chatTemplateSpecialTokens(const nlohmann::ordered_json& tokenizerConfig);
 
+class Tokenizer;
+
+// Renders `context` with the tokenizer's bos_token and eos_token filled in (unless the
+// context sets them), as apply_chat_template passes the tokenizer's special tokens.
+Result<std::string> renderChat(const ChatTemplate& chatTemplate, const Tokenizer& tokenizer,
+                               nlohmann::ordered_json context);
+
 // The template of a model directory, looked up as transformers does: chat_template.jinja
 // wins over tokenizer_config.json's chat_template; the legacy chat_template.json comes last.
 Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir);

@@ -135,7 +135,9 @@ nlohmann::ordered_json chatCompletionResponse(const std::string& id, int64_t cre
                                      {"function", Json{{"name", call.name}, {"arguments", call.arguments}}}});
             message["tool_calls"] = std::move(calls);
         }
+        // vLLM's current name and the older one most clients (and the DeepSeek API) read.
         message["reasoning"] = orNull(c.reasoning);
+        message["reasoning_content"] = orNull(c.reasoning);
 
         Json choice;
         choice["index"] = c.index;
@@ -196,7 +198,10 @@ nlohmann::ordered_json chatDelta(const std::optional<std::string>& content, cons
                                  const std::vector<DeltaToolCall>& toolCalls) {
     Json delta = Json::object();
     if (content) delta["content"] = *content;
-    if (reasoning) delta["reasoning"] = *reasoning;
+    if (reasoning) {
+        delta["reasoning"] = *reasoning;
+        delta["reasoning_content"] = *reasoning;
+    }
     if (!toolCalls.empty()) {
         Json calls = Json::array();
         for (const DeltaToolCall& call : toolCalls) {

@@ -261,7 +261,8 @@ inline const char* kChatResponse = R"({
       "annotations": null,
       "audio": null,
       "function_call": null,
-      "reasoning": null
+      "reasoning": null,
+      "reasoning_content": null
     },
     "logprobs": null,
     "finish_reason": "stop",
@@ -292,7 +293,8 @@ inline const char* kChatResponseWithToolsAndLogprobs = R"({
       "audio": null,
       "function_call": null,
       "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}],
-      "reasoning": "Need the weather."
+      "reasoning": "Need the weather.",
+      "reasoning_content": "Need the weather."
     },
     "logprobs": null,
     "finish_reason": "tool_calls",
@@ -307,7 +309,8 @@ inline const char* kChatResponseWithToolsAndLogprobs = R"({
       "annotations": null,
       "audio": null,
       "function_call": null,
-      "reasoning": null
+      "reasoning": null,
+      "reasoning_content": null
     },
     "logprobs": {"content": [
       {"token": "Hi", "logprob": -0.5, "bytes": [72, 105], "top_logprobs": [

@@ -364,7 +364,7 @@ private slots:
     }
 
     void chatDeltasCarryReasoningAndToolCalls() {
-        compareJson(chatDelta(std::nullopt, "hmm"), js("{'reasoning': 'hmm'}"));
+        compareJson(chatDelta(std::nullopt, "hmm"), js("{'reasoning': 'hmm', 'reasoning_content': 'hmm'}"));
         compareJson(chatDelta(std::nullopt, std::nullopt,
                               {{0, "call_1", "get_weather", ""}, {0, std::nullopt, std::nullopt, "{\"city\""}}),
                     openai_cases::kToolCallDeltas);

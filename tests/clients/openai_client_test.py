@@ -350,6 +350,7 @@ class ToolCallAndReasoningTest(unittest.TestCase):
         choice = answer.choices[0]
         self.assertEqual(choice.finish_reason, "tool_calls")
         self.assertEqual(choice.message.model_extra["reasoning"], "Check the map.")
+        self.assertEqual(choice.message.model_extra["reasoning_content"], "Check the map.")
         self.assertEqual(len(choice.message.tool_calls), 1)
         call = choice.message.tool_calls[0]
         self.assertEqual(call.type, "function")

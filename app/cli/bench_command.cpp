@@ -123,8 +123,8 @@ int runBench(const QStringList& arguments) {
         out << QString::fromStdString(fmt::format(
             "{{\"model\": \"{}\", \"input_len\": {}, \"output_len\": {}, \"num_prompts\": {}, \"concurrency\": {}, "
             "\"elapsed_s\": {:.6f}, \"requests_per_s\": {:.3f}, \"total_tokens_per_s\": {:.2f}, "
-            "\"output_tokens_per_s\": {:.2f}, \"ttft_mean_s\": {:.4f}, \"ttft_median_s\": {:.4f}, \"ttft_p99_s\": {:.4f}, "
-            "\"tpot_mean_s\": {:.4f}, \"tpot_median_s\": {:.4f}, \"tpot_p99_s\": {:.4f}, \"load_s\": {:.3f}, "
+            "\"output_tokens_per_s\": {:.2f}, \"ttft_mean_s\": {:.6f}, \"ttft_median_s\": {:.6f}, \"ttft_p99_s\": {:.6f}, "
+            "\"tpot_mean_s\": {:.6f}, \"tpot_median_s\": {:.6f}, \"tpot_p99_s\": {:.6f}, \"load_s\": {:.3f}, "
             "\"preemptions\": {}}}\n",
             options->modelDir.string(), inputLen, outputLen, numPrompts, concurrency, elapsed, numPrompts / elapsed,
             double(totalTokens) / elapsed, double(outputTokens) / elapsed, mean(ttft), percentile(ttft, 0.5),

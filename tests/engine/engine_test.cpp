@@ -360,7 +360,11 @@ private slots:
             std::lock_guard lock(mutex);
             rejected = e.message;
         });
-        for (int wait = 0; wait < 2000 && finished < 12; ++wait) QTest::qWait(5);
+        auto rejectionArrived = [&] {
+            std::lock_guard lock(mutex);
+            return !rejected.empty();
+        };
+        for (int wait = 0; wait < 2000 && (finished < 12 || !rejectionArrived()); ++wait) QTest::qWait(5);
         QCOMPARE(finished.load(), 12);
         {
             std::lock_guard lock(mutex);

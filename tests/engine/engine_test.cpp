@@ -5,6 +5,8 @@
 #include <map>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "engine/cache/kv_cache_sizing.h"
 #include "engine/engine.h"
 #include "engine/engine_thread.h"
@@ -101,8 +103,8 @@ private slots:
         std::map<std::string, std::vector<int32_t>> prompts;
         for (int i = 0; i < 12; ++i) {
             const auto ids = prompt(size_t(3 + i * 7), i);
-            prompts["r" + std::to_string(i)] = ids;
-            QVERIFY(engine->addRequest({"r" + std::to_string(i), ids, greedy(10 + i % 5)}).ok());
+            prompts[fmt::format("r{}", i)] = ids;
+            QVERIFY(engine->addRequest({fmt::format("r{}", i), ids, greedy(10 + i % 5)}).ok());
         }
         size_t maxStepTokens = 0;
         const auto results = runToCompletion(*engine, &maxStepTokens);
@@ -153,7 +155,7 @@ private slots:
             // so the newest is preempted again and again as the others grow.
             auto engine = makeEngine(model, small ? 10 : 128);
             for (int i = 0; i < 6; ++i)
-                QVERIFY(engine->addRequest({"p" + std::to_string(i), prompt(size_t(8 + i), 40 + i), greedy(70)}).ok());
+                QVERIFY(engine->addRequest({fmt::format("p{}", i), prompt(size_t(8 + i), 40 + i), greedy(70)}).ok());
             results[small] = runToCompletion(*engine);
             preemptions[small] = engine->metrics().preemptions;
         }
@@ -181,7 +183,7 @@ private slots:
         for (int i = 0; i < 5; ++i) {
             SamplingParams other = p;
             other.seed = 99 + uint64_t(i);
-            QVERIFY(crowded->addRequest({"o" + std::to_string(i), prompt(size_t(9 + i * 4), i), other}).ok());
+            QVERIFY(crowded->addRequest({fmt::format("o{}", i), prompt(size_t(9 + i * 4), i), other}).ok());
         }
         crowded->step();  // join the running batch mid-flight
         QVERIFY(crowded->addRequest({"x", ids, p}).ok());
@@ -291,7 +293,7 @@ private slots:
             size_t maxStepTokens = 0;
             for (int step = 0; step < 700; ++step) {
                 if (rng() % 3 == 0) {  // arrival
-                    const std::string id = "q" + std::to_string(nextId++);
+                    const std::string id = fmt::format("q{}", nextId++);
                     SamplingParams p;
                     p.temperature = rng() % 2 ? 0.0f : 1.0f;
                     p.seed = rng();
@@ -350,7 +352,7 @@ private slots:
         for (int t = 0; t < 4; ++t)
             clients.emplace_back([&, t] {
                 for (int i = 0; i < 3; ++i) {
-                    const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+                    const std::string id = fmt::format("t{}", t) + fmt::format("-{}", i);
                     thread->submit({id, prompt(size_t(5 + t + i), t * 3 + i), greedy(8)}, onOutput, [](const Error&) {});
                 }
             });

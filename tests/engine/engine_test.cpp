@@ -352,7 +352,7 @@ private slots:
         for (int t = 0; t < 4; ++t)
             clients.emplace_back([&, t] {
                 for (int i = 0; i < 3; ++i) {
-                    const std::string id = fmt::format("t{}", t) + fmt::format("-{}", i);
+                    const std::string id = fmt::format("t{}-{}", t, i);
                     thread->submit({id, prompt(size_t(5 + t + i), t * 3 + i), greedy(8)}, onOutput, [](const Error&) {});
                 }
             });

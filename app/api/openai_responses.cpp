@@ -115,6 +115,20 @@ nlohmann::ordered_json completionLogprobs(const std::vector<SampleResult>& logpr
     return json;
 }
 
+namespace {
+
+// {"id", "object", "created", "model"}: how every response and chunk begins, in vLLM's order.
+Json envelope(const std::string& id, const char* object, int64_t created, const std::string& model) {
+    Json head;
+    head["id"] = id;
+    head["object"] = object;
+    head["created"] = created;
+    head["model"] = model;
+    return head;
+}
+
+}  // namespace
+
 nlohmann::ordered_json chatCompletionResponse(const std::string& id, int64_t created, const std::string& model,
                                               const std::vector<ChoiceResult>& choices, const Usage& usage,
                                               const TokenTextFn& tokenText) {
@@ -148,11 +162,7 @@ nlohmann::ordered_json chatCompletionResponse(const std::string& id, int64_t cre
         choice["token_ids"] = nullptr;
         choiceList.push_back(std::move(choice));
     }
-    Json response;
-    response["id"] = id;
-    response["object"] = "chat.completion";
-    response["created"] = created;
-    response["model"] = model;
+    Json response = envelope(id, "chat.completion", created, model);
     response["choices"] = std::move(choiceList);
     response["service_tier"] = nullptr;
     response["system_fingerprint"] = nullptr;
@@ -179,11 +189,7 @@ nlohmann::ordered_json completionResponse(const std::string& id, int64_t created
         choice["prompt_token_ids"] = nullptr;
         choiceList.push_back(std::move(choice));
     }
-    Json response;
-    response["id"] = id;
-    response["object"] = "text_completion";
-    response["created"] = created;
-    response["model"] = model;
+    Json response = envelope(id, "text_completion", created, model);
     response["choices"] = std::move(choiceList);
     response["service_tier"] = nullptr;
     response["system_fingerprint"] = nullptr;
@@ -233,11 +239,7 @@ nlohmann::ordered_json chatCompletionChunk(const std::string& id, int64_t create
     choice["logprobs"] = logprobs;
     choice["finish_reason"] = orNull(finishReason);
     if (finishReason) choice["stop_reason"] = stopReason;
-    Json chunk;
-    chunk["id"] = id;
-    chunk["object"] = "chat.completion.chunk";
-    chunk["created"] = created;
-    chunk["model"] = model;
+    Json chunk = envelope(id, "chat.completion.chunk", created, model);
     chunk["choices"] = Json::array({std::move(choice)});
     if (usage) chunk["usage"] = usageJson(*usage, true);
     return chunk;
@@ -253,11 +255,7 @@ nlohmann::ordered_json completionChunk(const std::string& id, int64_t created, c
     choice["logprobs"] = logprobs;
     choice["finish_reason"] = orNull(finishReason);
     choice["stop_reason"] = stopReason;
-    Json chunk;
-    chunk["id"] = id;
-    chunk["object"] = "text_completion";
-    chunk["created"] = created;
-    chunk["model"] = model;
+    Json chunk = envelope(id, "text_completion", created, model);
     chunk["choices"] = Json::array({std::move(choice)});
     if (usage) chunk["usage"] = usageJson(*usage, true);
     return chunk;
@@ -265,11 +263,7 @@ nlohmann::ordered_json completionChunk(const std::string& id, int64_t created, c
 
 nlohmann::ordered_json usageChunk(const std::string& id, int64_t created, const std::string& model, const Usage& usage,
                                   bool chat) {
-    Json chunk;
-    chunk["id"] = id;
-    chunk["object"] = chat ? "chat.completion.chunk" : "text_completion";
-    chunk["created"] = created;
-    chunk["model"] = model;
+    Json chunk = envelope(id, chat ? "chat.completion.chunk" : "text_completion", created, model);
     chunk["choices"] = Json::array();
     chunk["usage"] = usageJson(usage, true);
     return chunk;

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
+#include <QTcpSocket>
 
 #include <memory>
 #include <optional>
@@ -36,16 +37,42 @@ struct ApiServer::Active {
     std::vector<std::string> echo;  // completions with echo: each prompt's text
     ChatOutputOptions outputOptions;  // chat: how reasoning and tool calls are written
     struct Choice {
-        std::unique_ptr<ChatOutputStream> parser;  // chat streams: text deltas → message deltas
+        std::unique_ptr<ChatOutputStream> parser;  // chat streams only: text deltas → message deltas
         std::string text;
         std::vector<SampleResult> logprobs;
         std::optional<FinishReason> finish;
         nlohmann::ordered_json stopReason;
         bool started = false;  // its first chunk was sent
+
+        // The message delta one engine output makes; the last output also flushes what the
+        // parser held back.
+        ChatOutputDelta parse(const CompletionOutput& output) {
+            ChatOutputDelta delta = parser->push(output.newText);
+            if (output.finishReason) {
+                const ChatOutputDelta rest = parser->finish();
+                delta.content += rest.content;
+                delta.reasoning += rest.reasoning;
+                delta.toolCalls.insert(delta.toolCalls.end(), rest.toolCalls.begin(), rest.toolCalls.end());
+            }
+            return delta;
+        }
     };
     std::vector<Choice> choices;
     Usage usage;
+
+    // A whole (non-streamed) answer can still be written: its client has not gone away.
+    bool canAnswer() const {
+        return responder && responder->socket() && responder->socket()->state() == QAbstractSocket::ConnectedState;
+    }
 };
+
+// The function names of a request's tools (null or an array of {"function": {"name"}}).
+inline std::vector<std::string> toolNames(const nlohmann::ordered_json& tools) {
+    std::vector<std::string> names;
+    if (tools.is_array())
+        for (const auto& tool : tools) names.push_back(tool["function"].value("name", ""));
+    return names;
+}
 
 // vLLM's context checks before generating, with its wording: the prompt must leave room,
 // and a requested token count (named `param` in the error) must fit; fills params.maxTokens.

@@ -73,11 +73,9 @@ void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerRe
     if (auto valid = params.validate(m_host.vocabSize()); !valid)
         return sendError(responder, request, badRequest(valid.error().message));
 
-    std::vector<std::string> toolNames;
-    if (toolsOffered)
-        for (const auto& tool : parsed->tools) toolNames.push_back(tool["function"].value("name", ""));
     auto active = std::make_shared<Active>();
-    active->outputOptions = chatOutputOptionsFor(chatTemplate->source(), *prompt, std::move(toolNames));
+    active->outputOptions =
+        chatOutputOptionsFor(chatTemplate->source(), *prompt, toolsOffered ? toolNames(parsed->tools) : std::vector<std::string>());
     active->chat = true;
     active->responseId = makeCompletionId("chatcmpl");
     active->model = parsed->model.empty() ? servedModelName() : parsed->model;
@@ -141,7 +139,7 @@ void ApiServer::begin(std::shared_ptr<Active> active, QHttpServerResponder&& res
     active->path = request.url().path();
     active->timer.start();
     active->choices.resize(prompts.size() * size_t(params.n));
-    if (active->chat)
+    if (active->chat && active->stream)  // whole answers are parsed once, at the end
         for (auto& choice : active->choices) choice.parser = std::make_unique<ChatOutputStream>(active->outputOptions);
     active->pendingEngineRequests = prompts.size();
     QTcpSocket* socket = responder.socket();
@@ -181,13 +179,7 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
             a.sse->send(toQByteArray(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
                                                                   std::nullopt, nullptr, nullptr))));
         }
-        ChatOutputDelta delta = choice.parser->push(c.newText);
-        if (c.finishReason) {
-            ChatOutputDelta rest = choice.parser->finish();
-            delta.content += rest.content;
-            delta.reasoning += rest.reasoning;
-            delta.toolCalls.insert(delta.toolCalls.end(), rest.toolCalls.begin(), rest.toolCalls.end());
-        }
+        const ChatOutputDelta delta = choice.parse(c);
         std::optional<std::string> finishReason = finish;
         if (finish && *finish == "stop" && choice.parser->sawToolCall()) finishReason = "tool_calls";
         if (delta.empty() && !finishReason && !a.logprobs) return;  // vLLM sends no empty deltas
@@ -253,7 +245,7 @@ void ApiServer::complete(Active& a) {
         if (a.includeUsage) a.sse->send(toQByteArray(sseEvent(usageChunk(a.responseId, a.created, a.model, a.usage, a.chat))));
         a.sse->send(toQByteArray(std::string(kSseDone)));
         a.sse->close();
-    } else if (a.responder && a.responder->socket() && a.responder->socket()->state() == QAbstractSocket::ConnectedState) {
+    } else if (a.canAnswer()) {
         std::vector<ChoiceResult> choices;
         for (size_t i = 0; i < a.choices.size(); ++i) {
             const Active::Choice& c = a.choices[i];

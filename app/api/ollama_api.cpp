@@ -118,13 +118,10 @@ void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerRespond
     if (auto valid = params.validate(m_host.vocabSize()); !valid)
         return sendError(responder, request, badRequest(valid.error().message, "options"));
 
-    std::vector<std::string> toolNames;
-    if (!parsed->tools.is_null())
-        for (const auto& tool : parsed->tools) toolNames.push_back(tool["function"].value("name", ""));
     auto active = std::make_shared<Active>();
     active->dialect = Active::Dialect::Ollama;
     active->chat = true;
-    active->outputOptions = chatOutputOptionsFor(chatTemplate->source(), *prompt, std::move(toolNames));
+    active->outputOptions = chatOutputOptionsFor(chatTemplate->source(), *prompt, toolNames(parsed->tools));
     active->responseId = makeCompletionId("ollama");
     active->model = model.empty() ? servedModelName() : model;
     active->stream = body->value("stream", true);
@@ -179,13 +176,7 @@ void ApiServer::ollamaStream(Active& a, const CompletionOutput& c, int index) {
     Active::Choice& choice = a.choices[size_t(index)];
     ordered_json line = {{"model", a.model}, {"created_at", isoNow()}};
     if (a.chat) {
-        ChatOutputDelta delta = choice.parser->push(c.newText);
-        if (c.finishReason) {
-            const ChatOutputDelta rest = choice.parser->finish();
-            delta.content += rest.content;
-            delta.reasoning += rest.reasoning;
-            delta.toolCalls.insert(delta.toolCalls.end(), rest.toolCalls.begin(), rest.toolCalls.end());
-        }
+        const ChatOutputDelta delta = choice.parse(c);
         if (delta.empty()) return;
         ordered_json message = {{"role", "assistant"}, {"content", delta.content}};
         if (!delta.reasoning.empty()) message["thinking"] = delta.reasoning;
@@ -232,7 +223,7 @@ void ApiServer::ollamaComplete(Active& a) {
     if (a.stream) {
         a.sse->send(toQByteArray(dumpJson(last) + "\n"));
         a.sse->close();
-    } else if (a.responder && a.responder->socket() && a.responder->socket()->state() == QAbstractSocket::ConnectedState) {
+    } else if (a.canAnswer()) {
         writeResponse(*a.responder, 200, "application/json", toQByteArray(dumpJson(last)));
     }
 }

@@ -272,10 +272,7 @@ void ApiServer::complete(Active& a) {
                                          : completionResponse(a.responseId, a.created, a.model, choices, a.usage, tokenTextFn);
         writeResponse(*a.responder, 200, "application/json", toQByteArray(dumpJson(body)));
     }
-    emit requestLogged(QString::fromStdString(fmt::format("{} {} 200 {} tokens {} ms",
-                                                          a.method == QHttpServerRequest::Method::Post ? "POST" : "GET",
-                                                          a.path.toStdString(),
-                                                          a.usage.promptTokens + a.usage.completionTokens, ms)));
+    log(a.method, a.path, 200, a.usage.promptTokens + a.usage.completionTokens, ms);
 }
 
 void ApiServer::onRejected(const QString& requestId, const QString& message) {

@@ -103,9 +103,9 @@ QList<QPair<QByteArray, QByteArray>> ApiServer::corsHeaders(const QHttpServerReq
             {"Access-Control-Allow-Headers", "Authorization, Content-Type"}};
 }
 
-void ApiServer::log(const QHttpServerRequest& request, int status, size_t tokens, qint64 ms) {
-    emit requestLogged(QString::fromStdString(fmt::format("{} {} {} {} tokens {} ms", methodName(request.method()),
-                                                          request.url().path().toStdString(), status, tokens, ms)));
+void ApiServer::log(QHttpServerRequest::Method method, const QString& path, int status, size_t tokens, qint64 ms) {
+    emit requestLogged(QString::fromStdString(
+        fmt::format("{} {} {} {} tokens {} ms", methodName(method), path.toStdString(), status, tokens, ms)));
 }
 
 void ApiServer::sendJson(QHttpServerResponder& responder, const QHttpServerRequest& request, int status,
@@ -115,7 +115,7 @@ void ApiServer::sendJson(QHttpServerResponder& responder, const QHttpServerReque
 
 void ApiServer::sendError(QHttpServerResponder& responder, const QHttpServerRequest& request, const ApiError& error) {
     sendJson(responder, request, error.status, errorBody(error));
-    log(request, error.status, 0, 0);
+    log(request.method(), request.url().path(), error.status, 0, 0);
 }
 
 void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder&& responder) {

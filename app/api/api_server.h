@@ -83,7 +83,7 @@ private:
     void sendJson(QHttpServerResponder& responder, const QHttpServerRequest& request, int status,
                   const nlohmann::ordered_json& body);
     void sendError(QHttpServerResponder& responder, const QHttpServerRequest& request, const ApiError& error);
-    void log(const QHttpServerRequest& request, int status, size_t tokens, qint64 ms);
+    void log(QHttpServerRequest::Method method, const QString& path, int status, size_t tokens, qint64 ms);
 
     EngineHost& m_host;
     ApiServerOptions m_options;

@@ -10,8 +10,9 @@ namespace pagoda::test {
 
 std::filesystem::path makeChatModelDir(const std::filesystem::path& dir, const char* fixtureModel) {
     namespace fs = std::filesystem;
-    for (const char* f : {"config.json", "generation_config.json", "model.safetensors"})
-        fs::copy_file(modelFixturesDir() / fixtureModel / f, dir / f);
+    // Everything but the truth files: config, generation config, and the weights (one file or shards + index).
+    for (const auto& entry : fs::directory_iterator(modelFixturesDir() / fixtureModel))
+        if (entry.path().filename().string().rfind("truth", 0) != 0) fs::copy_file(entry.path(), dir / entry.path().filename());
     const fs::path tokenizerDir = modelFixturesDir().parent_path() / "tokenizers/sentencepiece";
     fs::copy_file(tokenizerDir / "tokenizer.model", dir / "tokenizer.model");
     auto config = nlohmann::json::parse(std::ifstream(tokenizerDir / "tokenizer_config.json"));

@@ -1,0 +1,37 @@
+// The record Pagoda keeps beside every model it downloads (<folder>/.pagoda-manifest.json):
+// which hub, id and revision it came from, and each file with the size and hash it was
+// verified against. A model is complete only when the manifest says so and every listed
+// file is present at its size; the library never shows anything else as usable.
+#pragma once
+
+#include <vector>
+
+#include <QDateTime>
+#include <QString>
+
+#include "app/hub/hub_types.h"
+#include "engine/common/result.h"
+
+namespace pagoda::hub {
+
+inline constexpr const char* kManifestFileName = ".pagoda-manifest.json";
+inline constexpr const char* kIncompleteSuffix = ".incomplete";
+
+struct DownloadManifest {
+    HubKind hub = HubKind::HuggingFace;
+    QString id;
+    QString revision;   // the pinned revision the files came from
+    std::vector<HubFile> files;
+    bool complete = false;  // set only after every file was verified and renamed into place
+    QDateTime completedAt;
+};
+
+Result<DownloadManifest> readManifest(const QString& modelFolder);
+// Written atomically (QSaveFile), so a crash leaves the old manifest or the new one.
+Status writeManifest(const QString& modelFolder, const DownloadManifest& manifest);
+
+// Files the manifest lists that are missing or of the wrong size, for the library's
+// "incomplete" reason. Empty when all are present (hashes were checked at download time).
+QStringList missingFiles(const QString& modelFolder, const DownloadManifest& manifest);
+
+}  // namespace pagoda::hub

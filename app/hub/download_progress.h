@@ -1,0 +1,47 @@
+// What the download queue reports about one model download, and the smoothed rate behind
+// its speed and ETA (a window of recent samples, so one burst or stall does not swing it).
+#pragma once
+
+#include <chrono>
+#include <deque>
+
+#include <QMetaType>
+#include <QString>
+
+#include "app/hub/hub_types.h"
+
+namespace pagoda::hub {
+
+enum class DownloadState { Resolving, Downloading, Paused, Failed, Completed, Cancelled };
+QString downloadStateName(DownloadState state);
+
+struct DownloadProgress {
+    QString key;  // "<hub>:<owner>/<name>"
+    HubKind hub = HubKind::HuggingFace;
+    QString modelId;
+    QString folder;
+    DownloadState state = DownloadState::Resolving;
+    qint64 bytesDone = 0;
+    qint64 bytesTotal = 0;  // 0 until the file list is known
+    int filesDone = 0;
+    int filesTotal = 0;
+    double bytesPerSecond = 0;
+    qint64 etaSeconds = -1;  // -1: unknown
+    QString error;           // set in Failed
+};
+
+class RateMeter {
+public:
+    explicit RateMeter(std::chrono::milliseconds window = std::chrono::seconds(5)) : m_window(window) {}
+    void add(std::chrono::steady_clock::time_point at, qint64 totalBytes);
+    double bytesPerSecond() const;
+    void clear() { m_samples.clear(); }
+
+private:
+    std::chrono::milliseconds m_window;
+    std::deque<std::pair<std::chrono::steady_clock::time_point, qint64>> m_samples;
+};
+
+}  // namespace pagoda::hub
+
+Q_DECLARE_METATYPE(pagoda::hub::DownloadProgress)

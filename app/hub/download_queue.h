@@ -1,0 +1,83 @@
+// The app's one download service (the CLI's `pull` and the model browser share it): model
+// downloads from either hub, several files at once on worker threads, with pause, resume
+// and cancel. The queue is persisted, so downloads that were running when the app stopped
+// or crashed resume on the next start. Lives on one thread (the GUI's or the CLI's); all
+// network and disk work happens on its pool, and results come back as queued calls.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+
+#include <QObject>
+#include <QTimer>
+#include <QThreadPool>
+
+#include "app/hub/download_plan.h"
+#include "app/hub/download_progress.h"
+#include "app/hub/file_transfer.h"
+
+namespace pagoda::hub {
+
+struct DownloadRequest {
+    HubKind hub = HubKind::HuggingFace;
+    QString id;        // owner/name
+    QString revision;  // empty: the default branch
+};
+
+struct DownloadQueueOptions {
+    int maxParallelFiles = 4;
+    TransferOptions transfer;
+    std::function<HubEndpoint(HubKind)> endpointFor = HubEndpoint::fromEnvironment;
+    QString stateFile;   // default: <GenericDataLocation>/pagoda/downloads.json
+    QString modelsRoot;  // default: modelsRoot()
+    int progressIntervalMs = 250;
+};
+
+class DownloadQueue : public QObject {
+    Q_OBJECT
+public:
+    using Options = DownloadQueueOptions;
+    explicit DownloadQueue(Options options = Options(), QObject* parent = nullptr);
+    ~DownloadQueue() override;  // pauses what runs (partial files are kept) and waits for the workers
+
+    // Starts (or continues) a download and returns its key; the outcome arrives as finished().
+    QString enqueue(const DownloadRequest& request);
+    void pause(const QString& key);
+    void resume(const QString& key);  // also retries a failed download
+    void cancel(const QString& key);  // stops and deletes what this download wrote
+    // Restarts the downloads that were running when the queue was last saved.
+    void resumePersisted();
+
+    std::vector<DownloadProgress> downloads() const;
+    static QString keyFor(HubKind hub, const QString& id);
+
+signals:
+    void progress(const pagoda::hub::DownloadProgress& progress);
+    // ok: the model is complete and verified in `folder`; otherwise `message` says why.
+    void finished(const QString& key, bool ok, const QString& message, const QString& folder);
+
+private:
+    struct Item;
+    Item* find(const QString& key);
+    void resolve(Item& item);
+    void onResolved(const QString& key, Result<DownloadPlan> plan, std::vector<bool> present);
+    void schedule();
+    void startFile(Item& item, size_t index);
+    void onFileDone(const QString& key, size_t index, Result<TransferOutcome> outcome);
+    void finishItem(Item& item, DownloadState state, const QString& message);
+    void stopActive(Item& item, bool cancel);
+    void maybeFinishCancel(Item& item);
+    void reportProgress();
+    DownloadProgress progressOf(const Item& item) const;
+    void save() const;
+    void load();
+
+    Options m_options;
+    QThreadPool m_pool;
+    QTimer m_progressTimer;
+    std::map<QString, std::unique_ptr<Item>> m_items;
+    int m_activeFiles = 0;
+};
+
+}  // namespace pagoda::hub

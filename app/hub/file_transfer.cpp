@@ -1,0 +1,257 @@
+#include "app/hub/file_transfer.h"
+
+#include <filesystem>
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "app/hub/download_manifest.h"
+
+namespace pagoda::hub {
+
+namespace {
+
+// The digest the hub gave for a file: sha256 of the content when known (LFS files,
+// every ModelScope file), else Hugging Face's git blob sha1 ("blob <size>\0" + content).
+class ContentHash {
+public:
+    explicit ContentHash(const HubFile& file) : m_file(file) { reset(); }
+
+    bool checks() const { return !m_file.sha256.isEmpty() || (!m_file.gitSha1.isEmpty() && m_file.size >= 0); }
+    void reset() {
+        m_hash.reset();
+        if (usesGit()) m_hash.addData("blob " + QByteArray::number(m_file.size) + '\0');
+    }
+    void add(const char* data, qsizetype size) { m_hash.addData(QByteArrayView(data, size)); }
+    QString expected() const { return usesGit() ? m_file.gitSha1 : m_file.sha256; }
+    QString actual() const { return QString::fromLatin1(m_hash.result().toHex()); }
+    const char* name() const { return usesGit() ? "git-sha1" : "sha256"; }
+
+private:
+    bool usesGit() const { return m_file.sha256.isEmpty(); }
+    const HubFile& m_file;
+    QCryptographicHash m_hash{m_file.sha256.isEmpty() ? QCryptographicHash::Sha1 : QCryptographicHash::Sha256};
+};
+
+// Feeds the first `bytes` of an existing file to the hash, so a resumed download is
+// still checked end to end.
+bool hashPrefix(QFile& file, qint64 bytes, ContentHash& hash) {
+    if (!file.seek(0)) return false;
+    QByteArray buffer(1 << 20, Qt::Uninitialized);
+    for (qint64 left = bytes; left > 0;) {
+        const qint64 n = file.read(buffer.data(), std::min<qint64>(left, buffer.size()));
+        if (n <= 0) return false;
+        hash.add(buffer.constData(), n);
+        left -= n;
+    }
+    return file.seek(bytes);
+}
+
+// "bytes 100-199/1000" → 100 and 1000 (-1 when absent or malformed).
+std::pair<qint64, qint64> parseContentRange(const QByteArray& header) {
+    const QByteArray h = header.trimmed();
+    if (!h.startsWith("bytes ")) return {-1, -1};
+    const qsizetype dash = h.indexOf('-'), slash = h.indexOf('/');
+    if (dash < 0 || slash < dash) return {-1, -1};
+    bool okStart = false, okTotal = false;
+    const qint64 start = h.mid(6, dash - 6).toLongLong(&okStart);
+    const qint64 total = h.mid(slash + 1).toLongLong(&okTotal);
+    return {okStart ? start : -1, okTotal ? total : -1};
+}
+
+std::string str(const QString& s) { return s.toStdString(); }
+
+}  // namespace
+
+Result<bool> fileMatches(const QString& path, const HubFile& file) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return makeError(fmt::format("{}: {}", str(path), str(f.errorString())));
+    if (file.size >= 0 && f.size() != file.size) return false;
+    ContentHash hash(file);
+    if (!hash.checks()) return true;
+    if (!hashPrefix(f, f.size(), hash)) return makeError(fmt::format("{}: read failed", str(path)));
+    return hash.actual() == hash.expected();
+}
+
+namespace {
+
+// The .incomplete file being written, and the running hash of everything in it.
+class PartFile {
+public:
+    PartFile(const QString& path, const HubFile& file) : m_file(path), m_hash(file), m_expectedSize(file.size) {}
+
+    Status open() {
+        if (!m_file.open(QIODevice::ReadWrite)) return makeError(fmt::format("cannot open {}: {}", str(m_file.fileName()), str(m_file.errorString())));
+        m_size = m_file.size();
+        if ((m_expectedSize >= 0 && m_size > m_expectedSize) || !hashPrefix(m_file, m_size, m_hash)) restart();
+        return Ok{};
+    }
+    qint64 size() const { return m_size; }
+    bool complete() const { return m_expectedSize >= 0 && m_size == m_expectedSize; }
+    bool restart() {
+        m_size = 0;
+        m_hash.reset();
+        return m_file.resize(0) && m_file.seek(0);
+    }
+    bool append(const char* data, qint64 n) {
+        if (m_file.write(data, n) != n) return false;
+        m_hash.add(data, qsizetype(n));
+        m_size += n;
+        return true;
+    }
+    QString writeError() const { return m_file.errorString(); }
+    const ContentHash& hash() const { return m_hash; }
+    void remove() { m_file.remove(); }
+    // Durable before it is renamed, so a crash never leaves a short file at the final name.
+    void closeDurably() {
+        m_file.flush();
+        ::fsync(m_file.handle());
+        m_file.close();
+    }
+
+private:
+    QFile m_file;
+    ContentHash m_hash;
+    qint64 m_expectedSize;
+    qint64 m_size = 0;
+};
+
+struct Attempt {
+    enum Kind { ReachedEnd, Retry, Stopped, Fatal };
+    Attempt(Kind k, std::string m = {}, QByteArray r = {}) : kind(k), message(std::move(m)), retryAfter(std::move(r)) {}
+    Kind kind;
+    std::string message;
+    QByteArray retryAfter;
+};
+
+// One attempt: ask the hub again (its CDN links are signed and expire), follow redirects
+// hop by hop, and stream the final answer onto the end of the part file.
+Attempt fetchOnce(const FileDownload& job, const TransferOptions& options, const TransferControl& control, PartFile& part,
+                  const std::function<void(qint64)>& onBytes, const std::string& where) {
+    const HubConnection& hub = job.hub->connection();
+    const qint64 expectedSize = job.file.size;
+    QUrl target = job.hub->fileUrl(job.modelId, job.revision, job.file.path);
+    std::string sinkError;
+    bool fatalWrite = false;
+    for (int hop = 0; hop < 10; ++hop) {
+        HttpRequest request = hub.requestFor(target);
+        request.stallSeconds = options.stallSeconds;
+        if (part.size() > 0) request.headers.emplace_back("Range", "bytes=" + QByteArray::number(part.size()) + "-");
+        bool writing = false;
+        HttpSink sink;
+        sink.onHeaders = [&](const HttpResponse& r) {
+            if (r.status == 206) {
+                const auto [start, total] = parseContentRange(r.header("content-range"));
+                if (start != part.size() || (expectedSize >= 0 && total >= 0 && total != expectedSize)) {
+                    sinkError = fmt::format("{}: the server resumed at the wrong place ({})", where,
+                                            r.header("content-range").toStdString());
+                    part.restart();
+                    return false;
+                }
+                writing = true;
+            } else if (r.status == 200) {
+                // A full answer to a Range request: start over rather than append.
+                if (part.size() > 0 && !part.restart()) return false;
+                writing = true;
+            }
+            return true;
+        };
+        sink.onData = [&](const char* data, size_t size) {
+            if (!writing) return true;  // a redirect's or an error's body
+            if (expectedSize >= 0 && part.size() + qint64(size) > expectedSize) {
+                sinkError = fmt::format("{}: the server sent more than the {} bytes the hub listed", where, expectedSize);
+                part.restart();
+                return false;
+            }
+            if (!part.append(data, qint64(size))) {
+                sinkError = fmt::format("{}: cannot write: {}", where, str(part.writeError()));
+                fatalWrite = true;  // disk full or unwritable: retrying cannot help
+                return false;
+            }
+            onBytes(part.size());
+            return true;
+        };
+        sink.keepGoing = [&] { return !control.stopping.load(); };
+        auto answer = httpSend(request, &sink);
+        if (fatalWrite) return {Attempt::Fatal, sinkError};
+        if (!answer) {
+            if (control.stopping) return {Attempt::Stopped};
+            return {Attempt::Retry, sinkError.empty() ? answer.error().message : sinkError};
+        }
+        const HttpResponse& r = *answer;
+        if (r.status >= 300 && r.status < 400) {
+            target = redirectTarget(r);
+            if (!target.isValid()) return {Attempt::Fatal, fmt::format("{}: a redirect without a Location", where)};
+            continue;
+        }
+        if (r.status == 416) {
+            part.restart();
+            return {Attempt::Retry, fmt::format("{}: the server refused to resume (HTTP 416)", where)};
+        }
+        if (isRetryableStatus(r.status)) return {Attempt::Retry, fmt::format("{}: HTTP {}", where, r.status), r.header("retry-after")};
+        if (r.status != 200 && r.status != 206) return {Attempt::Fatal, job.hub->describeFailure(r, job.modelId).message};
+        if (expectedSize < 0 || part.complete()) return {Attempt::ReachedEnd};
+        return {Attempt::Retry, fmt::format("{}: the connection ended after {} of {} bytes", where, part.size(), expectedSize)};
+    }
+    return {Attempt::Fatal, fmt::format("{}: more than 10 redirects", where)};
+}
+
+}  // namespace
+
+Result<TransferOutcome> downloadFile(const FileDownload& job, const TransferOptions& options,
+                                     const TransferControl& control, const std::function<void(qint64)>& onBytes) {
+    const std::string where = fmt::format("{} {}", str(job.modelId), str(job.file.path));
+    const QString folder = QFileInfo(job.destination).path();
+    if (!QDir().mkpath(folder)) return makeError(fmt::format("{}: cannot create the folder {}", where, str(folder)));
+    PartFile part(job.destination + kIncompleteSuffix, job.file);
+    if (auto opened = part.open(); !opened) return makeError(fmt::format("{}: {}", where, opened.error().message));
+    onBytes(part.size());
+
+    int failures = 0, mismatches = 0;
+    while (true) {
+        if (control.cancel) {
+            part.remove();
+            return TransferOutcome::Cancelled;
+        }
+        if (control.pause) return TransferOutcome::Paused;
+        if (!part.complete()) {
+            const qint64 before = part.size();
+            Attempt attempt = fetchOnce(job, options, control, part, onBytes, where);
+            if (attempt.kind == Attempt::Fatal) return makeError(attempt.message);
+            if (attempt.kind == Attempt::Stopped) continue;
+            if (attempt.kind == Attempt::Retry) {
+                if (part.size() > before) failures = 0;  // progress resets the count, as huggingface_hub does
+                if (++failures >= options.retry.maxAttempts)
+                    return makeError(fmt::format("{} (gave up after {} attempts; the partial file is kept for a resume)",
+                                                 attempt.message, failures));
+                sleepUnlessStopped(options.retry.delayBefore(failures, attempt.retryAfter), &control.stopping);
+                continue;
+            }
+        }
+        const ContentHash& hash = part.hash();
+        if (hash.checks() && hash.actual() != hash.expected()) {
+            const std::string message = fmt::format("{}: {} mismatch: expected {}, got {}; the file was deleted", where,
+                                                    hash.name(), str(hash.expected()), str(hash.actual()));
+            if (++mismatches > options.hashMismatchRetries) {
+                part.remove();
+                onBytes(0);
+                return makeError(message);
+            }
+            part.restart();
+            onBytes(0);
+            continue;
+        }
+        part.closeDurably();
+        std::error_code error;
+        std::filesystem::rename((job.destination + kIncompleteSuffix).toStdString(), job.destination.toStdString(), error);
+        if (error) return makeError(fmt::format("{}: cannot rename into place: {}", where, error.message()));
+        return TransferOutcome::Done;
+    }
+}
+
+}  // namespace pagoda::hub

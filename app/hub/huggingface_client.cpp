@@ -1,0 +1,153 @@
+#include "app/hub/huggingface_client.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QUrlQuery>
+
+#include "app/hub/hub_json.h"
+#include "app/hub/model_paths.h"
+
+namespace pagoda::hub {
+
+namespace {
+
+// HF's status codes are deliberately ambiguous without a token (hub-apis.md §1.6): say
+// what each means and what the user can do about it.
+Error hubError(const HttpResponse& r, const QString& id, const HubConnection& hub) {
+    const QByteArray code = r.header("x-error-code");
+    const std::string model = id.toStdString();
+    const std::string page = hub.url("/" + id).toString().toStdString();
+    const bool hasToken = !hub.endpoint().token.isEmpty();
+    if (code == "GatedRepo" && r.status == 401)
+        return makeError("Hugging Face: " + model + " is gated: accept its licence at " + page +
+                         " and set HF_TOKEN to a token of that account");
+    if (code == "GatedRepo")
+        return makeError("Hugging Face: your token is not (yet) approved for " + model + "; ask for access at " + page);
+    if (code == "RepoNotFound")
+        return makeError("Hugging Face: " + model + " was not found" +
+                         (hasToken ? "" : " (if it is private or gated, set HF_TOKEN)"));
+    if (code == "RevisionNotFound") return makeError("Hugging Face: " + model + " has no such revision");
+    if (code == "EntryNotFound") return makeError("Hugging Face: " + model + ": " + r.url.path().toStdString() + " does not exist");
+    std::string message = r.header("x-error-message").toStdString();
+    if (message.empty()) message = bodyExcerpt(r.body);
+    return makeError("Hugging Face answered HTTP " + std::to_string(r.status) + " for " + r.url.toString().toStdString() +
+                     (message.empty() ? "" : ": " + message));
+}
+
+Result<QJsonDocument> jsonCall(const HubConnection& hub, const QUrl& url, const QString& id) {
+    auto response = hub.call("GET", url);
+    if (!response) return response.error();
+    if (response->status != 200) return hubError(*response, id, hub);
+    return parseJsonBody(*response);
+}
+
+QString licenseOf(const QJsonObject& info) {
+    const QString fromCard = info["cardData"].toObject()["license"].toString();
+    if (!fromCard.isEmpty()) return fromCard;
+    for (const QJsonValue& tag : info["tags"].toArray())
+        if (tag.toString().startsWith("license:")) return tag.toString().mid(8);
+    return {};
+}
+
+QStringList toStringList(const QJsonValue& v) {
+    QStringList out;
+    for (const QJsonValue& item : v.toArray()) out << item.toString();
+    return out;
+}
+
+}  // namespace
+
+Result<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QString& page) const {
+    QUrl url;
+    if (!page.isEmpty()) {
+        url = QUrl(page);
+        // The cursor URL comes from the server's Link header; follow it only on the hub itself.
+        if (url.host() != m_connection.endpoint().baseUrl.host())
+            return makeError("Hugging Face: refusing a next-page link to another host: " + page.toStdString());
+    } else {
+        QUrlQuery q;
+        if (!query.text.isEmpty()) q.addQueryItem("search", query.text);
+        if (!query.author.isEmpty()) q.addQueryItem("author", query.author);
+        q.addQueryItem("filter", "safetensors");
+        q.addQueryItem("pipeline_tag", "text-generation");
+        q.addQueryItem("sort", query.sort.isEmpty() ? "downloads" : query.sort);
+        q.addQueryItem("limit", QString::number(query.limit));
+        url = m_connection.url("/api/models", q.toString(QUrl::FullyEncoded));
+    }
+    auto response = m_connection.call("GET", url);
+    if (!response) return response.error();
+    if (response->status != 200) return hubError(*response, query.text, m_connection);
+    auto doc = parseJsonBody(*response);
+    if (!doc) return doc.error();
+    if (!doc->isArray()) return makeError(url.toString().toStdString() + ": expected a JSON array of models");
+    SearchPage result;
+    for (const QJsonValue& v : doc->array()) {
+        const QJsonObject o = v.toObject();
+        HubModelSummary m;
+        m.id = o["id"].toString(o["modelId"].toString());
+        if (!validateModelId(m.id)) continue;  // never offer an id that could not be a folder
+        m.downloads = qint64(o["downloads"].toDouble());
+        m.likes = qint64(o["likes"].toDouble());
+        m.lastModified = o["lastModified"].toString(o["createdAt"].toString());
+        m.tags = toStringList(o["tags"]);
+        m.gated = o["gated"].isString() || o["gated"].toBool();
+        result.models.push_back(m);
+    }
+    if (const QUrl next = nextLink(*response); next.isValid()) result.nextPage = next.toString(QUrl::FullyEncoded);
+    return result;
+}
+
+Result<HubModelInfo> HuggingFaceClient::modelInfo(const QString& id, const QString& revision) const {
+    if (auto valid = validateModelId(id); !valid) return valid.error();
+    const QString path = "/api/models/" + id + (revision.isEmpty() ? "" : "/revision/" + encodeComponent(revision));
+    auto doc = jsonCall(m_connection, m_connection.url(path), id);
+    if (!doc) return doc.error();
+    const QJsonObject o = doc->object();
+    HubModelInfo info;
+    info.id = o["id"].toString(id);
+    info.revision = o["sha"].toString();
+    if (validateModelId(info.id).ok() == false) return makeError("Hugging Face: model info for " + id.toStdString() + " names an invalid id");
+    if (info.revision.isEmpty()) return makeError("Hugging Face: model info for " + id.toStdString() + " has no commit sha");
+    info.gated = o["gated"].isString() ? o["gated"].toString() : QString();
+    info.isPrivate = o["private"].toBool();
+    info.license = licenseOf(o);
+    info.tags = toStringList(o["tags"]);
+    info.architecture = o["config"].toObject()["architectures"].toArray().first().toString();
+    info.parameters = qint64(o["safetensors"].toObject()["total"].toDouble());
+    return info;
+}
+
+Result<std::vector<HubFile>> HuggingFaceClient::listFiles(const QString& id, const QString& revision) const {
+    if (auto valid = validateModelId(id); !valid) return valid.error();
+    std::vector<HubFile> files;
+    QUrl url = m_connection.url("/api/models/" + id + "/tree/" + encodeComponent(revision), "recursive=true&expand=false");
+    for (int page = 0; url.isValid(); ++page) {
+        if (page > 10000) return makeError("Hugging Face: the file list of " + id.toStdString() + " never ends");
+        auto response = m_connection.call("GET", url);
+        if (!response) return response.error();
+        if (response->status != 200) return hubError(*response, id, m_connection);
+        auto doc = parseJsonBody(*response);
+        if (!doc) return doc.error();
+        if (!doc->isArray()) return makeError(url.toString().toStdString() + ": expected a JSON array of files");
+        for (const QJsonValue& v : doc->array()) {
+            const QJsonObject o = v.toObject();
+            if (o["type"].toString() != "file") continue;
+            const QJsonObject lfs = o["lfs"].toObject();
+            files.push_back(HubFile{o["path"].toString(), qint64(o["size"].toDouble(-1)),
+                                    lfs["oid"].toString().toLower(), o["oid"].toString().toLower(), !lfs.isEmpty()});
+        }
+        const QUrl next = nextLink(*response);
+        url = next.isValid() && next.host() == url.host() ? next : QUrl();
+    }
+    return files;
+}
+
+QUrl HuggingFaceClient::fileUrl(const QString& id, const QString& revision, const QString& path) const {
+    return m_connection.url("/" + id + "/resolve/" + encodeComponent(revision) + "/" + encodePathSegments(path));
+}
+
+Error HuggingFaceClient::describeFailure(const HttpResponse& response, const QString& id) const {
+    return hubError(response, id, m_connection);
+}
+
+}  // namespace pagoda::hub

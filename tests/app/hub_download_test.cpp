@@ -1,0 +1,458 @@
+// The hub clients and the download queue against tests/tools/fake_hub.py on loopback: both
+// hubs' search, info and file lists, full sharded downloads with verified hashes, and every
+// way a network or a hub misbehaves (dropped connections, 200 to a Range, a wrong byte, 429,
+// 503, a stalled connection, gated repos, hostile file names, cancel and pause).
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "app/hub/download_manifest.h"
+#include "app/hub/download_queue.h"
+#include "app/hub/hub_client.h"
+#include "tests/support/chat_model_dir.h"
+#include "tests/support/fake_hub_process.h"
+
+using namespace pagoda;
+using namespace pagoda::hub;
+
+Q_DECLARE_METATYPE(pagoda::hub::HubKind)
+
+namespace {
+
+const char* kToken = "hf_valid_token";
+const char* kModel = "Qwen/Tiny-Chat";
+const char* kShard = "model-00002-of-00003.safetensors";
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString sha256Of(const QString& path) {
+    return QString::fromLatin1(QCryptographicHash::hash(readAll(path), QCryptographicHash::Sha256).toHex());
+}
+
+// Every request the fake saw whose path contains `fragment`.
+QJsonArray requestsFor(const QJsonArray& log, const QString& fragment, const QString& server = {}) {
+    QJsonArray out;
+    for (const QJsonValue& v : log) {
+        const QJsonObject o = v.toObject();
+        if (o["path"].toString().contains(fragment) && (server.isEmpty() || o["server"].toString() == server)) out.append(o);
+    }
+    return out;
+}
+
+struct Finished {
+    bool ok = false;
+    QString message;
+    QString folder;
+};
+
+}  // namespace
+
+class HubDownloadTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::FakeHubProcess> m_hub;
+    QTemporaryDir m_source;  // the tiny chat model every fake repo is made from
+    std::unique_ptr<QTemporaryDir> m_work;
+
+    HubEndpoint endpoint(HubKind kind, const QString& token = {}) const {
+        return HubEndpoint{kind, m_hub->hubUrl(), token, false};
+    }
+
+    DownloadQueue::Options options(const QString& token = {}) const {
+        DownloadQueue::Options o;
+        o.endpointFor = [this, token](HubKind kind) { return endpoint(kind, token); };
+        o.stateFile = m_work->path() + "/downloads.json";
+        o.modelsRoot = m_work->path() + "/models";
+        o.transfer.stallSeconds = 2;
+        o.transfer.retry.firstDelay = std::chrono::milliseconds(100);
+        o.transfer.retry.maxDelay = std::chrono::milliseconds(400);
+        o.progressIntervalMs = 50;
+        return o;
+    }
+
+    static Finished waitFinished(DownloadQueue& queue, int timeoutMs = 30000) {
+        QSignalSpy spy(&queue, &DownloadQueue::finished);
+        if (!spy.wait(timeoutMs)) return {false, "timed out", {}};
+        return {spy.at(0).at(1).toBool(), spy.at(0).at(2).toString(), spy.at(0).at(3).toString()};
+    }
+
+    Finished pull(HubKind kind, const QString& id, const QString& token = {}) {
+        DownloadQueue queue(options(token));
+        queue.enqueue({kind, id, {}});
+        return waitFinished(queue);
+    }
+
+    // The downloaded folder holds exactly the engine's files of the source, byte for byte.
+    void verifyDownloaded(const QString& folder) {
+        const QStringList expected = QDir(m_source.path()).entryList(QDir::Files, QDir::Name);
+        QStringList got = QDir(folder).entryList(QDir::Files, QDir::Name);
+        got.removeAll(kManifestFileName);
+        QStringList wanted;
+        for (const QString& f : expected)
+            if (f.endsWith(".safetensors") || f.endsWith(".json") || f == "tokenizer.model") wanted << f;
+        QCOMPARE(got, wanted);
+        for (const QString& f : wanted) QVERIFY2(readAll(folder + "/" + f) == readAll(m_source.path() + "/" + f), qPrintable(f));
+        auto manifest = readManifest(folder);
+        QVERIFY(manifest.ok());
+        QVERIFY(manifest->complete);
+        QCOMPARE(int(manifest->files.size()), wanted.size());
+    }
+
+    QString folderFor(HubKind kind, const QString& id) const { return m_work->path() + "/models/" + hubName(kind) + "/" + id; }
+
+    static QStringList incompleteFiles(const QString& root) {
+        QStringList out;
+        QDirIterator it(root, {"*.incomplete"}, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) out << it.next();
+        return out;
+    }
+
+private slots:
+    void initTestCase() {
+        m_hub = std::make_unique<test::FakeHubProcess>(QStringList{kToken});
+        QVERIFY2(m_hub->running(), qPrintable(m_hub->startError()));
+        test::makeChatModelDir(m_source.path().toStdString(), "qwen3-gqa7-bf16-sharded");
+        // Files Pagoda must not fetch: other weight formats, docs, a subfolder variant.
+        for (const char* f : {"pytorch_model.bin", "README.md", "model.gguf"}) {
+            QFile file(m_source.path() + "/" + f);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QByteArray(3000, 'x'));
+        }
+        m_hub->addRepo(kModel, m_source.path(), QJsonObject{{"downloads", 500}, {"license", "apache-2.0"}});
+        m_hub->addRepo("Qwen/Tiny-Chat-2", m_source.path(), QJsonObject{{"downloads", 400}});
+        m_hub->addRepo("Qwen/Other-Model", m_source.path(), QJsonObject{{"downloads", 300}});
+        m_hub->addRepo("THUDM/tiny-glm", m_source.path(), QJsonObject{{"downloads", 200}});
+        m_hub->addRepo("Qwen/Tiny-Chat-3", m_source.path(), QJsonObject{{"downloads", 100}});
+        m_hub->addRepo("Gated/Tiny", m_source.path(), QJsonObject{{"gated", "manual"}});
+        QDir(m_source.path()).remove("pytorch_model.bin");
+        QDir(m_source.path()).remove("README.md");
+        QDir(m_source.path()).remove("model.gguf");
+    }
+
+    void init() {
+        m_work = std::make_unique<QTemporaryDir>();
+        m_hub->reset();
+    }
+
+    void searchPagesThroughEveryResult_data() {
+        QTest::addColumn<HubKind>("kind");
+        QTest::newRow("huggingface") << HubKind::HuggingFace;
+        QTest::newRow("modelscope") << HubKind::ModelScope;
+    }
+    void searchPagesThroughEveryResult() {
+        QFETCH(HubKind, kind);
+        auto client = makeHubClient(endpoint(kind));
+        QStringList ids;
+        QString page;
+        int pages = 0;
+        do {
+            auto result = client->search(SearchQuery{"tiny", "Qwen", "downloads", 2}, page);
+            QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
+            for (const auto& m : result->models) ids << m.id;
+            page = result->nextPage;
+            ++pages;
+        } while (!page.isEmpty() && pages < 10);
+        // Owner filter, substring search, downloads order, and two pages of two plus one.
+        QCOMPARE(ids, QStringList({"Qwen/Tiny-Chat", "Qwen/Tiny-Chat-2", "Qwen/Tiny-Chat-3"}));
+        QCOMPARE(pages, 2);
+    }
+
+    void infoPinsTheRevisionAndFilesCarryHashes_data() { searchPagesThroughEveryResult_data(); }
+    void infoPinsTheRevisionAndFilesCarryHashes() {
+        QFETCH(HubKind, kind);
+        auto client = makeHubClient(endpoint(kind));
+        auto info = client->modelInfo(kModel);
+        QVERIFY2(info.ok(), info.ok() ? "" : info.error().message.c_str());
+        QCOMPARE(info->id, QString(kModel));
+        if (kind == HubKind::HuggingFace) {
+            QCOMPARE(info->revision.size(), 40);  // the commit sha, pinned for every later call
+            QCOMPARE(info->license, QString("apache-2.0"));
+            QCOMPARE(info->architecture, QString("Qwen3ForCausalLM"));
+            QVERIFY(info->parameters > 0);
+        } else {
+            QCOMPARE(info->revision, QString("master"));
+        }
+        auto files = client->listFiles(info->id, info->revision);
+        QVERIFY2(files.ok(), files.ok() ? "" : files.error().message.c_str());
+        int checked = 0;
+        for (const HubFile& f : *files) {
+            if (f.path.startsWith(".")) continue;
+            const QString local = m_source.path() + "/" + f.path;
+            if (!QFile::exists(local)) continue;
+            QCOMPARE(f.size, QFileInfo(local).size());
+            if (f.path.endsWith(".safetensors") || kind == HubKind::ModelScope) {
+                QCOMPARE(f.sha256, sha256Of(local));
+            } else {  // HF small files: the git blob sha1
+                const QByteArray bytes = readAll(local);
+                const QByteArray blob = "blob " + QByteArray::number(bytes.size()) + '\0' + bytes;
+                QCOMPARE(f.gitSha1, QString::fromLatin1(QCryptographicHash::hash(blob, QCryptographicHash::Sha1).toHex()));
+            }
+            ++checked;
+        }
+        QVERIFY(checked >= 8);  // config, generation config, tokenizer x2, index, 3 shards
+    }
+
+    void fullShardedDownloadIsVerified_data() { searchPagesThroughEveryResult_data(); }
+    void fullShardedDownloadIsVerified() {
+        QFETCH(HubKind, kind);
+        const Finished result = pull(kind, kModel);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QCOMPARE(result.folder, folderFor(kind, kModel));
+        verifyDownloaded(result.folder);
+        QVERIFY(incompleteFiles(m_work->path()).isEmpty());
+        const QJsonArray log = m_hub->log();
+        QVERIFY(requestsFor(log, "pytorch_model.bin").isEmpty());
+        QVERIFY(requestsFor(log, "model.gguf").isEmpty());
+        for (const QJsonValue& v : log)  // never asked for compressed bodies (Range must mean bytes)
+            QVERIFY(!v.toObject()["headers"].toObject()["accept-encoding"].toString().contains("gzip"));
+        if (kind == HubKind::HuggingFace) {  // shards came by the CDN after a 302
+            QCOMPARE(requestsFor(log, kShard, "cdn").size(), 1);
+            QCOMPARE(requestsFor(log, "/resolve/", "hub").size(), 8);
+        }
+    }
+
+    void droppedConnectionResumesWithRange() {
+        m_hub->addFaults({QJsonObject{{"kind", "drop"}, {"path", kShard}, {"after_bytes", 5000}}});
+        const Finished result = pull(HubKind::HuggingFace, kModel);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        verifyDownloaded(result.folder);
+        const QJsonArray cdn = requestsFor(m_hub->log(), kShard, "cdn");
+        QCOMPARE(cdn.size(), 2);
+        QCOMPARE(cdn[1].toObject()["range"].toString(), QString("bytes=5000-"));
+        QCOMPARE(cdn[1].toObject()["status"].toInt(), 206);
+    }
+
+    void downloadResumesAcrossARestartOfTheQueue() {
+        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", kShard}, {"bytes_per_second", 20000}}});
+        const QString partial = folderFor(HubKind::HuggingFace, kModel) + "/" + kShard + kIncompleteSuffix;
+        {
+            DownloadQueue queue(options());
+            queue.enqueue({HubKind::HuggingFace, kModel, {}});
+            QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 20000, 15000);
+        }  // the queue goes away mid-file, as when the app is closed
+        QVERIFY(QFileInfo::exists(partial));
+        QVERIFY(!QFileInfo::exists(folderFor(HubKind::HuggingFace, kModel) + "/" + kShard));
+        const qint64 kept = QFileInfo(partial).size();
+
+        DownloadQueue restarted(options());
+        QSignalSpy spy(&restarted, &DownloadQueue::finished);
+        restarted.resumePersisted();
+        QVERIFY(spy.wait(30000));
+        QVERIFY2(spy.at(0).at(1).toBool(), qPrintable(spy.at(0).at(2).toString()));
+        verifyDownloaded(spy.at(0).at(3).toString());
+        const QJsonArray cdn = requestsFor(m_hub->log(), kShard, "cdn");
+        const QString range = cdn.last().toObject()["range"].toString();
+        QVERIFY2(range.startsWith("bytes=") && range.mid(6).chopped(1).toLongLong() >= kept - 1, qPrintable(range));
+        QVERIFY(range.mid(6).chopped(1).toLongLong() > 0);
+    }
+
+    void rangeAnsweredWith200RestartsTheFile() {
+        m_hub->addFaults({QJsonObject{{"kind", "drop"}, {"path", kShard}, {"after_bytes", 7000}},
+                          QJsonObject{{"kind", "range200"}, {"path", kShard}}});
+        const Finished result = pull(HubKind::HuggingFace, kModel);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        verifyDownloaded(result.folder);  // byte for byte: the 200 was not appended to the 7000 bytes
+        const QJsonArray cdn = requestsFor(m_hub->log(), kShard, "cdn");
+        QCOMPARE(cdn.size(), 2);
+        QCOMPARE(cdn[1].toObject()["range"].toString(), QString("bytes=7000-"));
+        QCOMPARE(cdn[1].toObject()["status"].toInt(), 200);
+    }
+
+    void wrongByteIsReportedAndNothingLooksComplete() {
+        m_hub->addFaults({QJsonObject{{"kind", "corrupt"}, {"path", kShard}, {"count", 0}}});
+        const Finished result = pull(HubKind::HuggingFace, kModel);
+        QVERIFY(!result.ok);
+        QVERIFY2(result.message.contains("sha256 mismatch") && result.message.contains(kShard), qPrintable(result.message));
+        const QString folder = folderFor(HubKind::HuggingFace, kModel);
+        QVERIFY(!QFileInfo::exists(folder + "/" + kShard));
+        QVERIFY(!QFileInfo::exists(folder + "/" + kShard + kIncompleteSuffix));
+        auto manifest = readManifest(folder);
+        QVERIFY(manifest.ok());
+        QVERIFY(!manifest->complete);
+    }
+
+    void rateLimitIsHonouredThenSucceeds() {
+        m_hub->addFaults({QJsonObject{{"kind", "status"}, {"path", "config.json"}, {"status", 429}, {"retry_after", 1}}});
+        QElapsedTimer timer;
+        timer.start();
+        const Finished result = pull(HubKind::HuggingFace, kModel);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        verifyDownloaded(result.folder);
+        QVERIFY(timer.elapsed() >= 900);  // Retry-After: 1, not the 100 ms backoff
+        const QJsonArray resolves = requestsFor(m_hub->log(), "/resolve/", "hub");
+        int limited = 0;
+        for (const QJsonValue& v : resolves) limited += v.toObject()["status"].toInt() == 429;
+        QCOMPARE(limited, 1);
+    }
+
+    void serviceUnavailableIsRetriedWithBackoff_data() { searchPagesThroughEveryResult_data(); }
+    void serviceUnavailableIsRetriedWithBackoff() {
+        QFETCH(HubKind, kind);
+        m_hub->addFaults({QJsonObject{{"kind", "status"}, {"path", kShard}, {"status", 503}, {"count", 3}}});
+        const Finished result = pull(kind, kModel);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        verifyDownloaded(result.folder);
+        int unavailable = 0;
+        for (const QJsonValue& v : requestsFor(m_hub->log(), kShard, "hub")) unavailable += v.toObject()["status"].toInt() == 503;
+        QCOMPARE(unavailable, 3);
+    }
+
+    void stalledConnectionIsReconnectedByTheWatchdog() {
+        m_hub->addFaults({QJsonObject{{"kind", "stall"}, {"path", kShard}, {"after_bytes", 3000}, {"seconds", 60}}});
+        QElapsedTimer timer;
+        timer.start();
+        const Finished result = pull(HubKind::HuggingFace, kModel);
+        QVERIFY2(result.ok, qPrintable(result.message));
+        QVERIFY2(timer.elapsed() < 20000, "the watchdog (2 s) should end the 60 s stall");
+        verifyDownloaded(result.folder);
+        const QJsonArray cdn = requestsFor(m_hub->log(), kShard, "cdn");
+        QCOMPARE(cdn.last().toObject()["range"].toString(), QString("bytes=3000-"));
+    }
+
+    void gatedRepoNeedsATokenThatNeverReachesTheCdn() {
+        const Finished anonymous = pull(HubKind::HuggingFace, "Gated/Tiny");
+        QVERIFY(!anonymous.ok);
+        QVERIFY2(anonymous.message.contains("gated") && anonymous.message.contains("HF_TOKEN"), qPrintable(anonymous.message));
+        QVERIFY(!QFileInfo::exists(folderFor(HubKind::HuggingFace, "Gated/Tiny") + "/config.json"));
+
+        m_hub->reset();
+        const Finished withToken = pull(HubKind::HuggingFace, "Gated/Tiny", kToken);
+        QVERIFY2(withToken.ok, qPrintable(withToken.message));
+        verifyDownloaded(withToken.folder);
+        int hubWithToken = 0, cdnRequests = 0;
+        for (const QJsonValue& v : m_hub->log()) {
+            const QJsonObject o = v.toObject();
+            const QJsonObject headers = o["headers"].toObject();
+            if (o["server"].toString() == "cdn") {
+                ++cdnRequests;
+                QVERIFY2(!headers.contains("authorization") && !headers.contains("cookie"), qPrintable(o["path"].toString()));
+            } else {
+                hubWithToken += headers["authorization"].toString() == QString("Bearer ") + kToken;
+            }
+        }
+        QCOMPARE(cdnRequests, 3);
+        QVERIFY(hubWithToken >= 10);
+    }
+
+    void mirrorNeverReceivesTheToken() {
+        HubEndpoint mirror = endpoint(HubKind::HuggingFace, kToken);
+        mirror.isMirror = true;
+        auto client = makeHubClient(mirror);
+        QVERIFY(client->modelInfo(kModel).ok());
+        for (const QJsonValue& v : m_hub->log()) QVERIFY(!v.toObject()["headers"].toObject().contains("authorization"));
+    }
+
+    void modelScopeErrorEnvelopesBecomeClearErrors() {
+        auto client = makeHubClient(endpoint(HubKind::ModelScope));
+        auto missing = client->modelInfo("Qwen/Does-Not-Exist");
+        QVERIFY(!missing.ok());
+        QVERIFY2(QString::fromStdString(missing.error().message).contains("not found"), missing.error().message.c_str());
+        m_hub->addFaults({QJsonObject{{"kind", "ms_envelope_error"}, {"path", "@/api/v1/models/Qwen/Tiny-Chat"}}});
+        auto failed = client->modelInfo(kModel);  // HTTP 200 with Success:false
+        QVERIFY(!failed.ok());
+        QVERIFY2(QString::fromStdString(failed.error().message).contains("Code 10010205"), failed.error().message.c_str());
+    }
+
+    void unsafeFileNamesAreRefused_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("parent") << "../../evil.json";
+        QTest::newRow("absolute") << "/tmp/evil.json";
+        QTest::newRow("backslash") << "..\\evil.json";
+        QTest::newRow("inner parent") << "sub/../../evil.json";
+        QTest::newRow("control") << "evil\x01.json";
+    }
+    void unsafeFileNamesAreRefused() {
+        QFETCH(QString, name);
+        const QString id = "Evil/Repo-" + QString::number(qHash(name));
+        m_hub->addRepo(id, m_source.path(), QJsonObject{{"extra_files", QJsonArray{QJsonObject{{"path", name}, {"size", 10}}}}});
+        for (HubKind kind : {HubKind::HuggingFace, HubKind::ModelScope}) {
+            const Finished result = pull(kind, id);
+            QVERIFY(!result.ok);
+            QVERIFY2(result.message.contains("unsafe file name"), qPrintable(result.message));
+        }
+        QVERIFY(!QFileInfo::exists(m_work->path() + "/models/" + hubName(HubKind::HuggingFace) + "/" + id));
+        QDirIterator it(m_work->path(), {"*evil*"}, QDir::AllEntries | QDir::Hidden, QDirIterator::Subdirectories);
+        QVERIFY(!it.hasNext());
+        QVERIFY(!QFileInfo::exists("/tmp/evil.json"));
+    }
+
+    void cancelRemovesEverythingItWrote() {
+        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", kShard}, {"bytes_per_second", 20000}}});
+        DownloadQueue queue(options());
+        const QString key = queue.enqueue({HubKind::HuggingFace, kModel, {}});
+        const QString partial = folderFor(HubKind::HuggingFace, kModel) + "/" + kShard + kIncompleteSuffix;
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 0, 15000);
+        QSignalSpy spy(&queue, &DownloadQueue::finished);
+        queue.cancel(key);
+        QVERIFY(spy.wait(10000));
+        QVERIFY(!spy.at(0).at(1).toBool());
+        QVERIFY(!QFileInfo::exists(folderFor(HubKind::HuggingFace, kModel)));
+        QVERIFY(incompleteFiles(m_work->path()).isEmpty());
+        QVERIFY(!QFile(m_work->path() + "/downloads.json").open(QIODevice::ReadOnly) ||
+                !readAll(m_work->path() + "/downloads.json").contains("Tiny-Chat"));
+    }
+
+    void pauseKeepsThePartialFileAndResumeCompletes() {
+        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", kShard}, {"bytes_per_second", 20000}}});
+        DownloadQueue queue(options());
+        const QString key = queue.enqueue({HubKind::HuggingFace, kModel, {}});
+        const QString folder = folderFor(HubKind::HuggingFace, kModel);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(folder + "/" + kShard + kIncompleteSuffix).size() > 0, 15000);
+        queue.pause(key);
+        QTRY_COMPARE_WITH_TIMEOUT(queue.downloads().front().state, DownloadState::Paused, 5000);
+        QTest::qWait(1500);  // the worker notices within about a second
+        const qint64 kept = QFileInfo(folder + "/" + kShard + kIncompleteSuffix).size();
+        QVERIFY(kept > 0);
+        QVERIFY(!QFileInfo::exists(folder + "/" + kShard));
+        QVERIFY(!readManifest(folder)->complete);
+        QTest::qWait(500);
+        QCOMPARE(QFileInfo(folder + "/" + kShard + kIncompleteSuffix).size(), kept);  // really stopped
+
+        QSignalSpy spy(&queue, &DownloadQueue::finished);
+        queue.resume(key);
+        QVERIFY(spy.wait(30000));
+        QVERIFY2(spy.at(0).at(1).toBool(), qPrintable(spy.at(0).at(2).toString()));
+        verifyDownloaded(folder);
+    }
+
+    void renamedRepoIsStoredUnderItsCanonicalId() {
+        m_hub->addRepo("zai-org/tiny-glm-new", m_source.path(), QJsonObject{{"renamed_from", "THUDM/tiny-glm-old"}});
+        auto info = makeHubClient(endpoint(HubKind::HuggingFace))->modelInfo("THUDM/tiny-glm-old");
+        QVERIFY2(info.ok(), info.ok() ? "" : info.error().message.c_str());
+        QCOMPARE(info->id, QString("zai-org/tiny-glm-new"));
+    }
+
+    void progressReportsBytesSpeedAndEta() {
+        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", kShard}, {"bytes_per_second", 40000}}});
+        DownloadQueue queue(options());
+        QSignalSpy progress(&queue, &DownloadQueue::progress);
+        queue.enqueue({HubKind::HuggingFace, kModel, {}});
+        QVERIFY(waitFinished(queue).ok);
+        bool sawSpeed = false;
+        qint64 total = 0;
+        for (const auto& args : progress) {
+            const auto p = args.at(0).value<DownloadProgress>();
+            total = std::max(total, p.bytesTotal);
+            QVERIFY(p.bytesDone <= p.bytesTotal || p.bytesTotal == 0);
+            if (p.state == DownloadState::Downloading && p.bytesPerSecond > 0 && p.etaSeconds >= 0) sawSpeed = true;
+        }
+        QVERIFY(sawSpeed);
+        QVERIFY(total > 0);
+        const auto last = progress.last().at(0).value<DownloadProgress>();
+        QCOMPARE(last.state, DownloadState::Completed);
+        QCOMPARE(last.bytesDone, last.bytesTotal);
+        QCOMPARE(last.filesDone, last.filesTotal);
+    }
+};
+
+QTEST_GUILESS_MAIN(HubDownloadTest)
+#include "hub_download_test.moc"

@@ -1,0 +1,75 @@
+#include "tests/support/fake_hub_process.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include "app/hub/http_client.h"
+
+namespace pagoda::test {
+
+FakeHubProcess::FakeHubProcess(const QStringList& tokens) : m_process(std::make_unique<QProcess>()) {
+    QStringList args{QString(PAGODA_SOURCE_DIR) + "/tests/tools/fake_hub.py", "--repos", m_repos.path()};
+    for (const QString& t : tokens) args << "--token" << t;
+    m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    m_process->start("python3", args);
+    if (!m_process->waitForStarted(10000)) {
+        m_error = "python3 did not start: " + m_process->errorString();
+        return;
+    }
+    QByteArray out;
+    while (!out.contains('\n') && m_process->waitForReadyRead(15000)) out += m_process->readAllStandardOutput();
+    const auto match = QRegularExpression(R"(READY hub=(\d+) cdn=(\d+))").match(QString::fromUtf8(out));
+    if (!match.hasMatch()) {
+        m_error = "fake hub did not start: " + QString::fromUtf8(out + m_process->readAllStandardError());
+        return;
+    }
+    m_hubPort = match.captured(1).toInt();
+    m_cdnPort = match.captured(2).toInt();
+}
+
+FakeHubProcess::~FakeHubProcess() {
+    m_process->closeWriteChannel();  // it exits when stdin ends
+    if (!m_process->waitForFinished(3000)) m_process->kill(), m_process->waitForFinished(3000);
+}
+
+QString FakeHubProcess::addRepo(const QString& id, const QString& sourceDir, const QJsonObject& meta) {
+    const QString dest = m_repos.path() + "/" + id;
+    QDir().mkpath(dest);
+    QDirIterator it(sourceDir, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString source = it.next();
+        const QString target = dest + "/" + QDir(sourceDir).relativeFilePath(source);
+        QDir().mkpath(QFileInfo(target).path());
+        QFile::copy(source, target);
+    }
+    if (!meta.isEmpty()) {
+        QFile file(dest + "/.fakehub.json");
+        file.open(QIODevice::WriteOnly);
+        file.write(QJsonDocument(meta).toJson());
+    }
+    return dest;
+}
+
+QByteArray FakeHubProcess::control(const QByteArray& method, const QString& path, const QByteArray& body) const {
+    hub::HttpRequest request;
+    request.method = method;
+    request.url = QUrl(hubUrl().toString() + path);
+    request.body = body;
+    request.headers.emplace_back("Content-Type", "application/json");
+    auto response = hub::httpSend(request);
+    return response ? response->body : QByteArray();
+}
+
+void FakeHubProcess::addFaults(const QJsonArray& faults) {
+    control("POST", "/__control/faults", QJsonDocument(faults).toJson());
+}
+
+void FakeHubProcess::reset() { control("POST", "/__control/reset"); }
+
+QJsonArray FakeHubProcess::log() const { return QJsonDocument::fromJson(control("GET", "/__control/log")).array(); }
+
+}  // namespace pagoda::test

@@ -6,6 +6,9 @@
 #include "app/cli/bench_command.h"
 #include "app/cli/chat_command.h"
 #include "app/cli/generate_command.h"
+#include "app/cli/library_commands.h"
+#include "app/cli/pull_command.h"
+#include "app/cli/search_command.h"
 #include "app/cli/serve_command.h"
 #include "app/cli/tokenize_command.h"
 
@@ -18,7 +21,11 @@ void printUsage(QTextStream& out) {
            "  chat       chat with a model in the terminal\n"
            "  bench      offline throughput and latency (vLLM benchmark_throughput shape)\n"
            "  generate   greedy generation, text or token ids\n"
-           "  tokenize   text to token ids and back, through a model's tokenizer\n\n"
+           "  tokenize   text to token ids and back, through a model's tokenizer\n"
+           "  pull       download a model from Hugging Face or ModelScope\n"
+           "  search     find models on Hugging Face or ModelScope\n"
+           "  list       the models on this machine, with what each needs in memory\n"
+           "  rm         delete a downloaded model\n\n"
            "Run 'pagoda <command> --help' for a command's options.\n";
 }
 
@@ -36,7 +43,11 @@ int main(int argc, char** argv) {
                                                         {"chat", pagoda::cli::runChat},
                                                         {"bench", pagoda::cli::runBench},
                                                         {"generate", pagoda::cli::runGenerate},
-                                                        {"tokenize", pagoda::cli::runTokenize}};
+                                                        {"tokenize", pagoda::cli::runTokenize},
+                                                        {"pull", pagoda::cli::runPull},
+                                                        {"search", pagoda::cli::runSearch},
+                                                        {"list", pagoda::cli::runList},
+                                                        {"rm", pagoda::cli::runRemove}};
     for (const auto& [name, run] : commands) {
         if (command != name) continue;
         args.removeAt(1);

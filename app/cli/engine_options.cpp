@@ -4,11 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "app/cli/model_argument.h"
+
 namespace pagoda::cli {
 
 void addEngineOptions(QCommandLineParser& parser) {
     parser.addOptions({
-        {"model", "Model directory (config.json, safetensors, tokenizer).", "dir"},
+        {"model", "A model folder, or the id of a downloaded model (see `pagoda list`).", "dir|id"},
         {"max-model-len", "Context length per sequence (default: the model's, lowered to what the KV cache holds).", "n"},
         {"max-num-seqs", "Sequences batched together (default 64).", "n", "64"},
         {"max-num-batched-tokens", "Token budget of one step; longer prompts are chunked (default 2048).", "n", "2048"},
@@ -40,8 +42,9 @@ Result<size_t> parseByteSize(const QString& text) {
 
 Result<EngineOptions> readEngineOptions(const QCommandLineParser& parser) {
     EngineOptions options;
-    if (!parser.isSet("model")) return makeError("--model DIR is required");
-    options.modelDir = parser.value("model").toStdString();
+    auto modelDir = resolveModelArgument(parser.value("model"));
+    if (!modelDir) return modelDir.error();
+    options.modelDir = *modelDir;
     auto intOption = [&](const char* name, int minimum, int& out) -> Status {
         if (!parser.isSet(name) && parser.value(name).isEmpty()) return Ok{};
         bool ok = false;

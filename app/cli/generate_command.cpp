@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/cli/model_argument.h"
 #include "engine/executor/cpu/cpu_executor.h"
 #include "engine/generate.h"
 #include "engine/model/model.h"
@@ -36,7 +37,7 @@ int runGenerate(const QStringList& arguments) {
         "Greedy generation. With --prompt, text in and text out through the model's tokenizer; with "
         "--prompt-ids, token ids in and ids out.");
     parser.addHelpOption();
-    const QCommandLineOption modelOption("model", "Model directory (config.json + safetensors).", "dir");
+    const QCommandLineOption modelOption("model", "A model folder, or the id of a downloaded model.", "dir|id");
     const QCommandLineOption promptOption("prompt", "Prompt text (tokenized with the model's tokenizer).", "text");
     const QCommandLineOption idsOption("prompt-ids", "Comma-separated prompt token ids.", "ids");
     const QCommandLineOption tokenizerOption("tokenizer", "Tokenizer directory, if not the model's.", "dir");
@@ -52,7 +53,8 @@ int runGenerate(const QStringList& arguments) {
         err << "pagoda generate: " << QString::fromStdString(message) << "\n";
         return 1;
     };
-    if (!parser.isSet(modelOption)) return fail("--model DIR is required");
+    const auto modelDir = resolveModelArgument(parser.value(modelOption));
+    if (!modelDir) return fail(modelDir.error().message);
     const bool textMode = parser.isSet(promptOption);
     if (textMode == parser.isSet(idsOption)) return fail("give either --prompt TEXT or --prompt-ids IDS");
     bool ok = false;
@@ -61,11 +63,11 @@ int runGenerate(const QStringList& arguments) {
     const int threads = parser.value(threadsOption).toInt(&ok);
     if (!ok || threads < 0) return fail("--threads must be a non-negative integer");
 
-    auto model = loadModel(parser.value(modelOption).toStdString());
+    auto model = loadModel(*modelDir);
     if (!model) return fail(model.error().message);
     std::unique_ptr<Tokenizer> tokenizer;
     if (textMode || parser.isSet(tokenizerOption)) {
-        auto loaded = loadTokenizer(parser.value(parser.isSet(tokenizerOption) ? tokenizerOption : modelOption).toStdString());
+        auto loaded = loadTokenizer(parser.isSet(tokenizerOption) ? parser.value(tokenizerOption).toStdString() : *modelDir);
         if (!loaded) return fail(loaded.error().message);
         tokenizer = std::move(loaded).value();
     }

@@ -12,6 +12,8 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/model_argument.h"
+
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
 
@@ -74,7 +76,7 @@ int runTokenize(const QStringList& arguments) {
         "Reads UTF-8 text on stdin and prints its token ids as a JSON array; with --decode reads a JSON array "
         "of ids and prints the text; with --chat renders a conversation through the model's chat template.");
     parser.addHelpOption();
-    const QCommandLineOption modelOption("model", "Model directory (tokenizer.json or tokenizer.model).", "dir");
+    const QCommandLineOption modelOption("model", "A model folder (tokenizer.json or tokenizer.model), or a downloaded model's id.", "dir|id");
     const QCommandLineOption decodeOption("decode", "Decode a JSON array of ids read from stdin.");
     const QCommandLineOption noSpecialOption("no-add-special-tokens",
                                              "Do not add the tokenizer's BOS/EOS around the text.");
@@ -93,13 +95,14 @@ int runTokenize(const QStringList& arguments) {
         err << "pagoda tokenize: " << QString::fromStdString(message) << "\n";
         return 1;
     };
-    if (!parser.isSet(modelOption)) return fail("--model DIR is required");
-    auto tokenizer = loadTokenizer(parser.value(modelOption).toStdString());
+    const auto modelDir = resolveModelArgument(parser.value(modelOption));
+    if (!modelDir) return fail(modelDir.error().message);
+    auto tokenizer = loadTokenizer(*modelDir);
     if (!tokenizer) return fail(tokenizer.error().message);
 
     std::string output;
     if (parser.isSet(chatOption)) {
-        auto prompt = renderChatFile(parser.value(modelOption).toStdString(), parser.value(chatOption), **tokenizer,
+        auto prompt = renderChatFile(*modelDir, parser.value(chatOption), **tokenizer,
                                      !parser.isSet(noGenerationPromptOption));
         if (!prompt) return fail(prompt.error().message);
         std::fwrite(prompt->data(), 1, prompt->size(), stdout);

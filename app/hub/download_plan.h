@@ -26,7 +26,4 @@ Result<std::vector<HubFile>> selectModelFiles(const std::vector<HubFile>& listin
 // existing parent), with a small reserve so the disk is never filled to the last byte.
 Status checkDiskSpace(const QString& folder, qint64 neededBytes);
 
-// "1.5 GiB", "300 MiB", "12 KiB", "900 B".
-QString formatBytes(qint64 bytes);
-
 }  // namespace pagoda::hub

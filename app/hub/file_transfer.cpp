@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -10,47 +9,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "app/hub/content_hash.h"
 #include "app/hub/download_manifest.h"
 
 namespace pagoda::hub {
 
 namespace {
-
-// The digest the hub gave for a file: sha256 of the content when known (LFS files,
-// every ModelScope file), else Hugging Face's git blob sha1 ("blob <size>\0" + content).
-class ContentHash {
-public:
-    explicit ContentHash(const HubFile& file) : m_file(file) { reset(); }
-
-    bool checks() const { return !m_file.sha256.isEmpty() || (!m_file.gitSha1.isEmpty() && m_file.size >= 0); }
-    void reset() {
-        m_hash.reset();
-        if (usesGit()) m_hash.addData("blob " + QByteArray::number(m_file.size) + '\0');
-    }
-    void add(const char* data, qsizetype size) { m_hash.addData(QByteArrayView(data, size)); }
-    QString expected() const { return usesGit() ? m_file.gitSha1 : m_file.sha256; }
-    QString actual() const { return QString::fromLatin1(m_hash.result().toHex()); }
-    const char* name() const { return usesGit() ? "git-sha1" : "sha256"; }
-
-private:
-    bool usesGit() const { return m_file.sha256.isEmpty(); }
-    const HubFile& m_file;
-    QCryptographicHash m_hash{m_file.sha256.isEmpty() ? QCryptographicHash::Sha1 : QCryptographicHash::Sha256};
-};
-
-// Feeds the first `bytes` of an existing file to the hash, so a resumed download is
-// still checked end to end.
-bool hashPrefix(QFile& file, qint64 bytes, ContentHash& hash) {
-    if (!file.seek(0)) return false;
-    QByteArray buffer(1 << 20, Qt::Uninitialized);
-    for (qint64 left = bytes; left > 0;) {
-        const qint64 n = file.read(buffer.data(), std::min<qint64>(left, buffer.size()));
-        if (n <= 0) return false;
-        hash.add(buffer.constData(), n);
-        left -= n;
-    }
-    return file.seek(bytes);
-}
 
 // "bytes 100-199/1000" → 100 and 1000 (-1 when absent or malformed).
 std::pair<qint64, qint64> parseContentRange(const QByteArray& header) {
@@ -69,13 +33,12 @@ std::string str(const QString& s) { return s.toStdString(); }
 }  // namespace
 
 Result<bool> fileMatches(const QString& path, const HubFile& file) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return makeError(fmt::format("{}: {}", str(path), str(f.errorString())));
-    if (file.size >= 0 && f.size() != file.size) return false;
-    ContentHash hash(file);
-    if (!hash.checks()) return true;
-    if (!hashPrefix(f, f.size(), hash)) return makeError(fmt::format("{}: read failed", str(path)));
-    return hash.actual() == hash.expected();
+    if (file.size >= 0 && QFileInfo(path).size() != file.size) return false;
+    const auto expected = expectedDigest(file);
+    if (!expected) return true;
+    ContentHash hash(expected->kind, file.size);
+    if (auto read = hashFile(path, hash); !read) return read.error();
+    return hash.hex() == expected->hex;
 }
 
 namespace {
@@ -83,12 +46,18 @@ namespace {
 // The .incomplete file being written, and the running hash of everything in it.
 class PartFile {
 public:
-    PartFile(const QString& path, const HubFile& file) : m_file(path), m_hash(file), m_expectedSize(file.size) {}
+    PartFile(const QString& path, const HubFile& file)
+        : m_file(path), m_expected(expectedDigest(file)),
+          m_hash(m_expected ? m_expected->kind : DigestKind::Sha256, file.size), m_expectedSize(file.size) {}
 
+    // A resumed file is hashed from its first byte, so it is still checked end to end.
     Status open() {
-        if (!m_file.open(QIODevice::ReadWrite)) return makeError(fmt::format("cannot open {}: {}", str(m_file.fileName()), str(m_file.errorString())));
+        if (!m_file.open(QIODevice::ReadWrite))
+            return makeError(fmt::format("cannot open {}: {}", str(m_file.fileName()), str(m_file.errorString())));
         m_size = m_file.size();
-        if ((m_expectedSize >= 0 && m_size > m_expectedSize) || !hashPrefix(m_file, m_size, m_hash)) restart();
+        if ((m_expectedSize >= 0 && m_size > m_expectedSize) || !hashFile(m_file.fileName(), m_hash, m_size) ||
+            !m_file.seek(m_size))
+            restart();
         return Ok{};
     }
     qint64 size() const { return m_size; }
@@ -105,7 +74,11 @@ public:
         return true;
     }
     QString writeError() const { return m_file.errorString(); }
-    const ContentHash& hash() const { return m_hash; }
+    // Empty when the bytes are what the hub said; else what went wrong, for the message.
+    std::string digestMismatch() const {
+        if (!m_expected || m_hash.hex() == m_expected->hex) return {};
+        return fmt::format("{} mismatch: expected {}, got {}", m_hash.name(), str(m_expected->hex), str(m_hash.hex()));
+    }
     void remove() { m_file.remove(); }
     // Durable before it is renamed, so a crash never leaves a short file at the final name.
     void closeDurably() {
@@ -116,6 +89,7 @@ public:
 
 private:
     QFile m_file;
+    std::optional<ExpectedDigest> m_expected;
     ContentHash m_hash;
     qint64 m_expectedSize;
     qint64 m_size = 0;
@@ -233,10 +207,8 @@ Result<TransferOutcome> downloadFile(const FileDownload& job, const TransferOpti
                 continue;
             }
         }
-        const ContentHash& hash = part.hash();
-        if (hash.checks() && hash.actual() != hash.expected()) {
-            const std::string message = fmt::format("{}: {} mismatch: expected {}, got {}; the file was deleted", where,
-                                                    hash.name(), str(hash.expected()), str(hash.actual()));
+        if (const std::string mismatch = part.digestMismatch(); !mismatch.empty()) {
+            const std::string message = fmt::format("{}: {}; the file was deleted", where, mismatch);
             if (++mismatches > options.hashMismatchRetries) {
                 part.remove();
                 onBytes(0);

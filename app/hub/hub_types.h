@@ -16,6 +16,9 @@ enum class HubKind { HuggingFace, ModelScope };
 QString hubName(HubKind kind);
 std::optional<HubKind> parseHubName(const QString& name);
 
+// "1.5 GiB", "300 MiB", "12 KiB", "900 B": sizes as downloads and the library show them.
+QString formatBytes(qint64 bytes);
+
 struct HubFile {
     QString path;       // repo-relative, '/'-separated, validated by isSafeRepoPath
     qint64 size = -1;   // -1 when the hub did not say

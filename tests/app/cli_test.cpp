@@ -66,7 +66,7 @@ private slots:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("expected");
         const QString model = fixture("qwen2-tied-f32");
-        QTest::newRow("no model") << QStringList{"generate", "--prompt-ids", "1"} << "--model DIR is required";
+        QTest::newRow("no model") << QStringList{"generate", "--prompt-ids", "1"} << "--model is required";
         QTest::newRow("bad id") << QStringList{"generate", "--model", model, "--prompt-ids", "1,x"} << "'x' is not a token id";
         QTest::newRow("no prompt") << QStringList{"generate", "--model", model} << "give either --prompt TEXT or --prompt-ids";
         QTest::newRow("empty ids") << QStringList{"generate", "--model", model, "--prompt-ids", ","} << "give at least one token id";
@@ -77,7 +77,9 @@ private slots:
         QTest::newRow("bad max tokens") << QStringList{"generate", "--model", model, "--prompt-ids", "1", "--max-tokens", "0"}
                                         << "--max-tokens must be a positive integer";
         QTest::newRow("missing dir") << QStringList{"generate", "--model", "/nonexistent/model", "--prompt-ids", "1"}
-                                     << "\"/nonexistent/model/config.json\" not found";
+                                     << "--model '/nonexistent/model': no such model folder";
+        QTest::newRow("unknown id") << QStringList{"generate", "--model", "Qwen/Not-Pulled", "--prompt-ids", "1"}
+                                    << "download it with `pagoda pull Qwen/Not-Pulled`";
         QTest::newRow("past context") << QStringList{"generate", "--model", model, "--prompt-ids", "1", "--max-tokens", "5000"}
                                       << "exceeds the model's context of 2048";
     }

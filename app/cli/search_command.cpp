@@ -1,0 +1,96 @@
+#include "app/cli/search_command.h"
+
+#include <QTextStream>
+
+#include "app/cli/hub_options.h"
+#include "app/hub/hub_client.h"
+#include "app/hub/memory_estimate.h"
+#include "app/hub/model_catalog.h"
+
+namespace pagoda::cli {
+
+namespace {
+
+// Without search text: the curated catalog, with whether each model fits this machine at
+// an 8K context, so a first-time user has a list to pick from without knowing any names.
+int printCatalog(hub::HubKind kind, QTextStream& out, QTextStream& err) {
+    auto catalog = hub::loadCatalog();
+    if (!catalog) {
+        err << "pagoda search: " << QString::fromStdString(catalog.error().message) << "\n";
+        return 1;
+    }
+    const qint64 available = hub::availableMemoryBytes();
+    out << QString("%1  %2  %3  %4  %5\n").arg("MODEL", -30).arg("DOWNLOAD", 10).arg("CONTEXT", 7).arg("MEMORY@8K", -22).arg("LICENSE");
+    for (const auto& entry : *catalog) {
+        const auto estimate = hub::estimateMemory(entry.shape, 8192, available);
+        out << QString("%1  %2  %3  %4  %5\n")
+                   .arg(entry.idOn(kind), -30)
+                   .arg(hub::formatBytes(entry.downloadBytes), 10)
+                   .arg(entry.contextLength, 7)
+                   .arg(hub::formatBytes(estimate.totalBytes) + " (" + hub::fitLabel(estimate.fit) + ")", -22)
+                   .arg(entry.license);
+    }
+    err << "Pagoda's picks on " << hub::hubDisplayName(kind) << "; `pagoda search TEXT` searches the hub.\n";
+    return 0;
+}
+
+}  // namespace
+
+int runSearch(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Search a hub for text-generation models Pagoda can download.");
+    parser.addHelpOption();
+    parser.addPositionalArgument("text", "Part of the model id, e.g. Qwen2.5 or glm-4. Without it: Pagoda's curated list.");
+    addHubOptions(parser);
+    parser.addOptions({{"author", "Only this owner, e.g. Qwen or zai-org.", "owner"},
+                       {"sort", "downloads (default), likes or lastModified.", "key", "downloads"},
+                       {"limit", "How many results (default 20).", "n", "20"}});
+    parser.process(arguments);
+
+    QTextStream err(stderr), out(stdout);
+    auto fail = [&](const QString& message) {
+        err << "pagoda search: " << message << "\n";
+        return 1;
+    };
+    auto endpoint = readHubEndpoint(parser);
+    if (!endpoint) return fail(QString::fromStdString(endpoint.error().message));
+    bool ok = false;
+    const int limit = parser.value("limit").toInt(&ok);
+    if (!ok || limit < 1 || limit > 1000) return fail("--limit must be between 1 and 1000");
+    const QString sort = parser.value("sort");
+    if (sort != "downloads" && sort != "likes" && sort != "lastModified") return fail("--sort: use downloads, likes or lastModified");
+
+    if (parser.positionalArguments().isEmpty() && !parser.isSet("author")) return printCatalog(endpoint->kind, out, err);
+
+    auto client = hub::makeHubClient(*endpoint);
+    hub::SearchQuery query{parser.positionalArguments().join(' '), parser.value("author"), sort, std::min(limit, 100)};
+    std::vector<hub::HubModelSummary> found;
+    QString page;
+    do {  // page through until the limit: the hubs' pages are smaller than what was asked
+        auto result = client->search(query, page);
+        if (!result) return fail(QString::fromStdString(result.error().message));
+        for (auto& m : result->models)
+            if (int(found.size()) < limit) found.push_back(m);
+        page = result->nextPage;
+    } while (!page.isEmpty() && int(found.size()) < limit);
+
+    if (found.empty()) {
+        err << "No models found on " << hub::hubDisplayName(endpoint->kind) << ".\n";
+        return 0;
+    }
+    int width = 20;
+    for (const auto& m : found) width = std::max(width, int(m.id.size()));
+    out << QString("%1  %2  %3  %4\n").arg("MODEL", -width).arg("DOWNLOADS", 10).arg("LIKES", 7).arg("UPDATED");
+    for (const auto& m : found)
+        out << QString("%1  %2  %3  %4%5\n")
+                   .arg(m.id, -width)
+                   .arg(m.downloads, 10)
+                   .arg(m.likes, 7)
+                   .arg(m.lastModified.left(10))
+                   .arg(m.displayName.isEmpty() ? QString() : "  " + m.displayName);
+    err << "Download one with: pagoda pull " << found.front().id
+        << (endpoint->kind == hub::HubKind::ModelScope ? " --hub modelscope" : "") << "\n";
+    return 0;
+}
+
+}  // namespace pagoda::cli

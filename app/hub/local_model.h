@@ -1,0 +1,42 @@
+// One model found on this machine, as the library lists it: where it came from, the
+// folder the engine loads, whether it can run, and the numbers the UI and the memory
+// estimate need. A plain value, safe to pass between threads.
+#pragma once
+
+#include <optional>
+
+#include <QString>
+
+#include "app/hub/hub_types.h"
+#include "app/hub/memory_estimate.h"
+
+namespace pagoda::hub {
+
+enum class ModelSource { Pagoda, HuggingFaceCache, ModelScopeCache, Imported };
+
+// Ready: runs as is. Incomplete: files are still missing (download unfinished, dangling
+// cache link). Unsupported: a valid model this build cannot run. Invalid: broken files.
+enum class ModelStatus { Ready, Incomplete, Unsupported, Invalid };
+
+// "pagoda", "huggingface cache", "modelscope cache", "imported"; "ready", "incomplete", ...
+QString sourceName(ModelSource source);
+QString statusName(ModelStatus status);
+
+struct LocalModel {
+    QString id;                  // owner/name, or the folder name for imports
+    ModelSource source = ModelSource::Pagoda;
+    std::optional<HubKind> hub;  // unset for imports
+    QString folder;              // the directory the engine loads: for the HF cache, snapshots/<commit>
+    QString revision;            // commit or branch when known
+    ModelStatus status = ModelStatus::Invalid;
+    QString problem;             // why it is not Ready, in words a user can act on
+    QString architecture;        // config.json architectures[0]
+    qint64 parameters = 0;       // elements of every tensor in the checkpoint
+    QString dtype;               // "BF16", "F16", "F32"; for mixed checkpoints the one most elements have
+    qint64 sizeOnDisk = 0;       // bytes of the files the engine reads, each counted once
+    int contextLength = 0;       // max_position_embeddings (seq_length for ChatGLM)
+    ModelShape shape;
+    bool readOnly = false;       // in another tool's cache: Pagoda never writes or deletes there
+};
+
+}  // namespace pagoda::hub

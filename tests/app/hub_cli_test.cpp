@@ -1,0 +1,215 @@
+// `pagoda pull | search | list | rm` and `--model <hub id>` as a user runs them: the real
+// executable against tests/tools/fake_hub.py on loopback, in this suite's own XDG folders.
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "tests/support/chat_model_dir.h"
+#include "tests/support/fake_hub_process.h"
+
+namespace {
+
+const char* kToken = "hf_cli_token";
+
+struct Run {
+    int exitCode;
+    QString out;
+    QString err;
+};
+
+Run runProgram(const QString& program, const QStringList& arguments, const QProcessEnvironment& env) {
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(program, arguments);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(120000)) qFatal("%s did not finish", qPrintable(program));
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+QProcessEnvironment cleanEnvironment() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"HF_TOKEN", "HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE", "MODELSCOPE_API_TOKEN", "MODELSCOPE_CACHE"})
+        env.remove(name);
+    return env;
+}
+
+QString modelsRoot() { return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/pagoda/models"; }
+
+}  // namespace
+
+class HubCliTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<pagoda::test::FakeHubProcess> m_hub;
+    QTemporaryDir m_source;
+
+    Run pagoda(const QStringList& arguments, QProcessEnvironment env = cleanEnvironment()) {
+        return runProgram(PAGODA_EXECUTABLE, arguments, env);
+    }
+    QString endpoint() const { return m_hub->hubUrl().toString(); }
+
+    QJsonArray listed() {
+        const Run list = pagoda({"list", "--json"});
+        if (list.exitCode != 0) qFatal("pagoda list failed: %s", qPrintable(list.err));
+        return QJsonDocument::fromJson(list.out.toUtf8()).array();
+    }
+
+private slots:
+    void initTestCase() {
+        m_hub = std::make_unique<pagoda::test::FakeHubProcess>(QStringList{kToken});
+        QVERIFY2(m_hub->running(), qPrintable(m_hub->startError()));
+        pagoda::test::makeChatModelDir(m_source.path().toStdString(), "qwen3-gqa7-bf16-sharded");
+        m_hub->addRepo("Qwen/Tiny-Chat", m_source.path(), QJsonObject{{"downloads", 10}});
+        m_hub->addRepo("Gated/Tiny-Chat", m_source.path(), QJsonObject{{"gated", "auto"}, {"downloads", 5}});
+    }
+
+    void init() {
+        QDir(modelsRoot()).removeRecursively();
+        QFile::remove(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/pagoda/downloads.json");
+        m_hub->reset();
+    }
+
+    void pullListGenerateAndRemoveByHubId() {
+        const Run pull = pagoda({"pull", "Qwen/Tiny-Chat", "--endpoint", endpoint()});
+        QVERIFY2(pull.exitCode == 0, qPrintable(pull.err));
+        const QString folder = modelsRoot() + "/huggingface/Qwen/Tiny-Chat";
+        QCOMPARE(pull.out.trimmed(), folder);
+
+        const QJsonArray models = listed();
+        QCOMPARE(models.size(), 1);
+        const QJsonObject m = models[0].toObject();
+        QCOMPARE(m["id"].toString(), QString("Qwen/Tiny-Chat"));
+        QCOMPARE(m["status"].toString(), QString("ready"));
+        QCOMPARE(m["architecture"].toString(), QString("Qwen3ForCausalLM"));
+        QCOMPARE(m["dtype"].toString(), QString("BF16"));
+        QVERIFY(m["parameters"].toDouble() > 0);
+        QVERIFY(!m["fit"].toString().isEmpty());
+
+        // --model takes the hub id, in any case, in every serving command.
+        const Run generate = pagoda({"generate", "--model", "qwen/tiny-chat", "--prompt", "hello", "--max-tokens", "3"});
+        QVERIFY2(generate.exitCode == 0, qPrintable(generate.err));
+        const Run table = pagoda({"list"});
+        QVERIFY(table.out.contains("huggingface:Qwen/Tiny-Chat") && table.out.contains("ready"));
+
+        const Run rm = pagoda({"rm", "Qwen/Tiny-Chat"});
+        QVERIFY2(rm.exitCode == 0, qPrintable(rm.err));
+        QVERIFY(!QFileInfo::exists(folder));
+        QCOMPARE(listed().size(), 0);
+        const Run missing = pagoda({"generate", "--model", "Qwen/Tiny-Chat", "--prompt-ids", "1"});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("pagoda pull Qwen/Tiny-Chat"), qPrintable(missing.err));
+    }
+
+    void pullFromModelScope() {
+        const Run pull = pagoda({"pull", "Qwen/Tiny-Chat", "--hub", "modelscope", "--endpoint", endpoint()});
+        QVERIFY2(pull.exitCode == 0, qPrintable(pull.err));
+        QCOMPARE(pull.out.trimmed(), modelsRoot() + "/modelscope/Qwen/Tiny-Chat");
+        const Run generate = pagoda({"generate", "--model", "modelscope:Qwen/Tiny-Chat", "--prompt-ids", "1,2", "--max-tokens", "2"});
+        QVERIFY2(generate.exitCode == 0, qPrintable(generate.err));
+    }
+
+    void searchListsModelsWithDownloads() {
+        const Run search = pagoda({"search", "tiny", "--endpoint", endpoint()});
+        QVERIFY2(search.exitCode == 0, qPrintable(search.err));
+        const QStringList lines = search.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);  // the header and both models
+        QVERIFY(lines[1].startsWith("Qwen/Tiny-Chat") && lines[1].contains(" 10 "));
+        QVERIFY(lines[2].startsWith("Gated/Tiny-Chat"));
+        const Run bad = pagoda({"search", "x", "--hub", "gitlab"});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY(bad.err.contains("huggingface or modelscope"));
+    }
+
+    // libcurl reads the proxy variables itself; this shows they reach it: a proxy that
+    // refuses connections breaks the search, and NO_PROXY for the hub's host mends it.
+    void proxyVariablesAreHonoured() {
+        QProcessEnvironment env = cleanEnvironment();
+        env.insert("http_proxy", "http://127.0.0.1:9");
+        env.insert("HTTPS_PROXY", "http://127.0.0.1:9");
+        env.remove("no_proxy");
+        env.remove("NO_PROXY");
+        const Run proxied = pagoda({"search", "tiny", "--endpoint", endpoint()}, env);
+        QCOMPARE(proxied.exitCode, 1);
+        QVERIFY2(proxied.err.contains("proxy", Qt::CaseInsensitive) || proxied.err.contains("connect", Qt::CaseInsensitive),
+                 qPrintable(proxied.err));
+        env.insert("NO_PROXY", "127.0.0.1");
+        const Run direct = pagoda({"search", "tiny", "--endpoint", endpoint()}, env);
+        QVERIFY2(direct.exitCode == 0, qPrintable(direct.err));
+    }
+
+    void gatedPullUsesHfTokenFromTheEnvironment() {
+        const Run anonymous = pagoda({"pull", "Gated/Tiny-Chat", "--endpoint", endpoint()});
+        QCOMPARE(anonymous.exitCode, 1);
+        QVERIFY2(anonymous.err.contains("gated") && anonymous.err.contains("HF_TOKEN"), qPrintable(anonymous.err));
+        QProcessEnvironment env = cleanEnvironment();
+        env.insert("HF_TOKEN", kToken);
+        env.insert("HF_ENDPOINT", endpoint());  // the user's own hub: it gets the token
+        const Run withToken = pagoda({"pull", "Gated/Tiny-Chat"}, env);
+        QVERIFY2(withToken.exitCode == 0, qPrintable(withToken.err));
+        for (const QJsonValue& v : m_hub->log())
+            if (v.toObject()["server"].toString() == "cdn") QVERIFY(!v.toObject()["headers"].toObject().contains("authorization"));
+    }
+
+    void pullResumesAfterTheProcessIsKilled() {
+        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", "model-00003"}, {"bytes_per_second", 15000}}});
+        const QString partial = modelsRoot() + "/huggingface/Qwen/Tiny-Chat/model-00003-of-00003.safetensors.incomplete";
+        QProcess first;
+        first.setProcessEnvironment(cleanEnvironment());
+        first.start(PAGODA_EXECUTABLE, {"pull", "Qwen/Tiny-Chat", "--endpoint", endpoint()});
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 15000, 20000);
+        first.kill();  // SIGKILL: no chance to clean up
+        first.waitForFinished(5000);
+        const qint64 kept = QFileInfo(partial).size();
+        QVERIFY(kept > 0);
+
+        const Run second = pagoda({"pull", "Qwen/Tiny-Chat", "--endpoint", endpoint()});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        QVERIFY(!QFileInfo::exists(partial));
+        QCOMPARE(listed()[0].toObject()["status"].toString(), QString("ready"));
+        QString lastRange;
+        for (const QJsonValue& v : m_hub->log())
+            if (v.toObject()["path"].toString().contains("model-00003") && v.toObject()["server"].toString() == "cdn")
+                lastRange = v.toObject()["range"].toString();
+        QVERIFY2(lastRange.startsWith("bytes=") && lastRange.mid(6).chopped(1).toLongLong() >= kept - 1 &&
+                     lastRange.mid(6).chopped(1).toLongLong() > 0,
+                 qPrintable(lastRange));
+    }
+
+    // A real small filesystem: a tmpfs mounted over the data folder in a private mount
+    // namespace, so nothing outside this one process sees it.
+    void notEnoughDiskSpaceFailsBeforeDownloading() {
+        const QString data = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+        QDir().mkpath(data);
+        const QString script = QString("mount -t tmpfs -o size=1m tmpfs '%1' && exec '%2' pull Qwen/Tiny-Chat --endpoint %3")
+                                   .arg(data, PAGODA_EXECUTABLE, endpoint());
+        const Run run = runProgram("unshare", {"--mount", "--map-root-user", "sh", "-c", script}, cleanEnvironment());
+        QVERIFY2(!run.err.contains("unshare failed") && !run.err.contains("mount:"),
+                 qPrintable("this test needs a private mount namespace (unshare --mount): " + run.err));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("not enough disk space") && run.err.contains("free"), qPrintable(run.err));
+        for (const QJsonValue& v : m_hub->log()) QVERIFY2(!v.toObject()["path"].toString().contains("/resolve/"), "nothing was downloaded");
+    }
+
+    void rmOfAnUnfinishedDownloadDeletesItsFiles() {
+        m_hub->addFaults({QJsonObject{{"kind", "status"}, {"path", "model-00003"}, {"status", 404}}});
+        const Run pull = pagoda({"pull", "Qwen/Tiny-Chat", "--endpoint", endpoint()});
+        QCOMPARE(pull.exitCode, 1);
+        const QString folder = modelsRoot() + "/huggingface/Qwen/Tiny-Chat";
+        QVERIFY(QFileInfo::exists(folder));
+        QCOMPARE(listed()[0].toObject()["status"].toString(), QString("incomplete"));
+        const Run rm = pagoda({"rm", "Qwen/Tiny-Chat"});
+        QVERIFY2(rm.exitCode == 0, qPrintable(rm.err));
+        QVERIFY(!QFileInfo::exists(folder));
+    }
+};
+
+QTEST_GUILESS_MAIN(HubCliTest)
+#include "hub_cli_test.moc"

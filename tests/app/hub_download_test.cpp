@@ -15,6 +15,7 @@
 #include "app/hub/download_manifest.h"
 #include "app/hub/download_queue.h"
 #include "app/hub/hub_client.h"
+#include "app/hub/model_library.h"
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
 
@@ -204,7 +205,9 @@ private slots:
     void fullShardedDownloadIsVerified_data() { searchPagesThroughEveryResult_data(); }
     void fullShardedDownloadIsVerified() {
         QFETCH(HubKind, kind);
-        const Finished result = pull(kind, kModel);
+        // With a token, so the log shows where it went: to the hub, and never to the CDN
+        // (which, like S3, would answer 400 to a request carrying it).
+        const Finished result = pull(kind, kModel, kToken);
         QVERIFY2(result.ok, qPrintable(result.message));
         QCOMPARE(result.folder, folderFor(kind, kModel));
         verifyDownloaded(result.folder);
@@ -212,8 +215,16 @@ private slots:
         const QJsonArray log = m_hub->log();
         QVERIFY(requestsFor(log, "pytorch_model.bin").isEmpty());
         QVERIFY(requestsFor(log, "model.gguf").isEmpty());
-        for (const QJsonValue& v : log)  // never asked for compressed bodies (Range must mean bytes)
-            QVERIFY(!v.toObject()["headers"].toObject()["accept-encoding"].toString().contains("gzip"));
+        for (const QJsonValue& v : log) {
+            const QJsonObject headers = v.toObject()["headers"].toObject();
+            // never asked for compressed bodies (Range must mean bytes)
+            QVERIFY(!headers["accept-encoding"].toString().contains("gzip"));
+            if (v.toObject()["server"].toString() == "cdn")
+                QVERIFY(!headers.contains("authorization") && !headers.contains("cookie"));
+            else
+                QCOMPARE(headers["authorization"].toString(), QString("Bearer ") + kToken);
+        }
+        QCOMPARE(requestsFor(log, "model-0000", "cdn").size(), 3);
         if (kind == HubKind::HuggingFace) {  // shards came by the CDN after a 302
             QCOMPARE(requestsFor(log, kShard, "cdn").size(), 1);
             QCOMPARE(requestsFor(log, "/resolve/", "hub").size(), 8);
@@ -278,6 +289,11 @@ private slots:
         auto manifest = readManifest(folder);
         QVERIFY(manifest.ok());
         QVERIFY(!manifest->complete);
+        LibraryLocations locations{m_work->path() + "/models", m_work->path() + "/none", m_work->path() + "/none",
+                                   m_work->path() + "/imports.json"};
+        const auto listed = ModelLibrary(locations).find(kModel);
+        QVERIFY(listed.has_value());
+        QCOMPARE(listed->status, ModelStatus::Incomplete);  // listed, but never offered to load
     }
 
     void rateLimitIsHonouredThenSucceeds() {

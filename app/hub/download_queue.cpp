@@ -123,10 +123,24 @@ void DownloadQueue::resolve(Item& item) {
         if (plan) {
             // Files already at their final name from an earlier run count only if their hash still matches.
             const QString folder = root + "/" + hubName(request.hub) + "/" + plan->info.id;
+            // Only a verified file ever reaches its final name in Pagoda's folder, so one the
+            // manifest lists at this revision with the same hash is trusted at its size (a
+            // resumed 15 GB download does not re-read what it finished); anything else at a
+            // final name is hashed before it counts.
+            const auto manifest = readManifest(folder);
+            auto verifiedBefore = [&](const HubFile& f) {
+                if (!manifest || manifest->revision != plan->info.revision) return false;
+                for (const HubFile& m : manifest->files)
+                    if (m.path == f.path && m.sha256 == f.sha256 && m.gitSha1 == f.gitSha1 && m.size == f.size)
+                        return QFileInfo(folder + "/" + f.path).size() == f.size;
+                return false;
+            };
             qint64 remaining = 0;
             for (const HubFile& f : plan->files) {
                 const QString path = folder + "/" + f.path;
-                const auto matches = QFileInfo::exists(path) ? fileMatches(path, f) : Result<bool>(false);
+                const auto matches = !QFileInfo::exists(path) ? Result<bool>(false)
+                                     : verifiedBefore(f)      ? Result<bool>(true)
+                                                              : fileMatches(path, f);
                 const bool ok = matches && *matches;
                 present.push_back(ok);
                 if (!ok) remaining += std::max<qint64>(f.size, 0) - QFileInfo(path + kIncompleteSuffix).size();

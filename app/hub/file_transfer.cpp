@@ -117,6 +117,7 @@ Attempt fetchOnce(const FileDownload& job, const TransferOptions& options, const
         request.stallSeconds = options.stallSeconds;
         if (part.size() > 0) request.headers.emplace_back("Range", "bytes=" + QByteArray::number(part.size()) + "-");
         bool writing = false;
+        QByteArray errorBody;  // a redirect's or an error's body: kept (briefly) for the message
         HttpSink sink;
         sink.onHeaders = [&](const HttpResponse& r) {
             if (r.status == 206) {
@@ -136,7 +137,10 @@ Attempt fetchOnce(const FileDownload& job, const TransferOptions& options, const
             return true;
         };
         sink.onData = [&](const char* data, size_t size) {
-            if (!writing) return true;  // a redirect's or an error's body
+            if (!writing) {
+                if (errorBody.size() < (64 << 10)) errorBody.append(data, qsizetype(std::min<size_t>(size, 64 << 10)));
+                return true;
+            }
             if (expectedSize >= 0 && part.size() + qint64(size) > expectedSize) {
                 sinkError = fmt::format("{}: the server sent more than the {} bytes the hub listed", where, expectedSize);
                 part.restart();
@@ -168,7 +172,11 @@ Attempt fetchOnce(const FileDownload& job, const TransferOptions& options, const
             return {Attempt::Retry, fmt::format("{}: the server refused to resume (HTTP 416)", where)};
         }
         if (isRetryableStatus(r.status)) return {Attempt::Retry, fmt::format("{}: HTTP {}", where, r.status), r.header("retry-after")};
-        if (r.status != 200 && r.status != 206) return {Attempt::Fatal, job.hub->describeFailure(r, job.modelId).message};
+        if (r.status != 200 && r.status != 206) {
+            HttpResponse failure = r;
+            failure.body = errorBody;
+            return {Attempt::Fatal, job.hub->describeFailure(failure, job.modelId).message};
+        }
         if (expectedSize < 0 || part.complete()) return {Attempt::ReachedEnd};
         return {Attempt::Retry, fmt::format("{}: the connection ended after {} of {} bytes", where, part.size(), expectedSize)};
     }

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config python3 python3-venv
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite
-    libcurl4-openssl-dev nlohmann-json3-dev libsentencepiece-dev
+    libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libsentencepiece-dev
     libpcre2-dev libutf8proc-dev libxxhash-dev libhwy-dev libfmt-dev
 )
 

@@ -10,15 +10,18 @@
 
 namespace pagoda {
 
-enum class DType : uint8_t { F32, F16, BF16 };
+// I8 holds weight-only quantized matrices (--quantization int8): each row carries its own
+// f32 scale beside the data; element reads here give the unscaled integer.
+enum class DType : uint8_t { F32, F16, BF16, I8 };
 
-PAGODA_HD size_t dtypeSize(DType t) { return t == DType::F32 ? 4 : 2; }
+PAGODA_HD size_t dtypeSize(DType t) { return t == DType::F32 ? 4 : t == DType::I8 ? 1 : 2; }
 
 inline const char* dtypeName(DType t) {
     switch (t) {
         case DType::F32: return "F32";
         case DType::F16: return "F16";
         case DType::BF16: return "BF16";
+        case DType::I8: return "I8";
     }
     return "?";
 }
@@ -66,6 +69,7 @@ PAGODA_HD float loadAsFloat(const void* data, DType type, size_t i) {
         memcpy(&f, bytes + 4 * i, 4);
         return f;
     }
+    if (type == DType::I8) return float(static_cast<int8_t>(bytes[i]));
     uint16_t h;
     memcpy(&h, bytes + 2 * i, 2);
     return type == DType::BF16 ? bf16ToFloat(h) : f16ToFloat(h);

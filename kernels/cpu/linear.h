@@ -14,6 +14,7 @@ struct Matrix {
     DType type = DType::F32;
     size_t rows = 0;
     size_t cols = 0;
+    const float* rowScales = nullptr;  // I8 only: w[r][i] = rowScales[r] * data[r][i]
 };
 
 struct Vector {
@@ -24,6 +25,7 @@ struct Vector {
 
 // x: [numTokens, w.cols] f32; y: [numTokens, w.rows] f32 with row stride yStride
 // (so fused outputs can be written side by side). bias, if present, has w.rows elements.
+// Runs with the active instruction set's kernels (isa.h); rows are split over the pool.
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias,
             float* y, size_t yStride);
 

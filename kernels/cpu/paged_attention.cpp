@@ -5,7 +5,7 @@
 #include <limits>
 #include <vector>
 
-#include "kernels/cpu/vector_math.h"
+#include "kernels/cpu/isa/kernel_table.h"
 
 namespace pagoda::cpu {
 
@@ -25,6 +25,7 @@ void pagedAttention(ThreadPool& pool, const PagedAttentionArgs& a) {
     const int blockSize = a.layout.blockSize;
     const int groupSize = a.numHeads / a.layout.numKvHeads;
     const size_t slotWidth = size_t(a.layout.numKvHeads) * headDim;
+    const KernelTable& k = kernels();
 
     // One work item per (token, query head); online softmax over that token's keys in
     // one pass, so no score buffer grows with the context.
@@ -45,16 +46,16 @@ void pagedAttention(ThreadPool& pool, const PagedAttentionArgs& a) {
             for (int j = 0; j < numKeys; ++j) {
                 const size_t slot = size_t(blockTable[j / blockSize]) * blockSize + j % blockSize;
                 const size_t offset = slot * slotWidth + size_t(kvHead) * headDim;
-                const float score = dot(q, a.kCache + offset, headDim) * a.scale;
+                const float score = k.dot(q, a.kCache + offset, size_t(headDim)) * a.scale;
                 if (score > runningMax) {
                     const float correction = std::exp(runningMax - score);
                     denominator *= correction;
-                    scale(correction, acc.data(), headDim);
+                    k.scale(correction, acc.data(), size_t(headDim));
                     runningMax = score;
                 }
                 const float weight = std::exp(score - runningMax);
                 denominator += weight;
-                axpy(weight, a.vCache + offset, acc.data(), headDim);
+                k.axpy(weight, a.vCache + offset, acc.data(), size_t(headDim));
             }
             float* out = a.out + (t * a.numHeads + head) * headDim;
             for (int d = 0; d < headDim; ++d) out[d] = acc[d] / denominator;

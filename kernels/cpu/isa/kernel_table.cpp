@@ -1,0 +1,19 @@
+#include "kernels/cpu/isa/kernel_table.h"
+
+namespace pagoda::cpu {
+
+const KernelTable& kernelsFor(Isa isa) {
+    switch (isa) {
+        case Isa::Avx512: return avx512Kernels();
+        case Isa::Avx2: return avx2Kernels();
+        case Isa::Baseline: break;
+    }
+    return baselineKernels();
+}
+
+const KernelTable& kernels() {
+    static const KernelTable& active = kernelsFor(activeIsa());
+    return active;
+}
+
+}  // namespace pagoda::cpu

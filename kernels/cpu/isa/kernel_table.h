@@ -1,0 +1,46 @@
+// The CPU kernels compiled once per instruction set (kernels_<isa>.cpp), as a table of
+// plain function pointers: the dispatcher picks one table at run time, and tests call
+// every table the machine can run against the reference kernels.
+#pragma once
+
+#include <cstddef>
+
+#include "kernels/common/dtype.h"
+#include "kernels/cpu/isa.h"
+
+namespace pagoda::cpu {
+
+// Rows of a weight matrix in their stored dtype; row r starts at element r * cols.
+// I8 rows carry one f32 scale each (weight-only quantization): w = scale[r] * q.
+struct WeightRows {
+    const void* data = nullptr;
+    DType type = DType::F32;
+    const float* rowScales = nullptr;
+    size_t cols = 0;
+};
+
+struct KernelTable {
+    Isa isa;
+    // dst[r * cols + i] = w[row0 + r][i] as f32 (scaled for I8), r < rowCount.
+    void (*widenRows)(const WeightRows& w, size_t row0, size_t rowCount, float* dst);
+    // y[t * yStride + row0 + r] = x[t] · w[row0 + r] for t < numTokens, r < rowCount, reading
+    // the weights in their dtype: the decode path, each weight read once for all tokens.
+    void (*multiplyRows)(const float* x, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount,
+                         float* y, size_t yStride);
+    // The same from rows widened to f32 (rows[r * cols]): the prefill path, register-blocked.
+    void (*multiplyWidened)(const float* x, size_t numTokens, size_t cols, const float* rows, size_t rowCount,
+                            float* y, size_t yStride, size_t row0);
+    float (*dot)(const float* a, const float* b, size_t n);
+    void (*axpy)(float a, const float* x, float* y, size_t n);  // y += a x
+    void (*scale)(float a, float* y, size_t n);                  // y *= a
+};
+
+const KernelTable& baselineKernels();
+const KernelTable& avx2Kernels();
+const KernelTable& avx512Kernels();
+
+// The table for `isa`; the active one by default.
+const KernelTable& kernelsFor(Isa isa);
+const KernelTable& kernels();
+
+}  // namespace pagoda::cpu

@@ -1,0 +1,178 @@
+// The CPU kernels, written once over simd.h and compiled once per instruction set by
+// kernels_<isa>.cpp (which defines PAGODA_KERNEL_ISA first). Anonymous namespace and no
+// calls into shared inline code: see simd.h for why.
+#pragma once
+
+#include "kernels/cpu/isa/kernel_table.h"
+#include "kernels/cpu/isa/simd.h"
+
+namespace pagoda::cpu {
+namespace {
+
+// Vector and scalar reads of element i of a weight matrix stored as T.
+template <DType T>
+inline VF loadWeights(const void* base, size_t i) {
+    const auto* bytes = static_cast<const unsigned char*>(base);
+    if constexpr (T == DType::F32) return vload(reinterpret_cast<const float*>(bytes) + i);
+    if constexpr (T == DType::BF16) return vloadBf16(bytes + 2 * i);
+    if constexpr (T == DType::F16) return vloadF16(bytes + 2 * i);
+    if constexpr (T == DType::I8) return vloadI8(bytes + i);
+}
+
+template <DType T>
+inline float loadWeight(const void* base, size_t i) {
+    const auto* bytes = static_cast<const unsigned char*>(base);
+    if constexpr (T == DType::F32) {
+        float f;
+        __builtin_memcpy(&f, bytes + 4 * i, 4);
+        return f;
+    } else if constexpr (T == DType::I8) {
+        return float(static_cast<int8_t>(bytes[i]));
+    } else {
+        uint16_t h;
+        __builtin_memcpy(&h, bytes + 2 * i, 2);
+        return T == DType::BF16 ? scalarBf16(h) : scalarF16(h);
+    }
+}
+
+inline float rowScale(const WeightRows& w, size_t row) { return w.rowScales ? w.rowScales[row] : 1.0f; }
+
+template <DType T>
+void widenRowsAs(const WeightRows& w, size_t row0, size_t rowCount, float* dst) {
+    const size_t cols = w.cols, vecCols = cols / kLanes * kLanes;
+    for (size_t r = 0; r < rowCount; ++r) {
+        const size_t base = (row0 + r) * cols;
+        const float s = rowScale(w, row0 + r);
+        const VF sv = vset1(s);
+        float* out = dst + r * cols;
+        for (size_t i = 0; i < vecCols; i += kLanes) vstore(out + i, vmul(loadWeights<T>(w.data, base + i), sv));
+        for (size_t i = vecCols; i < cols; ++i) out[i] = loadWeight<T>(w.data, base + i) * s;
+    }
+}
+
+// Rows in blocks of four, so each load of x feeds four weight streams; every token of the
+// (small) batch runs over the block while its rows are still in L1, so weights come from
+// memory once per call. The memory-bound decode step lives here.
+template <DType T>
+void multiplyRowsAs(const float* x, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount, float* y,
+                    size_t yStride) {
+    constexpr size_t kBlock = 4;
+    const size_t cols = w.cols, vecCols = cols / kLanes * kLanes;
+    size_t r = 0;
+    for (; r + kBlock <= rowCount; r += kBlock) {
+        const size_t base = (row0 + r) * cols;
+        for (size_t t = 0; t < numTokens; ++t) {
+            const float* xt = x + t * cols;
+            VF acc[kBlock] = {vzero(), vzero(), vzero(), vzero()};
+            for (size_t i = 0; i < vecCols; i += kLanes) {
+                const VF xv = vload(xt + i);
+                for (size_t j = 0; j < kBlock; ++j) acc[j] = vfma(xv, loadWeights<T>(w.data, base + j * cols + i), acc[j]);
+            }
+            for (size_t j = 0; j < kBlock; ++j) {
+                float s = vsum(acc[j]);
+                for (size_t i = vecCols; i < cols; ++i) s += xt[i] * loadWeight<T>(w.data, base + j * cols + i);
+                y[t * yStride + row0 + r + j] = s * rowScale(w, row0 + r + j);
+            }
+        }
+    }
+    for (; r < rowCount; ++r) {
+        const size_t base = (row0 + r) * cols;
+        for (size_t t = 0; t < numTokens; ++t) {
+            const float* xt = x + t * cols;
+            VF acc = vzero();
+            for (size_t i = 0; i < vecCols; i += kLanes) acc = vfma(vload(xt + i), loadWeights<T>(w.data, base + i), acc);
+            float s = vsum(acc);
+            for (size_t i = vecCols; i < cols; ++i) s += xt[i] * loadWeight<T>(w.data, base + i);
+            y[t * yStride + row0 + r] = s * rowScale(w, row0 + r);
+        }
+    }
+}
+
+void widenRows(const WeightRows& w, size_t row0, size_t rowCount, float* dst) {
+    switch (w.type) {
+        case DType::F32: return widenRowsAs<DType::F32>(w, row0, rowCount, dst);
+        case DType::BF16: return widenRowsAs<DType::BF16>(w, row0, rowCount, dst);
+        case DType::F16: return widenRowsAs<DType::F16>(w, row0, rowCount, dst);
+        case DType::I8: return widenRowsAs<DType::I8>(w, row0, rowCount, dst);
+    }
+}
+
+void multiplyRows(const float* x, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount, float* y,
+                  size_t yStride) {
+    switch (w.type) {
+        case DType::F32: return multiplyRowsAs<DType::F32>(x, numTokens, w, row0, rowCount, y, yStride);
+        case DType::BF16: return multiplyRowsAs<DType::BF16>(x, numTokens, w, row0, rowCount, y, yStride);
+        case DType::F16: return multiplyRowsAs<DType::F16>(x, numTokens, w, row0, rowCount, y, yStride);
+        case DType::I8: return multiplyRowsAs<DType::I8>(x, numTokens, w, row0, rowCount, y, yStride);
+    }
+}
+
+// Blocks of 4 tokens × 4 rows: each loaded vector of x feeds four rows and each of w four
+// tokens, sixteen accumulators in registers, so prefill runs on the FMA units rather than
+// on cache bandwidth. Tokens left over go through the one-token loop.
+void multiplyWidened(const float* x, size_t numTokens, size_t cols, const float* rows, size_t rowCount, float* y,
+                     size_t yStride, size_t row0) {
+    constexpr size_t kTokens = 4, kRows = 4;
+    const size_t vecCols = cols / kLanes * kLanes;
+    size_t t = 0;
+    for (; t + kTokens <= numTokens; t += kTokens) {
+        const float* x0 = x + t * cols;
+        size_t r = 0;
+        for (; r + kRows <= rowCount; r += kRows) {
+            const float* w0 = rows + r * cols;
+            VF acc[kTokens][kRows];
+            for (auto& row : acc)
+                for (auto& a : row) a = vzero();
+            for (size_t i = 0; i < vecCols; i += kLanes) {
+                VF xv[kTokens];
+                for (size_t k = 0; k < kTokens; ++k) xv[k] = vload(x0 + k * cols + i);
+                for (size_t j = 0; j < kRows; ++j) {
+                    const VF wv = vload(w0 + j * cols + i);
+                    for (size_t k = 0; k < kTokens; ++k) acc[k][j] = vfma(xv[k], wv, acc[k][j]);
+                }
+            }
+            for (size_t k = 0; k < kTokens; ++k)
+                for (size_t j = 0; j < kRows; ++j) {
+                    float s = vsum(acc[k][j]);
+                    for (size_t i = vecCols; i < cols; ++i) s += x0[k * cols + i] * w0[j * cols + i];
+                    y[(t + k) * yStride + row0 + r + j] = s;
+                }
+        }
+        if (r < rowCount) {
+            const WeightRows rest{rows, DType::F32, nullptr, cols};
+            multiplyRowsAs<DType::F32>(x0, kTokens, rest, r, rowCount - r, y + t * yStride + row0, yStride);
+        }
+    }
+    if (t < numTokens) {
+        const WeightRows widened{rows, DType::F32, nullptr, cols};
+        multiplyRowsAs<DType::F32>(x + t * cols, numTokens - t, widened, 0, rowCount, y + t * yStride + row0, yStride);
+    }
+}
+
+float dot(const float* a, const float* b, size_t n) {
+    const size_t vecN = n / kLanes * kLanes;
+    VF acc = vzero();
+    for (size_t i = 0; i < vecN; i += kLanes) acc = vfma(vload(a + i), vload(b + i), acc);
+    float s = vsum(acc);
+    for (size_t i = vecN; i < n; ++i) s += a[i] * b[i];
+    return s;
+}
+
+void axpy(float a, const float* x, float* y, size_t n) {
+    const size_t vecN = n / kLanes * kLanes;
+    const VF av = vset1(a);
+    for (size_t i = 0; i < vecN; i += kLanes) vstore(y + i, vfma(av, vload(x + i), vload(y + i)));
+    for (size_t i = vecN; i < n; ++i) y[i] += a * x[i];
+}
+
+void scale(float a, float* y, size_t n) {
+    const size_t vecN = n / kLanes * kLanes;
+    const VF av = vset1(a);
+    for (size_t i = 0; i < vecN; i += kLanes) vstore(y + i, vmul(av, vload(y + i)));
+    for (size_t i = vecN; i < n; ++i) y[i] *= a;
+}
+
+const KernelTable kTable{PAGODA_KERNEL_ISA, widenRows, multiplyRows, multiplyWidened, dot, axpy, scale};
+
+}  // namespace
+}  // namespace pagoda::cpu

@@ -12,7 +12,7 @@ namespace pagoda {
 
 Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
     LoadedEngine loaded;
-    auto model = loadModel(options.modelDir);
+    auto model = loadModel(options.modelDir, options.quantization);
     if (!model) return model.error();
     loaded.model = std::move(model).value();
 

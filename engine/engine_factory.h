@@ -25,6 +25,7 @@ struct EngineOptions {
     bool enablePrefixCaching = true;
     size_t threads = 0;  // 0: all cores
     std::filesystem::path chatTemplateFile;  // overrides the model's template when set
+    Quantization quantization = Quantization::None;
 };
 
 struct LoadedEngine {

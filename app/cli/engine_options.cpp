@@ -19,6 +19,8 @@ void addEngineOptions(QCommandLineParser& parser) {
         {"chat-template", "A Jinja chat template file to use instead of the model's own.", "file"},
         {"dtype", "Compute dtype: auto or float32 (the CPU backend computes in float32 whatever the weights).",
          "dtype", "auto"},
+        {"quantization", "none (weights as stored) or int8 (weight-only, one scale per row, converted at load: "
+                         "about half the memory traffic of bf16, so faster decode).", "method", "none"},
         {"no-enable-prefix-caching", "Do not reuse the KV cache of shared prompt prefixes."},
         {"threads", "CPU threads (default: all cores).", "n", "0"},
     });
@@ -59,6 +61,9 @@ Result<EngineOptions> readEngineOptions(const QCommandLineParser& parser) {
                         intOption("threads", 0, threads)})
         if (!status) return status.error();
     options.threads = size_t(threads);
+    const auto quantization = parseQuantization(parser.value("quantization").toStdString());
+    if (!quantization) return makeError(fmt::format("--quantization '{}': use none or int8", parser.value("quantization").toStdString()));
+    options.quantization = *quantization;
     auto bytes = parseByteSize(parser.value("kv-cache-memory-bytes"));
     if (!bytes) return makeError("--kv-cache-memory-bytes: " + bytes.error().message);
     options.kvCacheMemoryBytes = *bytes;

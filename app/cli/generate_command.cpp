@@ -44,8 +44,9 @@ int runGenerate(const QStringList& arguments) {
     const QCommandLineOption maxTokensOption("max-tokens", "Tokens to generate (default 32).", "n", "32");
     const QCommandLineOption ignoreEosOption("ignore-eos", "Keep generating past end-of-sequence tokens.");
     const QCommandLineOption threadsOption("threads", "CPU threads (default: all cores).", "n", "0");
+    const QCommandLineOption quantizationOption("quantization", "none or int8 (weight-only, converted at load).", "method", "none");
     parser.addOptions({modelOption, promptOption, idsOption, tokenizerOption, maxTokensOption, ignoreEosOption,
-                       threadsOption});
+                       threadsOption, quantizationOption});
     parser.process(arguments);
 
     QTextStream err(stderr);
@@ -63,7 +64,9 @@ int runGenerate(const QStringList& arguments) {
     const int threads = parser.value(threadsOption).toInt(&ok);
     if (!ok || threads < 0) return fail("--threads must be a non-negative integer");
 
-    auto model = loadModel(*modelDir);
+    const auto quantization = parseQuantization(parser.value(quantizationOption).toStdString());
+    if (!quantization) return fail("--quantization: use none or int8");
+    auto model = loadModel(*modelDir, *quantization);
     if (!model) return fail(model.error().message);
     std::unique_ptr<Tokenizer> tokenizer;
     if (textMode || parser.isSet(tokenizerOption)) {

@@ -17,6 +17,7 @@ struct TensorView {
     DType type = DType::F32;
     int64_t rows = 0;            // elements of a 1-D tensor
     int64_t cols = 1;
+    const float* rowScales = nullptr;  // I8 (quantized) matrices: one scale per row
     explicit operator bool() const { return data != nullptr; }
 };
 

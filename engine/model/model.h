@@ -9,6 +9,7 @@
 #include "engine/model/checkpoint.h"
 #include "engine/model/decoder_weights.h"
 #include "engine/model/model_config.h"
+#include "engine/model/quantize.h"
 
 namespace pagoda {
 
@@ -17,9 +18,12 @@ struct Model {
     ModelConfig config;
     Checkpoint checkpoint;   // owns the mappings `weights` points into
     DecoderWeights weights;
+    Quantization quantization = Quantization::None;
+    std::vector<QuantizedMatrix> quantized;  // owns what quantized views in `weights` point into
 };
 
 // Shared so several executors and threads can read one mapping; it is immutable once loaded.
-Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& modelDir);
+Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& modelDir,
+                                               Quantization quantization = Quantization::None);
 
 }  // namespace pagoda

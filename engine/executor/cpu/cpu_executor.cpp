@@ -13,7 +13,7 @@ namespace pagoda {
 
 namespace {
 
-cpu::Matrix matrix(const TensorView& t) { return {t.data, t.type, size_t(t.rows), size_t(t.cols)}; }
+cpu::Matrix matrix(const TensorView& t) { return {t.data, t.type, size_t(t.rows), size_t(t.cols), t.rowScales}; }
 cpu::Vector vec(const TensorView& t) { return {t.data, t.type, size_t(t.rows)}; }
 
 void addInPlace(float* y, const float* x, size_t n) {

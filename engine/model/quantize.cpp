@@ -1,0 +1,38 @@
+#include "engine/model/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pagoda {
+
+const char* quantizationName(Quantization q) { return q == Quantization::Int8 ? "int8" : "none"; }
+
+std::optional<Quantization> parseQuantization(std::string_view name) {
+    if (name == "none") return Quantization::None;
+    if (name == "int8") return Quantization::Int8;
+    return std::nullopt;
+}
+
+QuantizedMatrix quantizeRowsInt8(const TensorView& w, ThreadPool& pool) {
+    QuantizedMatrix q;
+    q.rows = w.rows;
+    q.cols = w.cols;
+    q.values.resize(size_t(w.rows * w.cols));
+    q.scales.resize(size_t(w.rows));
+    pool.parallelFor(size_t(w.rows), [&](size_t begin, size_t end) {
+        for (size_t r = begin; r < end; ++r) {
+            const size_t base = r * size_t(w.cols);
+            float maxAbs = 0.0f;
+            for (size_t i = 0; i < size_t(w.cols); ++i) maxAbs = std::max(maxAbs, std::fabs(loadAsFloat(w.data, w.type, base + i)));
+            const float scale = maxAbs > 0 ? maxAbs / 127.0f : 1.0f;
+            q.scales[r] = scale;
+            for (size_t i = 0; i < size_t(w.cols); ++i) {
+                const float v = std::nearbyint(loadAsFloat(w.data, w.type, base + i) / scale);
+                q.values[base + i] = int8_t(std::clamp(v, -127.0f, 127.0f));
+            }
+        }
+    });
+    return q;
+}
+
+}  // namespace pagoda

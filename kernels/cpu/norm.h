@@ -11,4 +11,8 @@ namespace pagoda::cpu {
 // x and y are [rows, weight.size]; y may equal x.
 void rmsNorm(const float* x, size_t rows, const Vector& weight, float eps, float* y);
 
+// The residual step and the next norm in one pass: residual += delta, then
+// y = rmsNorm(residual). Every layer boundary is one of these.
+void addRmsNorm(float* residual, const float* delta, size_t rows, const Vector& weight, float eps, float* y);
+
 }  // namespace pagoda::cpu

@@ -10,6 +10,7 @@
 #include "kernels/common/dtype.h"
 #include "kernels/common/rope.h"
 #include "kernels/cpu/linear.h"
+#include "kernels/cpu/norm.h"
 #include "kernels/cpu/paged_attention.h"
 #include "kernels/cpu/thread_pool.h"
 
@@ -164,6 +165,19 @@ private slots:
                 for (size_t o = out; o < stride; ++o) QCOMPARE(y[t * stride + o], -7.0f);  // stride gap untouched
             }
         }
+    }
+
+    void addRmsNormEqualsAddThenNorm() {
+        const size_t rows = 3, n = 37;
+        const auto weight = randomFloats(n, 21), delta = randomFloats(rows * n, 22);
+        auto residual = randomFloats(rows * n, 23);
+        std::vector<float> added = residual;
+        for (size_t i = 0; i < added.size(); ++i) added[i] += delta[i];
+        std::vector<float> expected(rows * n), got(rows * n);
+        cpu::rmsNorm(added.data(), rows, {weight.data(), DType::F32, n}, 1e-6f, expected.data());
+        cpu::addRmsNorm(residual.data(), delta.data(), rows, {weight.data(), DType::F32, n}, 1e-6f, got.data());
+        QCOMPARE(residual, added);  // the residual stream is updated in place
+        QCOMPARE(got, expected);
     }
 
     void pagedAttentionMatchesDenseCausalAttentionWithGqa() {

@@ -73,10 +73,13 @@ Result<std::span<const float>> CpuExecutor::execute(const Batch& batch) {
     for (size_t t = 0; t < T; ++t)
         ropeCosSin(m_invFreq.data(), int(half), batch.positions[t], &m_ropeCos[t * half], &m_ropeSin[t * half]);
 
+    // Each sub-block leaves its output in m_proj; the next one adds it to the residual
+    // stream and normalizes in one pass (addRmsNorm), and the last is added here.
     for (size_t layer = 0; layer < w.layers.size(); ++layer) {
         attention(layer, batch);
         mlp(layer, T);
     }
+    addInPlace(m_hidden.data(), m_proj.data(), T * H);
 
     for (size_t i = 0; i < numLogits; ++i)
         std::copy_n(&m_hidden[size_t(batch.logitsIndices[i]) * H], H, &m_lastHidden[i * H]);
@@ -91,7 +94,10 @@ void CpuExecutor::attention(size_t layer, const Batch& batch) {
     const size_t T = batch.numTokens(), H = size_t(c.hiddenSize), hd = size_t(c.headDim);
     const size_t qWidth = size_t(c.numHeads) * hd, kvWidth = size_t(c.numKvHeads) * hd;
 
-    cpu::rmsNorm(m_hidden.data(), T, vec(L.attnNorm), c.rmsNormEps, m_normed.data());
+    if (layer == 0)
+        cpu::rmsNorm(m_hidden.data(), T, vec(L.attnNorm), c.rmsNormEps, m_normed.data());
+    else
+        cpu::addRmsNorm(m_hidden.data(), m_proj.data(), T, vec(L.attnNorm), c.rmsNormEps, m_normed.data());
     cpu::linear(m_pool, m_normed.data(), T, matrix(L.q), vec(L.qBias), m_q.data(), qWidth);
     cpu::linear(m_pool, m_normed.data(), T, matrix(L.k), vec(L.kBias), m_k.data(), kvWidth);
     cpu::linear(m_pool, m_normed.data(), T, matrix(L.v), vec(L.vBias), m_v.data(), kvWidth);
@@ -130,7 +136,6 @@ void CpuExecutor::attention(size_t layer, const Batch& batch) {
 
     cpu::linear(m_pool, m_attnOut.data(), T, matrix(L.o), vec(L.oBias), m_proj.data(), H);
     if (L.postAttnNorm) cpu::rmsNorm(m_proj.data(), T, vec(L.postAttnNorm), c.rmsNormEps, m_proj.data());
-    addInPlace(m_hidden.data(), m_proj.data(), T * H);
 }
 
 void CpuExecutor::mlp(size_t layer, size_t T) {
@@ -138,13 +143,12 @@ void CpuExecutor::mlp(size_t layer, size_t T) {
     const LayerWeights& L = m_model->weights.layers[layer];
     const size_t H = size_t(c.hiddenSize), I = size_t(c.intermediateSize);
 
-    cpu::rmsNorm(m_hidden.data(), T, vec(L.mlpNorm), c.rmsNormEps, m_normed.data());
+    cpu::addRmsNorm(m_hidden.data(), m_proj.data(), T, vec(L.mlpNorm), c.rmsNormEps, m_normed.data());
     cpu::linear(m_pool, m_normed.data(), T, matrix(L.gate), {}, m_gate.data(), I);
     cpu::linear(m_pool, m_normed.data(), T, matrix(L.up), {}, m_up.data(), I);
     cpu::siluMul(m_gate.data(), m_up.data(), T, I, I, m_act.data());
     cpu::linear(m_pool, m_act.data(), T, matrix(L.down), {}, m_proj.data(), H);
     if (L.postMlpNorm) cpu::rmsNorm(m_proj.data(), T, vec(L.postMlpNorm), c.rmsNormEps, m_proj.data());
-    addInPlace(m_hidden.data(), m_proj.data(), T * H);
 }
 
 }  // namespace pagoda

@@ -10,6 +10,18 @@
 
 namespace pagoda {
 
+std::optional<ComputeDtype> parseComputeDtype(std::string_view name) {
+    if (name == "auto") return ComputeDtype::Auto;
+    if (name == "float32") return ComputeDtype::Float32;
+    if (name == "bfloat16") return ComputeDtype::BFloat16;
+    return std::nullopt;
+}
+
+cpu::Activations activationsFor(ComputeDtype dtype, const ModelConfig& config) {
+    const bool bf16 = dtype == ComputeDtype::BFloat16 || (dtype == ComputeDtype::Auto && config.dtype == DType::BF16);
+    return bf16 ? cpu::Activations::Bf16 : cpu::Activations::F32;
+}
+
 Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
     LoadedEngine loaded;
     auto model = loadModel(options.modelDir, options.quantization);
@@ -48,7 +60,8 @@ Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
     config.enablePrefixCaching = options.enablePrefixCaching;
     config.maxModelLen = loaded.cache.maxModelLen;
     auto executor = std::make_unique<CpuExecutor>(loaded.model,
-                                                  CpuExecutorOptions{loaded.cache.numBlocks, kBlockSize, options.threads});
+                                                  CpuExecutorOptions{loaded.cache.numBlocks, kBlockSize, options.threads,
+                                                                     activationsFor(options.computeDtype, loaded.model->config)});
     loaded.engine = std::make_unique<Engine>(std::move(executor), loaded.model->config, loaded.tokenizer.get(), config);
     return loaded;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "engine/cache/kv_cache_sizing.h"
 #include "engine/engine.h"
@@ -13,8 +14,17 @@
 #include "engine/sampling/sampling_params.h"
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
+#include "kernels/cpu/linear.h"
 
 namespace pagoda {
+
+// The arithmetic of the matrix products. Auto follows the checkpoint, as vLLM's --dtype
+// auto does: bf16 checkpoints compute with bf16 activations where the CPU has a bf16 dot
+// product, everything else in f32.
+enum class ComputeDtype { Auto, Float32, BFloat16 };
+
+std::optional<ComputeDtype> parseComputeDtype(std::string_view name);  // auto, float32, bfloat16
+cpu::Activations activationsFor(ComputeDtype dtype, const ModelConfig& config);
 
 struct EngineOptions {
     std::filesystem::path modelDir;
@@ -26,6 +36,7 @@ struct EngineOptions {
     size_t threads = 0;  // 0: all cores
     std::filesystem::path chatTemplateFile;  // overrides the model's template when set
     Quantization quantization = Quantization::None;
+    ComputeDtype computeDtype = ComputeDtype::Auto;
 };
 
 struct LoadedEngine {

@@ -17,7 +17,8 @@ void addEngineOptions(QCommandLineParser& parser) {
         {{"kv-cache-memory-bytes", "kv-cache-memory"}, "Memory for the KV cache, e.g. 512M or 4G (default 1G).", "size",
          "1G"},
         {"chat-template", "A Jinja chat template file to use instead of the model's own.", "file"},
-        {"dtype", "Compute dtype: auto or float32 (the CPU backend computes in float32 whatever the weights).",
+        {"dtype", "Compute dtype: auto (bfloat16 for bf16 checkpoints where the CPU has AVX512_BF16, else float32), "
+                  "float32 (exact products) or bfloat16 (activations rounded to bf16 in prefill and batches).",
          "dtype", "auto"},
         {"quantization", "none (weights as stored) or int8 (weight-only, one scale per row, converted at load: "
                          "about half the memory traffic of bf16, so faster decode).", "method", "none"},
@@ -68,11 +69,11 @@ Result<EngineOptions> readEngineOptions(const QCommandLineParser& parser) {
     if (!bytes) return makeError("--kv-cache-memory-bytes: " + bytes.error().message);
     options.kvCacheMemoryBytes = *bytes;
     options.enablePrefixCaching = !parser.isSet("no-enable-prefix-caching");
-    const QString dtype = parser.value("dtype");
-    if (dtype != "auto" && dtype != "float32")
-        return makeError(fmt::format("--dtype {}: the CPU backend computes in float32 (weights stay in their own "
-                                     "dtype); use auto or float32",
-                                     dtype.toStdString()));
+    const auto dtype = parseComputeDtype(parser.value("dtype").toStdString());
+    if (!dtype)
+        return makeError(fmt::format("--dtype {}: use auto, float32 or bfloat16 (weights stay in their own dtype)",
+                                     parser.value("dtype").toStdString()));
+    options.computeDtype = *dtype;
     if (parser.isSet("chat-template")) options.chatTemplateFile = parser.value("chat-template").toStdString();
     return options;
 }

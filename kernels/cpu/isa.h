@@ -1,5 +1,5 @@
 // Which instruction set the CPU kernels run with. Detected once; PAGODA_CPU_ISA=baseline|
-// avx2|avx512 lowers it (never raises it past what the CPU has), so every path can be
+// avx2|avx512|avx512bf16 lowers it (never raises it past what the CPU has), so every path can be
 // tested and compared on one machine.
 #pragma once
 
@@ -9,8 +9,9 @@
 namespace pagoda::cpu {
 
 // Baseline: x86-64 with SSE2. Avx2: x86-64-v3 (AVX2, FMA, F16C). Avx512: x86-64-v4
-// (AVX-512 F/BW/DQ/VL).
-enum class Isa { Baseline, Avx2, Avx512 };
+// (AVX-512 F/BW/DQ/VL). Avx512Bf16: plus AVX512_BF16, whose vdpbf16ps multiplies bf16
+// weights by bf16-rounded activations at twice the rate of f32 FMAs.
+enum class Isa { Baseline, Avx2, Avx512, Avx512Bf16 };
 
 const char* isaName(Isa isa);
 std::optional<Isa> parseIsa(std::string_view name);

@@ -20,11 +20,19 @@ constexpr size_t kMaxDirectTokens = 3;
 }  // namespace
 
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias, float* y,
-            size_t yStride) {
+            size_t yStride, Activations activations) {
     const KernelTable& k = kernels();
     const WeightRows rows{w.data, w.type, w.rowScales, w.cols};
     const size_t numTiles = (w.rows + kRowTile - 1) / kRowTile;
     const bool direct = numTokens <= kMaxDirectTokens;
+    const bool bf16 = activations == Activations::Bf16 && w.type == DType::BF16 && k.multiplyBf16 && !direct;
+    // Rounded once here, read by every task; grown to the largest call, never shrunk.
+    thread_local std::vector<uint16_t> roundedX;
+    if (bf16) {
+        roundedX.resize(numTokens * w.cols);
+        for (size_t i = 0; i < numTokens * w.cols; ++i) roundedX[i] = floatToBf16(x[i]);
+    }
+    const uint16_t* xBf16 = roundedX.data();
     // f32 rows are used in place when aligned; a file may legally place them anywhere.
     const bool inPlace = w.type == DType::F32 && reinterpret_cast<uintptr_t>(w.data) % alignof(float) == 0;
     pool.parallelFor(numTiles, [&](size_t tileBegin, size_t tileEnd) {
@@ -34,6 +42,8 @@ void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w,
             const size_t rowCount = std::min(kRowTile, w.rows - row0);
             if (direct) {
                 k.multiplyRows(x, numTokens, rows, row0, rowCount, y, yStride);
+            } else if (bf16) {
+                k.multiplyBf16(xBf16, numTokens, rows, row0, rowCount, y, yStride);
             } else {
                 const float* tileRows;
                 if (inPlace) {

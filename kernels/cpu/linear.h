@@ -23,10 +23,16 @@ struct Vector {
     size_t size = 0;
 };
 
+// How activations meet the weights. F32: exactly (weights widened, f32 FMAs). Bf16: for bf16
+// weights on CPUs with AVX512_BF16, x is rounded to bf16 and multiplied with vdpbf16ps
+// (f32 accumulation), as vLLM and llama.cpp compute bf16 models; twice the arithmetic rate,
+// for prefill and batches. Decode-sized calls (<= 3 tokens) are memory-bound and stay exact.
+enum class Activations { F32, Bf16 };
+
 // x: [numTokens, w.cols] f32; y: [numTokens, w.rows] f32 with row stride yStride
 // (so fused outputs can be written side by side). bias, if present, has w.rows elements.
 // Runs with the active instruction set's kernels (isa.h); rows are split over the pool.
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias,
-            float* y, size_t yStride);
+            float* y, size_t yStride, Activations activations = Activations::F32);
 
 }  // namespace pagoda::cpu

@@ -7,6 +7,7 @@
 #include "engine/executor/cpu/cpu_executor.h"
 #include "engine/generate.h"
 #include "engine/model/model.h"
+#include "kernels/cpu/isa.h"
 #include "tests/support/model_fixture.h"
 
 using namespace pagoda;
@@ -27,8 +28,9 @@ float toleranceVsNative(const std::string& dtype) {
     return table.at(dtype);
 }
 
-std::vector<float> logitsAtEveryPosition(const std::shared_ptr<const Model>& model, const std::vector<int32_t>& ids) {
-    CpuExecutor executor(model, {8, 16, 0});
+std::vector<float> logitsAtEveryPosition(const std::shared_ptr<const Model>& model, const std::vector<int32_t>& ids,
+                                         cpu::Activations activations = cpu::Activations::F32) {
+    CpuExecutor executor(model, {8, 16, 0, activations});
     BatchBuilder builder(executor.blockSize());
     const std::vector<int32_t> blocks = {0, 1, 2, 3};
     builder.addSequence(ids, 0, blocks, LogitsFor::All);
@@ -101,6 +103,26 @@ private slots:
         const auto firstEos = std::find(truth.greedyIdsF32.begin(), truth.greedyIdsF32.end(), 2);
         QVERIFY(firstEos != truth.greedyIdsF32.end());
         QCOMPARE(result->tokens, std::vector<int32_t>(truth.greedyIdsF32.begin(), firstEos + 1));
+    }
+
+    // --dtype bfloat16 (the default for bf16 checkpoints on AVX512_BF16 CPUs) rounds
+    // activations to bf16 in prefill, as transformers does in bf16: it must stay within the
+    // tolerance already allowed against transformers' own bf16 run.
+    void bf16ActivationsStayWithinTransformersBf16Tolerance_data() { fixtureRows(); }
+    void bf16ActivationsStayWithinTransformersBf16Tolerance() {
+        QFETCH(QString, fixture);
+        const auto dir = test::modelFixturesDir() / fixture.toStdString();
+        const test::Truth truth = test::loadTruth(dir);
+        if (truth.dtype != "bfloat16") return;  // only bf16 weights take the bf16 path
+        auto model = loadModel(dir);
+        QVERIFY(model.ok());
+        const std::vector<float> ours = logitsAtEveryPosition(*model, truth.promptIds, cpu::Activations::Bf16);
+        const float errF32 = test::maxAbsDiff(ours.data(), truth.logitsF32.data(), ours.size());
+        const float errNative = test::maxAbsDiff(ours.data(), truth.logitsNative.data(), ours.size());
+        qInfo("%s bf16 activations (%s kernels): max |logit error| %.3g vs f32 math, %.3g vs bf16 transformers",
+              qPrintable(fixture), cpu::isaName(cpu::activeIsa()), errF32, errNative);
+        QVERIFY(errF32 <= toleranceVsNative(truth.dtype));
+        QVERIFY(errNative <= toleranceVsNative(truth.dtype));
     }
 
     // Weight-only int8 trades exactness for half the bytes decode reads: its logits must stay

@@ -63,7 +63,7 @@ struct StoredMatrix {
 
 std::vector<Isa> runnableIsas() {
     std::vector<Isa> isas;
-    for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512})
+    for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16})
         if (isa <= detectIsa()) isas.push_back(isa);
     return isas;
 }
@@ -161,6 +161,40 @@ private slots:
                                                         .arg(isaName(isa)).arg(cols).arg(rows).arg(tokens).arg(t)));
                             }
                     }
+    }
+
+    // bf16 × bf16 products are exact in f32, so against a double reference over the same
+    // rounded values only the summation order differs.
+    void multiplyBf16MatchesTheReferenceOnRoundedActivations() {
+        bool ran = false;
+        for (Isa isa : runnableIsas()) {
+            const KernelTable& k = kernelsFor(isa);
+            QCOMPARE(k.multiplyBf16 != nullptr, isa == Isa::Avx512Bf16);
+            if (!k.multiplyBf16) continue;
+            ran = true;
+            for (size_t cols : kCols)
+                for (size_t tokens : {1, 4, 5, 9})
+                    for (size_t rows : {1, 4, 7}) {
+                        StoredMatrix w(DType::BF16, rows + 1, cols, uint32_t(cols + rows));
+                        const auto xf = randomFloats(tokens * cols, uint32_t(tokens + cols));
+                        std::vector<uint16_t> x(xf.size());
+                        std::vector<float> xRounded(xf.size());
+                        for (size_t i = 0; i < x.size(); ++i) xRounded[i] = bf16ToFloat(x[i] = floatToBf16(xf[i]));
+                        const size_t stride = rows + 1;
+                        std::vector<float> y(tokens * stride, -7.0f);
+                        k.multiplyBf16(x.data(), tokens, w.rowsView(), 1, rows, y.data(), stride);
+                        for (size_t t = 0; t < tokens; ++t) {
+                            QCOMPARE(y[t * stride], -7.0f);
+                            for (size_t r = 1; r <= rows; ++r) {
+                                const float* wr = &w.exact[r * cols];
+                                const double want = reference(&xRounded[t * cols], wr, cols);
+                                QVERIFY2(std::fabs(y[t * stride + r] - want) <= 1e-5 * (1 + magnitude(&xRounded[t * cols], wr, cols)),
+                                         qPrintable(QString("cols %1 rows %2 tokens %3").arg(cols).arg(rows).arg(tokens)));
+                            }
+                        }
+                    }
+        }
+        if (detectIsa() == Isa::Avx512Bf16) QVERIFY(ran);
     }
 
     void vectorPrimitivesMatchTheReference() {

@@ -24,6 +24,7 @@ void addInPlace(float* y, const float* x, size_t n) {
 
 CpuExecutor::CpuExecutor(std::shared_ptr<const Model> model, CpuExecutorOptions options)
     : m_model(std::move(model)),
+      m_activations(options.activations),
       m_pool(options.numThreads),
       m_cache(m_model->config.numLayers, options.numKvBlocks,
               cpu::KvLayout{options.blockSize, m_model->config.numKvHeads, m_model->config.headDim}) {
@@ -84,7 +85,7 @@ Result<std::span<const float>> CpuExecutor::execute(const Batch& batch) {
     for (size_t i = 0; i < numLogits; ++i)
         std::copy_n(&m_hidden[size_t(batch.logitsIndices[i]) * H], H, &m_lastHidden[i * H]);
     cpu::rmsNorm(m_lastHidden.data(), numLogits, vec(w.finalNorm), c.rmsNormEps, m_lastHidden.data());
-    cpu::linear(m_pool, m_lastHidden.data(), numLogits, matrix(w.lmHead), {}, m_logits.data(), size_t(c.vocabSize));
+    cpu::linear(m_pool, m_lastHidden.data(), numLogits, matrix(w.lmHead), {}, m_logits.data(), size_t(c.vocabSize), m_activations);
     return std::span<const float>(m_logits.data(), numLogits * size_t(c.vocabSize));
 }
 
@@ -98,9 +99,9 @@ void CpuExecutor::attention(size_t layer, const Batch& batch) {
         cpu::rmsNorm(m_hidden.data(), T, vec(L.attnNorm), c.rmsNormEps, m_normed.data());
     else
         cpu::addRmsNorm(m_hidden.data(), m_proj.data(), T, vec(L.attnNorm), c.rmsNormEps, m_normed.data());
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.q), vec(L.qBias), m_q.data(), qWidth);
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.k), vec(L.kBias), m_k.data(), kvWidth);
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.v), vec(L.vBias), m_v.data(), kvWidth);
+    cpu::linear(m_pool, m_normed.data(), T, matrix(L.q), vec(L.qBias), m_q.data(), qWidth, m_activations);
+    cpu::linear(m_pool, m_normed.data(), T, matrix(L.k), vec(L.kBias), m_k.data(), kvWidth, m_activations);
+    cpu::linear(m_pool, m_normed.data(), T, matrix(L.v), vec(L.vBias), m_v.data(), kvWidth, m_activations);
     if (c.qkNorm) {
         cpu::rmsNorm(m_q.data(), T * size_t(c.numHeads), vec(L.qNorm), c.rmsNormEps, m_q.data());
         cpu::rmsNorm(m_k.data(), T * size_t(c.numKvHeads), vec(L.kNorm), c.rmsNormEps, m_k.data());
@@ -134,7 +135,7 @@ void CpuExecutor::attention(size_t layer, const Batch& batch) {
     args.out = m_attnOut.data();
     cpu::pagedAttention(m_pool, args);
 
-    cpu::linear(m_pool, m_attnOut.data(), T, matrix(L.o), vec(L.oBias), m_proj.data(), H);
+    cpu::linear(m_pool, m_attnOut.data(), T, matrix(L.o), vec(L.oBias), m_proj.data(), H, m_activations);
     if (L.postAttnNorm) cpu::rmsNorm(m_proj.data(), T, vec(L.postAttnNorm), c.rmsNormEps, m_proj.data());
 }
 
@@ -144,10 +145,10 @@ void CpuExecutor::mlp(size_t layer, size_t T) {
     const size_t H = size_t(c.hiddenSize), I = size_t(c.intermediateSize);
 
     cpu::addRmsNorm(m_hidden.data(), m_proj.data(), T, vec(L.mlpNorm), c.rmsNormEps, m_normed.data());
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.gate), {}, m_gate.data(), I);
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.up), {}, m_up.data(), I);
+    cpu::linear(m_pool, m_normed.data(), T, matrix(L.gate), {}, m_gate.data(), I, m_activations);
+    cpu::linear(m_pool, m_normed.data(), T, matrix(L.up), {}, m_up.data(), I, m_activations);
     cpu::siluMul(m_gate.data(), m_up.data(), T, I, I, m_act.data());
-    cpu::linear(m_pool, m_act.data(), T, matrix(L.down), {}, m_proj.data(), H);
+    cpu::linear(m_pool, m_act.data(), T, matrix(L.down), {}, m_proj.data(), H, m_activations);
     if (L.postMlpNorm) cpu::rmsNorm(m_proj.data(), T, vec(L.postMlpNorm), c.rmsNormEps, m_proj.data());
 }
 

@@ -8,6 +8,7 @@
 #include "engine/executor/cpu/kv_cache.h"
 #include "engine/executor/executor.h"
 #include "engine/model/model.h"
+#include "kernels/cpu/linear.h"
 #include "kernels/cpu/thread_pool.h"
 
 namespace pagoda {
@@ -16,6 +17,9 @@ struct CpuExecutorOptions {
     int numKvBlocks = 256;
     int blockSize = 16;
     size_t numThreads = 0;  // 0: one per core
+    // Bf16 rounds activations to bf16 in the matrix products of bf16 weights (prefill and
+    // batches, on CPUs with AVX512_BF16); F32 keeps every product exact.
+    cpu::Activations activations = cpu::Activations::F32;
 };
 
 class CpuExecutor final : public Executor {
@@ -32,6 +36,7 @@ private:
     void mlp(size_t layer, size_t numTokens);
 
     std::shared_ptr<const Model> m_model;
+    cpu::Activations m_activations;
     ThreadPool m_pool;
     cpu::KvCache m_cache;
     std::vector<float> m_invFreq;

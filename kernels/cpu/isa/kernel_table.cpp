@@ -4,6 +4,7 @@ namespace pagoda::cpu {
 
 const KernelTable& kernelsFor(Isa isa) {
     switch (isa) {
+        case Isa::Avx512Bf16: return avx512Bf16Kernels();
         case Isa::Avx512: return avx512Kernels();
         case Isa::Avx2: return avx2Kernels();
         case Isa::Baseline: break;

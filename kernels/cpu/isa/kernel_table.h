@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "kernels/common/dtype.h"
 #include "kernels/cpu/isa.h"
@@ -30,6 +31,10 @@ struct KernelTable {
     // The same from rows widened to f32 (rows[r * cols]): the prefill path, register-blocked.
     void (*multiplyWidened)(const float* x, size_t numTokens, size_t cols, const float* rows, size_t rowCount,
                             float* y, size_t yStride, size_t row0);
+    // The same for bf16 weights and activations already rounded to bf16 (xBf16, [numTokens,
+    // cols]), accumulating in f32. Null where the instruction set has no bf16 dot product.
+    void (*multiplyBf16)(const uint16_t* xBf16, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount,
+                         float* y, size_t yStride);
     float (*dot)(const float* a, const float* b, size_t n);
     void (*axpy)(float a, const float* x, float* y, size_t n);  // y += a x
     void (*scale)(float a, float* y, size_t n);                  // y *= a
@@ -38,6 +43,7 @@ struct KernelTable {
 const KernelTable& baselineKernels();
 const KernelTable& avx2Kernels();
 const KernelTable& avx512Kernels();
+const KernelTable& avx512Bf16Kernels();
 
 // The table for `isa`; the active one by default.
 const KernelTable& kernelsFor(Isa isa);

@@ -18,8 +18,8 @@ std::optional<ComputeDtype> parseComputeDtype(std::string_view name) {
 }
 
 cpu::Activations activationsFor(ComputeDtype dtype, const ModelConfig& config) {
-    const bool bf16 = dtype == ComputeDtype::BFloat16 || (dtype == ComputeDtype::Auto && config.dtype == DType::BF16);
-    return bf16 ? cpu::Activations::Bf16 : cpu::Activations::F32;
+    // Only bf16 weights have a bf16 path; for the rest the request changes nothing.
+    return dtype == ComputeDtype::BFloat16 && config.dtype == DType::BF16 ? cpu::Activations::Bf16 : cpu::Activations::F32;
 }
 
 Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {

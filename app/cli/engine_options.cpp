@@ -17,8 +17,8 @@ void addEngineOptions(QCommandLineParser& parser) {
         {{"kv-cache-memory-bytes", "kv-cache-memory"}, "Memory for the KV cache, e.g. 512M or 4G (default 1G).", "size",
          "1G"},
         {"chat-template", "A Jinja chat template file to use instead of the model's own.", "file"},
-        {"dtype", "Compute dtype: auto (bfloat16 for bf16 checkpoints where the CPU has AVX512_BF16, else float32), "
-                  "float32 (exact products) or bfloat16 (activations rounded to bf16 in prefill and batches).",
+        {"dtype", "Compute dtype: auto or float32 (exact products), or bfloat16 (for bf16 weights on AVX512_BF16 "
+                  "CPUs, activations rounded to bf16 in prefill and batches).",
          "dtype", "auto"},
         {"quantization", "none (weights as stored) or int8 (weight-only, one scale per row, converted at load: "
                          "about half the memory traffic of bf16, so faster decode).", "method", "none"},

@@ -44,7 +44,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_done;
-    uint64_t m_generation = 0;
+    std::atomic<uint64_t> m_generation{0};  // written under m_mutex; read lock-free while spinning
     bool m_stopping = false;
     size_t m_activeWorkers = 0;  // workers inside workOnCurrentJob
 

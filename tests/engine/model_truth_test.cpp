@@ -105,7 +105,7 @@ private slots:
         QCOMPARE(result->tokens, std::vector<int32_t>(truth.greedyIdsF32.begin(), firstEos + 1));
     }
 
-    // --dtype bfloat16 (the default for bf16 checkpoints on AVX512_BF16 CPUs) rounds
+    // --dtype bfloat16 (bf16 checkpoints on AVX512_BF16 CPUs) rounds
     // activations to bf16 in prefill, as transformers does in bf16: it must stay within the
     // tolerance already allowed against transformers' own bf16 run.
     void bf16ActivationsStayWithinTransformersBf16Tolerance_data() { fixtureRows(); }

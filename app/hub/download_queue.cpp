@@ -33,6 +33,18 @@ struct DownloadQueue::Item {
 
 namespace {
 
+// What this download's manifest says: complete only once every file is verified in place.
+DownloadManifest manifestOf(const DownloadRequest& request, const HubModelInfo& info, const std::vector<HubFile>& files,
+                            bool complete) {
+    return {request.hub, info.id, info.revision, files, complete, complete ? QDateTime::currentDateTimeUtc() : QDateTime()};
+}
+
+// Speed from the recent samples, and the time the rest takes at that speed.
+void applyRate(DownloadProgress& p, const RateMeter& rate) {
+    p.bytesPerSecond = rate.bytesPerSecond();
+    p.etaSeconds = p.bytesPerSecond > 0 ? qint64(double(p.bytesTotal - p.bytesDone) / p.bytesPerSecond) : -1;
+}
+
 QJsonObject toJson(const HubFile& f, bool done) {
     return {{"path", f.path}, {"size", double(f.size)}, {"sha256", f.sha256}, {"gitSha1", f.gitSha1},
             {"lfs", f.lfs},   {"done", done}};
@@ -165,8 +177,7 @@ void DownloadQueue::onResolved(const QString& key, Result<DownloadPlan> plan, st
     item->bytes = std::make_shared<std::vector<std::atomic<qint64>>>(item->files.size());
     for (size_t i = 0; i < item->files.size(); ++i) (*item->bytes)[i] = item->done[i] ? item->files[i].size : 0;
     QDir().mkpath(item->folder);
-    DownloadManifest manifest{item->request.hub, item->info.id, item->info.revision, item->files, false, {}};
-    if (auto written = writeManifest(item->folder, manifest); !written)
+    if (auto written = writeManifest(item->folder, manifestOf(item->request, item->info, item->files, false)); !written)
         return finishItem(*item, DownloadState::Failed, QString::fromStdString(written.error().message));
     if (item->state == DownloadState::Resolving) item->state = DownloadState::Downloading;
     save();
@@ -179,9 +190,7 @@ void DownloadQueue::schedule() {
         for (size_t i = 0; i < item->files.size() && m_activeFiles < m_options.maxParallelFiles; ++i)
             if (!item->done[i] && !item->active.count(i)) startFile(*item, i);
         if (std::all_of(item->done.begin(), item->done.end(), [](bool d) { return d; })) {
-            DownloadManifest manifest{item->request.hub, item->info.id, item->info.revision, item->files, true,
-                                      QDateTime::currentDateTimeUtc()};
-            if (auto written = writeManifest(item->folder, manifest); !written)
+            if (auto written = writeManifest(item->folder, manifestOf(item->request, item->info, item->files, true)); !written)
                 finishItem(*item, DownloadState::Failed, QString::fromStdString(written.error().message));
             else
                 finishItem(*item, DownloadState::Completed, {});
@@ -278,8 +287,7 @@ DownloadProgress DownloadQueue::progressOf(const Item& item) const {
         p.bytesDone += item.bytes ? (*item.bytes)[i].load() : 0;
         p.filesDone += item.done[i] ? 1 : 0;
     }
-    p.bytesPerSecond = item.rate.bytesPerSecond();
-    if (p.bytesPerSecond > 0) p.etaSeconds = qint64(double(p.bytesTotal - p.bytesDone) / p.bytesPerSecond);
+    applyRate(p, item.rate);
     return p;
 }
 
@@ -290,8 +298,7 @@ void DownloadQueue::reportProgress() {
         any = true;
         DownloadProgress p = progressOf(*item);
         item->rate.add(std::chrono::steady_clock::now(), p.bytesDone);
-        p.bytesPerSecond = item->rate.bytesPerSecond();
-        p.etaSeconds = p.bytesPerSecond > 0 ? qint64(double(p.bytesTotal - p.bytesDone) / p.bytesPerSecond) : -1;
+        applyRate(p, item->rate);
         emit progress(p);
     }
     if (!any) m_progressTimer.stop();

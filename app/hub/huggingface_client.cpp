@@ -41,6 +41,22 @@ Result<QJsonDocument> jsonCall(const HubConnection& hub, const QUrl& url, const 
     return parseJsonBody(*response);
 }
 
+// One page of a Link-paged JSON array (search results, tree entries) and where the next is.
+struct ArrayPage {
+    QJsonArray items;
+    QUrl next;
+};
+
+Result<ArrayPage> arrayCall(const HubConnection& hub, const QUrl& url, const QString& id, const char* what) {
+    auto response = hub.call("GET", url);
+    if (!response) return response.error();
+    if (response->status != 200) return hubError(*response, id, hub);
+    auto doc = parseJsonBody(*response);
+    if (!doc) return doc.error();
+    if (!doc->isArray()) return makeError(url.toString().toStdString() + ": expected a JSON array of " + what);
+    return ArrayPage{doc->array(), nextLink(*response)};
+}
+
 QString licenseOf(const QJsonObject& info) {
     const QString fromCard = info["cardData"].toObject()["license"].toString();
     if (!fromCard.isEmpty()) return fromCard;
@@ -74,14 +90,10 @@ Result<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QSt
         q.addQueryItem("limit", QString::number(query.limit));
         url = m_connection.url("/api/models", q.toString(QUrl::FullyEncoded));
     }
-    auto response = m_connection.call("GET", url);
-    if (!response) return response.error();
-    if (response->status != 200) return hubError(*response, query.text, m_connection);
-    auto doc = parseJsonBody(*response);
-    if (!doc) return doc.error();
-    if (!doc->isArray()) return makeError(url.toString().toStdString() + ": expected a JSON array of models");
+    auto found = arrayCall(m_connection, url, query.text, "models");
+    if (!found) return found.error();
     SearchPage result;
-    for (const QJsonValue& v : doc->array()) {
+    for (const QJsonValue& v : found->items) {
         const QJsonObject o = v.toObject();
         HubModelSummary m;
         m.id = o["id"].toString(o["modelId"].toString());
@@ -93,7 +105,7 @@ Result<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QSt
         m.gated = o["gated"].isString() || o["gated"].toBool();
         result.models.push_back(m);
     }
-    if (const QUrl next = nextLink(*response); next.isValid()) result.nextPage = next.toString(QUrl::FullyEncoded);
+    if (found->next.isValid()) result.nextPage = found->next.toString(QUrl::FullyEncoded);
     return result;
 }
 
@@ -123,21 +135,16 @@ Result<std::vector<HubFile>> HuggingFaceClient::listFiles(const QString& id, con
     QUrl url = m_connection.url("/api/models/" + id + "/tree/" + encodeComponent(revision), "recursive=true&expand=false");
     for (int page = 0; url.isValid(); ++page) {
         if (page > 10000) return makeError("Hugging Face: the file list of " + id.toStdString() + " never ends");
-        auto response = m_connection.call("GET", url);
-        if (!response) return response.error();
-        if (response->status != 200) return hubError(*response, id, m_connection);
-        auto doc = parseJsonBody(*response);
-        if (!doc) return doc.error();
-        if (!doc->isArray()) return makeError(url.toString().toStdString() + ": expected a JSON array of files");
-        for (const QJsonValue& v : doc->array()) {
+        auto entries = arrayCall(m_connection, url, id, "files");
+        if (!entries) return entries.error();
+        for (const QJsonValue& v : entries->items) {
             const QJsonObject o = v.toObject();
             if (o["type"].toString() != "file") continue;
             const QJsonObject lfs = o["lfs"].toObject();
             files.push_back(HubFile{o["path"].toString(), qint64(o["size"].toDouble(-1)),
                                     lfs["oid"].toString().toLower(), o["oid"].toString().toLower(), !lfs.isEmpty()});
         }
-        const QUrl next = nextLink(*response);
-        url = next.isValid() && next.host() == url.host() ? next : QUrl();
+        url = entries->next.isValid() && entries->next.host() == url.host() ? entries->next : QUrl();
     }
     return files;
 }

@@ -172,15 +172,26 @@ void multiplyWidened(const float* x, size_t numTokens, size_t cols, const float*
 // Blocks of 4 tokens × 4 rows as in multiplyWidened; a tail of cols % 32 goes scalar.
 inline __m512bh loadBf16Pairs(const uint16_t* p) { return (__m512bh)_mm512_loadu_si512(p); }
 
+constexpr size_t kPairLanes = 32;
+
+// The scalar tail of a row past its last whole vector.
 inline float bf16Dot(const uint16_t* x, const uint16_t* w, size_t from, size_t cols) {
     float s = 0.0f;
     for (size_t i = from; i < cols; ++i) s += scalarBf16(x[i]) * scalarBf16(w[i]);
     return s;
 }
 
+// One token against one row: what the blocks leave over.
+inline float bf16RowDot(const uint16_t* x, const uint16_t* w, size_t cols) {
+    const size_t vecCols = cols / kPairLanes * kPairLanes;
+    __m512 acc = _mm512_setzero_ps();
+    for (size_t i = 0; i < vecCols; i += kPairLanes) acc = _mm512_dpbf16_ps(acc, loadBf16Pairs(x + i), loadBf16Pairs(w + i));
+    return vsum(acc) + bf16Dot(x, w, vecCols, cols);
+}
+
 void multiplyBf16(const uint16_t* xBf16, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount,
                   float* y, size_t yStride) {
-    constexpr size_t kTokens = 4, kRows = 4, kPairLanes = 32;
+    constexpr size_t kTokens = 4, kRows = 4;
     const size_t cols = w.cols, vecCols = cols / kPairLanes * kPairLanes;
     const auto* weights = static_cast<const uint16_t*>(w.data);
     size_t t = 0;
@@ -206,22 +217,12 @@ void multiplyBf16(const uint16_t* xBf16, size_t numTokens, const WeightRows& w, 
                         vsum(acc[k][j]) + bf16Dot(x0 + k * cols, w0 + j * cols, vecCols, cols);
         }
         for (; r < rowCount; ++r)
-            for (size_t k = 0; k < kTokens; ++k) {
-                const uint16_t* xk = x0 + k * cols;
-                const uint16_t* wr = weights + (row0 + r) * cols;
-                __m512 acc = _mm512_setzero_ps();
-                for (size_t i = 0; i < vecCols; i += kPairLanes) acc = _mm512_dpbf16_ps(acc, loadBf16Pairs(xk + i), loadBf16Pairs(wr + i));
-                y[(t + k) * yStride + row0 + r] = vsum(acc) + bf16Dot(xk, wr, vecCols, cols);
-            }
+            for (size_t k = 0; k < kTokens; ++k)
+                y[(t + k) * yStride + row0 + r] = bf16RowDot(x0 + k * cols, weights + (row0 + r) * cols, cols);
     }
     for (; t < numTokens; ++t)
-        for (size_t r = 0; r < rowCount; ++r) {
-            const uint16_t* xt = xBf16 + t * cols;
-            const uint16_t* wr = weights + (row0 + r) * cols;
-            __m512 acc = _mm512_setzero_ps();
-            for (size_t i = 0; i < vecCols; i += kPairLanes) acc = _mm512_dpbf16_ps(acc, loadBf16Pairs(xt + i), loadBf16Pairs(wr + i));
-            y[t * yStride + row0 + r] = vsum(acc) + bf16Dot(xt, wr, vecCols, cols);
-        }
+        for (size_t r = 0; r < rowCount; ++r)
+            y[t * yStride + row0 + r] = bf16RowDot(xBf16 + t * cols, weights + (row0 + r) * cols, cols);
 }
 constexpr auto kMultiplyBf16 = multiplyBf16;
 #else

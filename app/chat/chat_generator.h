@@ -1,0 +1,41 @@
+// One answer to a chat, streamed: the conversation session hands a generator the messages of
+// the branch on screen and gets text back as signals on its own thread. Two kinds: the model
+// loaded in Pagoda (LocalChatGenerator, through EngineHost) and any OpenAI-compatible server
+// (RemoteChatGenerator). Both report the same stats.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <vector>
+
+#include "app/store/conversation.h"
+
+namespace pagoda::chat {
+
+struct ChatTurn {
+    store::Role role = store::Role::User;
+    QString content;
+};
+
+class ChatGenerator : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    // Starts generating; every later signal carries requestId. An immediate failure (no
+    // model, prompt too long) still arrives as finished() with an error, never synchronously.
+    virtual void start(const QString& requestId, const std::vector<ChatTurn>& turns,
+                       const store::GenerationSettings& settings) = 0;
+    // Ends the answer early; finished() follows with finishReason "abort".
+    virtual void stop(const QString& requestId) = 0;
+
+signals:
+    void delta(const QString& requestId, const QString& content, const QString& reasoning);
+    // error is empty on success (including a stop); stats are filled either way.
+    void finished(const QString& requestId, const pagoda::store::MessageStats& stats, const QString& error);
+};
+
+}  // namespace pagoda::chat
+
+Q_DECLARE_METATYPE(pagoda::store::MessageStats)

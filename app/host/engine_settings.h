@@ -1,0 +1,51 @@
+// What the user sets for the engine in the app (backend, memory utilization, context,
+// concurrency), the EngineOptions that follow from it for a model, and the honest estimate
+// shown beside the slider: weights, KV cache and the longest context that fits.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include "app/hub/local_model.h"
+#include "engine/engine_factory.h"
+
+namespace pagoda {
+
+enum class Backend { Cpu, Cuda };
+
+struct EngineSettings {
+    Backend backend = Backend::Cpu;
+    // vLLM's gpu_memory_utilization; on the CPU the fraction of physical memory Pagoda
+    // may use for weights + KV cache + overhead.
+    double memoryUtilization = 0.6;
+    int maxModelLen = 0;   // 0: as long as the model allows and memory holds
+    int maxNumSeqs = 16;
+    bool operator==(const EngineSettings&) const = default;
+};
+
+// Whether CUDA can run here, and if not, why (for the backend choice and the welcome page).
+struct BackendAvailability {
+    bool cuda = false;
+    QString cudaReason;  // "no NVIDIA driver", "the CUDA backend is not built in", ...
+};
+BackendAvailability detectBackends();
+
+struct EngineEstimate {
+    qint64 budgetBytes = 0;     // utilization x total memory
+    qint64 weightBytes = 0;
+    qint64 overheadBytes = 0;
+    qint64 kvCacheBytes = 0;    // what is left for the KV pool (0 when weights do not fit)
+    int kvTokens = 0;           // tokens the pool holds, whole blocks
+    int maxContext = 0;         // min(model max, kvTokens, settings.maxModelLen when set)
+    bool fits = false;
+    QString summary;            // one line for the UI, e.g. "weights 1.2 GiB · KV 2.3 GiB · 65,536 tokens"
+};
+
+// totalMemoryBytes: physical memory (CPU) or the card's memory (CUDA).
+EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings& settings, qint64 totalMemoryBytes);
+qint64 totalMemoryBytes();  // physical memory; 0 when unknown
+
+EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSettings& settings,
+                               qint64 totalMemoryBytes);
+
+}  // namespace pagoda

@@ -1,0 +1,49 @@
+// The desktop app's preferences in QSettings ($XDG_CONFIG_HOME/pagoda/pagoda.conf): one typed
+// accessor per key, so the key names and their defaults live in one place.
+#pragma once
+
+#include <QSettings>
+#include <QString>
+
+#include "app/host/engine_settings.h"
+
+namespace pagoda::store {
+
+struct ServerSettings {
+    QString host = "127.0.0.1";  // "0.0.0.0" only by the user's explicit choice
+    int port = 8000;
+    QString apiKey;              // empty: no key needed
+    bool cors = false;           // allow any origin
+    bool startWithModel = false; // start the API whenever a model is loaded
+};
+
+class AppSettings {
+public:
+    AppSettings();
+
+    QString language() const;  // "" follows the system locale; "en" or "zh_CN"
+    void setLanguage(const QString& language);
+
+    bool keepApiInTray() const;  // closing the window hides it to the tray while the API runs
+    void setKeepApiInTray(bool on);
+
+    bool firstRunDone() const;
+    void setFirstRunDone(bool done);
+
+    QString hub() const;  // "huggingface", "modelscope" or "mirror"
+    void setHub(const QString& hub);
+
+    QString lastModel() const;  // the library id loaded last, loaded again at start
+    void setLastModel(const QString& id);
+
+    EngineSettings engine() const;
+    void setEngine(const EngineSettings& settings);
+
+    ServerSettings server() const;
+    void setServer(const ServerSettings& settings);
+
+private:
+    mutable QSettings m_settings;
+};
+
+}  // namespace pagoda::store

@@ -1,5 +1,5 @@
-// Pagoda's single executable. Subcommands run headless; the desktop window arrives with
-// the GUI issue and will be the default when no subcommand is given.
+// Pagoda's single executable. Subcommands run headless; with no command it opens the
+// desktop window (when built with PAGODA_GUI).
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -11,11 +11,15 @@
 #include "app/cli/search_command.h"
 #include "app/cli/serve_command.h"
 #include "app/cli/tokenize_command.h"
+#ifdef PAGODA_GUI
+#include "app/gui_main.h"
+#endif
 
 namespace {
 
 void printUsage(QTextStream& out) {
-    out << "Usage: pagoda <command> [options]\n\n"
+    out << "Usage: pagoda [<command> [options]]\n\n"
+           "With no command, Pagoda opens its desktop window.\n\n"
            "Commands:\n"
            "  serve      the OpenAI-compatible HTTP API on a model\n"
            "  chat       chat with a model in the terminal\n"
@@ -32,6 +36,10 @@ void printUsage(QTextStream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef PAGODA_GUI
+    // No command: the desktop window. It needs a QApplication, the commands only a core one.
+    if (argc == 1) return pagoda::runGui(argc, argv);
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("pagoda");
     QCoreApplication::setApplicationVersion(PAGODA_VERSION);

@@ -1,1 +1,169 @@
-// pending
+#include "ui/main_window.h"
+
+#include <QApplication>
+#include <QButtonGroup>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QMenu>
+#include <QPointer>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QThreadPool>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "app/chat/conversation_session.h"
+#include "app/desktop/desktop_services.h"
+#include "ui/chat/chat_page.h"
+#include "ui/chat/conversation_sidebar.h"
+#include "ui/models/models_page.h"
+#include "ui/models/welcome_dialog.h"
+#include "ui/server/server_page.h"
+#include "ui/settings/settings_page.h"
+#include "ui/status/status_panel.h"
+
+namespace pagoda::ui {
+
+namespace {
+
+QToolButton* navigationButton(const QString& text, const QString& objectName, QWidget* parent) {
+    auto* button = new QToolButton(parent);
+    button->setText(text);
+    button->setObjectName(objectName);
+    button->setCheckable(true);
+    button->setAutoRaise(true);
+    button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    return button;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
+    : QMainWindow(parent),
+      m_services(services),
+      m_session(std::make_unique<chat::ConversationSession>(
+          services.store(), [&services](const store::GenerationSettings& s) { return services.generatorFor(s); })) {
+    setWindowTitle(tr("Pagoda"));
+    setObjectName("mainWindow");
+    resize(1200, 800);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    auto* side = new QWidget(central);
+    side->setObjectName("sidebar");
+    side->setFixedWidth(260);
+    auto* sideLayout = new QVBoxLayout(side);
+    auto* navRow = new QHBoxLayout;
+    m_navigation = new QButtonGroup(this);
+    m_navigation->setExclusive(true);
+    const std::pair<QString, const char*> pages[] = {
+        {tr("Chat"), "chatNav"}, {tr("Models"), "modelsNav"}, {tr("Server"), "serverNav"}, {tr("Settings"), "settingsNav"}};
+    for (int i = 0; i < 4; ++i) {
+        QToolButton* button = navigationButton(pages[i].first, pages[i].second, side);
+        m_navigation->addButton(button, i);
+        navRow->addWidget(button);
+    }
+    sideLayout->addLayout(navRow);
+    m_sidebar = new ConversationSidebar(services, *m_session, side);
+    sideLayout->addWidget(m_sidebar, 1);
+    layout->addWidget(side);
+
+    m_pages = new QStackedWidget(central);
+    auto* chatPage = new ChatPage(services, *m_session, m_pages);
+    m_pages->addWidget(chatPage);
+    m_pages->addWidget(new ModelsPage(services, m_pages));
+    m_pages->addWidget(new ServerPage(services, m_pages));
+    m_pages->addWidget(new SettingsPage(services, m_pages));
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+    statusBar()->addPermanentWidget(new StatusPanel(services, this), 1);
+
+    connect(m_navigation, &QButtonGroup::idClicked, this, [this](int id) { showPage(Page(id)); });
+    connect(chatPage, &ChatPage::openModelsRequested, this, [this] { showPage(Page::Models); });
+    connect(&services.loader(), &ModelLoader::loadFinished, this, [this](bool ok, const QString& message) {
+        statusBar()->showMessage(message, ok ? 5000 : 15000);
+        if (ok && m_services.settings().server().startWithModel && !m_services.server().isRunning())
+            (void)m_services.server().start(m_services.settings().server());
+    });
+    m_session->startNew(store::GenerationSettings{});
+    showPage(Page::Chat);
+    setUpTray();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::showPage(Page page) {
+    m_pages->setCurrentIndex(int(page));
+    m_navigation->button(int(page))->setChecked(true);
+}
+
+MainWindow::Page MainWindow::currentPage() const { return Page(m_pages->currentIndex()); }
+
+void MainWindow::restoreSession() {
+    const QString last = m_services.settings().lastModel();
+    if (!last.isEmpty() && m_services.loader().state() == ModelLoader::State::Empty) {
+        // ModelLibrary reads the disk: find the model on a pool thread, load it back here.
+        QPointer<MainWindow> self(this);
+        const hub::ModelLibrary library = m_services.library();
+        QThreadPool::globalInstance()->start([self, library, last] {
+            auto model = library.find(last);
+            QMetaObject::invokeMethod(
+                qApp,
+                [self, model] {
+                    if (self && model && self->m_services.loader().state() == ModelLoader::State::Empty)
+                        self->m_services.loader().load(*model, self->m_services.settings().engine());
+                },
+                Qt::QueuedConnection);
+        });
+    }
+    if (!m_services.settings().firstRunDone()) showWelcome();
+}
+
+void MainWindow::showWelcome() {
+    auto* welcome = new WelcomeDialog(m_services, this);
+    welcome->setAttribute(Qt::WA_DeleteOnClose);
+    welcome->open();  // window-modal, without a nested event loop
+}
+
+void MainWindow::bringToFront() {
+    if (isMinimized()) showNormal();
+    show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::setUpTray() {
+    if (!QSystemTrayIcon::isSystemTrayAvailable()) return;
+    m_tray = new QSystemTrayIcon(windowIcon(), this);
+    m_tray->setToolTip(tr("Pagoda"));
+    auto* menu = new QMenu(this);
+    menu->addAction(tr("Open Pagoda"), this, &MainWindow::bringToFront);
+    menu->addAction(tr("Quit"), this, [this] {
+        m_quitting = true;
+        close();
+    });
+    m_tray->setContextMenu(menu);
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+        if (reason == QSystemTrayIcon::Trigger) bringToFront();
+    });
+    m_tray->show();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    // With the tray option on, closing hides the window while the API keeps serving editors.
+    if (!m_quitting && m_tray && m_services.settings().keepApiInTray() && m_services.server().isRunning()) {
+        hide();
+        m_tray->showMessage(tr("Pagoda is still serving"), tr("The API stays on at %1. Quit from the tray icon.")
+                                                                .arg(m_services.server().baseUrl()));
+        event->ignore();
+        return;
+    }
+    m_session->stop();
+    event->accept();
+}
+
+}  // namespace pagoda::ui

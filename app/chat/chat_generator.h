@@ -36,6 +36,10 @@ signals:
     void finished(const QString& requestId, const pagoda::store::MessageStats& stats, const QString& error);
 };
 
+// Time to first token, and decode speed as vLLM reports it: the tokens after the first over
+// the time after the first. firstTokenNs < 0: no token arrived. Nanoseconds: a tiny model answers within a millisecond.
+void fillTiming(store::MessageStats& stats, qint64 firstTokenNs, qint64 totalNs);
+
 }  // namespace pagoda::chat
 
 Q_DECLARE_METATYPE(pagoda::store::MessageStats)

@@ -5,7 +5,10 @@
 #pragma once
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
+
+#include <functional>
 
 #include "app/chat/chat_generator.h"
 #include "app/store/conversation.h"
@@ -16,7 +19,7 @@ namespace pagoda::chat {
 class ConversationSession : public QObject {
     Q_OBJECT
 public:
-    // pickGenerator chooses local or remote for the conversation's settings.
+    // generatorFor chooses local or remote for the conversation's settings.
     using GeneratorFor = std::function<ChatGenerator*(const store::GenerationSettings&)>;
     ConversationSession(store::StoreThread& store, GeneratorFor generatorFor, QObject* parent = nullptr);
 
@@ -49,7 +52,7 @@ signals:
     void errorOccurred(const QString& message);
 
 private:
-    void answer(const QString& parentId);
+    void answer(QString parentId);  // by value: callers pass ids of messages in the vector it grows
     void onDelta(const QString& requestId, const QString& content, const QString& reasoning);
     void onFinished(const QString& requestId, const store::MessageStats& stats, const QString& error);
     void saveConversation();
@@ -62,7 +65,8 @@ private:
     bool m_saved = false;        // the conversation row exists
     QString m_requestId;         // the answer being generated
     QString m_streamingId;       // its message id
-    ChatGenerator* m_generator = nullptr;
+    ChatGenerator* m_generator = nullptr;      // owned by DesktopServices
+    QSet<ChatGenerator*> m_connected;           // generators whose signals reach this session
     QTimer m_partialSave;        // saves the streaming answer now and then
 };
 

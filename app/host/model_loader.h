@@ -38,6 +38,7 @@ signals:
 
 private:
     void setState(State state);
+    void startLoad(const hub::LocalModel& model, const EngineSettings& settings);
 
     EngineHost& m_host;
     State m_state = State::Empty;
@@ -45,7 +46,8 @@ private:
     EngineSettings m_settings;
     QString m_error;
     QElapsedTimer m_timer;
-    int m_generation = 0;  // a newer load() supersedes the answer of an older one
+    bool m_hostLoading = false;  // the host is loading on its thread
+    std::optional<std::pair<hub::LocalModel, EngineSettings>> m_pending;  // the load to run next
 };
 
 }  // namespace pagoda

@@ -1,1 +1,66 @@
-// pending
+#include "app/store/app_settings.h"
+
+namespace pagoda::store {
+
+namespace {
+
+QString backendName(Backend backend) { return backend == Backend::Cuda ? "cuda" : "cpu"; }
+
+}  // namespace
+
+// An explicit INI file, not QCoreApplication's organization/application names, so the CLI,
+// the window and the tests all read the same $XDG_CONFIG_HOME/pagoda/pagoda.ini.
+AppSettings::AppSettings() : m_settings(QSettings::IniFormat, QSettings::UserScope, "pagoda", "pagoda") {}
+
+QString AppSettings::language() const { return m_settings.value("ui/language").toString(); }
+void AppSettings::setLanguage(const QString& language) { m_settings.setValue("ui/language", language); }
+
+bool AppSettings::keepApiInTray() const { return m_settings.value("ui/keepApiInTray", false).toBool(); }
+void AppSettings::setKeepApiInTray(bool on) { m_settings.setValue("ui/keepApiInTray", on); }
+
+bool AppSettings::firstRunDone() const { return m_settings.value("ui/firstRunDone", false).toBool(); }
+void AppSettings::setFirstRunDone(bool done) { m_settings.setValue("ui/firstRunDone", done); }
+
+QString AppSettings::hub() const { return m_settings.value("models/hub", "huggingface").toString(); }
+void AppSettings::setHub(const QString& hub) { m_settings.setValue("models/hub", hub); }
+
+QString AppSettings::lastModel() const { return m_settings.value("models/last").toString(); }
+void AppSettings::setLastModel(const QString& id) { m_settings.setValue("models/last", id); }
+
+EngineSettings AppSettings::engine() const {
+    EngineSettings defaults;
+    EngineSettings s;
+    s.backend = m_settings.value("engine/backend").toString() == "cuda" ? Backend::Cuda : Backend::Cpu;
+    s.memoryUtilization = m_settings.value("engine/memoryUtilization", defaults.memoryUtilization).toDouble();
+    s.maxModelLen = m_settings.value("engine/maxModelLen", defaults.maxModelLen).toInt();
+    s.maxNumSeqs = m_settings.value("engine/maxNumSeqs", defaults.maxNumSeqs).toInt();
+    return s;
+}
+
+void AppSettings::setEngine(const EngineSettings& s) {
+    m_settings.setValue("engine/backend", backendName(s.backend));
+    m_settings.setValue("engine/memoryUtilization", s.memoryUtilization);
+    m_settings.setValue("engine/maxModelLen", s.maxModelLen);
+    m_settings.setValue("engine/maxNumSeqs", s.maxNumSeqs);
+}
+
+ServerSettings AppSettings::server() const {
+    ServerSettings defaults;
+    ServerSettings s;
+    s.host = m_settings.value("server/host", defaults.host).toString();
+    s.port = m_settings.value("server/port", defaults.port).toInt();
+    s.apiKey = m_settings.value("server/apiKey").toString();
+    s.cors = m_settings.value("server/cors", defaults.cors).toBool();
+    s.startWithModel = m_settings.value("server/startWithModel", defaults.startWithModel).toBool();
+    return s;
+}
+
+void AppSettings::setServer(const ServerSettings& s) {
+    m_settings.setValue("server/host", s.host);
+    m_settings.setValue("server/port", s.port);
+    m_settings.setValue("server/apiKey", s.apiKey);
+    m_settings.setValue("server/cors", s.cors);
+    m_settings.setValue("server/startWithModel", s.startWithModel);
+}
+
+}  // namespace pagoda::store

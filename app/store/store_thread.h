@@ -4,11 +4,11 @@
 #pragma once
 
 #include <QObject>
-#include <QPointer>
 #include <QString>
 
 #include <functional>
 #include <memory>
+#include <mutex>
 
 #include "app/store/conversation_store.h"
 
@@ -28,12 +28,31 @@ public:
     // receiver is gone by then).
     template <class T>
     void fetch(std::function<T(ConversationStore&)> query, QObject* receiver, std::function<void(T)> done) {
-        QPointer<QObject> target(receiver);
-        post([query = std::move(query), target, done = std::move(done)](ConversationStore& store) mutable {
+        // A QPointer cannot be read safely from the worker while the GUI thread deletes the
+        // receiver; this flag can: `destroyed` (a direct call, on the deleting thread) clears it
+        // under the same lock the worker holds while posting. Qt drops events posted to an
+        // object that is then deleted.
+        struct Guard {
+            std::mutex mutex;
+            bool alive = true;
+            QMetaObject::Connection watch;
+        };
+        auto guard = std::make_shared<Guard>();
+        guard->watch = QObject::connect(receiver, &QObject::destroyed, [guard] {
+            std::lock_guard lock(guard->mutex);
+            guard->alive = false;
+        });
+        post([query = std::move(query), receiver, guard, done = std::move(done)](ConversationStore& store) mutable {
             auto result = std::make_shared<T>(query(store));
-            if (!target) return;
+            std::lock_guard lock(guard->mutex);
+            if (!guard->alive) return;
             QMetaObject::invokeMethod(
-                target.data(), [target, result, done] { if (target) done(std::move(*result)); }, Qt::QueuedConnection);
+                receiver,
+                [guard, result, done] {
+                    QObject::disconnect(guard->watch);
+                    done(std::move(*result));
+                },
+                Qt::QueuedConnection);
         });
     }
 

@@ -1,13 +1,11 @@
 #include "app/gui_main.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QTextStream>
-#include <QTranslator>
 
 #include "app/desktop/desktop_services.h"
 #include "app/desktop/single_instance.h"
+#include "app/desktop/translations.h"
 #include "ui/main_window.h"
 
 namespace pagoda {
@@ -17,17 +15,6 @@ namespace {
 bool displayAvailable() {
     return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
            !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
-}
-
-// English is the source language; anything else loads Pagoda's and Qt's own catalogs.
-void installTranslations(QApplication& app, const QString& chosen) {
-    const QLocale locale = chosen.isEmpty() ? QLocale::system() : QLocale(chosen);
-    if (locale.language() == QLocale::English || locale.language() == QLocale::C) return;
-    auto* pagoda = new QTranslator(&app);
-    if (pagoda->load(locale, "pagoda", "_", ":/i18n")) app.installTranslator(pagoda);
-    auto* qt = new QTranslator(&app);
-    if (qt->load(locale, "qtbase", "_", QLibraryInfo::path(QLibraryInfo::TranslationsPath))) app.installTranslator(qt);
-    QLocale::setDefault(locale);
 }
 
 }  // namespace

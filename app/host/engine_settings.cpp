@@ -1,1 +1,108 @@
-// implementation pending
+#include "app/host/engine_settings.h"
+
+#include <algorithm>
+#include <climits>
+
+#include <QFile>
+#include <QLibrary>
+#include <QLocale>
+
+#include "app/hub/hub_types.h"
+#include "app/hub/memory_estimate.h"
+
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
+
+namespace pagoda {
+
+namespace {
+
+// The CPU executor's cache is f32 (engine_factory.cpp sizes it with sizeof(float)). Only
+// the CPU engine is built, so every backend is estimated with it; a CUDA cache of another
+// dtype changes this number and nothing else here.
+constexpr int kKvBytesPerElement = 4;
+
+// Taken from the hub's estimate rather than derived again, so the model browser's badge,
+// this slider and sizeKvCache all count the same bytes.
+qint64 kvBytesPerToken(const hub::ModelShape& shape) {
+    return hub::estimateMemory(shape, 1, 0, kKvBytesPerElement).kvBytesPerToken;
+}
+
+QString groupedNumber(qint64 n) { return QLocale(QLocale::English).toString(n); }
+
+}  // namespace
+
+BackendAvailability detectBackends() {
+    BackendAvailability availability;
+    // Loading the driver library is enough to know a driver is installed; nothing is called.
+    QLibrary driver(QStringLiteral("cuda"), 1);
+    const bool hasDriver = QFile::exists(QStringLiteral("/proc/driver/nvidia/version")) || driver.load();
+    if (driver.isLoaded()) driver.unload();
+    // Issue 9: the CUDA executor is not compiled into this binary yet, so even a machine
+    // with a driver runs on the CPU; the reason tells the user which of the two it is.
+    availability.cuda = false;
+    availability.cudaReason = hasDriver ? QStringLiteral("the CUDA backend is not part of this build yet")
+                                        : QStringLiteral("no NVIDIA driver found");
+    return availability;
+}
+
+qint64 totalMemoryBytes() {
+    QFile meminfo(QStringLiteral("/proc/meminfo"));
+    if (meminfo.open(QIODevice::ReadOnly)) {
+        // "MemTotal:       24683656 kB"
+        for (QByteArray line = meminfo.readLine(); !line.isEmpty(); line = meminfo.readLine()) {
+            if (!line.startsWith("MemTotal:")) continue;
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            bool ok = false;
+            const qint64 kib = fields.size() >= 2 ? fields[1].toLongLong(&ok) : 0;
+            if (ok && kib > 0) return kib * 1024;
+        }
+    }
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && pageSize > 0) return qint64(pages) * pageSize;
+#endif
+    return 0;
+}
+
+EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings& settings, qint64 totalMemoryBytes) {
+    EngineEstimate e;
+    e.budgetBytes = qint64(settings.memoryUtilization * double(std::max<qint64>(0, totalMemoryBytes)));
+    e.weightBytes = shape.weightBytes;
+    e.overheadBytes = hub::overheadBytes(shape);
+    e.kvCacheBytes = std::max<qint64>(0, e.budgetBytes - e.weightBytes - e.overheadBytes);
+    const qint64 perToken = kvBytesPerToken(shape);
+    const qint64 blocks = perToken > 0 ? e.kvCacheBytes / (perToken * hub::kKvBlockTokens) : 0;
+    e.kvTokens = int(std::min<qint64>(blocks, INT_MAX / hub::kKvBlockTokens) * hub::kKvBlockTokens);
+    e.fits = e.kvTokens >= hub::kKvBlockTokens;
+    e.maxContext = e.kvTokens;
+    if (shape.maxContext > 0) e.maxContext = std::min(e.maxContext, shape.maxContext);
+    if (settings.maxModelLen > 0) e.maxContext = std::min(e.maxContext, settings.maxModelLen);
+    if (e.fits) {
+        e.summary = QStringLiteral("weights %1 · KV cache %2 (%3 tokens) · max context %4 tokens")
+                        .arg(hub::formatBytes(e.weightBytes), hub::formatBytes(e.kvCacheBytes),
+                             groupedNumber(e.kvTokens), groupedNumber(e.maxContext));
+    } else {
+        e.summary = QStringLiteral("weights %1 + overhead %2 leave no room for a KV cache in a budget of %3")
+                        .arg(hub::formatBytes(e.weightBytes), hub::formatBytes(e.overheadBytes),
+                             hub::formatBytes(e.budgetBytes));
+    }
+    return e;
+}
+
+EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSettings& settings, qint64 totalMemoryBytes) {
+    const EngineEstimate estimate = estimateEngine(model.shape, settings, totalMemoryBytes);
+    EngineOptions options;
+    options.modelDir = QFile::encodeName(model.folder).toStdString();
+    // At least one block even when the estimate says nothing fits: the engine then starts
+    // with a tiny pool and lowers max_model_len itself, with a note that says why, which
+    // tells the user more than a refusal would.
+    const qint64 oneBlock = kvBytesPerToken(model.shape) * hub::kKvBlockTokens;
+    options.kvCacheMemoryBytes = size_t(std::max(estimate.kvCacheBytes, oneBlock));
+    options.maxModelLen = settings.maxModelLen;
+    options.maxNumSeqs = settings.maxNumSeqs;
+    return options;
+}
+
+}  // namespace pagoda

@@ -12,6 +12,12 @@
 
 namespace pagoda {
 
+// The API's options for the Server page's settings; fails on a host that is not an address
+// or a port out of range, saying which.
+Result<ApiServerOptions> apiServerOptions(const store::ServerSettings& settings);
+// Listening beyond this computer with no key: anyone on the network may use the model.
+bool exposedWithoutKey(const store::ServerSettings& settings);
+
 class ServerController : public QObject {
     Q_OBJECT
 public:
@@ -25,6 +31,8 @@ public:
     quint16 port() const;          // the bound port while running
     QString baseUrl() const;       // http://<host>:<port>/v1 while running (host as a client dials it)
     QStringList log() const { return m_log; }  // newest last, at most kMaxLogLines
+    // The base URL a client on this computer dials for a server on host:port (0.0.0.0 -> 127.0.0.1).
+    static QString baseUrlFor(const QString& host, quint16 port);
 
     static constexpr int kMaxLogLines = 500;
     static QString generateApiKey();  // "sk-pagoda-" + 32 random hex digits

@@ -1,4 +1,5 @@
-// Placeholder page, replaced by its area's implementation.
+// The Settings page: how the engine runs (backend, memory, limits; EngineSettingsPanel)
+// and the app's own preferences (language, tray; AppPreferencesPanel).
 #pragma once
 
 #include <QWidget>

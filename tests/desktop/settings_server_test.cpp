@@ -1,0 +1,381 @@
+// The Settings and Server pages and the status panel, driven as a user would on the
+// offscreen platform, over the real services: a tiny model really loads and reloads, the
+// API really listens, and HTTP calls go over loopback sockets.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+#include "app/desktop/desktop_services.h"
+#include "engine/cache/kv_cache_sizing.h"
+#include "tests/support/chat_model_dir.h"
+#include "ui/server/server_page.h"
+#include "ui/settings/settings_page.h"
+#include "ui/status/metrics_history.h"
+#include "ui/status/performance_view.h"
+#include "ui/status/status_panel.h"
+
+using namespace pagoda;
+using namespace pagoda::ui;
+
+namespace {
+
+// Qwen2.5-0.5B's shape with round weights, so every number below can be checked by hand.
+hub::ModelShape knownShape() {
+    hub::ModelShape s;
+    s.numLayers = 24;
+    s.numKvHeads = 2;
+    s.headDim = 64;
+    s.hiddenSize = 896;
+    s.intermediateSize = 4864;
+    s.vocabSize = 151936;
+    s.weightBytes = 1'000'000'000;
+    s.maxContext = 32768;
+    return s;
+}
+
+constexpr qint64 k16GiB = qint64(16) << 30;
+
+template <typename T>
+T* child(QWidget& parent, const char* name) {
+    T* widget = parent.findChild<T*>(name);
+    if (!widget) qFatal("no %s named %s", T::staticMetaObject.className(), name);
+    return widget;
+}
+
+quint16 freePort() {
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+}  // namespace
+
+class SettingsServerTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        const QString folder = m_dir.filePath("tiny-chat");
+        QVERIFY(QDir().mkpath(folder));
+        test::makeChatModelDir(folder.toStdString());
+        m_services = std::make_unique<DesktopServices>();
+        auto model = m_services->library().importFolder(folder);
+        QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
+        m_model = *model;
+    }
+
+    // The XDG folders outlive a run: every test starts from the default server settings.
+    void init() {
+        m_services->server().stop();
+        m_services->settings().setServer(store::ServerSettings{});
+    }
+
+    // Hand-checked: KV per token = 24 layers x (K+V) x 2 heads x 64 x 4 B = 24,576 B, a block
+    // of 16 tokens 393,216 B; overhead = 256 MiB + (2048 x 19,328 + 64 x 152,832) x 4 B
+    // = 465,895,424 B.
+    void estimateArithmeticOnAKnownShape() {
+        EngineSettings s;
+        s.memoryUtilization = 0.10;
+        EngineEstimate e = estimateEngine(knownShape(), s, k16GiB);
+        QCOMPARE(e.budgetBytes, qint64(1'717'986'918));
+        QCOMPARE(e.weightBytes, qint64(1'000'000'000));
+        QCOMPARE(e.overheadBytes, qint64(465'895'424));
+        QCOMPARE(e.kvCacheBytes, qint64(252'091'494));  // 1,717,986,918 - 1e9 - 465,895,424
+        QCOMPARE(e.kvTokens, 641 * 16);                 // 252,091,494 / 393,216 = 641.1 blocks
+        QCOMPARE(e.maxContext, 10256);
+        QVERIFY(e.fits);
+        QVERIFY2(e.summary.contains("10,256 tokens"), qPrintable(e.summary));
+
+        s.maxModelLen = 4096;  // the user's limit wins when shorter
+        QCOMPARE(estimateEngine(knownShape(), s, k16GiB).maxContext, 4096);
+
+        s = {};
+        s.memoryUtilization = 0.25;  // the model's own maximum caps the context
+        e = estimateEngine(knownShape(), s, k16GiB);
+        QCOMPARE(e.kvTokens, 7194 * 16);
+        QCOMPARE(e.maxContext, 32768);
+
+        s.memoryUtilization = 0.05;  // 859 MB cannot hold 1 GB of weights
+        e = estimateEngine(knownShape(), s, k16GiB);
+        QCOMPARE(e.kvCacheBytes, qint64(0));
+        QCOMPARE(e.kvTokens, 0);
+        QVERIFY(!e.fits);
+    }
+
+    // The engine's own sizing, given the bytes engineOptionsFor passes, builds exactly the
+    // estimated number of blocks: both count KV bytes per token the same way.
+    void engineOptionsGiveTheEngineTheEstimatedPool() {
+        hub::LocalModel model = m_model;
+        model.shape = knownShape();
+        EngineSettings s;
+        s.memoryUtilization = 0.10;
+        s.maxModelLen = 8000;
+        s.maxNumSeqs = 7;
+        const EngineOptions options = engineOptionsFor(model, s, k16GiB);
+        QCOMPARE(qint64(options.kvCacheMemoryBytes), qint64(252'091'494));
+        QCOMPARE(options.maxModelLen, 8000);
+        QCOMPARE(options.maxNumSeqs, 7);
+        QCOMPARE(QString::fromStdString(options.modelDir.string()), m_model.folder);
+        ModelConfig config;
+        config.numLayers = 24;
+        config.numKvHeads = 2;
+        config.headDim = 64;
+        config.maxPositionEmbeddings = 32768;
+        const KvCacheSizing sizing = sizeKvCache(config, options.kvCacheMemoryBytes, hub::kKvBlockTokens, 0, 4);
+        QCOMPARE(sizing.numBlocks * hub::kKvBlockTokens, estimateEngine(knownShape(), s, k16GiB).kvTokens);
+
+        s.memoryUtilization = 0.05;  // nothing fits: still one block, so the engine starts and says why
+        QCOMPARE(qint64(engineOptionsFor(model, s, k16GiB).kvCacheMemoryBytes), qint64(393'216));
+    }
+
+    void maxContextGrowsWithUtilization() {
+        hub::ModelShape shape = knownShape();
+        shape.maxContext = 1 << 20;  // long enough that memory, not the model, is the limit
+        int previous = 0;
+        for (int percent = 10; percent <= 95; percent += 5) {
+            EngineSettings s;
+            s.memoryUtilization = percent / 100.0;
+            const EngineEstimate e = estimateEngine(shape, s, k16GiB);
+            QVERIFY2(e.maxContext > previous, qPrintable(QString("%1 % gives %2").arg(percent).arg(e.maxContext)));
+            QCOMPARE(e.maxContext % hub::kKvBlockTokens, 0);
+            previous = e.maxContext;
+        }
+    }
+
+    void cudaIsOffWithAReason() {
+        const BackendAvailability backends = detectBackends();
+        QVERIFY(!backends.cuda);
+        if (!QFile::exists("/proc/driver/nvidia/version") && !QLibrary("cuda", 1).load())
+            QCOMPARE(backends.cudaReason, QString("no NVIDIA driver found"));
+        else
+            QCOMPARE(backends.cudaReason, QString("the CUDA backend is not part of this build yet"));
+        QVERIFY(totalMemoryBytes() > 0);
+    }
+
+    void apiKeysAreRandomAndWellFormed() {
+        const QString a = ServerController::generateApiKey(), b = ServerController::generateApiKey();
+        QVERIFY2(QRegularExpression("^sk-pagoda-[0-9a-f]{32}$").match(a).hasMatch(), qPrintable(a));
+        QVERIFY(a != b);
+        QCOMPARE(ServerController::baseUrlFor("0.0.0.0", 8000), QString("http://127.0.0.1:8000/v1"));
+        QCOMPARE(ServerController::baseUrlFor("192.168.1.5", 1234), QString("http://192.168.1.5:1234/v1"));
+    }
+
+    void withoutAModelTheEstimateWaitsAndTheSwitchIsOff() {
+        m_services->loader().unload();
+        SettingsPage settings(*m_services);
+        QVERIFY(child<QLabel>(settings, "estimateLabel")->text().contains("Load a model"));
+        ServerPage server(*m_services);
+        QVERIFY(!child<QPushButton>(server, "serverSwitch")->isEnabled());
+        QVERIFY(!child<QLabel>(server, "switchHint")->isHidden());
+    }
+
+    void movingTheSliderChangesTheEstimate() {
+        ensureLoaded(0.20);
+        SettingsPage page(*m_services);
+        auto* slider = child<QSlider>(page, "memorySlider");
+        auto* estimate = child<QLabel>(page, "estimateLabel");
+        QCOMPARE(slider->value(), 20);
+        QVERIFY2(estimate->text().contains("tiny-chat"), qPrintable(estimate->text()));
+        QCOMPARE(child<QLabel>(page, "memoryLabel")->text(), QString("Memory budget"));
+        const QString before = estimate->text();
+        slider->setValue(30);
+        QVERIFY(estimate->text() != before);
+        EngineSettings expected = m_services->settings().engine();
+        expected.memoryUtilization = 0.30;
+        const QString tokens = QLocale().toString(estimateEngine(m_model.shape, expected, totalMemoryBytes()).kvTokens);
+        QVERIFY2(estimate->text().contains(tokens), qPrintable(estimate->text() + " lacks " + tokens));
+    }
+
+    void applyReloadsWithTheEstimatedKvPool() {
+        ensureLoaded(0.20);
+        const int blocksBefore = m_services->host().cacheSizing()->numBlocks;
+        SettingsPage page(*m_services);
+        child<QSlider>(page, "memorySlider")->setValue(12);
+        QSignalSpy finished(&m_services->loader(), &ModelLoader::loadFinished);
+        child<QPushButton>(page, "applyButton")->click();
+        QVERIFY(!child<QPushButton>(page, "applyButton")->isEnabled());  // busy until the reload ends
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QCOMPARE(m_services->settings().engine().memoryUtilization, 0.12);
+
+        const EngineEstimate e = estimateEngine(m_model.shape, m_services->settings().engine(), totalMemoryBytes());
+        const KvCacheSizing* cache = m_services->host().cacheSizing();
+        QVERIFY(cache);
+        QCOMPARE(cache->numBlocks, e.kvTokens / hub::kKvBlockTokens);
+        QVERIFY(cache->numBlocks < blocksBefore);
+        QCOMPARE(cache->maxModelLen, e.maxContext);
+        QVERIFY(child<QPushButton>(page, "applyButton")->isEnabled());
+        QVERIFY2(child<QLabel>(page, "applyResult")->text().contains(QLocale().toString(cache->numBlocks) + " blocks"),
+                 qPrintable(child<QLabel>(page, "applyResult")->text()));
+    }
+
+    void theSwitchServesTheApiAndLogsRequests() {
+        ensureLoaded(0.12);
+        ServerPage page(*m_services);
+        auto* toggle = child<QPushButton>(page, "serverSwitch");
+        QVERIFY(toggle->isEnabled());
+        const quint16 port = freePort();
+        child<QSpinBox>(page, "portSpin")->setValue(port);
+        toggle->click();
+        QVERIFY2(m_services->server().isRunning(), qPrintable(child<QLabel>(page, "serverError")->text()));
+        QVERIFY(toggle->isChecked());
+        const QString base = QString("http://127.0.0.1:%1/v1").arg(port);
+        QCOMPARE(child<QLabel>(page, "baseUrlLabel")->text(), base);
+        QVERIFY(child<QPlainTextEdit>(page, "curlSnippet")->toPlainText().contains(base + "/chat/completions"));
+        QVERIFY(child<QPlainTextEdit>(page, "pythonSnippet")->toPlainText().contains("\"tiny-chat\""));
+        if (!QStandardPaths::findExecutable("python3").isEmpty()) {  // the snippet is valid Python
+            QProcess python;
+            python.start("python3", {"-c", "import ast, sys; ast.parse(sys.stdin.read())"});
+            python.write(child<QPlainTextEdit>(page, "pythonSnippet")->toPlainText().toUtf8());
+            python.closeWriteChannel();
+            QVERIFY(python.waitForFinished(30000));
+            QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+        }
+        QCOMPARE(m_services->settings().server().port, int(port));
+
+        QNetworkAccessManager http;
+        std::unique_ptr<QNetworkReply> models(http.get(QNetworkRequest(QUrl(base + "/models"))));
+        QVERIFY(QSignalSpy(models.get(), &QNetworkReply::finished).wait(10000));
+        QCOMPARE(models->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(models->readAll().contains("\"tiny-chat\""));
+
+        // /v1/models answers without a log line; a generation is what the log is for.
+        QNetworkRequest post(QUrl(base + "/chat/completions"));
+        post.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        const QByteArray body =
+            "{\"model\":\"tiny-chat\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        std::unique_ptr<QNetworkReply> chat(http.post(post, body));
+        QVERIFY(QSignalSpy(chat.get(), &QNetworkReply::finished).wait(30000));
+        QCOMPARE(chat->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        auto* log = child<QPlainTextEdit>(page, "requestLog");
+        QTRY_VERIFY2(log->toPlainText().contains("POST /v1/chat/completions 200"), qPrintable(log->toPlainText()));
+        QCOMPARE(m_services->server().log().size(), 1);
+        QCOMPARE(log->toPlainText(), m_services->server().log().first());
+
+        // The curl snippet as pasted into a shell (asynchronously: the server shares this thread).
+        if (!QStandardPaths::findExecutable("curl").isEmpty()) {
+            QProcess shell;
+            QSignalSpy done(&shell, &QProcess::finished);
+            shell.start("sh", {"-c", child<QPlainTextEdit>(page, "curlSnippet")->toPlainText() + " --silent"});
+            QVERIFY(done.wait(30000));
+            const QByteArray out = shell.readAllStandardOutput();
+            QVERIFY2(out.contains("\"chat.completion\""), out.constData());
+        }
+
+        toggle->click();
+        QVERIFY(!m_services->server().isRunning());
+        QVERIFY(!toggle->isChecked());
+        QTcpSocket socket;
+        QSignalSpy refused(&socket, &QTcpSocket::errorOccurred);
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(refused.wait(10000));
+        QCOMPARE(socket.error(), QAbstractSocket::ConnectionRefusedError);
+    }
+
+    void aPortInUseIsShownAndTheSwitchStaysOff() {
+        ensureLoaded(0.12);
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        ServerPage page(*m_services);
+        page.show();
+        child<QComboBox>(page, "hostCombo")->setCurrentIndex(0);
+        child<QSpinBox>(page, "portSpin")->setValue(squatter.serverPort());
+        auto* toggle = child<QPushButton>(page, "serverSwitch");
+        toggle->click();
+        QVERIFY(!m_services->server().isRunning());
+        QVERIFY(!toggle->isChecked());
+        auto* error = child<QLabel>(page, "serverError");
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QString::number(squatter.serverPort())), qPrintable(error->text()));
+    }
+
+    void theLocalNetworkWithoutAKeyWarns() {
+        ServerPage page(*m_services);
+        page.show();
+        auto* host = child<QComboBox>(page, "hostCombo");
+        auto* key = child<QLineEdit>(page, "apiKeyEdit");
+        auto* warning = child<QLabel>(page, "lanWarning");
+        key->clear();
+        host->setCurrentIndex(0);
+        QVERIFY(!warning->isVisible());
+        host->setCurrentIndex(host->findData("0.0.0.0"));
+        QVERIFY(warning->isVisible());
+        QCOMPARE(m_services->settings().server().host, QString("0.0.0.0"));
+        child<QPushButton>(page, "generateKeyButton")->click();
+        QVERIFY(!warning->isVisible());
+        QCOMPARE(m_services->settings().server().apiKey, key->text());
+        QVERIFY(child<QPlainTextEdit>(page, "curlSnippet")->toPlainText().contains("Bearer " + key->text()));
+        host->setCurrentIndex(0);
+        auto* autoStart = child<QCheckBox>(page, "startWithModelCheck");
+        autoStart->click();
+        QCOMPARE(m_services->settings().server().startWithModel, autoStart->isChecked());
+        autoStart->click();
+        QCOMPARE(m_services->settings().server().startWithModel, autoStart->isChecked());
+    }
+
+    void theStatusPanelShowsModelAndKvUsage() {
+        ensureLoaded(0.12);
+        StatusPanel panel(*m_services);
+        QCOMPARE(child<QLabel>(panel, "modelStatus")->text(), m_model.id);
+        QCOMPARE(child<QLabel>(panel, "backendStatus")->text(), QString("CPU"));
+        const QString total = QLocale().toString(m_services->host().cacheSizing()->numBlocks);
+        QTRY_VERIFY2(child<QLabel>(panel, "kvStatus")->text().contains("0 / " + total + " blocks"),
+                     qPrintable(child<QLabel>(panel, "kvStatus")->text()));
+        QVERIFY(child<QLabel>(panel, "speedStatus")->text().contains("tokens/s"));
+        child<QPushButton>(panel, "performanceButton")->click();
+        auto* view = panel.findChild<PerformanceView*>();
+        QVERIFY(view && view->isVisible());
+    }
+
+    void tokensPerSecondComeFromTheGrowthOfTheCount() {
+        MetricsHistory history;
+        MetricsSnapshot m;
+        m.kvBlocksTotal = 200;
+        m.kvBlocksUsed = 50;
+        QCOMPARE(history.add(0, m).tokensPerSecond, 0.0);  // no rate from one sample
+        m.generationTokens = 10;
+        QCOMPARE(history.add(0.5, m).tokensPerSecond, 20.0);
+        QCOMPARE(history.last().kvPercent, 25.0);
+        m.generationTokens = 2;  // a reload restarted the count
+        QCOMPARE(history.add(1.0, m).tokensPerSecond, 0.0);
+        history.add(MetricsHistory::kWindowSeconds + 0.75, m);
+        QCOMPARE(history.samples().size(), size_t(2));  // 0 and 0.5 are older than two minutes: dropped
+        QCOMPARE(history.samples().front().seconds, 1.0);
+    }
+
+private:
+    // Loads the fixture with this memory budget unless it is already loaded with it.
+    void ensureLoaded(double utilization) {
+        ModelLoader& loader = m_services->loader();
+        if (loader.state() == ModelLoader::State::Loaded && loader.settings().memoryUtilization == utilization) return;
+        EngineSettings s = m_services->settings().engine();
+        s.memoryUtilization = utilization;
+        m_services->settings().setEngine(s);
+        QSignalSpy finished(&loader, &ModelLoader::loadFinished);
+        loader.load(m_model, s);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<DesktopServices> m_services;
+    hub::LocalModel m_model;
+};
+
+QTEST_MAIN(SettingsServerTest)
+#include "settings_server_test.moc"

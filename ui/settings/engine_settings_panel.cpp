@@ -1,0 +1,214 @@
+#include "ui/settings/engine_settings_panel.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app/desktop/desktop_services.h"
+#include "app/hub/hub_types.h"
+
+namespace pagoda::ui {
+
+namespace {
+
+// vLLM accepts (0, 1]; below 10 % nothing useful fits, above 95 % the desktop starves.
+constexpr int kMinPercent = 10;
+constexpr int kMaxPercent = 95;
+
+QString number(qint64 n) { return QLocale().toString(n); }
+
+}  // namespace
+
+EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* parent)
+    : QGroupBox(tr("Engine"), parent), m_services(services), m_totalMemory(totalMemoryBytes()) {
+    auto* form = new QFormLayout;
+
+    m_backend = new QComboBox(this);
+    m_backend->setObjectName("backendCombo");
+    m_backend->addItem(tr("CPU"), int(Backend::Cpu));
+    m_backend->addItem(tr("CUDA (NVIDIA GPU)"), int(Backend::Cuda));
+    const BackendAvailability backends = detectBackends();
+    m_backendNote = new QLabel(this);
+    m_backendNote->setObjectName("backendNote");
+    m_backendNote->setWordWrap(true);
+    if (!backends.cuda) {
+        // The reason comes from app/ in English; it is a diagnosis, shown as found.
+        if (auto* model = qobject_cast<QStandardItemModel*>(m_backend->model()))
+            model->item(1)->setEnabled(false);
+        m_backend->setItemData(1, backends.cudaReason, Qt::ToolTipRole);
+        m_backendNote->setText(tr("CUDA is unavailable: %1.").arg(backends.cudaReason));
+    }
+    auto* backendColumn = new QVBoxLayout;
+    backendColumn->addWidget(m_backend);
+    backendColumn->addWidget(m_backendNote);
+    form->addRow(tr("Backend"), backendColumn);
+
+    m_memoryLabel = new QLabel(this);
+    m_memoryLabel->setObjectName("memoryLabel");
+    m_memorySlider = new QSlider(Qt::Horizontal, this);
+    m_memorySlider->setObjectName("memorySlider");
+    m_memorySlider->setRange(kMinPercent, kMaxPercent);
+    m_memorySlider->setPageStep(5);
+    m_memoryValue = new QLabel(this);
+    m_memoryValue->setObjectName("memoryValue");
+    m_estimate = new QLabel(this);
+    m_estimate->setObjectName("estimateLabel");
+    m_estimate->setWordWrap(true);
+    auto* memoryColumn = new QVBoxLayout;
+    auto* sliderRow = new QHBoxLayout;
+    sliderRow->addWidget(m_memorySlider, 1);
+    sliderRow->addWidget(m_memoryValue);
+    memoryColumn->addLayout(sliderRow);
+    memoryColumn->addWidget(m_estimate);
+    form->addRow(m_memoryLabel, memoryColumn);
+
+    m_maxContext = new QSpinBox(this);
+    m_maxContext->setObjectName("maxContextSpin");
+    m_maxContext->setRange(0, 1 << 20);
+    m_maxContext->setSingleStep(1024);
+    m_maxContext->setSpecialValueText(tr("auto (as long as memory holds)"));
+    m_maxContext->setToolTip(tr("Longest prompt plus answer in tokens; 0 lets the memory budget decide."));
+    form->addRow(tr("Max context length"), m_maxContext);
+
+    m_maxSeqs = new QSpinBox(this);
+    m_maxSeqs->setObjectName("maxSeqsSpin");
+    m_maxSeqs->setRange(1, 256);
+    m_maxSeqs->setToolTip(tr("How many chats and API requests the engine runs together."));
+    form->addRow(tr("Max concurrent sequences"), m_maxSeqs);
+
+    m_apply = new QPushButton(tr("Apply"), this);
+    m_apply->setObjectName("applyButton");
+    m_apply->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    m_busy = new QProgressBar(this);
+    m_busy->setObjectName("applyProgress");
+    m_busy->setRange(0, 0);  // busy: a load reports no fraction
+    m_busy->setTextVisible(false);
+    m_busy->hide();
+    m_result = new QLabel(this);
+    m_result->setObjectName("applyResult");
+    m_result->setWordWrap(true);
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* applyRow = new QHBoxLayout;
+    applyRow->addWidget(m_apply);
+    applyRow->addWidget(m_busy, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(applyRow);
+    layout->addWidget(m_result);
+
+    showSettings(services.settings().engine());
+
+    connect(m_backend, &QComboBox::currentIndexChanged, this, [this] { updateMemoryLabel(); });
+    connect(m_memorySlider, &QSlider::valueChanged, this, [this] {
+        updateMemoryLabel();
+        updateEstimate();
+    });
+    connect(m_maxContext, &QSpinBox::valueChanged, this, [this] { updateEstimate(); });
+    connect(m_apply, &QPushButton::clicked, this, [this] { apply(); });
+    // A model loaded or switched elsewhere (chat, models page) changes what the estimate is for.
+    connect(&services.loader(), &ModelLoader::stateChanged, this, [this] { updateEstimate(); });
+    connect(&services.loader(), &ModelLoader::loadFinished, this,
+            [this](bool ok, const QString& message) { onLoadFinished(ok, message); });
+}
+
+EngineSettings EngineSettingsPanel::current() const {
+    EngineSettings s = m_services.settings().engine();
+    s.backend = Backend(m_backend->currentData().toInt());
+    s.memoryUtilization = m_memorySlider->value() / 100.0;
+    s.maxModelLen = m_maxContext->value();
+    s.maxNumSeqs = m_maxSeqs->value();
+    return s;
+}
+
+void EngineSettingsPanel::showSettings(const EngineSettings& settings) {
+    const int backendIndex = m_backend->findData(int(settings.backend));
+    // A stored CUDA choice this machine cannot honour shows as what will really run.
+    const bool usable = backendIndex >= 0 && m_backend->model()->index(backendIndex, 0).flags().testFlag(Qt::ItemIsEnabled);
+    m_backend->setCurrentIndex(usable ? backendIndex : 0);
+    m_memorySlider->setValue(std::clamp(int(std::lround(settings.memoryUtilization * 100)), kMinPercent, kMaxPercent));
+    m_maxContext->setValue(settings.maxModelLen);
+    m_maxSeqs->setValue(settings.maxNumSeqs);
+    updateMemoryLabel();
+    updateEstimate();
+}
+
+void EngineSettingsPanel::updateMemoryLabel() {
+    const bool gpu = Backend(m_backend->currentData().toInt()) == Backend::Cuda;
+    // On the CPU the fraction is of the machine's memory, which the desktop shares, so it is
+    // a budget rather than vLLM's device-exclusive utilization.
+    m_memoryLabel->setText(gpu ? tr("GPU memory utilization") : tr("Memory budget"));
+    const int percent = m_memorySlider->value();
+    if (m_totalMemory > 0)
+        m_memoryValue->setText(tr("%1 % (%2 of %3)")
+                                   .arg(percent)
+                                   .arg(hub::formatBytes(qint64(double(m_totalMemory) * percent / 100.0)),
+                                        hub::formatBytes(m_totalMemory)));
+    else
+        m_memoryValue->setText(tr("%1 %").arg(percent));
+}
+
+void EngineSettingsPanel::updateEstimate() {
+    const auto& model = m_services.loader().model();
+    if (!model) {
+        m_estimate->setText(tr("Load a model to see the estimate."));
+        return;
+    }
+    const EngineEstimate e = estimateEngine(model->shape, current(), m_totalMemory);
+    if (!e.fits) {
+        m_estimate->setText(tr("Not enough: the weights (%1) and working memory (%2) of %3 need more than the "
+                               "budget of %4. Raise the budget or choose a smaller model.")
+                                .arg(hub::formatBytes(e.weightBytes), hub::formatBytes(e.overheadBytes), model->id,
+                                     hub::formatBytes(e.budgetBytes)));
+        return;
+    }
+    m_estimate->setText(tr("%1: weights %2 · KV cache %3 (%4 tokens) · max context %5 tokens")
+                            .arg(model->id, hub::formatBytes(e.weightBytes), hub::formatBytes(e.kvCacheBytes),
+                                 number(e.kvTokens), number(e.maxContext)));
+}
+
+void EngineSettingsPanel::apply() {
+    const EngineSettings settings = current();
+    m_services.settings().setEngine(settings);
+    const auto& model = m_services.loader().model();
+    if (!model) {
+        m_result->setText(tr("Saved. The settings apply to the next model you load."));
+        return;
+    }
+    m_applying = true;
+    m_apply->setEnabled(false);
+    m_busy->show();
+    m_result->setText(tr("Reloading %1…").arg(model->id));
+    m_services.loader().load(*model, settings);  // non-blocking; loadFinished ends the wait
+}
+
+void EngineSettingsPanel::onLoadFinished(bool ok, const QString& message) {
+    if (!m_applying) return;  // someone else's load: the estimate follows it through stateChanged
+    m_applying = false;
+    m_apply->setEnabled(true);
+    m_busy->hide();
+    if (!ok) {
+        m_result->setText(tr("The model did not load: %1").arg(message));
+        return;
+    }
+    const KvCacheSizing* cache = m_services.host().cacheSizing();
+    if (!cache) {
+        m_result->setText(message);
+        return;
+    }
+    QString text = tr("KV cache: %1 blocks, max context %2 tokens.").arg(number(cache->numBlocks), number(cache->maxModelLen));
+    if (!cache->note.empty()) text += u'\n' + QString::fromStdString(cache->note);
+    m_result->setText(text);
+}
+
+}  // namespace pagoda::ui

@@ -1,0 +1,70 @@
+#include "ui/status/performance_view.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QList>
+#include <QPointF>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace pagoda::ui {
+
+PerformanceView::PerformanceView(const MetricsHistory& history, QWidget* parent)
+    : QDialog(parent), m_history(history) {
+    setWindowTitle(tr("Performance"));
+    auto* chart = new QChart;  // owned by the view below
+    m_tokens = new QLineSeries(chart);
+    m_tokens->setName(tr("Tokens/s"));
+    m_kv = new QLineSeries(chart);
+    m_kv->setName(tr("KV cache %"));
+    chart->addSeries(m_tokens);
+    chart->addSeries(m_kv);
+
+    m_time = new QValueAxis(chart);
+    m_time->setTitleText(tr("Seconds"));
+    m_time->setLabelFormat("%d");
+    m_rate = new QValueAxis(chart);
+    m_rate->setTitleText(tr("Tokens/s"));
+    m_rate->setLabelFormat("%.0f");
+    auto* percent = new QValueAxis(chart);
+    percent->setTitleText(tr("KV cache %"));
+    percent->setRange(0, 100);
+    percent->setLabelFormat("%d");
+    chart->addAxis(m_time, Qt::AlignBottom);
+    chart->addAxis(m_rate, Qt::AlignLeft);
+    chart->addAxis(percent, Qt::AlignRight);
+    m_tokens->attachAxis(m_time);
+    m_tokens->attachAxis(m_rate);
+    m_kv->attachAxis(m_time);
+    m_kv->attachAxis(percent);
+
+    auto* view = new QChartView(chart, this);
+    view->setObjectName("performanceChart");
+    view->setRenderHint(QPainter::Antialiasing);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(view);
+    resize(640, 360);
+    refresh();
+}
+
+void PerformanceView::refresh() {
+    // replace() redraws once per poll rather than once per point.
+    QList<QPointF> tokens, kv;
+    double maxRate = 1;
+    for (const MetricsSample& s : m_history.samples()) {
+        tokens << QPointF(s.seconds, s.tokensPerSecond);
+        kv << QPointF(s.seconds, s.kvPercent);
+        maxRate = std::max(maxRate, s.tokensPerSecond);
+    }
+    m_tokens->replace(tokens);
+    m_kv->replace(kv);
+    const double end = m_history.empty() ? MetricsHistory::kWindowSeconds
+                                         : std::max(m_history.last().seconds, MetricsHistory::kWindowSeconds);
+    m_time->setRange(end - MetricsHistory::kWindowSeconds, end);
+    m_rate->setRange(0, maxRate * 1.1);
+}
+
+}  // namespace pagoda::ui

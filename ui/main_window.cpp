@@ -87,7 +87,10 @@ MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
     connect(&services.loader(), &ModelLoader::loadFinished, this, [this](bool ok, const QString& message) {
         statusBar()->showMessage(message, ok ? 5000 : 15000);
         if (ok && m_services.settings().server().startWithModel && !m_services.server().isRunning())
-            (void)m_services.server().start(m_services.settings().server());
+            (void)m_services.server().start(m_services.settings().server());  // errors: startFailed
+    });
+    connect(&services.server(), &ServerController::startFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("The API did not start: %1").arg(message), 15000);
     });
     m_session->startNew(store::GenerationSettings{});
     showPage(Page::Chat);

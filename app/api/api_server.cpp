@@ -140,30 +140,38 @@ void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
                                                                methodName(method))));
         return false;
     };
+    // Reads are logged here; generations when they finish, errors where they are sent.
+    auto logRead = [&](int status) { log(method, path, status, 0, 0); };
     if (path == "/health") {
         if (!allowed(Method::Get)) return;
-        writeResponse(responder, m_host.isLoaded() ? 200 : 503, {}, {});
-        return;
+        const int status = m_host.isLoaded() ? 200 : 503;
+        writeResponse(responder, status, {}, {});
+        return logRead(status);
     }
     if (path == "/version") {
-        if (allowed(Method::Get)) sendJson(responder, request, 200, {{"version", PAGODA_VERSION}});
-        return;
+        if (!allowed(Method::Get)) return;
+        sendJson(responder, request, 200, {{"version", PAGODA_VERSION}});
+        return logRead(200);
     }
     if (path == "/metrics") {
-        if (allowed(Method::Get)) metricsText(std::move(responder));
-        return;
+        if (!allowed(Method::Get)) return;
+        metricsText(std::move(responder));
+        return logRead(200);
     }
     if (path == "/v1/models" || path.startsWith("/v1/models/")) {
-        if (allowed(Method::Get)) models(request, std::move(responder), path.mid(int(strlen("/v1/models/"))));
+        if (!allowed(Method::Get)) return;
+        if (models(request, std::move(responder), path.mid(int(strlen("/v1/models/"))))) logRead(200);
         return;
     }
     if (path == "/api/version") {
-        if (allowed(Method::Get)) sendJson(responder, request, 200, {{"version", PAGODA_VERSION}});
-        return;
+        if (!allowed(Method::Get)) return;
+        sendJson(responder, request, 200, {{"version", PAGODA_VERSION}});
+        return logRead(200);
     }
     if (path == "/api/tags") {
-        if (allowed(Method::Get)) ollamaTags(request, std::move(responder));
-        return;
+        if (!allowed(Method::Get)) return;
+        ollamaTags(request, std::move(responder));
+        return logRead(200);
     }
     if (path == "/api/show") {
         if (allowed(Method::Post)) ollamaShow(request, std::move(responder));
@@ -185,17 +193,27 @@ void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
     return detokenize(request, std::move(responder));
 }
 
-void ApiServer::models(const QHttpServerRequest& request, QHttpServerResponder&& responder, const QString& id) {
-    if (!m_host.isLoaded()) return sendJson(responder, request, 200, modelsList({}));
+bool ApiServer::models(const QHttpServerRequest& request, QHttpServerResponder&& responder, const QString& id) {
+    if (!m_host.isLoaded()) {
+        sendJson(responder, request, 200, modelsList({}));
+        return true;
+    }
     std::vector<ordered_json> entries;
     QStringList names = m_options.servedModelNames;
     if (names.isEmpty()) names << m_host.modelName();
     for (const QString& name : names)
         entries.push_back(modelEntry(name.toStdString(), m_created, m_host.maxModelLen(), servedModelName()));
-    if (id.isEmpty()) return sendJson(responder, request, 200, modelsList(entries));
+    if (id.isEmpty()) {
+        sendJson(responder, request, 200, modelsList(entries));
+        return true;
+    }
     for (const auto& entry : entries)
-        if (entry["id"] == id.toStdString()) return sendJson(responder, request, 200, entry);
+        if (entry["id"] == id.toStdString()) {
+            sendJson(responder, request, 200, entry);
+            return true;
+        }
     sendError(responder, request, modelNotFound(id.toStdString()));
+    return false;  // logged as the error
 }
 
 void ApiServer::metricsText(QHttpServerResponder&& responder) {

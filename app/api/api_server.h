@@ -56,7 +56,7 @@ private:
     void completions(const QHttpServerRequest& request, QHttpServerResponder&& responder);
     void tokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder);
     void detokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder);
-    void models(const QHttpServerRequest& request, QHttpServerResponder&& responder, const QString& id);
+    bool models(const QHttpServerRequest& request, QHttpServerResponder&& responder, const QString& id);  // false: answered with an error
     void metricsText(QHttpServerResponder&& responder);
     // Ollama's API (ollama_api.cpp), for plugins that speak it.
     void ollamaTags(const QHttpServerRequest& request, QHttpServerResponder&& responder);

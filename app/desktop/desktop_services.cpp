@@ -18,7 +18,12 @@ DesktopServices::DesktopServices(Options options, QObject* parent)
       m_remote(std::make_unique<chat::RemoteChatGenerator>()) {
     // Whatever was loaded last comes back, so the API and chats resume where they were.
     connect(m_loader.get(), &ModelLoader::loadFinished, this, [this](bool ok) {
-        if (ok && m_loader->model()) m_settings.setLastModel(m_loader->model()->folder);
+        if (!ok || !m_loader->model()) return;
+        m_settings.setLastModel(m_loader->model()->folder);
+        // Clients name the model by its library id; a running API picks up the new model's
+        // name by binding again (a few milliseconds; requests of the old model were ended).
+        m_server->setServedModelName(m_loader->model()->id);
+        if (m_server->isRunning()) (void)m_server->start(store::ServerSettings(m_server->settings()));  // errors: startFailed
     });
 }
 

@@ -4,6 +4,7 @@
 #include <QPointer>
 
 #include <thread>
+#include <utility>
 
 namespace pagoda {
 
@@ -52,6 +53,10 @@ void EngineHost::unload() {
     m_thread.reset();  // aborts and joins first: the engine still uses the tokenizer
     m_loaded.reset();
     m_maxModelLen = 0;
+    // The engine ended them without a word: tell their clients, so no HTTP stream or chat
+    // answer waits forever for a model that is gone.
+    const auto inFlight = std::exchange(m_inFlight, {});
+    for (const QString& id : inFlight) emit requestRejected(id, "the model was unloaded");
 }
 
 std::string EngineHost::architecture() const {
@@ -80,17 +85,29 @@ void EngineHost::submit(Request request) {
         return;
     }
     QPointer<EngineHost> self(this);
+    m_inFlight.insert(id);
     // Called on the engine thread: each output is copied into a queued call to this thread.
+    // An answer that arrives after unload() already rejected its request is dropped.
     m_thread->submit(
         std::move(request),
-        [self](const RequestOutput& out) {
+        [self, id](const RequestOutput& out) {
             QMetaObject::invokeMethod(
-                self.data(), [self, out] { if (self) emit self->requestOutput(out); }, Qt::QueuedConnection);
+                self.data(),
+                [self, id, out] {
+                    if (!self || !self->m_inFlight.contains(id)) return;
+                    if (out.finished) self->m_inFlight.remove(id);
+                    emit self->requestOutput(out);
+                },
+                Qt::QueuedConnection);
         },
         [self, id](const Error& error) {
             const QString message = QString::fromStdString(error.message);
             QMetaObject::invokeMethod(
-                self.data(), [self, id, message] { if (self) emit self->requestRejected(id, message); },
+                self.data(),
+                [self, id, message] {
+                    if (!self || !self->m_inFlight.remove(id)) return;
+                    emit self->requestRejected(id, message);
+                },
                 Qt::QueuedConnection);
         });
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QObject>
+#include <QSet>
 #include <QString>
 
 #include <memory>
@@ -55,6 +56,7 @@ private:
     std::unique_ptr<EngineThread> m_thread;   // owns the Engine
     QString m_modelName;
     int m_maxModelLen = 0;
+    QSet<QString> m_inFlight;  // submitted and not yet finished or rejected
 };
 
 }  // namespace pagoda

@@ -35,10 +35,15 @@ ServerController::~ServerController() {
 
 Status ServerController::start(const store::ServerSettings& settings) {
     if (isRunning()) stop();  // new settings: bind again rather than keep the old address
+    auto fail = [this](const Error& error) -> Status {
+        emit startFailed(QString::fromStdString(error.message));
+        return error;
+    };
     auto options = apiServerOptions(settings);
-    if (!options) return options.error();
+    if (!options) return fail(options.error());
+    if (!m_servedModelName.isEmpty()) options->servedModelNames = {m_servedModelName};
     auto server = std::make_unique<ApiServer>(m_host, std::move(options).value());
-    if (auto started = server->start(); !started) return started.error();
+    if (auto started = server->start(); !started) return fail(started.error());
     connect(server.get(), &ApiServer::requestLogged, this, [this](const QString& line) {
         // The time of day makes the log readable when calls come in bursts.
         const QString stamped = QTime::currentTime().toString(QStringLiteral("HH:mm:ss")) + u' ' + line;
@@ -56,6 +61,10 @@ void ServerController::stop() {
     if (!m_server) return;
     m_server.reset();  // aborts the requests in flight and closes the listener
     emit runningChanged(false);
+}
+
+QString ServerController::servedModelName() const {
+    return m_servedModelName.isEmpty() ? m_host.modelName() : m_servedModelName;
 }
 
 bool ServerController::isRunning() const { return m_server && m_server->isRunning(); }

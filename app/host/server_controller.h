@@ -27,6 +27,11 @@ public:
     // Fails (and stays stopped) when the address cannot be bound; the message says why.
     Status start(const store::ServerSettings& settings);
     void stop();
+    // The model id clients send and /v1/models lists: the library id ("Qwen/Qwen3-8B"), not the
+    // folder name (a commit hash for a Hugging Face cache). Takes effect on the next start().
+    void setServedModelName(const QString& name) { m_servedModelName = name; }
+    QString servedModelName() const;  // the name set, else the loaded model's folder name
+    const store::ServerSettings& settings() const { return m_settings; }
     bool isRunning() const;
     quint16 port() const;          // the bound port while running
     QString baseUrl() const;       // http://<host>:<port>/v1 while running (host as a client dials it)
@@ -39,12 +44,15 @@ public:
 
 signals:
     void runningChanged(bool running);
+    // start() failed; also for starts the user did not click (auto-start, a model reload).
+    void startFailed(const QString& message);
     void requestLogged(const QString& line);
 
 private:
     EngineHost& m_host;
     std::unique_ptr<ApiServer> m_server;
     store::ServerSettings m_settings;
+    QString m_servedModelName;
     QStringList m_log;
 };
 

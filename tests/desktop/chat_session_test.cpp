@@ -185,6 +185,27 @@ private slots:
         QCOMPARE(restored.currentPath().back()->content, answer);
     }
 
+    // Unloading (or reloading with new settings) mid-answer ends the answer with a reason
+    // instead of leaving the window waiting forever.
+    void unloadingMidAnswerEndsIt() {
+        auto services = makeServices();
+        loadModel(*services);
+        chat::ConversationSession session(services->store(), generatorsOf(*services));
+        auto settings = longAnswers();
+        settings.maxTokens = 100000;
+        session.startNew(settings);
+        QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
+        QSignalSpy errors(&session, &chat::ConversationSession::errorOccurred);
+        session.send("Tell me everything");  // greedy on the fixture: runs to the context's end
+        QVERIFY(updates.wait(kTimeoutMs));
+        services->loader().unload();
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), 5000);
+        const auto* answer = session.conversation().currentPath().back();
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(errors.first().at(0).toString().contains("unloaded"));
+        QCOMPARE(answer->stats.finishReason, QString("error"));
+    }
+
     void noModelGivesAClearErrorAndNoEmptyAnswer() {
         auto services = makeServices();
         chat::ConversationSession session(services->store(), generatorsOf(*services));

@@ -254,7 +254,7 @@ private slots:
         QCOMPARE(models->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         QVERIFY(models->readAll().contains("\"tiny-chat\""));
 
-        // /v1/models answers without a log line; a generation is what the log is for.
+        // Both calls are logged, the read and the generation, in order.
         QNetworkRequest post(QUrl(base + "/chat/completions"));
         post.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
         const QByteArray body =
@@ -264,8 +264,9 @@ private slots:
         QCOMPARE(chat->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         auto* log = child<QPlainTextEdit>(page, "requestLog");
         QTRY_VERIFY2(log->toPlainText().contains("POST /v1/chat/completions 200"), qPrintable(log->toPlainText()));
-        QCOMPARE(m_services->server().log().size(), 1);
-        QCOMPARE(log->toPlainText(), m_services->server().log().first());
+        QCOMPARE(m_services->server().log().size(), 2);
+        QVERIFY(m_services->server().log().first().contains("GET /v1/models 200"));
+        QCOMPARE(log->toPlainText(), m_services->server().log().join('\n'));
 
         // The curl snippet as pasted into a shell (asynchronously: the server shares this thread).
         if (!QStandardPaths::findExecutable("curl").isEmpty()) {

@@ -101,6 +101,11 @@ ServerPage::ServerPage(DesktopServices& services, QWidget* parent) : QWidget(par
     connect(m_startWithModel, &QCheckBox::toggled, this, [this] { onFormEdited(); });
     connect(&services.server(), &ServerController::runningChanged, this, [this] { syncRunning(); });
     connect(&services.server(), &ServerController::requestLogged, m_log, &QPlainTextEdit::appendPlainText);
+    connect(&services.server(), &ServerController::startFailed, this, [this](const QString& message) {
+        m_error->setText(tr("The API did not start: %1").arg(message));
+        m_error->show();
+        syncRunning();
+    });
     connect(&services.loader(), &ModelLoader::stateChanged, this, [this] {
         syncRunning();
         updateUsage();  // a new model is served under a new name
@@ -218,12 +223,7 @@ void ServerPage::onSwitchClicked(bool on) {
     }
     const store::ServerSettings settings = formSettings();
     m_services.settings().setServer(settings);
-    if (auto started = m_services.server().start(settings); !started) {
-        m_error->setText(tr("The API did not start: %1").arg(QString::fromStdString(started.error().message)));
-        m_error->show();
-    } else {
-        m_error->hide();
-    }
+    if (m_services.server().start(settings)) m_error->hide();  // a failure arrives as startFailed
     syncRunning();  // also after a failure: the switch goes back to off
 }
 
@@ -250,7 +250,7 @@ void ServerPage::updateUsage() {
     ServerController& server = m_services.server();
     const QString url = server.isRunning() ? server.baseUrl()
                                            : ServerController::baseUrlFor(settings.host, quint16(settings.port));
-    QString model = m_services.host().modelName();
+    QString model = m_services.server().servedModelName();
     if (model.isEmpty()) model = QStringLiteral("MODEL");
     m_baseUrl->setText(url);
     m_curl->setPlainText(curlSnippet(url, settings.apiKey, model));

@@ -84,6 +84,7 @@ MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
 
     connect(m_navigation, &QButtonGroup::idClicked, this, [this](int id) { showPage(Page(id)); });
     connect(chatPage, &ChatPage::openModelsRequested, this, [this] { showPage(Page::Models); });
+    connect(m_sidebar, &ConversationSidebar::chatOpened, this, [this] { showPage(Page::Chat); });
     connect(&services.loader(), &ModelLoader::loadFinished, this, [this](bool ok, const QString& message) {
         statusBar()->showMessage(message, ok ? 5000 : 15000);
         if (ok && m_services.settings().server().startWithModel && !m_services.server().isRunning())

@@ -16,12 +16,9 @@ void addHubOptions(QCommandLineParser& parser) {
 Result<hub::HubEndpoint> readHubEndpoint(const QCommandLineParser& parser) {
     const auto kind = hub::parseHubName(parser.value("hub"));
     if (!kind) return makeError(fmt::format("--hub '{}': use huggingface or modelscope", parser.value("hub").toStdString()));
-    hub::HubEndpoint endpoint = hub::HubEndpoint::fromEnvironment(*kind);
-    if (parser.isSet("mirror")) {
-        if (*kind != hub::HubKind::HuggingFace) return makeError("--mirror is for Hugging Face; ModelScope is reachable in China as it is");
-        endpoint.baseUrl = hub::HubEndpoint::huggingFaceMirrorUrl();
-        endpoint.isMirror = true;
-    }
+    if (parser.isSet("mirror") && *kind != hub::HubKind::HuggingFace)
+        return makeError("--mirror is for Hugging Face; ModelScope is reachable in China as it is");
+    hub::HubEndpoint endpoint = hub::HubEndpoint::forChoice(*kind, parser.isSet("mirror"));
     if (parser.isSet("endpoint")) {
         const QUrl url(parser.value("endpoint"), QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != "https" && url.scheme() != "http") || url.host().isEmpty())

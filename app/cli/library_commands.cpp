@@ -13,10 +13,6 @@ namespace pagoda::cli {
 
 namespace {
 
-// The context the MEMORY column is estimated at: a long chat, not the model's maximum,
-// which for 32k–128k contexts would call nearly everything "won't fit".
-constexpr int kListedContext = 8192;
-
 QString compactCount(qint64 n) {
     if (n >= 1'000'000'000) return QString::number(double(n) / 1e9, 'f', 1) + "B";
     if (n >= 1'000'000) return QString::number(double(n) / 1e6, 'f', 1) + "M";
@@ -45,7 +41,7 @@ int runList(const QStringList& arguments) {
     if (parser.isSet("json")) {
         QJsonArray list;
         for (const auto& m : models) {
-            const auto estimate = hub::estimateMemory(m.shape, kListedContext, available);
+            const auto estimate = hub::estimateMemory(m.shape, hub::kFitContextTokens, available);
             list.append(QJsonObject{{"id", m.id}, {"hub", m.hub ? hub::hubName(*m.hub) : QString()},
                                     {"source", hub::sourceName(m.source)}, {"status", hub::statusName(m.status)},
                                     {"problem", m.problem}, {"folder", m.folder}, {"architecture", m.architecture},
@@ -68,7 +64,7 @@ int runList(const QStringList& arguments) {
                .arg("SIZE", 10).arg("CONTEXT", 7).arg("MEMORY@8K", -22).arg("MAX CTX");
     for (const auto& m : models) {
         const bool ready = m.status == hub::ModelStatus::Ready;
-        const auto estimate = hub::estimateMemory(m.shape, kListedContext, available);
+        const auto estimate = hub::estimateMemory(m.shape, hub::kFitContextTokens, available);
         const QString memory = ready ? hub::formatBytes(estimate.totalBytes) + " (" + hub::fitLabel(estimate.fit) + ")" : "-";
         out << QString("%1  %2  %3  %4  %5  %6  %7  %8  %9\n")
                    .arg(hubPrefix(m) + m.id, -width)

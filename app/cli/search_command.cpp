@@ -22,7 +22,7 @@ int printCatalog(hub::HubKind kind, QTextStream& out, QTextStream& err) {
     const qint64 available = hub::availableMemoryBytes();
     out << QString("%1  %2  %3  %4  %5\n").arg("MODEL", -30).arg("DOWNLOAD", 10).arg("CONTEXT", 7).arg("MEMORY@8K", -22).arg("LICENSE");
     for (const auto& entry : *catalog) {
-        const auto estimate = hub::estimateMemory(entry.shape, 8192, available);
+        const auto estimate = hub::estimateMemory(entry.shape, hub::kFitContextTokens, available);
         out << QString("%1  %2  %3  %4  %5\n")
                    .arg(entry.idOn(kind), -30)
                    .arg(hub::formatBytes(entry.downloadBytes), 10)

@@ -5,6 +5,20 @@
 
 namespace pagoda {
 
+namespace {
+
+// Downloads go through the hub the model browser is switched to (the mirror included),
+// unless the caller chose endpoints itself (tests). Read afresh: the queue asks on its pool.
+hub::DownloadQueue::Options withHubSwitch(hub::DownloadQueue::Options options, bool callerChose) {
+    if (callerChose) return options;
+    options.endpointFor = [](hub::HubKind kind) {
+        return hub::HubEndpoint::forChoice(kind, store::AppSettings().hub() == "mirror");
+    };
+    return options;
+}
+
+}  // namespace
+
 DesktopServices::DesktopServices(Options options, QObject* parent)
     : QObject(parent),
       m_library(std::move(options.library)),
@@ -13,7 +27,7 @@ DesktopServices::DesktopServices(Options options, QObject* parent)
       m_host(std::make_unique<EngineHost>()),
       m_loader(std::make_unique<ModelLoader>(*m_host)),
       m_server(std::make_unique<ServerController>(*m_host)),
-      m_downloads(std::make_unique<hub::DownloadQueue>(std::move(options.downloads))),
+      m_downloads(std::make_unique<hub::DownloadQueue>(withHubSwitch(std::move(options.downloads), options.customEndpoints))),
       m_local(std::make_unique<chat::LocalChatGenerator>(*m_host)),
       m_remote(std::make_unique<chat::RemoteChatGenerator>()) {
     // Whatever was loaded last comes back, so the API and chats resume where they were.

@@ -23,6 +23,7 @@ public:
     struct Options {
         QString databasePath;                 // empty: ConversationStore::defaultPath()
         hub::DownloadQueue::Options downloads;
+        bool customEndpoints = false;         // keep downloads.endpointFor; else follow the hub switch
         hub::LibraryLocations library = hub::LibraryLocations::fromEnvironment();
     };
     explicit DesktopServices(Options options, QObject* parent = nullptr);

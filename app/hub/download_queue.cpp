@@ -86,9 +86,11 @@ QString DownloadQueue::enqueue(const DownloadRequest& request) {
         return key;
     }
     Item* item = find(key);
-    if (item && item->request.revision != request.revision && item->state != DownloadState::Resolving &&
-        item->active.empty()) {
-        m_items.erase(key);  // a different revision: plan again from scratch
+    // A different revision, or a download that completed (its files may have been deleted
+    // since): plan again from scratch; files already present and verified are not fetched.
+    const bool replan = item && (item->request.revision != request.revision || item->state == DownloadState::Completed);
+    if (replan && item->state != DownloadState::Resolving && item->active.empty()) {
+        m_items.erase(key);
         item = nullptr;
     }
     if (!item) {

@@ -30,6 +30,15 @@ QString huggingFaceTokenFile() {
 
 }  // namespace
 
+HubEndpoint HubEndpoint::forChoice(HubKind kind, bool mirror) {
+    HubEndpoint endpoint = fromEnvironment(kind);
+    if (mirror && kind == HubKind::HuggingFace) {
+        endpoint.baseUrl = huggingFaceMirrorUrl();
+        endpoint.isMirror = true;
+    }
+    return endpoint;
+}
+
 HubEndpoint HubEndpoint::fromEnvironment(HubKind kind) {
     HubEndpoint e;
     e.kind = kind;

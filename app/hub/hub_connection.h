@@ -26,6 +26,9 @@ struct HubEndpoint {
     // HF_ENDPOINT / HF_TOKEN (or $HF_HOME/token); MODELSCOPE_ENDPOINT (a full URL) or
     // MODELSCOPE_DOMAIN (a host, as the modelscope SDK takes it) / MODELSCOPE_API_TOKEN.
     static HubEndpoint fromEnvironment(HubKind kind);
+    // fromEnvironment, or for Hugging Face with mirror set, https://hf-mirror.com (never
+    // trusted with the token): what `--hub X [--mirror]` and the app's hub switch mean.
+    static HubEndpoint forChoice(HubKind kind, bool mirror);
 };
 
 struct RetryPolicy {

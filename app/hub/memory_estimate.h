@@ -43,6 +43,10 @@ struct MemoryEstimate {
     Fit fit = Fit::Unknown;
 };
 
+// The context at which lists and the model browser judge "fits / tight / won't fit": long
+// enough for real chats, short enough that a model's 128K maximum does not decide the label.
+inline constexpr int kFitContextTokens = 8192;
+
 // The engine allocates the KV cache in blocks of this many tokens (engine_factory.cpp).
 inline constexpr int kKvBlockTokens = 16;
 

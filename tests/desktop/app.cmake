@@ -1,3 +1,10 @@
 # app suites: the conversation session and the main window, end to end
 pagoda_add_test(chat_session_test desktop/chat_session_test.cpp)
 target_link_libraries(chat_session_test PRIVATE pagoda_desktop)
+pagoda_add_gui_test(main_window_test desktop/main_window_test.cpp)
+target_compile_definitions(main_window_test PRIVATE PAGODA_EXECUTABLE="$<TARGET_FILE:pagoda>")
+add_dependencies(main_window_test pagoda)
+
+# Not a test: renders the pages to PNGs for the README (scripts/screenshots.sh).
+add_executable(screenshot_tour desktop/screenshot_tour.cpp)
+target_link_libraries(screenshot_tour PRIVATE pagoda_test_support pagoda_ui Qt6::Test)

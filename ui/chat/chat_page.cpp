@@ -1,13 +1,260 @@
 #include "ui/chat/chat_page.h"
 
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include "app/chat/conversation_session.h"
+#include "app/desktop/desktop_services.h"
+#include "ui/chat/chat_settings_panel.h"
+#include "ui/chat/composer.h"
+#include "ui/chat/message_list_view.h"
 
 namespace pagoda::ui {
 
-ChatPage::ChatPage(DesktopServices&, chat::ConversationSession&, QWidget* parent) : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel("ChatPage", this));
+namespace {
+
+QLabel* iconLabel(QStyle::StandardPixmap icon, QWidget* parent) {
+    auto* label = new QLabel(parent);
+    const int size = parent->style()->pixelMetric(QStyle::PM_SmallIconSize);
+    label->setPixmap(parent->style()->standardIcon(icon).pixmap(size, size));
+    label->setAlignment(Qt::AlignTop);
+    return label;
+}
+
+}  // namespace
+
+ChatPage::ChatPage(DesktopServices& services, chat::ConversationSession& session, QWidget* parent)
+    : QWidget(parent), m_services(services), m_session(session) {
+    setObjectName("chatPage");
+    auto* root = new QHBoxLayout(this);
+    root->setContentsMargins(0, 0, 0, 0);
+    root->setSpacing(0);
+
+    auto* center = new QWidget(this);
+    auto* column = new QVBoxLayout(center);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(makeTopBar());
+    m_errorBanner = makeBanner("errorBanner", m_errorLabel);
+    column->addWidget(m_errorBanner);
+    m_stack = new QStackedWidget(center);
+    m_stack->setObjectName("chatStack");
+    m_messages = new MessageListView(m_session, m_stack);
+    m_placeholder = makePlaceholder();
+    m_stack->addWidget(m_messages);
+    m_stack->addWidget(m_placeholder);
+    column->addWidget(m_stack, 1);
+    m_noModelBanner = makeBanner("noModelBanner", m_noModelLabel);
+    column->addWidget(m_noModelBanner);
+    column->addWidget(makeComposerRow());
+    root->addWidget(center, 1);
+
+    m_settings = new ChatSettingsPanel(this);
+    m_settings->setFixedWidth(320);
+    m_settings->hide();
+    root->addWidget(m_settings);
+
+    m_stopShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    m_stopShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_stopShortcut, &QShortcut::activated, &m_session, &chat::ConversationSession::stop);
+
+    connect(&m_session, &chat::ConversationSession::conversationChanged, this, &ChatPage::conversationChanged);
+    connect(&m_session, &chat::ConversationSession::generatingChanged, this, &ChatPage::updateState);
+    connect(&m_session, &chat::ConversationSession::errorOccurred, this, &ChatPage::showError);
+    connect(&m_session, &chat::ConversationSession::conversationSaved, this,
+            [this](const QString& id, const QString& title) {
+                if (id == m_session.conversation().id && !title.isEmpty()) m_title->setText(title);
+            });
+    connect(&m_services.loader(), &ModelLoader::stateChanged, this, &ChatPage::updateState);
+    connect(m_settings, &ChatSettingsPanel::settingsChanged, this, [this](const store::GenerationSettings& settings) {
+        m_session.setSettings(settings);
+        updateState();  // a remote endpoint may have been set or cleared
+    });
+    conversationChanged();
+}
+
+QWidget* ChatPage::makeTopBar() {
+    auto* bar = new QWidget(this);
+    auto* layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(14, 6, 8, 6);
+    m_title = new QLabel(bar);
+    m_title->setObjectName("titleLabel");
+    QFont font = m_title->font();
+    font.setBold(true);
+    font.setPointSizeF(font.pointSizeF() * 1.1);
+    m_title->setFont(font);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_settingsButton = new QToolButton(bar);
+    m_settingsButton->setObjectName("settingsButton");
+    m_settingsButton->setText(tr("Chat settings"));
+    m_settingsButton->setToolTip(tr("System prompt, sampling and model for this chat"));
+    m_settingsButton->setCheckable(true);
+    m_settingsButton->setAutoRaise(true);
+    layout->addWidget(m_title, 1);
+    layout->addWidget(m_settingsButton);
+    connect(m_settingsButton, &QToolButton::toggled, this, [this](bool open) { m_settings->setVisible(open); });
+    return bar;
+}
+
+QWidget* ChatPage::makePlaceholder() {
+    auto* page = new QWidget(this);
+    page->setObjectName("noModelPlaceholder");
+    auto* layout = new QVBoxLayout(page);
+    layout->addStretch();
+    auto* heading = new QLabel(tr("No model loaded"), page);
+    heading->setObjectName("placeholderHeading");
+    QFont font = heading->font();
+    font.setPointSizeF(font.pointSizeF() * 1.4);
+    heading->setFont(font);
+    heading->setAlignment(Qt::AlignCenter);
+    m_placeholderText = new QLabel(page);
+    m_placeholderText->setObjectName("placeholderText");
+    m_placeholderText->setAlignment(Qt::AlignCenter);
+    m_placeholderText->setWordWrap(true);
+    m_placeholderText->setForegroundRole(QPalette::PlaceholderText);
+    auto* open = new QPushButton(tr("Load a model on the Models page"), page);
+    open->setObjectName("openModelsButton");
+    open->setDefault(true);
+    auto* remote = new QPushButton(tr("Use a remote server…"), page);
+    remote->setObjectName("useRemoteButton");
+    remote->setFlat(true);
+    layout->addWidget(heading);
+    layout->addWidget(m_placeholderText);
+    layout->addSpacing(12);
+    layout->addWidget(open, 0, Qt::AlignHCenter);
+    layout->addWidget(remote, 0, Qt::AlignHCenter);
+    layout->addStretch();
+    connect(open, &QPushButton::clicked, this, &ChatPage::openModelsRequested);
+    connect(remote, &QPushButton::clicked, this, [this] {
+        m_settingsButton->setChecked(true);
+        m_settings->focusEndpoint();
+    });
+    return page;
+}
+
+QFrame* ChatPage::makeBanner(const char* name, QLabel*& label) {
+    const bool error = QLatin1String(name) == QLatin1String("errorBanner");
+    auto* banner = new QFrame(this);
+    banner->setObjectName(name);
+    banner->setFrameShape(QFrame::StyledPanel);
+    banner->setAutoFillBackground(true);
+    banner->setBackgroundRole(QPalette::AlternateBase);
+    auto* layout = new QHBoxLayout(banner);
+    layout->setContentsMargins(10, 6, 6, 6);
+    layout->addWidget(iconLabel(error ? QStyle::SP_MessageBoxWarning : QStyle::SP_MessageBoxInformation, banner));
+    label = new QLabel(banner);
+    label->setObjectName(error ? "errorLabel" : "noModelLabel");
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(label, 1);
+    if (error) {
+        auto* close = new QToolButton(banner);
+        close->setObjectName("dismissErrorButton");
+        close->setText(QStringLiteral("×"));
+        close->setToolTip(tr("Dismiss"));
+        close->setAutoRaise(true);
+        layout->addWidget(close, 0, Qt::AlignTop);
+        connect(close, &QToolButton::clicked, banner, &QWidget::hide);
+    } else {
+        label->setText(tr("No model is loaded and this chat has no remote endpoint, so nothing can answer."));
+        auto* open = new QPushButton(tr("Open Models"), banner);
+        open->setObjectName("openModelsBannerButton");
+        layout->addWidget(open);
+        connect(open, &QPushButton::clicked, this, &ChatPage::openModelsRequested);
+    }
+    banner->hide();
+    return banner;
+}
+
+QWidget* ChatPage::makeComposerRow() {
+    auto* row = new QWidget(this);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(14, 8, 14, 12);
+    m_composer = new Composer(row);
+    m_sendButton = new QPushButton(tr("Send"), row);
+    m_sendButton->setObjectName("sendButton");
+    m_sendButton->setToolTip(tr("Send (Enter)"));
+    m_stopButton = new QPushButton(tr("Stop"), row);
+    m_stopButton->setObjectName("stopButton");
+    m_stopButton->setToolTip(tr("Stop the answer (Esc)"));
+    m_stopButton->hide();
+    layout->addWidget(m_composer, 1);
+    layout->addWidget(m_sendButton, 0, Qt::AlignBottom);
+    layout->addWidget(m_stopButton, 0, Qt::AlignBottom);
+    connect(m_composer, &Composer::sendRequested, this, &ChatPage::send);
+    connect(m_composer, &Composer::textChanged, this, &ChatPage::updateState);
+    connect(m_sendButton, &QPushButton::clicked, m_composer, &Composer::send);
+    connect(m_stopButton, &QPushButton::clicked, &m_session, &chat::ConversationSession::stop);
+    return row;
+}
+
+bool ChatPage::canAnswer() const {
+    return m_services.loader().state() == ModelLoader::State::Loaded || m_services.host().isLoaded() ||
+           !m_session.conversation().settings.endpointUrl.trimmed().isEmpty();
+}
+
+void ChatPage::send(const QString& text) {
+    m_errorBanner->hide();
+    m_settings->flush();  // a system prompt typed just now applies to this message
+    m_messages->followNewMessages();
+    m_session.send(text);
+    m_composer->setFocus();  // after a click on Send, typing goes on where it was
+}
+
+void ChatPage::conversationChanged() {
+    const store::Conversation& conversation = m_session.conversation();
+    m_title->setText(conversation.title.isEmpty() ? tr("New chat") : conversation.title);
+    // Another chat brings its own settings; for the same chat, the panel's unsent typing wins.
+    if (!m_settingsShown || conversation.id != m_conversationId) {
+        m_settingsShown = true;
+        m_conversationId = conversation.id;
+        m_errorBanner->hide();
+        m_settings->setSettings(conversation.settings);
+    } else if (!m_settings->hasPendingEdit() && !(m_settings->settings() == conversation.settings)) {
+        m_settings->setSettings(conversation.settings);
+    }
+    updateState();
+}
+
+void ChatPage::updateState() {
+    const bool generating = m_session.isGenerating();
+    const bool able = canAnswer();
+    const bool empty = m_session.conversation().messages.empty();
+    m_stack->setCurrentWidget(!able && empty ? m_placeholder : m_messages);
+    m_noModelBanner->setVisible(!able && !empty);
+    switch (m_services.loader().state()) {
+    case ModelLoader::State::Loading:
+        m_placeholderText->setText(tr("A model is loading; you can start as soon as it is ready."));
+        break;
+    case ModelLoader::State::Failed:
+        m_placeholderText->setText(tr("The model could not be loaded: %1").arg(m_services.loader().error()));
+        break;
+    default:
+        m_placeholderText->setText(
+            tr("Load a model on the Models page to start chatting, or enter a remote endpoint in this chat's settings."));
+    }
+    m_composer->setSendEnabled(able && !generating);
+    m_sendButton->setVisible(!generating);
+    m_sendButton->setEnabled(able && !m_composer->toPlainText().trimmed().isEmpty());
+    m_stopButton->setVisible(generating);
+    m_stopShortcut->setEnabled(generating);  // otherwise Esc belongs to whatever has focus
+}
+
+void ChatPage::showError(const QString& message) {
+    m_errorLabel->setText(message);
+    m_errorBanner->show();
+}
+
+void ChatPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    m_composer->setFocus();
 }
 
 }  // namespace pagoda::ui

@@ -1,0 +1,360 @@
+// The chat page and the chat list driven like a user would, against the real session and
+// SQLite store but a scripted generator, so every token's arrival is under the test's
+// control: streaming redraws one message at a time, Send/Stop/Esc, branches from Regenerate
+// and Edit, the settings panel reaching the session, the view following the answer, the
+// no-model placeholder, and the list's search, rename, export and delete.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include "app/chat/conversation_session.h"
+#include "app/desktop/desktop_services.h"
+#include "ui/chat/chat_page.h"
+#include "ui/chat/chat_settings_panel.h"
+#include "ui/chat/composer.h"
+#include "ui/chat/conversation_sidebar.h"
+#include "ui/chat/message_list_view.h"
+#include "ui/chat/message_widget.h"
+
+using namespace pagoda;
+using namespace pagoda::ui;
+
+namespace {
+
+// Answers only when the test says so.
+class ScriptedGenerator : public chat::ChatGenerator {
+public:
+    void start(const QString& requestId, const std::vector<chat::ChatTurn>& turns,
+               const store::GenerationSettings& settings) override {
+        m_request = requestId;
+        m_turns = turns;
+        m_settings = settings;
+        ++m_starts;
+    }
+    void stop(const QString& requestId) override {
+        ++m_stops;
+        store::MessageStats stats;
+        stats.finishReason = "abort";
+        QMetaObject::invokeMethod(this, [this, requestId, stats] { emit finished(requestId, stats, {}); },
+                                  Qt::QueuedConnection);
+    }
+    void say(const QString& content, const QString& reasoning = {}) { emit delta(m_request, content, reasoning); }
+    void finish(const store::MessageStats& stats) { emit finished(m_request, stats, {}); }
+
+    QString m_request;
+    std::vector<chat::ChatTurn> m_turns;
+    store::GenerationSettings m_settings;
+    int m_starts = 0;
+    int m_stops = 0;
+};
+
+store::MessageStats doneStats() {
+    store::MessageStats stats;
+    stats.timeToFirstToken = 0.25;
+    stats.tokensPerSecond = 20;
+    stats.promptTokens = 30;
+    stats.completionTokens = 10;
+    stats.contextLimit = 2048;
+    stats.finishReason = "stop";
+    return stats;
+}
+
+template <class T>
+T* child(QWidget& parent, const char* name) {
+    T* found = parent.findChild<T*>(QString::fromLatin1(name));
+    if (!found) qFatal("no child named %s", name);
+    return found;
+}
+
+}  // namespace
+
+class ChatPageTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dataDir;
+    std::unique_ptr<DesktopServices> m_services;
+    ScriptedGenerator m_generator;
+    std::unique_ptr<chat::ConversationSession> m_session;
+    std::unique_ptr<QWidget> m_window;
+    ChatPage* m_page = nullptr;
+    ConversationSidebar* m_sidebar = nullptr;
+
+    // Nothing is loaded in these tests, so a remote endpoint is what lets the page send.
+    static store::GenerationSettings remote() {
+        store::GenerationSettings settings;
+        settings.endpointUrl = "http://127.0.0.1:9/v1";
+        return settings;
+    }
+    MessageListView& view() { return *child<MessageListView>(*m_page, "messageView"); }
+    std::vector<MessageWidget*> messages() { return view().messageWidgets(); }
+    void send(const QString& text) {
+        auto* composer = child<Composer>(*m_page, "composer");
+        composer->setPlainText(text);
+        QTest::keyClick(composer, Qt::Key_Return);
+    }
+    void answerAndFinish(const QString& text) {
+        m_generator.say(text);
+        m_generator.finish(doneStats());
+    }
+
+private slots:
+    void init();
+    void cleanup();
+    void placeholderUntilSomethingCanAnswer();
+    void streamedTokensRedrawOnlyTheAnswerAtMostEvery50Ms();
+    void thoughtOpenWhileThinkingThenFolded();
+    void sendBecomesStopAndEscStops();
+    void regenerateAndEditMakeBranches();
+    void settingsPanelReachesTheSession();
+    void viewFollowsTheAnswerUnlessScrolledUp();
+    void sidebarListsSearchesRenamesExportsAndDeletes();
+};
+
+void ChatPageTest::init() {
+    QVERIFY(m_dataDir.isValid());
+    DesktopServices::Options options;
+    options.databasePath = m_dataDir.filePath(QString("chat-%1.sqlite").arg(QTest::currentTestFunction()));
+    m_services = std::make_unique<DesktopServices>(std::move(options));
+    m_generator.m_starts = m_generator.m_stops = 0;
+    m_session = std::make_unique<chat::ConversationSession>(
+        m_services->store(), [this](const store::GenerationSettings&) { return &m_generator; });
+    m_window = std::make_unique<QWidget>();
+    auto* layout = new QHBoxLayout(m_window.get());
+    m_sidebar = new ConversationSidebar(*m_services, *m_session, m_window.get());
+    m_page = new ChatPage(*m_services, *m_session, m_window.get());
+    layout->addWidget(m_sidebar);
+    layout->addWidget(m_page, 1);
+    m_session->startNew(remote());
+    m_window->resize(1000, 700);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void ChatPageTest::cleanup() {
+    m_window.reset();
+    m_session.reset();
+    m_services.reset();
+}
+
+void ChatPageTest::placeholderUntilSomethingCanAnswer() {
+    m_session->startNew(store::GenerationSettings{});  // no model, no endpoint
+    auto* stack = child<QStackedWidget>(*m_page, "chatStack");
+    QCOMPARE(stack->currentWidget(), child<QWidget>(*m_page, "noModelPlaceholder"));
+    QVERIFY(!child<Composer>(*m_page, "composer")->isSendEnabled());
+    QSignalSpy openModels(m_page, &ChatPage::openModelsRequested);
+    child<QPushButton>(*m_page, "openModelsButton")->click();
+    QCOMPARE(openModels.count(), 1);
+
+    // A remote endpoint typed into the chat's settings is enough.
+    child<QPushButton>(*m_page, "useRemoteButton")->click();
+    QVERIFY(child<QWidget>(*m_page, "settingsPanel")->isVisible());
+    child<QLineEdit>(*m_page, "endpointUrlEdit")->setText("http://gpu-box:8000/v1");
+    QTRY_COMPARE(m_session->conversation().settings.endpointUrl, QString("http://gpu-box:8000/v1"));
+    QCOMPARE(stack->currentWidget(), child<QWidget>(*m_page, "messageView"));
+    QVERIFY(child<Composer>(*m_page, "composer")->isSendEnabled());
+}
+
+void ChatPageTest::streamedTokensRedrawOnlyTheAnswerAtMostEvery50Ms() {
+    send("Count to three");
+    QCOMPARE(m_generator.m_starts, 1);
+    QCOMPARE(m_generator.m_turns.back().content, QString("Count to three"));
+    QCOMPARE(messages().size(), size_t(2));
+    MessageWidget* question = messages()[0];
+    MessageWidget* answer = messages()[1];
+    QCOMPARE(question->objectName(), QString("userMessage"));
+    QCOMPARE(answer->objectName(), QString("assistantMessage"));
+
+    for (int i = 1; i <= 300; ++i) m_generator.say(QString::number(i) + ' ');
+    // Three hundred tokens arrived in one go: nothing is drawn until the render timer fires.
+    QVERIFY(answer->findChildren<QLabel*>("messageText").isEmpty() ||
+            answer->findChild<QLabel*>("messageText")->text().isEmpty());
+    QTRY_VERIFY(answer->findChild<QLabel*>("messageText") &&
+                answer->findChild<QLabel*>("messageText")->text().trimmed().endsWith("300"));
+    QCOMPARE(messages()[0], question);  // the same widgets: no rebuild per token
+    QCOMPARE(messages()[1], answer);
+    QCOMPARE(child<QLabel>(*answer, "statsLabel")->text(), QString("Generating…"));
+
+    m_generator.finish(doneStats());
+    QCOMPARE(child<QLabel>(*answer, "statsLabel")->text(),
+             QString("20.0 tok/s · TTFT 0.25 s · context 40 / 2048 tokens"));
+    QVERIFY(child<QWidget>(*answer, "messageActions")->isVisible());
+}
+
+void ChatPageTest::thoughtOpenWhileThinkingThenFolded() {
+    send("Why is the sky blue?");
+    m_generator.say({}, "Rayleigh scattering...");
+    MessageWidget* answer = messages()[1];
+    QTRY_VERIFY(child<QToolButton>(*answer, "thoughtToggle")->isVisible());
+    QVERIFY(child<QToolButton>(*answer, "thoughtToggle")->isChecked());
+    QVERIFY(child<QLabel>(*answer, "thoughtBody")->isVisible());
+    m_generator.say("Because of Rayleigh scattering.");
+    QTRY_VERIFY(!child<QToolButton>(*answer, "thoughtToggle")->isChecked());
+    QVERIFY(!child<QLabel>(*answer, "thoughtBody")->isVisible());
+    m_generator.finish(doneStats());
+}
+
+void ChatPageTest::sendBecomesStopAndEscStops() {
+    auto* sendButton = child<QPushButton>(*m_page, "sendButton");
+    auto* stopButton = child<QPushButton>(*m_page, "stopButton");
+    QVERIFY(sendButton->isVisible());
+    QVERIFY(!stopButton->isVisible());
+    send("Tell me a long story");
+    QVERIFY(!sendButton->isVisible());
+    QVERIFY(stopButton->isVisible());
+    m_generator.say("Once upon a time");
+
+    auto* composer = child<Composer>(*m_page, "composer");
+    composer->setPlainText("next question");
+    QTest::keyClick(composer, Qt::Key_Return);  // refused while answering, and the text stays
+    QCOMPARE(composer->toPlainText(), QString("next question"));
+    QCOMPARE(m_generator.m_starts, 1);
+
+    QTest::keyClick(composer, Qt::Key_Escape);
+    QCOMPARE(m_generator.m_stops, 1);
+    QTRY_VERIFY(!m_session->isGenerating());
+    QVERIFY(sendButton->isVisible());
+    QVERIFY(!stopButton->isVisible());
+    QCOMPARE(child<QLabel>(*messages()[1], "statsLabel")->text(), QString("stopped"));
+    QCOMPARE(child<QLabel>(*messages()[1], "messageText")->text(), QString("Once upon a time"));
+}
+
+void ChatPageTest::regenerateAndEditMakeBranches() {
+    send("Name a colour");
+    answerAndFinish("Red");
+    child<QToolButton>(*messages()[1], "regenerateButton")->click();
+    QCOMPARE(m_generator.m_starts, 2);
+    answerAndFinish("Blue");
+    QCOMPARE(messages().size(), size_t(2));
+    MessageWidget* answer = messages()[1];
+    QVERIFY(child<QWidget>(*answer, "branchNavigation")->isVisible());
+    QCOMPARE(child<QLabel>(*answer, "branchLabel")->text(), QString("2/2"));
+    QCOMPARE(child<QLabel>(*answer, "messageText")->text(), QString("Blue"));
+    child<QToolButton>(*answer, "previousBranchButton")->click();
+    QCOMPARE(child<QLabel>(*messages()[1], "branchLabel")->text(), QString("1/2"));
+    QCOMPARE(child<QLabel>(*messages()[1], "messageText")->text(), QString("Red"));
+
+    MessageWidget* question = messages()[0];
+    child<QToolButton>(*question, "editButton")->click();
+    child<QPlainTextEdit>(*question, "messageEditor")->setPlainText("Name a fruit");
+    child<QPushButton>(*question, "saveResendButton")->click();
+    QCOMPARE(m_generator.m_turns.back().content, QString("Name a fruit"));
+    answerAndFinish("Apple");
+    QCOMPARE(child<QLabel>(*messages()[0], "branchLabel")->text(), QString("2/2"));
+    QVERIFY(!child<QWidget>(*messages()[1], "branchNavigation")->isVisible());
+    QCOMPARE(child<QLabel>(*messages()[1], "messageText")->text(), QString("Apple"));
+}
+
+void ChatPageTest::settingsPanelReachesTheSession() {
+    child<QToolButton>(*m_page, "settingsButton")->click();
+    auto* panel = child<ChatSettingsPanel>(*m_page, "settingsPanel");
+    QVERIFY(panel->isVisible());
+    child<QPlainTextEdit>(*m_page, "systemPromptEdit")->setPlainText("Answer in French.");
+    child<QCheckBox>(*m_page, "thinkingCheck")->setChecked(false);
+    auto* preset = child<QComboBox>(*m_page, "presetCombo");
+    preset->setCurrentIndex(preset->findData("precise"));
+    QCOMPARE(m_session->conversation().settings.preset, QString("precise"));
+    QCOMPARE(m_session->conversation().settings.temperature,
+             store::withPreset({}, "precise").temperature);
+    // Sent right after typing, before the typing pause: the prompt still applies.
+    send("Hello");
+    QCOMPARE(m_generator.m_settings.systemPrompt, QString("Answer in French."));
+    QCOMPARE(m_generator.m_settings.thinking, false);
+    QCOMPARE(m_generator.m_settings.preset, QString("precise"));
+    answerAndFinish("Bonjour");
+
+    child<QDoubleSpinBox>(*m_page, "temperatureSpin")->setValue(1.3);
+    QCOMPARE(m_session->conversation().settings.temperature, 1.3);
+    QCOMPARE(m_session->conversation().settings.preset, QString());  // hand-tuned: no preset
+    QCOMPARE(preset->currentIndex(), 0);
+}
+
+void ChatPageTest::viewFollowsTheAnswerUnlessScrolledUp() {
+    QScrollBar* bar = view().verticalScrollBar();
+    send("Write many lines");
+    for (int i = 0; i < 80; ++i) m_generator.say(QString("Line %1\n\n").arg(i));
+    QTRY_VERIFY(bar->maximum() > 0);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+    QVERIFY(view().isFollowing());
+
+    bar->setValue(0);  // the user scrolls up to reread
+    QVERIFY(!view().isFollowing());
+    for (int i = 0; i < 40; ++i) m_generator.say(QString("More %1\n\n").arg(i));
+    const int grownFrom = bar->maximum();
+    QTRY_VERIFY(bar->maximum() > grownFrom);
+    QCOMPARE(bar->value(), 0);
+
+    bar->setValue(bar->maximum());  // back at the end: following again
+    QVERIFY(view().isFollowing());
+    for (int i = 0; i < 20; ++i) m_generator.say(QString("Last %1\n\n").arg(i));
+    const int before = bar->maximum();
+    QTRY_VERIFY(bar->maximum() > before);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+    m_generator.finish(doneStats());
+}
+
+void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
+    auto* list = child<QListWidget>(*m_sidebar, "conversationList");
+    send("Tell me about pandas");
+    answerAndFinish("Pandas eat bamboo.");
+    const QString first = m_session->conversation().id;
+    child<QPushButton>(*m_sidebar, "newChatButton")->click();
+    QVERIFY(m_session->conversation().id != first);
+    QCOMPARE(m_session->conversation().settings.endpointUrl, remote().endpointUrl);  // kept for the new chat
+    send("Tell me about rust");
+    answerAndFinish("Rust is a language.");
+    QTRY_COMPARE(list->count(), 2);
+    QCOMPARE(list->item(0)->text(), QString("Tell me about rust"));  // newest first
+    QCOMPARE(list->currentItem(), list->item(0));
+
+    QSignalSpy refreshed(m_sidebar, &ConversationSidebar::refreshed);
+    child<QLineEdit>(*m_sidebar, "conversationSearch")->setText("bamboo");  // message text matches too
+    QTRY_VERIFY(refreshed.count() > 0 && list->count() == 1);
+    QCOMPARE(list->item(0)->text(), QString("Tell me about pandas"));
+
+    QSignalSpy opened(m_sidebar, &ConversationSidebar::chatOpened);
+    list->setCurrentRow(0);  // opens it
+    QTRY_COMPARE(m_session->conversation().id, first);
+    QCOMPARE(opened.count(), 1);
+    QTRY_COMPARE(messages().size(), size_t(2));
+    QCOMPARE(child<QLabel>(*messages()[1], "messageText")->text(), QString("Pandas eat bamboo."));
+
+    m_sidebar->rename(first, "Bears");
+    QCOMPARE(child<QLabel>(*m_page, "titleLabel")->text(), QString("Bears"));
+    child<QLineEdit>(*m_sidebar, "conversationSearch")->clear();
+    QTRY_VERIFY(list->count() == 2 && list->item(0)->text() == "Bears");
+
+    QSignalSpy exported(m_sidebar, &ConversationSidebar::exported);
+    const QString path = m_dataDir.filePath("bears.md");
+    m_sidebar->exportTo(first, ConversationSidebar::ExportFormat::Markdown, path);
+    QVERIFY(exported.wait());
+    QCOMPARE(exported.first().at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString markdown = QString::fromUtf8(file.readAll());
+    QVERIFY2(markdown.contains("Bears") && markdown.contains("Pandas eat bamboo."), qPrintable(markdown));
+
+    m_sidebar->exportTo(first, ConversationSidebar::ExportFormat::Json, m_dataDir.filePath("no/such/dir/x.json"));
+    QTRY_COMPARE(exported.count(), 2);
+    QVERIFY(!exported.last().at(1).toString().isEmpty());  // a failed write is reported
+
+    m_sidebar->remove(first);  // the chat on screen: a new one replaces it
+    QVERIFY(m_session->conversation().id != first);
+    QTRY_COMPARE(list->count(), 1);
+    QCOMPARE(list->item(0)->text(), QString("Tell me about rust"));
+}
+
+QTEST_MAIN(ChatPageTest)
+#include "chat_page_test.moc"

@@ -1,0 +1,229 @@
+// The desktop window as a user drives it, on Qt's offscreen platform with a real tiny model:
+// type and press Enter, watch the answer stream in, stop it, restart the app and find the
+// conversation again; the event loop never stalls while a model loads or an answer streams;
+// a second launch of the real executable hands over to the first.
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QListView>
+#include <QLocalSocket>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include "app/chat/conversation_session.h"
+#include "app/desktop/desktop_services.h"
+#include "app/desktop/single_instance.h"
+#include "tests/support/chat_model_dir.h"
+#include "ui/chat/message_widget.h"
+#include "ui/main_window.h"
+
+using namespace pagoda;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+// The longest time the GUI thread went without running a 5 ms timer while `work` ran to
+// completion (work returns true when done). A frozen window shows up as a long gap.
+qint64 longestStallWhile(const std::function<bool()>& done) {
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = 0;
+    qint64 longest = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        const qint64 now = clock.elapsed();
+        longest = std::max(longest, now - last);
+        last = now;
+    });
+    ticker.start();
+    while (!done() && clock.elapsed() < kTimeoutMs) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    return std::max(longest, clock.elapsed() - last);
+}
+
+}  // namespace
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_modelDir;
+
+    struct App {
+        std::unique_ptr<DesktopServices> services = std::make_unique<DesktopServices>();
+        std::unique_ptr<ui::MainWindow> window = std::make_unique<ui::MainWindow>(*services);
+    };
+
+    std::unique_ptr<App> openApp() {
+        auto app = std::make_unique<App>();
+        app->services->settings().setFirstRunDone(true);  // no welcome over the window
+        app->window->show();
+        return app;
+    }
+
+    void loadModel(App& app) {
+        auto model = app.services->library().find(m_modelDir.path());
+        QVERIFY(model);
+        QSignalSpy loaded(&app.services->loader(), &ModelLoader::loadFinished);
+        app.services->loader().load(*model, app.services->settings().engine());
+        QVERIFY(loaded.wait(kTimeoutMs));
+        QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
+    }
+
+    static void typeAndSend(App& app, const QString& text) {
+        auto* composer = app.window->findChild<QPlainTextEdit*>("composer");
+        QVERIFY(composer);
+        composer->setFocus();
+        QTest::keyClicks(composer, text);
+        QTest::keyClick(composer, Qt::Key_Return);
+    }
+
+    static QList<ui::MessageWidget*> messagesOnScreen(App& app) {
+        return app.window->findChildren<ui::MessageWidget*>();
+    }
+
+    static void setMaxTokens(App& app, int maxTokens) {
+        store::GenerationSettings settings = app.window->session().conversation().settings;
+        settings.maxTokens = maxTokens;
+        settings.temperature = 0;
+        app.window->session().setSettings(settings);
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_modelDir.isValid());
+        test::makeChatModelDir(m_modelDir.path().toStdString());
+    }
+
+    void enterSendsAndTheAnswerStreamsIntoTheWindow() {
+        auto app = openApp();
+        loadModel(*app);
+        setMaxTokens(*app, 40);
+        auto& session = app->window->session();
+        QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
+        typeAndSend(*app, "Hello from the window");
+        QVERIFY(session.isGenerating());
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
+        QVERIFY(updates.count() > 1);
+        QCOMPARE(app->window->findChild<QPlainTextEdit*>("composer")->toPlainText(), QString());
+
+        const auto shown = messagesOnScreen(*app);
+        QCOMPARE(shown.size(), 2);
+        const auto path = session.conversation().currentPath();
+        QCOMPARE(shown[0]->message().content, QString("Hello from the window"));
+        QCOMPARE(shown[1]->message().content, path[1]->content);
+        QCOMPARE(path[1]->stats.completionTokens, 40);
+        // The stats line under the answer is the one the widget says it shows.
+        const QString stats = ui::MessageWidget::statsText(path[1]->stats);
+        QVERIFY(stats.contains("tok/s"));
+        bool found = false;
+        for (auto* label : shown[1]->findChildren<QLabel*>()) found |= label->text() == stats;
+        QVERIFY2(found, qPrintable(stats));
+    }
+
+    void stopButtonEndsTheAnswer() {
+        auto app = openApp();
+        loadModel(*app);
+        setMaxTokens(*app, 100000);
+        auto& session = app->window->session();
+        QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
+        typeAndSend(*app, "A long one please");
+        QVERIFY(updates.wait(kTimeoutMs));
+        auto* stop = app->window->findChild<QAbstractButton*>("stopButton");
+        QVERIFY(stop && stop->isVisible() && stop->isEnabled());
+        QTest::mouseClick(stop, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
+        QCOMPARE(session.conversation().currentPath().back()->stats.finishReason, QString("abort"));
+    }
+
+    void restartShowsTheConversationAgain() {
+        QString title;
+        QString answer;
+        {
+            auto app = openApp();
+            loadModel(*app);
+            setMaxTokens(*app, 12);
+            typeAndSend(*app, "Keep this for later");
+            QTRY_VERIFY_WITH_TIMEOUT(!app->window->session().isGenerating(), kTimeoutMs);
+            title = app->window->session().conversation().title;
+            answer = app->window->session().conversation().currentPath().back()->content;
+        }
+        auto app = openApp();
+        auto* list = app->window->findChild<QListView*>("conversationList");
+        QVERIFY(list);
+        QModelIndex found;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int row = 0; row < list->model()->rowCount(); ++row)
+                    if (list->model()->index(row, 0).data().toString() == title) found = list->model()->index(row, 0);
+                return found.isValid();
+            }(),
+            5000);
+        list->setCurrentIndex(found);
+        QTRY_COMPARE_WITH_TIMEOUT(app->window->session().conversation().title, title, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOnScreen(*app).size(), 2, 5000);
+        QCOMPARE(messagesOnScreen(*app).back()->message().content, answer);
+    }
+
+    void eventLoopNeverStallsWhileLoadingOrStreaming() {
+        auto app = openApp();
+        auto model = app->services->library().find(m_modelDir.path());
+        QVERIFY(model);
+        bool loaded = false;
+        connect(&app->services->loader(), &ModelLoader::loadFinished, this, [&] { loaded = true; });
+        app->services->loader().load(*model, app->services->settings().engine());
+        const qint64 loadStall = longestStallWhile([&] { return loaded; });
+        QCOMPARE(app->services->loader().state(), ModelLoader::State::Loaded);
+
+        setMaxTokens(*app, 1500);  // a long answer: hundreds of redraws of a growing message
+        typeAndSend(*app, "Write a long essay");
+        const qint64 streamStall = longestStallWhile([&] { return !app->window->session().isGenerating(); });
+        const auto* answer = app->window->session().conversation().currentPath().back();
+        QVERIFY(answer->stats.completionTokens > 1000);
+        qInfo("longest event-loop gap: %lld ms while loading, %lld ms while streaming %d tokens", loadStall, streamStall,
+              answer->stats.completionTokens);
+        QVERIFY2(loadStall < 100, qPrintable(QString::number(loadStall)));
+        QVERIFY2(streamStall < 100, qPrintable(QString::number(streamStall)));
+    }
+
+    void singleInstanceHandsOverToTheFirst() {
+        SingleInstance first;
+        QVERIFY(first.claim());
+        QSignalSpy activated(&first, &SingleInstance::activationRequested);
+        SingleInstance second;
+        QVERIFY(!second.claim());
+        QVERIFY(activated.wait(5000));
+    }
+
+    // The real executable: the window opens (offscreen), a second launch exits at once, and
+    // the first keeps running.
+    void secondLaunchOfTheExecutableExitsAndLeavesTheFirst() {
+        QProcess first;
+        first.setProgram(PAGODA_EXECUTABLE);
+        first.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        first.start();
+        QVERIFY(first.waitForStarted());
+        // Up once its socket answers.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [] {
+                QLocalSocket probe;
+                probe.connectToServer(SingleInstance::socketName());
+                return probe.waitForConnected(100);
+            }(),
+            20000);
+        QProcess second;
+        second.start(PAGODA_EXECUTABLE, {});
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 0);
+        QCOMPARE(first.state(), QProcess::Running);
+        first.terminate();
+        QVERIFY(first.waitForFinished(10000));
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "main_window_test.moc"

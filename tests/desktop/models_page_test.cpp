@@ -1,0 +1,340 @@
+// The Models page and the first-run welcome against tests/tools/fake_hub.py: search and the
+// catalog, a model's files, Download → progress → the library → Load, the download buttons
+// acting on the queue, hub errors shown in words, and the welcome's "Download and start".
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include "app/desktop/desktop_services.h"
+#include "tests/support/chat_model_dir.h"
+#include "tests/support/fake_hub_process.h"
+#include "ui/models/download_row.h"
+#include "ui/models/downloads_panel.h"
+#include "ui/models/library_model.h"
+#include "ui/models/library_panel.h"
+#include "ui/models/models_page.h"
+#include "ui/models/results_model.h"
+#include "ui/models/welcome_dialog.h"
+
+using namespace pagoda;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+const char* kModel = "Qwen/Tiny-Chat";
+const char* kShard = "model-00002-of-00003.safetensors";
+
+// A catalog of one model that the fake hub has, shaped like the fixture.
+hub::CatalogEntry tinyEntry() {
+    hub::CatalogEntry entry;
+    entry.name = "Tiny Chat";
+    entry.huggingFaceId = kModel;
+    entry.modelScopeId = kModel;
+    entry.parameters = 100000;
+    entry.downloadBytes = 400000;
+    entry.contextLength = 512;
+    entry.shape = {2, 1, 16, 64, 128, 512, 400000, 512};
+    return entry;
+}
+
+}  // namespace
+
+class ModelsPageTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::FakeHubProcess> m_hub;
+    QTemporaryDir m_source;
+    std::unique_ptr<QTemporaryDir> m_work;
+    std::unique_ptr<DesktopServices> m_services;
+
+    QString folderOf(const QString& id) const { return m_work->path() + "/models/huggingface/" + id; }
+
+    std::unique_ptr<ui::ModelsPage> openPage() {
+        auto page = std::make_unique<ui::ModelsPage>(*m_services);
+        page->resize(1200, 800);
+        page->show();
+        return page;
+    }
+
+    template <class T>
+    static T* child(QWidget& parent, const char* name) {
+        T* found = parent.findChild<T*>(name);
+        if (!found) qFatal("no %s", name);
+        return found;
+    }
+
+    // Types `text` and presses Enter; returns when the hub has answered.
+    static void search(QWidget& page, const QString& text) {
+        auto* edit = child<QLineEdit>(page, "searchEdit");
+        edit->setText(text);
+        QTest::keyClick(edit, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!child<QProgressBar>(page, "searchBusy")->isVisibleTo(&page), kTimeoutMs);
+    }
+
+    // Searches the fake hub, selects `id` and waits for its file list.
+    static void selectResult(QWidget& page, const QString& id) {
+        search(page, "tiny");
+        auto* view = child<QTableView>(page, "resultsView");
+        int row = -1;
+        for (int r = 0; r < view->model()->rowCount(); ++r)
+            if (view->model()->index(r, 0).data(ui::ResultsModel::IdRole).toString() == id) row = r;
+        QVERIFY(row >= 0);
+        view->selectRow(row);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QTableWidget>(page, "filesView")->rowCount() > 0, kTimeoutMs);
+    }
+
+    hub::DownloadState stateOf(const QString& key) const {
+        for (const auto& p : m_services->downloads().downloads())
+            if (p.key == key) return p.state;
+        return hub::DownloadState::Cancelled;
+    }
+
+    // The library row of `id` once it is Ready; -1 until then.
+    static int readyRow(ui::LibraryModel& library, const QString& id) {
+        for (int r = 0; r < library.rowCount(); ++r)
+            if (library.modelAt(r).id == id && library.modelAt(r).status == hub::ModelStatus::Ready) return r;
+        return -1;
+    }
+
+private slots:
+    void initTestCase() {
+        m_hub = std::make_unique<test::FakeHubProcess>();
+        QVERIFY2(m_hub->running(), qPrintable(m_hub->startError()));
+        test::makeChatModelDir(m_source.path().toStdString(), "qwen3-gqa7-bf16-sharded");
+        m_hub->addRepo(kModel, m_source.path(), QJsonObject{{"downloads", 500}, {"likes", 7}, {"license", "apache-2.0"}});
+        m_hub->addRepo("Qwen/Tiny-Chat-2", m_source.path(), QJsonObject{{"downloads", 100}});
+        for (const char* name : {"HF_TOKEN", "HF_HOME", "HF_HUB_CACHE", "MODELSCOPE_API_TOKEN", "MODELSCOPE_CACHE", "MODELSCOPE_DOMAIN"})
+            qunsetenv(name);
+        qputenv("HF_ENDPOINT", m_hub->hubUrl().toString().toUtf8());
+        qputenv("MODELSCOPE_ENDPOINT", m_hub->hubUrl().toString().toUtf8());
+    }
+
+    void init() {
+        m_hub->reset();
+        m_work = std::make_unique<QTemporaryDir>();
+        DesktopServices::Options options;
+        options.databasePath = m_work->path() + "/chats.db";
+        options.downloads.stateFile = m_work->path() + "/downloads.json";
+        options.downloads.modelsRoot = m_work->path() + "/models";
+        options.downloads.transfer.stallSeconds = 2;
+        options.downloads.transfer.retry.firstDelay = std::chrono::milliseconds(100);
+        options.downloads.transfer.retry.maxDelay = std::chrono::milliseconds(400);
+        options.downloads.progressIntervalMs = 50;
+        options.library.pagodaRoot = m_work->path() + "/models";
+        options.library.importsFile = m_work->path() + "/imported.json";
+        m_services = std::make_unique<DesktopServices>(std::move(options));
+        m_services->settings().setHub("huggingface");
+    }
+
+    void cleanup() { m_services.reset(); }
+
+    void catalogShowsWhenTheSearchIsEmpty() {
+        auto catalog = hub::loadCatalog();
+        QVERIFY(catalog.ok() && !catalog->empty());
+        auto page = openPage();
+        auto* view = child<QTableView>(*page, "resultsView");
+        QCOMPARE(view->model()->rowCount(), int(catalog->size()));
+        const QModelIndex first = view->model()->index(0, ui::ResultsModel::ModelColumn);
+        QVERIFY(first.data().toString().contains(catalog->front().name));
+        QVERIFY(first.data(Qt::ToolTipRole).toString().contains(catalog->front().summary));  // English UI
+        QVERIFY(!view->model()->index(0, ui::ResultsModel::FitColumn).data().toString().isEmpty());
+        QVERIFY(!view->model()->index(0, ui::ResultsModel::SizeColumn).data().toString().isEmpty());
+
+        search(*page, "tiny");
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, kTimeoutMs);
+        child<QLineEdit>(*page, "searchEdit")->clear();  // the clear button: back to the picks
+        QCOMPARE(view->model()->rowCount(), int(catalog->size()));
+    }
+
+    void searchFillsResultsAndSelectingShowsTheFiles() {
+        auto page = openPage();
+        search(*page, "tiny");
+        auto* view = child<QTableView>(*page, "resultsView");
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, kTimeoutMs);
+        QCOMPARE(view->model()->index(0, 0).data(ui::ResultsModel::IdRole).toString(), QString(kModel));
+        QCOMPARE(view->model()->index(0, ui::ResultsModel::DownloadsColumn).data().toString(), QString("500"));
+        QVERIFY(!child<QProgressBar>(*page, "searchBusy")->isVisibleTo(page.get()));
+
+        selectResult(*page, kModel);
+        auto* files = child<QTableWidget>(*page, "filesView");
+        QStringList names;
+        for (int r = 0; r < files->rowCount(); ++r) names << files->item(r, 0)->text();
+        QVERIFY2(names.contains("config.json") && names.contains(kShard), qPrintable(names.join(',')));
+        QVERIFY(!files->item(0, 1)->text().isEmpty());
+        QVERIFY(child<QLabel>(*page, "totalSizeLabel")->text().contains("file"));
+        QCOMPARE(child<QLabel>(*page, "licenseLabel")->text(), QString("apache-2.0"));
+        QVERIFY(child<QLabel>(*page, "detailsMemoryLabel")->text().contains("at least"));
+        // The file list's size reaches the results table too.
+        QVERIFY(!view->model()->index(0, ui::ResultsModel::SizeColumn).data().toString().isEmpty());
+        QVERIFY(child<QPushButton>(*page, "downloadButton")->isEnabled());
+    }
+
+    void hubSwitchSearchesModelScopeAndIsRemembered() {
+        auto page = openPage();
+        auto* combo = child<QComboBox>(*page, "hubCombo");
+        combo->setCurrentIndex(combo->findData("modelscope"));
+        QCOMPARE(m_services->settings().hub(), QString("modelscope"));
+        search(*page, "tiny");
+        auto* view = child<QTableView>(*page, "resultsView");
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, kTimeoutMs);
+        bool askedModelScope = false;
+        for (const QJsonValue& v : m_hub->log()) askedModelScope |= v.toObject()["path"].toString().contains("dolphin");
+        QVERIFY(askedModelScope);
+        auto again = openPage();  // a new page starts on the hub chosen last
+        QCOMPARE(child<QComboBox>(*again, "hubCombo")->currentData().toString(), QString("modelscope"));
+    }
+
+    void hubErrorIsShownInlineInWords() {
+        m_hub->addFaults({QJsonObject{{"kind", "status"}, {"path", "@/api/models"}, {"status", 403}, {"count", 0}}});
+        auto page = openPage();
+        search(*page, "tiny");
+        auto* status = child<QLabel>(*page, "searchStatus");
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), kTimeoutMs);
+        QVERIFY(status->isVisibleTo(page.get()));
+        QVERIFY2(status->text().contains("Could not search Hugging Face") && status->text().contains("403"),
+                 qPrintable(status->text()));
+        QVERIFY(!child<QProgressBar>(*page, "searchBusy")->isVisibleTo(page.get()));
+        QVERIFY(QApplication::topLevelWidgets().size() >= 1 && !QApplication::activeModalWidget());  // no dialog
+    }
+
+    void downloadShowsProgressThenTheLibraryLoadsAndDeletesIt() {
+        auto page = openPage();
+        selectResult(*page, kModel);
+        QTest::mouseClick(child<QPushButton>(*page, "downloadButton"), Qt::LeftButton);
+        const QString key = hub::DownloadQueue::keyFor(hub::HubKind::HuggingFace, kModel);
+        auto* downloads = page->findChild<ui::DownloadsPanel*>();
+        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key), kTimeoutMs);
+        ui::DownloadRow* row = downloads->row(key);
+        auto* library = page->findChild<ui::LibraryPanel*>();
+        QTRY_VERIFY_WITH_TIMEOUT(readyRow(library->models(), kModel) >= 0, kTimeoutMs);
+        QCOMPARE(row->progress().state, hub::DownloadState::Completed);
+        QCOMPARE(row->findChild<QProgressBar*>("downloadProgress")->value(), 1000);
+        QVERIFY(row->findChild<QLabel*>("downloadDetail")->text().contains("Completed"));
+        QVERIFY(row->findChild<QPushButton*>("dismissButton")->isVisibleTo(row));
+
+        // The new model is selected: Load reaches Loaded, and the table says which is loaded.
+        auto* load = child<QPushButton>(*page, "loadButton");
+        QTRY_VERIFY(load->isEnabled());
+        QTest::mouseClick(load, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, kTimeoutMs);
+        const int r = readyRow(library->models(), kModel);
+        QCOMPARE(library->models().index(r, ui::LibraryModel::StatusColumn).data().toString(), QString("loaded"));
+        QVERIFY(child<QLabel>(*page, "loadedLabel")->text().contains(kModel));
+        QTest::mouseClick(child<QPushButton>(*page, "unloadButton"), Qt::LeftButton);
+        QCOMPARE(m_services->loader().state(), ModelLoader::State::Empty);
+
+        // Delete asks first; yes removes the folder.
+        QTimer::singleShot(0, [] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (box) box->button(QMessageBox::Yes)->click();
+        });
+        QTest::mouseClick(child<QPushButton>(*page, "deleteButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(library->models().rowCount(), 0, kTimeoutMs);
+        QVERIFY(!QFileInfo::exists(folderOf(kModel)));
+    }
+
+    void pauseResumeAndCancelButtonsActOnTheQueue() {
+        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", kShard}, {"bytes_per_second", 20000}, {"count", 2}}});
+        auto page = openPage();
+        auto* downloads = page->findChild<ui::DownloadsPanel*>();
+        const QString key = m_services->downloads().enqueue({hub::HubKind::HuggingFace, kModel, {}});
+        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key) && stateOf(key) == hub::DownloadState::Downloading, kTimeoutMs);
+        ui::DownloadRow* row = downloads->row(key);
+        auto* pause = row->findChild<QPushButton*>("pauseButton");
+        auto* resume = row->findChild<QPushButton*>("resumeButton");
+        QTRY_VERIFY(pause->isVisibleTo(row));
+        QTest::mouseClick(pause, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Paused, 5000);
+        QTRY_VERIFY(resume->isVisibleTo(row) && !pause->isVisibleTo(row));
+        QVERIFY(row->findChild<QLabel*>("downloadDetail")->text().contains("Paused"));
+
+        QTest::mouseClick(resume, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(stateOf(key) == hub::DownloadState::Downloading, 5000);
+        QTest::mouseClick(row->findChild<QPushButton*>("cancelButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Cancelled, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!downloads->row(key), 5000);  // nothing left to show
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(folderOf(kModel)), 5000);
+    }
+
+    void importedFolderJoinsTheLibrary() {
+        QTemporaryDir folder;
+        test::makeChatModelDir(folder.path().toStdString());
+        auto page = openPage();
+        auto* library = page->findChild<ui::LibraryPanel*>();
+        library->importFolder(folder.path());
+        QTRY_VERIFY_WITH_TIMEOUT(library->models().rowCount() == 1, kTimeoutMs);
+        QCOMPARE(library->models().modelAt(0).source, hub::ModelSource::Imported);
+        QCOMPARE(library->models().modelAt(0).status, hub::ModelStatus::Ready);
+        QTRY_VERIFY(child<QPushButton>(*page, "loadButton")->isEnabled());  // selected after import
+    }
+
+    void proposalIsTheLargestThatFitsMemoryAndTheEngineBudget() {
+        std::vector<hub::CatalogEntry> catalog(3, tinyEntry());
+        catalog[0].parameters = 10, catalog[0].shape.weightBytes = qint64(1) << 30;
+        catalog[1].parameters = 30, catalog[1].shape.weightBytes = qint64(3) << 30;
+        catalog[2].parameters = 70, catalog[2].shape.weightBytes = qint64(7) << 30;
+        const EngineSettings engine;  // 60% of the total memory for the engine
+        const qint64 big = qint64(64) << 30;
+        QCOMPARE(ui::proposeCatalogModel(catalog, qint64(6) << 30, engine, big), 1);
+        QCOMPARE(ui::proposeCatalogModel(catalog, big, engine, big), 2);
+        QCOMPARE(ui::proposeCatalogModel(catalog, qint64(512) << 20, engine, big), 0);  // none fits: the smallest
+        // Free memory enough, but the engine's budget (60% of 8 GiB) cannot hold 7 GiB of weights.
+        QCOMPARE(ui::proposeCatalogModel(catalog, big, engine, qint64(8) << 30), 1);
+        QCOMPARE(ui::proposeCatalogModel({}, big, engine, big), -1);
+    }
+
+    void welcomeProposesAModelAndItsButtonEnqueuesIt() {
+        m_services->settings().setFirstRunDone(false);
+        ui::WelcomeDialog welcome(*m_services);
+        welcome.show();
+        QVERIFY(welcome.proposedIndex() >= 0);
+        QCOMPARE(welcome.proposedIndex(), ui::proposeCatalogModel(welcome.catalog(), hub::availableMemoryBytes(),
+                                                                  m_services->settings().engine(), totalMemoryBytes()));
+        QCOMPARE(child<QComboBox>(welcome, "modelCombo")->currentIndex(), welcome.proposedIndex());
+        QVERIFY(!child<QLabel>(welcome, "welcomeMemoryLabel")->text().isEmpty());
+        QTest::mouseClick(child<QPushButton>(welcome, "startButton"), Qt::LeftButton);
+        const QString id = welcome.catalog()[size_t(welcome.proposedIndex())].huggingFaceId;
+        QCOMPARE(welcome.downloadKey(), hub::DownloadQueue::keyFor(hub::HubKind::HuggingFace, id));
+        QVERIFY(stateOf(welcome.downloadKey()) != hub::DownloadState::Cancelled);  // it is in the queue
+        QVERIFY(m_services->settings().firstRunDone());
+        // The fake hub has no such repo: the failure shows in the dialog, in words.
+        auto* status = child<QLabel>(welcome, "welcomeStatus");
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), kTimeoutMs);
+        QVERIFY2(status->text().contains(id), qPrintable(status->text()));
+    }
+
+    void welcomeDownloadsAndThenLoadsTheModel() {
+        ui::WelcomeDialog welcome(*m_services, {tinyEntry()});
+        welcome.show();
+        QCOMPARE(welcome.proposedIndex(), 0);
+        QTest::mouseClick(child<QPushButton>(welcome, "startButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, kTimeoutMs);
+        QCOMPARE(m_services->loader().model()->id, QString(kModel));
+        QTRY_COMPARE(welcome.result(), int(QDialog::Accepted));
+    }
+
+    void skipMarksTheFirstRunDone() {
+        m_services->settings().setFirstRunDone(false);
+        ui::WelcomeDialog welcome(*m_services);
+        welcome.show();
+        QTest::mouseClick(child<QPushButton>(welcome, "skipButton"), Qt::LeftButton);
+        QVERIFY(m_services->settings().firstRunDone());
+        QCOMPARE(welcome.result(), int(QDialog::Rejected));
+        QVERIFY(m_services->downloads().downloads().empty());
+    }
+};
+
+QTEST_MAIN(ModelsPageTest)
+#include "models_page_test.moc"

@@ -1,0 +1,139 @@
+// Renders every page of the desktop window to PNGs for the README (run by
+// scripts/screenshots.sh under Xvfb, once per language). A real window on a real tiny model
+// with the API switched on and one real request in its log; the conversation on the Chat page
+// is a written sample, because the bundled fixture model's text is random.
+//
+//   screenshot_tour OUT_DIR LANGUAGE      e.g. screenshot_tour docs/screenshots zh_CN
+#include <QAbstractButton>
+#include <QApplication>
+#include <QDir>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "app/chat/conversation_session.h"
+#include "app/desktop/desktop_services.h"
+#include "app/desktop/translations.h"
+#include "tests/support/chat_model_dir.h"
+#include "ui/main_window.h"
+#include "ui/models/welcome_dialog.h"
+
+using namespace pagoda;
+
+namespace {
+
+store::Message said(store::Role role, const QString& parent, const QString& content, const QString& reasoning = {}) {
+    store::Message m;
+    m.id = store::newId();
+    m.parentId = parent;
+    m.role = role;
+    m.content = content;
+    m.reasoning = reasoning;
+    m.created = QDateTime::currentDateTimeUtc();
+    return m;
+}
+
+store::Conversation sampleConversation(bool chinese) {
+    store::Conversation c;
+    c.id = store::newId();
+    c.created = c.updated = QDateTime::currentDateTimeUtc();
+    c.title = chinese ? QString::fromUtf8("用 Python 写快速排序") : "Quicksort in Python";
+    const auto question = said(store::Role::User, {},
+                               chinese ? QString::fromUtf8("用 Python 写一个快速排序，并解释它的复杂度。")
+                                       : "Write a quicksort in Python and explain its complexity.");
+    auto answer = said(
+        store::Role::Assistant, question.id,
+        QString::fromUtf8(chinese ? "下面是一个简洁的实现：\n\n" : "Here is a compact version:\n\n") +
+            "```python\ndef quicksort(items):\n    if len(items) <= 1:\n        return items\n"
+            "    pivot, *rest = items\n    smaller = [x for x in rest if x < pivot]\n"
+            "    larger = [x for x in rest if x >= pivot]\n    return quicksort(smaller) + [pivot] + quicksort(larger)\n```\n\n" +
+            QString::fromUtf8(chinese ? "平均时间复杂度为 **O(n log n)**，最坏情况（已排序的输入）为 **O(n²)**。"
+                                      : "It runs in **O(n log n)** on average and **O(n²)** in the worst case "
+                                        "(already sorted input)."),
+        QString::fromUtf8(chinese ? "用户想要代码和复杂度分析。用列表推导式写最清楚。"
+                                  : "The user wants code and a complexity note. List comprehensions read best."));
+    answer.stats.timeToFirstToken = 0.21;
+    answer.stats.tokensPerSecond = 18.3;
+    answer.stats.promptTokens = 31;
+    answer.stats.completionTokens = 142;
+    answer.stats.contextLimit = 32768;
+    answer.stats.finishReason = "stop";
+    c.messages = {question, answer};
+    c.currentLeafId = answer.id;
+    return c;
+}
+
+void save(QWidget* widget, const QString& path) {
+    QApplication::processEvents();
+    QTest::qWait(300);  // layouts, fonts, the first chart frame
+    if (!widget->grab().save(path)) qFatal("cannot write %s", qPrintable(path));
+    qInfo("wrote %s", qPrintable(path));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    if (argc != 3) qFatal("usage: screenshot_tour OUT_DIR LANGUAGE");
+    const QString outDir = QString::fromLocal8Bit(argv[1]);
+    const QString language = QString::fromLocal8Bit(argv[2]);
+    QDir().mkpath(outDir);
+    installTranslations(app, language);
+    const bool chinese = language.startsWith("zh");
+    const QString suffix = chinese ? "zh_CN" : "en";
+
+    QTemporaryDir modelDir;
+    test::makeChatModelDir((modelDir.path() + "/qwen3-tiny-chat").toStdString());
+    DesktopServices services;
+    services.settings().setFirstRunDone(true);
+    auto model = services.library().importFolder(modelDir.path() + "/qwen3-tiny-chat");
+    if (!model) qFatal("import failed: %s", model.error().message.c_str());
+    QSignalSpy loaded(&services.loader(), &ModelLoader::loadFinished);
+    services.loader().load(*model, services.settings().engine());
+    if (!loaded.wait(60000)) qFatal("model did not load");
+
+    const store::Conversation sample = sampleConversation(chinese);
+    services.store().post([sample](store::ConversationStore& store) {
+        (void)store.saveConversation(sample);
+        for (const auto& m : sample.messages) (void)store.saveMessage(sample.id, m);
+    });
+    services.store().flush();
+
+    ui::MainWindow window(services);
+    window.resize(1280, 820);
+    window.show();
+    window.session().show(sample);
+    save(&window, QString("%1/chat-%2.png").arg(outDir, suffix));
+
+    window.showPage(ui::MainWindow::Page::Models);
+    save(&window, QString("%1/models-%2.png").arg(outDir, suffix));
+
+    store::ServerSettings server = services.settings().server();
+    server.port = 18431;
+    services.settings().setServer(server);
+    window.showPage(ui::MainWindow::Page::Server);
+    if (auto* toggle = window.findChild<QAbstractButton*>("serverSwitch")) toggle->click();
+    QNetworkAccessManager network;
+    QNetworkReply* reply = network.get(QNetworkRequest(QUrl("http://127.0.0.1:18431/v1/models")));
+    QSignalSpy answered(reply, &QNetworkReply::finished);
+    answered.wait(10000);
+    save(&window, QString("%1/server-%2.png").arg(outDir, suffix));
+
+    window.showPage(ui::MainWindow::Page::Settings);
+    save(&window, QString("%1/settings-%2.png").arg(outDir, suffix));
+
+    ui::WelcomeDialog welcome(services, &window);
+    welcome.show();
+    save(&welcome, QString("%1/welcome-%2.png").arg(outDir, suffix));
+    welcome.close();
+
+    if (auto* performance = window.findChild<QAbstractButton*>("performanceButton")) {
+        performance->click();
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (top->isVisible() && top->inherits("pagoda::ui::PerformanceView"))
+                save(top, QString("%1/performance-%2.png").arg(outDir, suffix));
+    }
+    return 0;
+}

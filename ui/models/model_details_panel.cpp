@@ -1,0 +1,210 @@
+#include "ui/models/model_details_panel.h"
+
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "app/hub/hub_client.h"
+#include "ui/models/background.h"
+#include "ui/models/model_texts.h"
+
+namespace pagoda::ui {
+
+namespace {
+
+QLabel* valueLabel(QWidget* parent, const char* objectName) {
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+QString parametersText(qint64 parameters) {
+    if (parameters <= 0) return {};
+    if (parameters < 1'000'000) return QLocale().toString(parameters);
+    if (parameters >= 1'000'000'000) return QString::number(double(parameters) / 1e9, 'f', 1) + "B";
+    return QString::number(double(parameters) / 1e6, 'f', 0) + "M";
+}
+
+}  // namespace
+
+ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
+    m_title = valueLabel(this, "detailsTitle");
+    QFont big = m_title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    big.setBold(true);
+    m_title->setFont(big);
+    m_summary = valueLabel(this, "detailsSummary");
+
+    m_body = new QWidget(this);
+    m_license = valueLabel(m_body, "licenseLabel");
+    m_license->setOpenExternalLinks(true);
+    m_license->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_revision = valueLabel(m_body, "revisionLabel");
+    m_architecture = valueLabel(m_body, "architectureLabel");
+    m_total = valueLabel(m_body, "totalSizeLabel");
+    m_memory = valueLabel(m_body, "detailsMemoryLabel");
+    m_context = valueLabel(m_body, "contextLabel");
+    auto* form = new QFormLayout;
+    form->addRow(tr("Licence:"), m_license);
+    form->addRow(tr("Revision:"), m_revision);
+    form->addRow(tr("Architecture:"), m_architecture);
+    form->addRow(tr("Download:"), m_total);
+    form->addRow(tr("Memory:"), m_memory);
+    form->addRow(tr("Longest context:"), m_context);
+
+    m_files = new QTableWidget(0, 2, m_body);
+    m_files->setObjectName("filesView");
+    m_files->setHorizontalHeaderLabels({tr("File"), tr("Size")});
+    m_files->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_files->verticalHeader()->hide();
+    m_files->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_files->setSelectionMode(QAbstractItemView::NoSelection);
+    m_files->setWordWrap(false);
+    m_files->setTextElideMode(Qt::ElideMiddle);  // shard names differ at their end
+
+    m_download = new QPushButton(tr("Download"), m_body);
+    m_download->setObjectName("downloadButton");
+    m_download->setDefault(true);
+
+    auto* bodyLayout = new QVBoxLayout(m_body);
+    bodyLayout->setContentsMargins(0, 0, 0, 0);
+    bodyLayout->addLayout(form);
+    bodyLayout->addWidget(m_files, 1);
+    bodyLayout->addWidget(m_download, 0, Qt::AlignRight);
+
+    m_status = valueLabel(this, "detailsStatus");
+    m_busy = new QProgressBar(this);
+    m_busy->setObjectName("detailsBusy");
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumHeight(6);
+    m_busy->setTextVisible(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_busy);
+    layout->addWidget(m_status);
+    layout->addWidget(m_body, 1);
+
+    connect(m_download, &QPushButton::clicked, this, [this] {
+        emit downloadRequested(hub::DownloadRequest{hubKindOf(m_choice), m_row.id, {}});
+        m_download->setEnabled(false);
+        m_download->setText(tr("Added to downloads"));
+    });
+    clear();
+}
+
+void ModelDetailsPanel::clear() {
+    ++m_generation;
+    m_row = {};
+    m_title->setText(tr("No model selected"));
+    m_summary->setText(tr("Pick a model to see its files, its download size and whether it fits this machine."));
+    m_busy->hide();
+    showStatus({}, false);
+    m_body->hide();
+}
+
+void ModelDetailsPanel::showModel(const ResultRow& row, HubChoice choice) {
+    const int generation = ++m_generation;
+    m_row = row;
+    m_choice = choice;
+    m_title->setText(row.fromCatalog && !row.title.isEmpty() ? row.title : row.id);
+    m_summary->setText(row.fromCatalog ? row.id + "\n" + row.summary : row.title);
+    m_summary->setVisible(!m_summary->text().isEmpty());
+    m_license->setText(row.license.isEmpty() ? tr("not stated") : row.license.toHtmlEscaped());
+    m_revision->setText(QStringLiteral("-"));
+    m_architecture->setText(QStringLiteral("-"));
+    m_total->setText(row.sizeBytes > 0 ? tr("about %1").arg(hub::formatBytes(row.sizeBytes)) : QStringLiteral("-"));
+    m_files->setRowCount(0);
+    showMemory(row.weightBytes);
+    m_download->setEnabled(true);
+    m_download->setText(tr("Download"));
+    m_body->show();
+
+    const hub::HubEndpoint endpoint = endpointFor(choice);
+    m_busy->show();
+    showStatus(tr("Reading the file list from %1…").arg(hubChoiceTitle(choice)), false);
+    runInBackground(
+        this, [endpoint, id = row.id] { return hub::planDownload(*hub::makeHubClient(endpoint), id, {}); },
+        [this, generation](Result<hub::DownloadPlan> plan) {
+            if (generation != m_generation) return;
+            m_busy->hide();
+            if (!plan) {
+                return showStatus(tr("Could not read the files of %1: %2")
+                                      .arg(m_row.id, QString::fromStdString(plan.error().message)),
+                                  true);
+            }
+            showStatus({}, false);
+            showPlan(*plan);
+        });
+}
+
+void ModelDetailsPanel::showPlan(const hub::DownloadPlan& plan) {
+    const auto& info = plan.info;
+    if (!info.license.isEmpty()) m_license->setText(info.license.toHtmlEscaped());
+    m_revision->setText(info.revision.left(12));
+    QString architecture = info.architecture.isEmpty() ? QStringLiteral("-") : info.architecture;
+    if (info.parameters > 0) architecture += "  ·  " + tr("%1 parameters").arg(parametersText(info.parameters));
+    m_architecture->setText(architecture);
+    if (!info.gated.isEmpty())
+        showStatus(tr("This model is gated: accept its terms on the hub's website and set HF_TOKEN before downloading."), false);
+
+    qint64 weights = 0;
+    m_files->setRowCount(int(plan.files.size()));
+    for (size_t i = 0; i < plan.files.size(); ++i) {
+        const hub::HubFile& file = plan.files[i];
+        if (file.path.endsWith(".safetensors")) weights += std::max<qint64>(file.size, 0);
+        m_files->setItem(int(i), 0, new QTableWidgetItem(file.path));
+        auto* size = new QTableWidgetItem(file.size >= 0 ? hub::formatBytes(file.size) : tr("unknown"));
+        size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_files->setItem(int(i), 1, size);
+    }
+    m_total->setText(tr("%1 in %n file(s)", nullptr, int(plan.files.size())).arg(hub::formatBytes(plan.totalBytes)));
+    if (!m_row.shape) {
+        m_row.weightBytes = weights;
+        showMemory(weights);
+    }
+    emit sizesKnown(m_row.id, plan.totalBytes, weights);
+}
+
+void ModelDetailsPanel::showMemory(qint64 weightBytes) {
+    const qint64 available = hub::availableMemoryBytes();
+    const QString availableText = available > 0 ? hub::formatBytes(available) : tr("unknown");
+    if (m_row.shape) {
+        const auto estimate = hub::estimateMemory(*m_row.shape, kFitContextTokens, available);
+        const QColor color = fitColor(estimate.fit);
+        m_memory->setText(tr("%1 at an 8K-token context: <b style=\"color:%2\">%3</b> (%4 available now)")
+                              .arg(hub::formatBytes(estimate.totalBytes), color.isValid() ? color.name() : "inherit",
+                                   fitText(estimate.fit), availableText));
+        m_context->setText(contextText(hub::maxContextFor(*m_row.shape, available)) + "  " +
+                           tr("(the model allows %1)").arg(contextText(m_row.shape->maxContext)));
+    } else if (weightBytes > 0) {
+        hub::ModelShape weightsOnly;
+        weightsOnly.weightBytes = weightBytes;
+        const auto estimate = hub::estimateMemory(weightsOnly, 0, available);
+        m_memory->setText(tr("at least %1 for the weights and the engine (%2 available now); the KV cache is added "
+                             "once the model's configuration is read after download")
+                              .arg(hub::formatBytes(estimate.totalBytes), availableText));
+        m_context->setText(tr("known after download"));
+    } else {
+        m_memory->setText(tr("known once the file list is read"));
+        m_context->setText(QStringLiteral("-"));
+    }
+}
+
+void ModelDetailsPanel::showStatus(const QString& text, bool error) {
+    m_status->setText(text);
+    m_status->setProperty("error", error);
+    m_status->setStyleSheet(error ? "color: #c62828;" : QString());
+    m_status->setVisible(!text.isEmpty());
+}
+
+}  // namespace pagoda::ui

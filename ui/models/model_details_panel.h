@@ -1,0 +1,58 @@
+// The browser's right half: what the selected model is (licence, revision, architecture),
+// the files Pagoda would download with their sizes, the total, the memory it needs here and
+// the longest context that fits, and the Download button.
+#pragma once
+
+#include <QWidget>
+
+#include "app/hub/download_plan.h"
+#include "app/hub/download_queue.h"
+#include "ui/models/hub_choice.h"
+#include "ui/models/results_model.h"
+
+class QFormLayout;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace pagoda::ui {
+
+class ModelDetailsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ModelDetailsPanel(QWidget* parent = nullptr);
+
+public slots:
+    void showModel(const pagoda::ui::ResultRow& row, pagoda::ui::HubChoice choice);
+    void clear();
+
+signals:
+    void downloadRequested(const pagoda::hub::DownloadRequest& request);
+    // The file list of `id` arrived: what it downloads, and how much of that is weights.
+    void sizesKnown(const QString& id, qint64 downloadBytes, qint64 weightBytes);
+
+private:
+    void showPlan(const hub::DownloadPlan& plan);
+    void showMemory(qint64 weightBytes);
+    void showStatus(const QString& text, bool error);
+
+    ResultRow m_row;
+    HubChoice m_choice = HubChoice::HuggingFace;
+    int m_generation = 0;  // a plan for an earlier selection is dropped
+    QLabel* m_title;
+    QLabel* m_summary;
+    QLabel* m_license;
+    QLabel* m_revision;
+    QLabel* m_architecture;
+    QLabel* m_total;
+    QLabel* m_memory;
+    QLabel* m_context;
+    QLabel* m_status;
+    QProgressBar* m_busy;
+    QTableWidget* m_files;
+    QPushButton* m_download;
+    QWidget* m_body;
+};
+
+}  // namespace pagoda::ui

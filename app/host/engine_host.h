@@ -30,7 +30,10 @@ public:
     void unload();
 
     bool isLoaded() const { return m_thread != nullptr; }
-    QString modelName() const { return m_modelName; }  // the directory's name
+    QString modelName() const { return m_modelName; }  // the directory's name unless renamed
+    // The name chats and the API show, e.g. the library id: a Hugging Face cache folder's
+    // own name is a commit hash.
+    void setModelName(const QString& name) { m_modelName = name; }
     int maxModelLen() const { return m_maxModelLen; }
     int vocabSize() const;
     std::string architecture() const;  // the model family as Ollama names it: "qwen2", "llama", "glm4", ...

@@ -15,6 +15,7 @@ ModelLoader::ModelLoader(EngineHost& host, QObject* parent) : QObject(parent), m
             m_host.unload();
             return;
         }
+        if (ok) m_host.setModelName(m_model->id);
         const double seconds = double(m_timer.elapsed()) / 1000.0;
         m_error = ok ? QString() : error;
         setState(ok ? State::Loaded : State::Failed);

@@ -8,3 +8,6 @@ add_dependencies(main_window_test pagoda)
 # Not a test: renders the pages to PNGs for the README (scripts/screenshots.sh).
 add_executable(screenshot_tour desktop/screenshot_tour.cpp)
 target_link_libraries(screenshot_tour PRIVATE pagoda_test_support pagoda_ui Qt6::Test)
+pagoda_add_gui_test(first_chat_test desktop/first_chat_test.cpp)
+target_link_libraries(first_chat_test PRIVATE pagoda_fake_hub)
+pagoda_add_gui_test(translations_test desktop/translations_test.cpp)

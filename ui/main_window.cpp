@@ -86,7 +86,9 @@ MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
     connect(chatPage, &ChatPage::openModelsRequested, this, [this] { showPage(Page::Models); });
     connect(m_sidebar, &ConversationSidebar::chatOpened, this, [this] { showPage(Page::Chat); });
     connect(&services.loader(), &ModelLoader::loadFinished, this, [this](bool ok, const QString& message) {
-        statusBar()->showMessage(message, ok ? 5000 : 15000);
+        const KvCacheSizing* cache = m_services.host().cacheSizing();
+        const bool lowered = ok && cache && !cache->note.empty();  // worth reading: longer on screen
+        statusBar()->showMessage(message, ok && !lowered ? 5000 : 20000);
         if (ok && m_services.settings().server().startWithModel && !m_services.server().isRunning())
             (void)m_services.server().start(m_services.settings().server());  // errors: startFailed
     });

@@ -105,4 +105,11 @@ EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSetting
     return options;
 }
 
+qint64 memoryForModels(const EngineSettings& settings) {
+    const qint64 available = hub::availableMemoryBytes();
+    const qint64 budget = qint64(settings.memoryUtilization * double(totalMemoryBytes()));
+    if (available <= 0) return budget;
+    return budget > 0 ? std::min(available, budget) : available;
+}
+
 }  // namespace pagoda

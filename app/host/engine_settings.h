@@ -45,6 +45,11 @@ struct EngineEstimate {
 EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings& settings, qint64 totalMemoryBytes);
 qint64 totalMemoryBytes();  // physical memory; 0 when unknown
 
+// The memory a model may use under these settings: what is free now, but no more than the
+// utilization allows. The "fits / tight / won't fit" labels judge against this, so a model
+// called "fits" also gets a useful KV cache when loaded with the same settings.
+qint64 memoryForModels(const EngineSettings& settings);
+
 EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSettings& settings,
                                qint64 totalMemoryBytes);
 

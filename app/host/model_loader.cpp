@@ -19,7 +19,11 @@ ModelLoader::ModelLoader(EngineHost& host, QObject* parent) : QObject(parent), m
         const double seconds = double(m_timer.elapsed()) / 1000.0;
         m_error = ok ? QString() : error;
         setState(ok ? State::Loaded : State::Failed);
-        emit loadFinished(ok, ok ? tr("%1 loaded in %2 s").arg(m_model->id).arg(seconds, 0, 'f', 1) : error, seconds);
+        QString message = ok ? tr("%1 loaded in %2 s").arg(m_model->id).arg(seconds, 0, 'f', 1) : error;
+        // The engine lowered the context to what the memory budget holds: say so, and how to fix it.
+        if (ok && m_host.cacheSizing() && !m_host.cacheSizing()->note.empty())
+            message += " \u2014 " + QString::fromStdString(m_host.cacheSizing()->note);
+        emit loadFinished(ok, message, seconds);
     });
 }
 

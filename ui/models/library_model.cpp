@@ -10,7 +10,7 @@ LibraryModel::LibraryModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void LibraryModel::setModels(std::vector<hub::LocalModel> models) {
     beginResetModel();
-    m_available = hub::availableMemoryBytes();
+    m_available = memoryForFit();
     m_models = std::move(models);
     endResetModel();
 }

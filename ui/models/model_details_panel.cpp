@@ -176,7 +176,7 @@ void ModelDetailsPanel::showPlan(const hub::DownloadPlan& plan) {
 }
 
 void ModelDetailsPanel::showMemory(qint64 weightBytes) {
-    const qint64 available = hub::availableMemoryBytes();
+    const qint64 available = memoryForFit();
     const QString availableText = available > 0 ? hub::formatBytes(available) : tr("unknown");
     if (m_row.shape) {
         const auto estimate = hub::estimateMemory(*m_row.shape, kFitContextTokens, available);

@@ -3,7 +3,12 @@
 #include <QCoreApplication>
 #include <QLocale>
 
+#include "app/host/engine_settings.h"
+#include "app/store/app_settings.h"
+
 namespace pagoda::ui {
+
+qint64 memoryForFit() { return memoryForModels(store::AppSettings().engine()); }
 
 QString fitText(hub::Fit fit) {
     switch (fit) {

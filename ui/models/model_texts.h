@@ -13,6 +13,10 @@ namespace pagoda::ui {
 
 using hub::kFitContextTokens;
 
+// The memory the fit labels judge against: free memory within the engine's memory budget
+// (Settings), read now. See memoryForModels.
+qint64 memoryForFit();
+
 QString fitText(hub::Fit fit);            // "fits", "tight", "won't fit", "unknown"
 QColor fitColor(hub::Fit fit);            // green / amber / red; invalid for Unknown
 QString statusText(hub::ModelStatus status);

@@ -51,7 +51,7 @@ ResultsModel::ResultsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void ResultsModel::setRows(std::vector<ResultRow> rows) {
     beginResetModel();
-    m_available = hub::availableMemoryBytes();  // read once per list: it moves as other programs run
+    m_available = memoryForFit();  // read once per list: it moves as other programs run
     m_rows = std::move(rows);
     for (auto& row : m_rows) estimate(row);
     endResetModel();

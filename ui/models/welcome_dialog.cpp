@@ -53,7 +53,7 @@ int proposeCatalogModel(const std::vector<hub::CatalogEntry>& catalog, qint64 av
 WelcomeDialog::WelcomeDialog(DesktopServices& services, QWidget* parent) : WelcomeDialog(services, builtInCatalog(), parent) {}
 
 WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::CatalogEntry> catalog, QWidget* parent)
-    : QDialog(parent), m_services(services), m_catalog(std::move(catalog)), m_available(hub::availableMemoryBytes()) {
+    : QDialog(parent), m_services(services), m_catalog(std::move(catalog)), m_available(memoryForFit()) {
     setWindowTitle(tr("Welcome to Pagoda"));
     const qint64 total = totalMemoryBytes();
     m_proposed = proposeCatalogModel(m_catalog, m_available, services.settings().engine(), total);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QLibrary>
 #include <QLocale>
@@ -42,8 +43,9 @@ BackendAvailability detectBackends() {
     // Issue 9: the CUDA executor is not compiled into this binary yet, so even a machine
     // with a driver runs on the CPU; the reason tells the user which of the two it is.
     availability.cuda = false;
-    availability.cudaReason = hasDriver ? QStringLiteral("the CUDA backend is not part of this build yet")
-                                        : QStringLiteral("no NVIDIA driver found");
+    availability.cudaReason = hasDriver
+                                  ? QCoreApplication::translate("pagoda::Backends", "the CUDA backend is not part of this build yet")
+                                  : QCoreApplication::translate("pagoda::Backends", "no NVIDIA driver found");
     return availability;
 }
 
@@ -73,7 +75,18 @@ EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings
     e.overheadBytes = hub::overheadBytes(shape);
     e.kvCacheBytes = std::max<qint64>(0, e.budgetBytes - e.weightBytes - e.overheadBytes);
     const qint64 perToken = kvBytesPerToken(shape);
-    const qint64 blocks = perToken > 0 ? e.kvCacheBytes / (perToken * hub::kKvBlockTokens) : 0;
+    qint64 blocks = perToken > 0 ? e.kvCacheBytes / (perToken * hub::kKvBlockTokens) : 0;
+    // More than max_num_seqs sequences at full length can ever hold buys nothing: the pool
+    // stops there, and the rest of the budget stays with the system.
+    int longest = shape.maxContext;
+    if (settings.maxModelLen > 0) longest = longest > 0 ? std::min(longest, settings.maxModelLen) : settings.maxModelLen;
+    if (longest > 0 && settings.maxNumSeqs > 0) {
+        const qint64 usefulBlocks = (qint64(settings.maxNumSeqs) * longest + hub::kKvBlockTokens - 1) / hub::kKvBlockTokens;
+        if (blocks > usefulBlocks) {
+            blocks = usefulBlocks;
+            e.kvCacheBytes = blocks * perToken * hub::kKvBlockTokens;
+        }
+    }
     e.kvTokens = int(std::min<qint64>(blocks, INT_MAX / hub::kKvBlockTokens) * hub::kKvBlockTokens);
     e.fits = e.kvTokens >= hub::kKvBlockTokens;
     e.maxContext = e.kvTokens;

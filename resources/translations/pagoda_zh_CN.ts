@@ -10,14 +10,27 @@
     </message>
 </context>
 <context>
+    <name>pagoda::Backends</name>
+    <message>
+        <location filename="../../app/host/engine_settings.cpp" line="+47"/>
+        <source>the CUDA backend is not part of this build yet</source>
+        <translation>此版本尚未包含 CUDA 后端</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no NVIDIA driver found</source>
+        <translation>未找到 NVIDIA 驱动</translation>
+    </message>
+</context>
+<context>
     <name>pagoda::ModelLoader</name>
     <message>
-        <location filename="../../app/host/model_loader.cpp" line="+21"/>
+        <location filename="../../app/host/model_loader.cpp" line="+22"/>
         <source>%1 loaded in %2 s</source>
         <translation>%1 已加载，用时 %2 秒</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>%1 is not ready to load</source>
         <translation>%1 尚未就绪，无法加载</translation>
     </message>
@@ -855,12 +868,12 @@ Last message: %2</source>
     <name>pagoda::ui::MainWindow</name>
     <message>
         <location filename="../../ui/main_window.cpp" line="+47"/>
-        <location line="+99"/>
+        <location line="+101"/>
         <source>Pagoda</source>
         <translation>Pagoda</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-84"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -880,7 +893,7 @@ Last message: %2</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>The API did not start: %1</source>
         <translation>API 未能启动：%1</translation>
     </message>
@@ -1156,7 +1169,7 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::ModelTexts</name>
     <message>
-        <location filename="../../ui/models/model_texts.cpp" line="+10"/>
+        <location filename="../../ui/models/model_texts.cpp" line="+15"/>
         <source>fits</source>
         <translation>可运行</translation>
     </message>

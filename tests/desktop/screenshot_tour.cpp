@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     const QString suffix = chinese ? "zh_CN" : "en";
 
     QTemporaryDir modelDir;
+    QDir(modelDir.path()).mkpath("qwen3-tiny-chat");
     test::makeChatModelDir((modelDir.path() + "/qwen3-tiny-chat").toStdString());
     DesktopServices services;
     services.settings().setFirstRunDone(true);
@@ -101,6 +102,10 @@ int main(int argc, char** argv) {
     });
     services.store().flush();
 
+    store::ServerSettings server = services.settings().server();
+    server.port = 18431;
+    services.settings().setServer(server);
+
     ui::MainWindow window(services);
     window.resize(1280, 820);
     window.show();
@@ -110,15 +115,22 @@ int main(int argc, char** argv) {
     window.showPage(ui::MainWindow::Page::Models);
     save(&window, QString("%1/models-%2.png").arg(outDir, suffix));
 
-    store::ServerSettings server = services.settings().server();
-    server.port = 18431;
-    services.settings().setServer(server);
     window.showPage(ui::MainWindow::Page::Server);
     if (auto* toggle = window.findChild<QAbstractButton*>("serverSwitch")) toggle->click();
+    // Real traffic for the request log and the performance chart: a few completions over ~8 s.
     QNetworkAccessManager network;
-    QNetworkReply* reply = network.get(QNetworkRequest(QUrl("http://127.0.0.1:18431/v1/models")));
-    QSignalSpy answered(reply, &QNetworkReply::finished);
-    answered.wait(10000);
+    auto call = [&](QNetworkReply* reply) { QSignalSpy(reply, &QNetworkReply::finished).wait(30000); };
+    call(network.get(QNetworkRequest(QUrl("http://127.0.0.1:18431/v1/models"))));
+    QNetworkRequest post(QUrl("http://127.0.0.1:18431/v1/completions"));
+    post.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+    for (int i = 0; i < 8; ++i) {
+        const QByteArray body = QString("{\"model\": \"%1\", \"prompt\": \"Once upon a time\", \"max_tokens\": %2}")
+                                    .arg(services.server().servedModelName())
+                                    .arg(400 + 200 * (i % 3))
+                                    .toUtf8();
+        call(network.post(post, body));
+        QTest::qWait(700);
+    }
     save(&window, QString("%1/server-%2.png").arg(outDir, suffix));
 
     window.showPage(ui::MainWindow::Page::Settings);

@@ -73,6 +73,16 @@ private slots:
         const QString folder = m_dir.filePath("tiny-chat");
         QVERIFY(QDir().mkpath(folder));
         test::makeChatModelDir(folder.toStdString());
+        // A context of 2M tokens: 16 sequences of it need more KV cache than any budget here
+        // gives, so the slider (not the pool's useful maximum) decides the pool, as for real models.
+        QFile config(folder + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QJsonObject json = QJsonDocument::fromJson(config.readAll()).object();
+        config.close();
+        json["max_position_embeddings"] = 1 << 21;
+        QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        config.write(QJsonDocument(json).toJson());
+        config.close();
         m_services = std::make_unique<DesktopServices>();
         auto model = m_services->library().importFolder(folder);
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
@@ -88,6 +98,19 @@ private slots:
     // Hand-checked: KV per token = 24 layers x (K+V) x 2 heads x 64 x 4 B = 24,576 B, a block
     // of 16 tokens 393,216 B; overhead = 256 MiB + (2048 x 19,328 + 64 x 152,832) x 4 B
     // = 465,895,424 B.
+    // 2 sequences of at most 4096 tokens can use 512 blocks; a budget that holds 641 stops there
+    // and leaves the rest of the memory to the system.
+    void poolStopsAtWhatTheSequencesCanUse() {
+        EngineSettings s;
+        s.memoryUtilization = 0.10;
+        s.maxNumSeqs = 2;
+        s.maxModelLen = 4096;
+        const EngineEstimate e = estimateEngine(knownShape(), s, k16GiB);
+        QCOMPARE(e.kvTokens, 2 * 4096);
+        QCOMPARE(e.kvCacheBytes, qint64(512) * 393'216);
+        QCOMPARE(e.maxContext, 4096);
+    }
+
     void estimateArithmeticOnAKnownShape() {
         EngineSettings s;
         s.memoryUtilization = 0.10;

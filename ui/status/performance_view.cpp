@@ -53,7 +53,7 @@ PerformanceView::PerformanceView(const MetricsHistory& history, QWidget* parent)
 void PerformanceView::refresh() {
     // replace() redraws once per poll rather than once per point.
     QList<QPointF> tokens, kv;
-    double maxRate = 1;
+    double maxRate = 10;  // an idle engine still gets a readable axis
     for (const MetricsSample& s : m_history.samples()) {
         tokens << QPointF(s.seconds, s.tokensPerSecond);
         kv << QPointF(s.seconds, s.kvPercent);
@@ -65,6 +65,7 @@ void PerformanceView::refresh() {
                                          : std::max(m_history.last().seconds, MetricsHistory::kWindowSeconds);
     m_time->setRange(end - MetricsHistory::kWindowSeconds, end);
     m_rate->setRange(0, maxRate * 1.1);
+    m_rate->applyNiceNumbers();  // round ticks: 0, 20, 40 rather than 0, 18.7, 37.4
 }
 
 }  // namespace pagoda::ui

@@ -11,9 +11,6 @@
 #include "app/hub/hub_types.h"
 #include "app/hub/memory_estimate.h"
 
-#if __has_include(<unistd.h>)
-#include <unistd.h>
-#endif
 
 namespace pagoda {
 
@@ -47,25 +44,6 @@ BackendAvailability detectBackends() {
                                   ? QCoreApplication::translate("pagoda::Backends", "the CUDA backend is not part of this build yet")
                                   : QCoreApplication::translate("pagoda::Backends", "no NVIDIA driver found");
     return availability;
-}
-
-qint64 totalMemoryBytes() {
-    QFile meminfo(QStringLiteral("/proc/meminfo"));
-    if (meminfo.open(QIODevice::ReadOnly)) {
-        // "MemTotal:       24683656 kB"
-        for (QByteArray line = meminfo.readLine(); !line.isEmpty(); line = meminfo.readLine()) {
-            if (!line.startsWith("MemTotal:")) continue;
-            const QList<QByteArray> fields = line.simplified().split(' ');
-            bool ok = false;
-            const qint64 kib = fields.size() >= 2 ? fields[1].toLongLong(&ok) : 0;
-            if (ok && kib > 0) return kib * 1024;
-        }
-    }
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && pageSize > 0) return qint64(pages) * pageSize;
-#endif
-    return 0;
 }
 
 EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings& settings, qint64 totalMemoryBytes) {
@@ -120,7 +98,7 @@ EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSetting
 
 qint64 memoryForModels(const EngineSettings& settings) {
     const qint64 available = hub::availableMemoryBytes();
-    const qint64 budget = qint64(settings.memoryUtilization * double(totalMemoryBytes()));
+    const qint64 budget = qint64(settings.memoryUtilization * double(hub::totalMemoryBytes()));
     if (available <= 0) return budget;
     return budget > 0 ? std::min(available, budget) : available;
 }

@@ -41,9 +41,8 @@ struct EngineEstimate {
     QString summary;            // one line for the UI, e.g. "weights 1.2 GiB · KV 2.3 GiB · 65,536 tokens"
 };
 
-// totalMemoryBytes: physical memory (CPU) or the card's memory (CUDA).
+// totalMemoryBytes: physical memory (hub::totalMemoryBytes) or the card's memory (CUDA).
 EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings& settings, qint64 totalMemoryBytes);
-qint64 totalMemoryBytes();  // physical memory; 0 when unknown
 
 // The memory a model may use under these settings: what is free now, but no more than the
 // utilization allows. The "fits / tight / won't fit" labels judge against this, so a model

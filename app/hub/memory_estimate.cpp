@@ -95,22 +95,39 @@ int maxContextFor(const ModelShape& shape, qint64 availableBytes, Fit worstAccep
     return int(shape.maxContext > 0 ? std::min<qint64>(tokens, shape.maxContext) : std::min<qint64>(tokens, INT_MAX));
 }
 
-qint64 availableMemoryBytes() {
+namespace {
+
+// A /proc/meminfo field in bytes ("MemAvailable:   12345678 kB"); 0 when absent.
+qint64 meminfoBytes(const QByteArray& field) {
     QFile meminfo("/proc/meminfo");
-    if (meminfo.open(QIODevice::ReadOnly)) {
-        // "MemAvailable:   12345678 kB"
-        for (QByteArray line = meminfo.readLine(); !line.isEmpty(); line = meminfo.readLine()) {
-            if (!line.startsWith("MemAvailable:")) continue;
-            const QList<QByteArray> fields = line.simplified().split(' ');
-            bool ok = false;
-            const qint64 kib = fields.size() >= 2 ? fields[1].toLongLong(&ok) : 0;
-            if (ok && kib > 0) return kib * 1024;
-        }
+    if (!meminfo.open(QIODevice::ReadOnly)) return 0;
+    for (QByteArray line = meminfo.readLine(); !line.isEmpty(); line = meminfo.readLine()) {
+        if (!line.startsWith(field + ':')) continue;
+        const QList<QByteArray> fields = line.simplified().split(' ');
+        bool ok = false;
+        const qint64 kib = fields.size() >= 2 ? fields[1].toLongLong(&ok) : 0;
+        return ok && kib > 0 ? kib * 1024 : 0;
     }
+    return 0;
+}
+
+}  // namespace
+
+qint64 availableMemoryBytes() {
+    if (const qint64 bytes = meminfoBytes("MemAvailable")) return bytes;
 #if defined(_SC_AVPHYS_PAGES) && defined(_SC_PAGESIZE)
     const long pages = sysconf(_SC_AVPHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
     if (pages > 0 && pageSize > 0) return qint64(pages) * pageSize;
 #elif defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && pageSize > 0) return qint64(pages) * pageSize;
+#endif
+    return 0;
+}
+
+qint64 totalMemoryBytes() {
+    if (const qint64 bytes = meminfoBytes("MemTotal")) return bytes;
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
     const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
     if (pages > 0 && pageSize > 0) return qint64(pages) * pageSize;
 #endif

@@ -77,5 +77,7 @@ int maxContextFor(const ModelShape& shape, qint64 availableBytes, Fit worstAccep
 // memory (macOS), and 0 (unknown) without sysconf: on Windows GlobalMemoryStatusEx is
 // the call to add when Pagoda is built there.
 qint64 availableMemoryBytes();
+// Physical memory in bytes (/proc/meminfo MemTotal, else sysconf); 0 when unknown.
+qint64 totalMemoryBytes();
 
 }  // namespace pagoda::hub

@@ -12,7 +12,7 @@
 <context>
     <name>pagoda::Backends</name>
     <message>
-        <location filename="../../app/host/engine_settings.cpp" line="+47"/>
+        <location filename="../../app/host/engine_settings.cpp" line="+44"/>
         <source>the CUDA backend is not part of this build yet</source>
         <translation>此版本尚未包含 CUDA 后端</translation>
     </message>
@@ -648,7 +648,7 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::HubSearchPanel</name>
     <message>
-        <location filename="../../ui/models/hub_search_panel.cpp" line="+42"/>
+        <location filename="../../ui/models/hub_search_panel.cpp" line="+43"/>
         <source>Where models are searched and downloaded from. ModelScope and hf-mirror.com are usually faster in mainland China; your Hugging Face token is never sent to the mirror.</source>
         <translation>模型的搜索和下载来源。在中国大陆，ModelScope 和 hf-mirror.com 通常更快；你的 Hugging Face token 不会发送给镜像站。</translation>
     </message>
@@ -744,7 +744,7 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::LibraryPanel</name>
     <message>
-        <location filename="../../ui/models/library_panel.cpp" line="+53"/>
+        <location filename="../../ui/models/library_panel.cpp" line="+54"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
@@ -1037,7 +1037,7 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::ModelDetailsPanel</name>
     <message>
-        <location filename="../../ui/models/model_details_panel.cpp" line="+55"/>
+        <location filename="../../ui/models/model_details_panel.cpp" line="+56"/>
         <source>Licence:</source>
         <translation>许可证：</translation>
     </message>
@@ -1566,7 +1566,7 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::WelcomeDialog</name>
     <message>
-        <location filename="../../ui/models/welcome_dialog.cpp" line="+57"/>
+        <location filename="../../ui/models/welcome_dialog.cpp" line="+58"/>
         <source>Welcome to Pagoda</source>
         <translation>欢迎使用 Pagoda</translation>
     </message>

@@ -22,6 +22,7 @@
 
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
+#include "tests/desktop/widget_lookup.h"
 #include "ui/chat/chat_page.h"
 #include "ui/chat/chat_settings_panel.h"
 #include "ui/chat/composer.h"
@@ -30,6 +31,7 @@
 #include "ui/chat/message_widget.h"
 
 using namespace pagoda;
+using test::child;
 using namespace pagoda::ui;
 
 namespace {
@@ -72,12 +74,6 @@ store::MessageStats doneStats() {
     return stats;
 }
 
-template <class T>
-T* child(QWidget& parent, const char* name) {
-    T* found = parent.findChild<T*>(QString::fromLatin1(name));
-    if (!found) qFatal("no child named %s", name);
-    return found;
-}
 
 }  // namespace
 

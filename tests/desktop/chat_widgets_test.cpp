@@ -15,6 +15,7 @@
 #include <QTextDocument>
 #include <QTextLayout>
 
+#include "tests/desktop/widget_lookup.h"
 #include "ui/chat/code_block_widget.h"
 #include "ui/chat/code_highlighter.h"
 #include "ui/chat/composer.h"
@@ -22,6 +23,7 @@
 #include "ui/chat/message_widget.h"
 
 using namespace pagoda;
+using test::child;
 using namespace pagoda::ui;
 using Kind = MarkdownSegment::Kind;
 
@@ -70,12 +72,6 @@ store::Message assistantMessage() {
     return message;
 }
 
-template <class T>
-T* child(QWidget& parent, const char* name) {
-    T* found = parent.findChild<T*>(QString::fromLatin1(name));
-    if (!found) qFatal("no child named %s", name);
-    return found;
-}
 
 }  // namespace
 

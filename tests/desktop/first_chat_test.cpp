@@ -12,6 +12,7 @@
 
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
+#include "tests/desktop/widget_lookup.h"
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
 #include "ui/chat/message_widget.h"
@@ -20,18 +21,13 @@
 #include "ui/models/results_model.h"
 
 using namespace pagoda;
+using test::child;
 
 namespace {
 
 constexpr int kTimeoutMs = 60000;
 const char* kModel = "Qwen/Tiny-Chat";
 
-template <class T>
-T* child(QWidget& parent, const char* name) {
-    T* found = parent.findChild<T*>(name);
-    if (!found) qFatal("no %s", name);
-    return found;
-}
 
 }  // namespace
 

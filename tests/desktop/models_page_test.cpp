@@ -18,6 +18,7 @@
 #include <QtTest>
 
 #include "app/desktop/desktop_services.h"
+#include "tests/desktop/widget_lookup.h"
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
 #include "ui/models/download_row.h"
@@ -29,6 +30,7 @@
 #include "ui/models/welcome_dialog.h"
 
 using namespace pagoda;
+using test::child;
 
 namespace {
 
@@ -66,13 +68,6 @@ class ModelsPageTest : public QObject {
         page->resize(1200, 800);
         page->show();
         return page;
-    }
-
-    template <class T>
-    static T* child(QWidget& parent, const char* name) {
-        T* found = parent.findChild<T*>(name);
-        if (!found) qFatal("no %s", name);
-        return found;
     }
 
     // Types `text` and presses Enter; returns when the hub has answered.
@@ -301,7 +296,7 @@ private slots:
         welcome.show();
         QVERIFY(welcome.proposedIndex() >= 0);
         QCOMPARE(welcome.proposedIndex(), ui::proposeCatalogModel(welcome.catalog(), hub::availableMemoryBytes(),
-                                                                  m_services->settings().engine(), totalMemoryBytes()));
+                                                                  m_services->settings().engine(), hub::totalMemoryBytes()));
         QCOMPARE(child<QComboBox>(welcome, "modelCombo")->currentIndex(), welcome.proposedIndex());
         QVERIFY(!child<QLabel>(welcome, "welcomeMemoryLabel")->text().isEmpty());
         QTest::mouseClick(child<QPushButton>(welcome, "startButton"), Qt::LeftButton);

@@ -21,6 +21,7 @@
 
 #include "app/desktop/desktop_services.h"
 #include "engine/cache/kv_cache_sizing.h"
+#include "tests/desktop/widget_lookup.h"
 #include "tests/support/chat_model_dir.h"
 #include "ui/server/server_page.h"
 #include "ui/settings/settings_page.h"
@@ -29,6 +30,7 @@
 #include "ui/status/status_panel.h"
 
 using namespace pagoda;
+using test::child;
 using namespace pagoda::ui;
 
 namespace {
@@ -48,13 +50,6 @@ hub::ModelShape knownShape() {
 }
 
 constexpr qint64 k16GiB = qint64(16) << 30;
-
-template <typename T>
-T* child(QWidget& parent, const char* name) {
-    T* widget = parent.findChild<T*>(name);
-    if (!widget) qFatal("no %s named %s", T::staticMetaObject.className(), name);
-    return widget;
-}
 
 quint16 freePort() {
     QTcpServer probe;
@@ -187,7 +182,7 @@ private slots:
             QCOMPARE(backends.cudaReason, QString("no NVIDIA driver found"));
         else
             QCOMPARE(backends.cudaReason, QString("the CUDA backend is not part of this build yet"));
-        QVERIFY(totalMemoryBytes() > 0);
+        QVERIFY(hub::totalMemoryBytes() > 0);
     }
 
     void apiKeysAreRandomAndWellFormed() {
@@ -220,7 +215,7 @@ private slots:
         QVERIFY(estimate->text() != before);
         EngineSettings expected = m_services->settings().engine();
         expected.memoryUtilization = 0.30;
-        const QString tokens = QLocale().toString(estimateEngine(m_model.shape, expected, totalMemoryBytes()).kvTokens);
+        const QString tokens = QLocale().toString(estimateEngine(m_model.shape, expected, hub::totalMemoryBytes()).kvTokens);
         QVERIFY2(estimate->text().contains(tokens), qPrintable(estimate->text() + " lacks " + tokens));
     }
 
@@ -236,7 +231,7 @@ private slots:
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
         QCOMPARE(m_services->settings().engine().memoryUtilization, 0.12);
 
-        const EngineEstimate e = estimateEngine(m_model.shape, m_services->settings().engine(), totalMemoryBytes());
+        const EngineEstimate e = estimateEngine(m_model.shape, m_services->settings().engine(), hub::totalMemoryBytes());
         const KvCacheSizing* cache = m_services->host().cacheSizing();
         QVERIFY(cache);
         QCOMPARE(cache->numBlocks, e.kvTokens / hub::kKvBlockTokens);

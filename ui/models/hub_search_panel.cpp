@@ -14,6 +14,7 @@
 
 #include "app/hub/hub_client.h"
 #include "app/store/app_settings.h"
+#include "ui/inline_status.h"
 #include "ui/models/background.h"
 
 namespace pagoda::ui {
@@ -183,12 +184,7 @@ void HubSearchPanel::runSearch(const QString& text, const QString& page) {
         });
 }
 
-void HubSearchPanel::showStatus(const QString& text, bool error) {
-    m_status->setText(text);
-    m_status->setProperty("error", error);
-    m_status->setStyleSheet(error ? "color: #c62828;" : QString());
-    m_status->setVisible(!text.isEmpty());
-}
+void HubSearchPanel::showStatus(const QString& text, bool error) { showInlineStatus(*m_status, text, error); }
 
 void HubSearchPanel::setBusy(bool busy) { m_busy->setVisible(busy); }
 

@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include "app/desktop/desktop_services.h"
+#include "ui/inline_status.h"
 #include "ui/models/background.h"
 #include "ui/models/library_model.h"
 
@@ -218,11 +219,6 @@ void LibraryPanel::updateButtons() {
     m_import->setEnabled(!m_busy);
 }
 
-void LibraryPanel::showStatus(const QString& text, bool error) {
-    m_status->setText(text);
-    m_status->setProperty("error", error);
-    m_status->setStyleSheet(error ? "color: #c62828;" : QString());
-    m_status->setVisible(!text.isEmpty());
-}
+void LibraryPanel::showStatus(const QString& text, bool error) { showInlineStatus(*m_status, text, error); }
 
 }  // namespace pagoda::ui

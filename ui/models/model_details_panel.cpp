@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "app/hub/hub_client.h"
+#include "ui/inline_status.h"
 #include "ui/models/background.h"
 #include "ui/models/model_texts.h"
 
@@ -200,11 +201,6 @@ void ModelDetailsPanel::showMemory(qint64 weightBytes) {
     }
 }
 
-void ModelDetailsPanel::showStatus(const QString& text, bool error) {
-    m_status->setText(text);
-    m_status->setProperty("error", error);
-    m_status->setStyleSheet(error ? "color: #c62828;" : QString());
-    m_status->setVisible(!text.isEmpty());
-}
+void ModelDetailsPanel::showStatus(const QString& text, bool error) { showInlineStatus(*m_status, text, error); }
 
 }  // namespace pagoda::ui

@@ -13,6 +13,7 @@
 
 #include "app/desktop/desktop_services.h"
 #include "app/host/engine_settings.h"
+#include "ui/inline_status.h"
 #include "ui/models/background.h"
 #include "ui/models/hub_choice.h"
 #include "ui/models/model_texts.h"
@@ -55,7 +56,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, QWidget* parent) : Welco
 WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::CatalogEntry> catalog, QWidget* parent)
     : QDialog(parent), m_services(services), m_catalog(std::move(catalog)), m_available(memoryForFit()) {
     setWindowTitle(tr("Welcome to Pagoda"));
-    const qint64 total = totalMemoryBytes();
+    const qint64 total = hub::totalMemoryBytes();
     m_proposed = proposeCatalogModel(m_catalog, m_available, services.settings().engine(), total);
 
     auto* intro = new QLabel(tr("<h3>Welcome to Pagoda</h3>Pagoda runs Qwen and GLM chat models on this computer; "
@@ -195,11 +196,6 @@ void WelcomeDialog::onProgress(const hub::DownloadProgress& progress) {
     if (progress.state == hub::DownloadState::Completed) m_progress->setValue(1000);
 }
 
-void WelcomeDialog::showStatus(const QString& text, bool error) {
-    m_status->setText(text);
-    m_status->setProperty("error", error);
-    m_status->setStyleSheet(error ? "color: #c62828;" : QString());
-    m_status->setVisible(!text.isEmpty());
-}
+void WelcomeDialog::showStatus(const QString& text, bool error) { showInlineStatus(*m_status, text, error); }
 
 }  // namespace pagoda::ui

@@ -31,7 +31,7 @@ QString number(qint64 n) { return QLocale().toString(n); }
 }  // namespace
 
 EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* parent)
-    : QGroupBox(tr("Engine"), parent), m_services(services), m_totalMemory(totalMemoryBytes()) {
+    : QGroupBox(tr("Engine"), parent), m_services(services), m_totalMemory(hub::totalMemoryBytes()) {
     auto* form = new QFormLayout;
 
     m_backend = new QComboBox(this);

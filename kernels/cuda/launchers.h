@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kernels/common/dtype.h"
+#include "kernels/cuda/attention_params.h"
 
 namespace pagoda::cuda {
 
@@ -50,28 +51,6 @@ LaunchStatus siluMul(const float* gateUp, int numTokens, int intermediate, void*
 LaunchStatus writeKvCache(const float* k, int kStride, const float* v, int vStride, const int64_t* slotMapping,
                           int numTokens, int numKvHeads, int headDim, void* kCache, void* vCache, DType cacheType,
                           cudaStream_t stream);
-
-struct PagedAttentionParams {
-    int numSequences = 0;
-    int numHeads = 0;
-    int numKvHeads = 0;
-    int headDim = 0;                   // 64, 128 (and 256) are compiled
-    int blockSize = 16;
-    float scale = 1.0f;
-    const float* q = nullptr;          // [numTokens, numHeads, headDim], row stride qStride floats
-    int qStride = 0;
-    const void* kCache = nullptr;
-    const void* vCache = nullptr;
-    DType cacheType = DType::BF16;
-    const int32_t* blockTables = nullptr;   // [numSequences, blockTableStride]
-    int blockTableStride = 0;
-    const int32_t* contextLens = nullptr;   // per sequence, after this step's tokens
-    const int32_t* querySeqStart = nullptr; // numSequences + 1 (prefill; decode: i)
-    int maxQueryLen = 1;
-    int maxContextLen = 0;
-    void* out = nullptr;               // [numTokens, numHeads, headDim] in outType
-    DType outType = DType::F32;
-};
 
 // Decode: one query token per sequence. Long contexts are split into partitions that run
 // in parallel and are merged by a second kernel (flash-decoding); `workspace` must hold

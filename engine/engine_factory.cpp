@@ -1,7 +1,10 @@
 #include "engine/engine_factory.h"
 
 #include "engine/executor/cpu/cpu_executor.h"
+#include "engine/executor/cuda/cuda_module.h"
+#include "engine/executor/cuda/cuda_probe.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -22,8 +25,28 @@ cpu::Activations activationsFor(ComputeDtype dtype, const ModelConfig& config) {
     return dtype == ComputeDtype::BFloat16 && config.dtype == DType::BF16 ? cpu::Activations::Bf16 : cpu::Activations::F32;
 }
 
-Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
-    LoadedEngine loaded;
+std::optional<ExecutorBackend> parseExecutorBackend(std::string_view name) {
+    if (name == "auto") return ExecutorBackend::Auto;
+    if (name == "cpu") return ExecutorBackend::Cpu;
+    if (name == "cuda") return ExecutorBackend::Cuda;
+    return std::nullopt;
+}
+
+const char* executorBackendName(ExecutorBackend backend) {
+    switch (backend) {
+        case ExecutorBackend::Auto: return "auto";
+        case ExecutorBackend::Cpu: return "cpu";
+        case ExecutorBackend::Cuda: return "cuda";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr int kBlockSize = 16;
+
+// Model, tokenizer, chat template and sampling defaults: the same for every backend.
+Status loadModelParts(const EngineOptions& options, LoadedEngine& loaded) {
     auto model = loadModel(options.modelDir, options.quantization);
     if (!model) return model.error();
     loaded.model = std::move(model).value();
@@ -49,21 +72,86 @@ Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
     auto defaults = samplingDefaults(options.modelDir);
     if (!defaults) return defaults.error();
     loaded.defaults = std::move(defaults).value();
+    return Ok{};
+}
 
-    constexpr int kBlockSize = 16;
-    loaded.cache = sizeKvCache(loaded.model->config, options.kvCacheMemoryBytes, kBlockSize, options.maxModelLen,
-                               sizeof(float));
+EngineConfig engineConfig(const EngineOptions& options, int maxModelLen) {
     EngineConfig config;
     config.scheduler.maxNumSeqs = options.maxNumSeqs;
     // A step must be able to take at least one whole block, and never needs more than the cache.
     config.scheduler.maxNumBatchedTokens = std::max(options.maxNumBatchedTokens, kBlockSize);
     config.enablePrefixCaching = options.enablePrefixCaching;
-    config.maxModelLen = loaded.cache.maxModelLen;
+    config.maxModelLen = maxModelLen;
+    return config;
+}
+
+void startCpu(const EngineOptions& options, LoadedEngine& loaded) {
+    loaded.backend = ExecutorBackend::Cpu;
+    loaded.cache = sizeKvCache(loaded.model->config, options.kvCacheMemoryBytes, kBlockSize, options.maxModelLen,
+                               sizeof(float));
     auto executor = std::make_unique<CpuExecutor>(loaded.model,
                                                   CpuExecutorOptions{loaded.cache.numBlocks, kBlockSize, options.threads,
                                                                      activationsFor(options.computeDtype, loaded.model->config)});
-    loaded.engine = std::make_unique<Engine>(std::move(executor), loaded.model->config, loaded.tokenizer.get(), config);
+    loaded.engine = std::make_unique<Engine>(std::move(executor), loaded.model->config, loaded.tokenizer.get(),
+                                             engineConfig(options, loaded.cache.maxModelLen));
+}
+
+// Starts the CUDA executor, or returns why it cannot run here ("no NVIDIA driver: ...").
+Result<Ok> startCuda(const EngineOptions& options, LoadedEngine& loaded) {
+#ifndef PAGODA_HAS_CUDA
+    (void)options;
+    (void)loaded;
+    return makeError("the CUDA backend was not built: this build was configured without CUDA (PAGODA_CUDA=OFF)");
+#else
+    const auto probe = options.cudaDriverLibrary.empty() ? cuda::probeCudaDriver()
+                                                         : cuda::probeCudaDriver(options.cudaDriverLibrary);
+    if (!probe.usable) return makeError(probe.reason);
+    const cuda::CudaModule module = cuda::loadCudaModule(options.cudaModuleDirectory);
+    if (!module.create) return makeError(module.reason);
+
+    cuda::CudaExecutorConfig config;
+    config.model = loaded.model;
+    config.gpuMemoryUtilization = options.gpuMemoryUtilization;
+    config.blockSize = kBlockSize;
+    config.maxNumSeqs = options.maxNumSeqs;
+    config.maxNumBatchedTokens = std::max(options.maxNumBatchedTokens, kBlockSize);
+    config.maxModelLen = options.maxModelLen;
+    config.cudaGraphs = options.cudaGraphs;
+    cuda::CudaExecutorStart start;
+    module.create(config, start);
+    if (!start.executor) return makeError(start.error.empty() ? "the CUDA executor did not start" : start.error);
+    loaded.backend = ExecutorBackend::Cuda;
+    loaded.deviceName = start.deviceName;
+    loaded.cache = start.cache;
+    loaded.engine = std::make_unique<Engine>(std::move(start.executor), loaded.model->config, loaded.tokenizer.get(),
+                                             engineConfig(options, loaded.cache.maxModelLen));
+    return Ok{};
+#endif
+}
+
+}  // namespace
+
+Result<LoadedEngine> loadEngine(const EngineOptions& options) {
+    LoadedEngine loaded;
+    if (auto parts = loadModelParts(options, loaded); !parts) return parts.error();
+    if (options.backend != ExecutorBackend::Cpu) {
+        auto cuda = startCuda(options, loaded);
+        if (cuda) return loaded;
+        // Auto on a machine with no NVIDIA driver at all is the ordinary CPU case, not news;
+        // every other reason (an old driver, a missing module, out of memory) is worth a line.
+        const bool ordinaryCpuMachine = options.backend == ExecutorBackend::Auto &&
+                                        cuda.error().message.rfind("no NVIDIA driver", 0) == 0;
+        if (!ordinaryCpuMachine)
+            loaded.backendNote = fmt::format("CUDA is not used ({}); running on the CPU", cuda.error().message);
+    }
+    startCpu(options, loaded);
     return loaded;
+}
+
+Result<LoadedEngine> loadCpuEngine(const EngineOptions& options) {
+    EngineOptions cpu = options;
+    cpu.backend = ExecutorBackend::Cpu;
+    return loadEngine(cpu);
 }
 
 }  // namespace pagoda

@@ -1,11 +1,12 @@
-// Everything needed to serve one model on the CPU, loaded in the right order: model,
-// tokenizer and chat template (both optional), a KV cache sized from a byte budget, and
-// the engine. The CLI commands and the app's EngineHost share it.
+// Everything needed to serve one model, loaded in the right order: model, tokenizer and
+// chat template (both optional), an executor (CUDA when asked and usable, else the CPU) with
+// its KV cache, and the engine. The CLI commands and the app's EngineHost share it.
 #pragma once
 
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "engine/cache/kv_cache_sizing.h"
@@ -26,6 +27,13 @@ enum class ComputeDtype { Auto, Float32, BFloat16 };
 std::optional<ComputeDtype> parseComputeDtype(std::string_view name);  // auto, float32, bfloat16
 cpu::Activations activationsFor(ComputeDtype dtype, const ModelConfig& config);
 
+// Which executor runs the model. Auto and Cuda both fall back to the CPU, saying why, when
+// CUDA cannot run here (the app's own `Backend` is the user's setting; this is the engine's).
+enum class ExecutorBackend { Auto, Cpu, Cuda };
+
+std::optional<ExecutorBackend> parseExecutorBackend(std::string_view name);  // auto, cpu, cuda
+const char* executorBackendName(ExecutorBackend backend);
+
 struct EngineOptions {
     std::filesystem::path modelDir;
     size_t kvCacheMemoryBytes = size_t(1) << 30;
@@ -37,6 +45,15 @@ struct EngineOptions {
     std::filesystem::path chatTemplateFile;  // overrides the model's template when set
     Quantization quantization = Quantization::None;
     ComputeDtype computeDtype = ComputeDtype::Auto;
+    ExecutorBackend backend = ExecutorBackend::Cpu;
+    // vLLM's gpu_memory_utilization: the share of the card's memory Pagoda may hold (weights,
+    // activations and KV cache); the CUDA KV cache is sized from it, kvCacheMemoryBytes is not.
+    double gpuMemoryUtilization = 0.9;
+    bool cudaGraphs = true;  // vLLM's --enforce-eager turns them off
+    // Tests only: a driver library to probe instead of the system's libcuda.so.1, and where
+    // libpagoda_cuda.so is when it is not beside the executable.
+    std::string cudaDriverLibrary;
+    std::filesystem::path cudaModuleDirectory;
 };
 
 struct LoadedEngine {
@@ -45,9 +62,18 @@ struct LoadedEngine {
     std::optional<ChatTemplate> chatTemplate;     // unset when the model has none
     SamplingParams defaults;                      // from generation_config.json
     KvCacheSizing cache;
+    ExecutorBackend backend = ExecutorBackend::Cpu;  // what runs: Cpu or Cuda, never Auto
+    std::string deviceName;                       // the GPU's name when backend is Cuda
+    // Why CUDA was not used when it was asked for (Auto or Cuda), e.g. "no NVIDIA driver:
+    // ..."; empty when the requested backend runs.
+    std::string backendNote;
     std::unique_ptr<Engine> engine;               // declared last: it uses the tokenizer
 };
 
+// Loads on options.backend, falling back to the CPU with the reason in backendNote.
+Result<LoadedEngine> loadEngine(const EngineOptions& options);
+
+// Always the CPU, whatever options.backend says.
 Result<LoadedEngine> loadCpuEngine(const EngineOptions& options);
 
 }  // namespace pagoda

@@ -3,7 +3,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+# CUDA kernels for one architecture (sm_75 SASS + compute_75 PTX, which every newer card
+# JIT-compiles): the fat default list would multiply nvcc's time by seven.
+PAGODA_CUDA_ARCHITECTURES=${PAGODA_CUDA_ARCHITECTURES:-75} "$root/scripts/build.sh"
 build_dir=${PAGODA_BUILD_DIR:-$root/build}
 # The API tests drive `pagoda serve` with the official openai client, from a virtualenv.
 venv="$build_dir/test-venv"

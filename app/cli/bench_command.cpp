@@ -72,9 +72,10 @@ int runBench(const QStringList& arguments) {
     const uint64_t seed = parser.value("seed").toULongLong();
 
     const auto loadStart = Clock::now();
-    auto loaded = loadCpuEngine(*options);
+    auto loaded = loadEngine(*options);
     if (!loaded) return fail(loaded.error().message);
     const double loadSeconds = seconds(Clock::now() - loadStart);
+    if (!loaded->backendNote.empty()) QTextStream(stderr) << QString::fromStdString(loaded->backendNote) << "\n";
     Engine& engine = *loaded->engine;
     if (inputLen + outputLen > engine.maxModelLen())
         return fail(fmt::format("--input-len + --output-len ({}) exceeds max_model_len {}", inputLen + outputLen,

@@ -69,10 +69,11 @@ int runChat(const QStringList& arguments) {
     };
     auto options = readEngineOptions(parser);
     if (!options) return fail(options.error().message);
-    auto loaded = loadCpuEngine(*options);
+    auto loaded = loadEngine(*options);
     if (!loaded) return fail(loaded.error().message);
     if (!loaded->tokenizer || !loaded->chatTemplate)
         return fail("this model has no tokenizer or chat template, so it cannot chat; try pagoda generate");
+    if (!loaded->backendNote.empty()) err << QString::fromStdString(loaded->backendNote) << "\n";
     if (!loaded->cache.note.empty()) err << QString::fromStdString(loaded->cache.note) << "\n";
 
     SamplingParams params = loaded->defaults;

@@ -24,6 +24,11 @@ void addEngineOptions(QCommandLineParser& parser) {
                          "about half the memory traffic of bf16, so faster decode).", "method", "none"},
         {"no-enable-prefix-caching", "Do not reuse the KV cache of shared prompt prefixes."},
         {"threads", "CPU threads (default: all cores).", "n", "0"},
+        {"device", "auto (CUDA when a usable NVIDIA GPU and driver are present, else the CPU), cpu or cuda "
+                   "(falls back to the CPU, saying why).", "device", "auto"},
+        {"gpu-memory-utilization", "Share of the GPU's memory for weights, activations and KV cache, 0-1 "
+                                   "(default 0.9, as vLLM).", "fraction", "0.9"},
+        {"enforce-eager", "Do not capture CUDA graphs for decode steps."},
     });
 }
 
@@ -75,6 +80,15 @@ Result<EngineOptions> readEngineOptions(const QCommandLineParser& parser) {
                                      parser.value("dtype").toStdString()));
     options.computeDtype = *dtype;
     if (parser.isSet("chat-template")) options.chatTemplateFile = parser.value("chat-template").toStdString();
+    const auto device = parseExecutorBackend(parser.value("device").toStdString());
+    if (!device) return makeError(fmt::format("--device '{}': use auto, cpu or cuda", parser.value("device").toStdString()));
+    options.backend = *device;
+    bool ok = false;
+    options.gpuMemoryUtilization = parser.value("gpu-memory-utilization").toDouble(&ok);
+    if (!ok || !(options.gpuMemoryUtilization > 0) || options.gpuMemoryUtilization > 1)
+        return makeError(fmt::format("--gpu-memory-utilization '{}': use a fraction in (0, 1], e.g. 0.9",
+                                     parser.value("gpu-memory-utilization").toStdString()));
+    options.cudaGraphs = !parser.isSet("enforce-eager");
     return options;
 }
 

@@ -1,6 +1,6 @@
 // The engine flags every serving command shares, named like vLLM's: --model,
 // --max-model-len, --max-num-seqs, --max-num-batched-tokens, --kv-cache-memory-bytes,
-// --no-enable-prefix-caching, --threads.
+// --no-enable-prefix-caching, --threads, --device, --gpu-memory-utilization, --enforce-eager.
 #pragma once
 
 #include <QCommandLineParser>

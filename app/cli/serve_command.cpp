@@ -61,6 +61,7 @@ int runServe(const QStringList& arguments) {
     err << "loading " << QString::fromStdString(options->modelDir.string()) << "\n";
     err.flush();
     if (auto loaded = host.load(*options); !loaded) return fail(loaded.error().message);
+    if (!host.backendNote().isEmpty()) err << host.backendNote() << "\n";
     if (const KvCacheSizing* cache = host.cacheSizing(); cache && !cache->note.empty())
         err << QString::fromStdString(cache->note) << "\n";
 

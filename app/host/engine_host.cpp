@@ -23,7 +23,7 @@ void EngineHost::adopt(LoadedEngine loaded, const EngineOptions& options) {
 }
 
 Status EngineHost::load(const EngineOptions& options) {
-    auto loaded = loadCpuEngine(options);
+    auto loaded = loadEngine(options);
     if (!loaded) return loaded.error();
     adopt(std::move(loaded).value(), options);
     return Ok{};
@@ -32,7 +32,7 @@ Status EngineHost::load(const EngineOptions& options) {
 void EngineHost::loadAsync(const EngineOptions& options) {
     QPointer<EngineHost> self(this);
     std::thread([self, options] {
-        auto loaded = std::make_shared<Result<LoadedEngine>>(loadCpuEngine(options));
+        auto loaded = std::make_shared<Result<LoadedEngine>>(loadEngine(options));
         if (!self) return;
         QMetaObject::invokeMethod(
             self.data(),
@@ -70,6 +70,12 @@ std::string EngineHost::architecture() const {
         case Architecture::ChatGlm: return "chatglm";
     }
     return {};
+}
+
+QString EngineHost::backendName() const {
+    if (!m_loaded) return {};
+    if (m_loaded->backend != ExecutorBackend::Cuda) return "CPU";
+    return m_loaded->deviceName.empty() ? QString("CUDA") : "CUDA · " + QString::fromStdString(m_loaded->deviceName);
 }
 
 int EngineHost::vocabSize() const { return m_loaded ? m_loaded->model->config.vocabSize : 0; }

@@ -41,6 +41,10 @@ public:
     const ChatTemplate* chatTemplate() const;
     SamplingParams samplingDefaults() const { return m_loaded ? m_loaded->defaults : SamplingParams{}; }
     const KvCacheSizing* cacheSizing() const { return m_loaded ? &m_loaded->cache : nullptr; }
+    // "CPU", or "CUDA" with the card's name; empty when nothing is loaded.
+    QString backendName() const;
+    // Why CUDA was not used although it was asked for; empty when the asked backend runs.
+    QString backendNote() const { return m_loaded ? QString::fromStdString(m_loaded->backendNote) : QString(); }
 
     // The request's outputs arrive through requestOutput, a rejection through requestRejected.
     void submit(Request request);

@@ -5,11 +5,12 @@
 
 #include <QCoreApplication>
 #include <QFile>
-#include <QLibrary>
 #include <QLocale>
 
 #include "app/hub/hub_types.h"
 #include "app/hub/memory_estimate.h"
+#include "engine/executor/cuda/cuda_module.h"
+#include "engine/executor/cuda/cuda_probe.h"
 
 
 namespace pagoda {
@@ -31,18 +32,33 @@ QString groupedNumber(qint64 n) { return QLocale(QLocale::English).toString(n); 
 
 }  // namespace
 
+// The probe's reason starts with its category; the category is translated, the details
+// (library paths, version numbers) are not.
+QString translatedCudaReason(const std::string& reason) {
+    const QString text = QString::fromStdString(reason);
+    const qsizetype colon = text.indexOf(':');
+    const QString category = colon < 0 ? text : text.left(colon);
+    const QString details = colon < 0 ? QString() : text.mid(colon);
+    if (category == "no NVIDIA driver") return QCoreApplication::translate("pagoda::Backends", "no NVIDIA driver") + details;
+    if (category == "driver too old") return QCoreApplication::translate("pagoda::Backends", "NVIDIA driver too old") + details;
+    if (category == "no CUDA device") return QCoreApplication::translate("pagoda::Backends", "no CUDA device") + details;
+    return text;
+}
+
 BackendAvailability detectBackends() {
     BackendAvailability availability;
-    // Loading the driver library is enough to know a driver is installed; nothing is called.
-    QLibrary driver(QStringLiteral("cuda"), 1);
-    const bool hasDriver = QFile::exists(QStringLiteral("/proc/driver/nvidia/version")) || driver.load();
-    if (driver.isLoaded()) driver.unload();
-    // Issue 9: the CUDA executor is not compiled into this binary yet, so even a machine
-    // with a driver runs on the CPU; the reason tells the user which of the two it is.
-    availability.cuda = false;
-    availability.cudaReason = hasDriver
-                                  ? QCoreApplication::translate("pagoda::Backends", "the CUDA backend is not part of this build yet")
-                                  : QCoreApplication::translate("pagoda::Backends", "no NVIDIA driver found");
+    // The driver answers first (a dlopen and three calls, no CUDA context); the module is
+    // only looked for, the engine opens it when a model loads.
+    const cuda::CudaProbe probe = cuda::probeCudaDriver();
+    if (!probe.usable) {
+        availability.cudaReason = translatedCudaReason(probe.reason);
+        return availability;
+    }
+    if (!QFile::exists(QCoreApplication::applicationDirPath() + '/' + cuda::kModuleFileName)) {
+        availability.cudaReason = QCoreApplication::translate("pagoda::Backends", "the CUDA backend is not part of this build");
+        return availability;
+    }
+    availability.cuda = true;
     return availability;
 }
 
@@ -93,6 +109,10 @@ EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSetting
     options.kvCacheMemoryBytes = size_t(std::max(estimate.kvCacheBytes, oneBlock));
     options.maxModelLen = settings.maxModelLen;
     options.maxNumSeqs = settings.maxNumSeqs;
+    // The same slider is vLLM's gpu_memory_utilization on CUDA; the CUDA executor sizes its
+    // KV pool from the card after loading, so kvCacheMemoryBytes matters only on the CPU.
+    options.backend = settings.backend == Backend::Cuda ? ExecutorBackend::Cuda : ExecutorBackend::Cpu;
+    options.gpuMemoryUtilization = settings.memoryUtilization;
     return options;
 }
 

@@ -30,7 +30,9 @@ void AppSettings::setLastModel(const QString& id) { m_settings.setValue("models/
 EngineSettings AppSettings::engine() const {
     EngineSettings defaults;
     EngineSettings s;
-    s.backend = m_settings.value("engine/backend").toString() == "cuda" ? Backend::Cuda : Backend::Cpu;
+    // Never chosen: CUDA where it can run, else the CPU.
+    const QString backend = m_settings.value("engine/backend").toString();
+    s.backend = backend == "cuda" || (backend.isEmpty() && detectBackends().cuda) ? Backend::Cuda : Backend::Cpu;
     s.memoryUtilization = m_settings.value("engine/memoryUtilization", defaults.memoryUtilization).toDouble();
     s.maxModelLen = m_settings.value("engine/maxModelLen", defaults.maxModelLen).toInt();
     s.maxNumSeqs = m_settings.value("engine/maxNumSeqs", defaults.maxNumSeqs).toInt();

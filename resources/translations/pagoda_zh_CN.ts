@@ -12,14 +12,24 @@
 <context>
     <name>pagoda::Backends</name>
     <message>
-        <location filename="../../app/host/engine_settings.cpp" line="+44"/>
-        <source>the CUDA backend is not part of this build yet</source>
-        <translation>此版本尚未包含 CUDA 后端</translation>
+        <location filename="../../app/host/engine_settings.cpp" line="+42"/>
+        <source>no NVIDIA driver</source>
+        <translation>未找到 NVIDIA 驱动</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>no NVIDIA driver found</source>
-        <translation>未找到 NVIDIA 驱动</translation>
+        <source>NVIDIA driver too old</source>
+        <translation>NVIDIA 驱动版本过旧</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no CUDA device</source>
+        <translation>没有可用的 CUDA 设备</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the CUDA backend is not part of this build</source>
+        <translation>此版本未包含 CUDA 后端</translation>
     </message>
 </context>
 <context>
@@ -1530,17 +1540,7 @@ Last message: %2</source>
         <translation>%1 加载失败</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>CUDA</source>
-        <translation>CUDA</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>KV cache %1 / %2 blocks (%3 %)</source>
         <translation>KV 缓存 %1 / %2 块 (%3%)</translation>
     </message>

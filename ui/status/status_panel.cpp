@@ -54,9 +54,8 @@ void StatusPanel::showModel() {
     }
     m_model->setToolTip(loader.state() == ModelLoader::State::Failed ? loader.error() : QString());
     const bool loaded = loader.state() == ModelLoader::State::Loaded;
-    m_backend->setText(!loaded ? QString()
-                       : loader.settings().backend == Backend::Cuda ? tr("CUDA")
-                                                                    : tr("CPU"));
+    m_backend->setText(loaded ? m_services.host().backendName() : QString());
+    m_backend->setToolTip(loaded ? m_services.host().backendNote() : QString());
 }
 
 void StatusPanel::poll() {

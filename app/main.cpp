@@ -9,6 +9,7 @@
 #include "app/cli/library_commands.h"
 #include "app/cli/pull_command.h"
 #include "app/cli/search_command.h"
+#include "app/cli/selftest_command.h"
 #include "app/cli/serve_command.h"
 #include "app/cli/tokenize_command.h"
 #ifdef PAGODA_GUI
@@ -29,7 +30,8 @@ void printUsage(QTextStream& out) {
            "  pull       download a model from Hugging Face or ModelScope\n"
            "  search     find models on Hugging Face or ModelScope\n"
            "  list       the models on this machine, with what each needs in memory\n"
-           "  rm         delete a downloaded model\n\n"
+           "  rm         delete a downloaded model\n"
+           "  selftest   check the CUDA backend against the CPU on this machine's GPU\n\n"
            "Run 'pagoda <command> --help' for a command's options.\n";
 }
 
@@ -55,7 +57,8 @@ int main(int argc, char** argv) {
                                                         {"pull", pagoda::cli::runPull},
                                                         {"search", pagoda::cli::runSearch},
                                                         {"list", pagoda::cli::runList},
-                                                        {"rm", pagoda::cli::runRemove}};
+                                                        {"rm", pagoda::cli::runRemove},
+                                                        {"selftest", pagoda::cli::runSelftest}};
     for (const auto& [name, run] : commands) {
         if (command != name) continue;
         args.removeAt(1);

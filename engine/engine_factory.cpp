@@ -122,6 +122,7 @@ Result<Ok> startCuda(const EngineOptions& options, LoadedEngine& loaded) {
     if (!start.executor) return makeError(start.error.empty() ? "the CUDA executor did not start" : start.error);
     loaded.backend = ExecutorBackend::Cuda;
     loaded.deviceName = start.deviceName;
+    loaded.devicePeakBandwidth = start.peakBandwidth;
     loaded.cache = start.cache;
     loaded.engine = std::make_unique<Engine>(std::move(start.executor), loaded.model->config, loaded.tokenizer.get(),
                                              engineConfig(options, loaded.cache.maxModelLen));

@@ -64,6 +64,7 @@ struct LoadedEngine {
     KvCacheSizing cache;
     ExecutorBackend backend = ExecutorBackend::Cpu;  // what runs: Cpu or Cuda, never Auto
     std::string deviceName;                       // the GPU's name when backend is Cuda
+    double devicePeakBandwidth = 0;               // its memory bandwidth in bytes/s (0: unknown)
     // Why CUDA was not used when it was asked for (Auto or Cuda), e.g. "no NVIDIA driver:
     // ..."; empty when the requested backend runs.
     std::string backendNote;

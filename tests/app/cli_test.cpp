@@ -41,6 +41,15 @@ class CliTest : public QObject {
     Q_OBJECT
 
 private slots:
+    // No GPU here: selftest says why CUDA cannot run and exits 2 ("could not test"), not 0.
+    void selftestWithoutAGpuSaysWhyAndExitsTwo() {
+        const Run run = runPagoda({"selftest", "--model", fixture("qwen3-f32")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("CUDA") && run.err.contains("running on the CPU"), qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
+        QCOMPARE(runPagoda({"selftest"}).exitCode, 2);  // no --model
+    }
+
     void generatePrintsTransformersGreedyContinuation() {
         const auto truth = pagoda::test::loadTruth(pagoda::test::modelFixturesDir() / "qwen3-f32");
         const Run run = runPagoda({"generate", "--model", fixture("qwen3-f32"), "--prompt-ids", joined(truth.promptIds),

@@ -61,6 +61,15 @@ CudaExecutor::~CudaExecutor() {
     if (m_hostLogits) cudaFreeHost(m_hostLogits);
 }
 
+double CudaExecutor::peakMemoryBandwidth() {
+    // cudaDeviceProp lost memoryClockRate in CUDA 13; the attributes still answer.
+    int clockKHz = 0, busBits = 0;
+    if (cudaDeviceGetAttribute(&clockKHz, cudaDevAttrMemoryClockRate, 0) != cudaSuccess ||
+        cudaDeviceGetAttribute(&busBits, cudaDevAttrGlobalMemoryBusWidth, 0) != cudaSuccess)
+        return 0;
+    return 2.0 * double(clockKHz) * 1e3 * double(busBits) / 8.0;
+}
+
 Status CudaExecutor::initDevice(std::string& deviceName) {
     // The first runtime call: an unusable driver or device fails here, by name.
     PAGODA_CUDA_CHECK(cudaSetDevice(0));

@@ -32,6 +32,8 @@ struct StepShape {
 class CudaExecutor final : public Executor {
 public:
     // Uploads the weights, runs the profiling forward, then sizes and allocates the KV cache.
+    // The card's theoretical memory bandwidth in bytes/s (double data rate); 0 if unknown.
+    static double peakMemoryBandwidth();
     static Result<std::unique_ptr<CudaExecutor>> create(const CudaExecutorConfig& config, KvCacheSizing& sizing,
                                                         std::string& deviceName);
     ~CudaExecutor() override;

@@ -14,7 +14,7 @@
 
 namespace pagoda::cuda {
 
-inline constexpr int kModuleAbiVersion = 1;
+inline constexpr int kModuleAbiVersion = 2;
 inline constexpr const char* kModuleFileName = "libpagoda_cuda.so";
 inline constexpr const char* kCreateSymbol = "pagodaCreateCudaExecutor";
 
@@ -33,6 +33,7 @@ struct CudaExecutorStart {
     std::unique_ptr<Executor> executor;  // null on failure
     KvCacheSizing cache;
     std::string deviceName;
+    double peakBandwidth = 0;  // bytes/s: 2 × memory clock × bus width, what decode can approach
     std::string error;  // "out of memory: ..." when the card is too small, else the failing call
 };
 

@@ -16,7 +16,10 @@ extern "C" __attribute__((visibility("default"))) void pagodaCreateCudaExecutor(
     // vector is the only one the executor can throw.
     try {
         auto executor = CudaExecutor::create(config, start.cache, start.deviceName);
-        if (executor) start.executor = std::move(executor).value();
+        if (executor) {
+            start.executor = std::move(executor).value();
+            start.peakBandwidth = CudaExecutor::peakMemoryBandwidth();
+        }
         else start.error = executor.error().message;
     } catch (const std::bad_alloc& e) {
         start.error = std::string("out of memory: host allocation failed (") + e.what() + ")";

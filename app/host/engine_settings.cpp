@@ -17,15 +17,15 @@ namespace pagoda {
 
 namespace {
 
-// The CPU executor's cache is f32 (engine_factory.cpp sizes it with sizeof(float)). Only
-// the CPU engine is built, so every backend is estimated with it; a CUDA cache of another
-// dtype changes this number and nothing else here.
+// The CPU executor's cache is f32 (engine_factory.cpp sizes it with sizeof(float)).
 constexpr int kKvBytesPerElement = 4;
 
 // Taken from the hub's estimate rather than derived again, so the model browser's badge,
 // this slider and sizeKvCache all count the same bytes.
-qint64 kvBytesPerToken(const hub::ModelShape& shape) {
-    return hub::estimateMemory(shape, 1, 0, kKvBytesPerElement).kvBytesPerToken;
+qint64 kvBytesPerToken(const hub::ModelShape& shape, Backend backend) {
+    // The CUDA cache holds the weights' 16-bit dtype; the CPU cache is f32.
+    const int bytesPerElement = backend == Backend::Cuda ? 2 : kKvBytesPerElement;
+    return hub::estimateMemory(shape, 1, 0, bytesPerElement).kvBytesPerToken;
 }
 
 QString groupedNumber(qint64 n) { return QLocale(QLocale::English).toString(n); }
@@ -47,9 +47,10 @@ QString translatedCudaReason(const std::string& reason) {
 
 BackendAvailability detectBackends() {
     BackendAvailability availability;
-    // The driver answers first (a dlopen and three calls, no CUDA context); the module is
-    // only looked for, the engine opens it when a model loads.
-    const cuda::CudaProbe probe = cuda::probeCudaDriver();
+    // The driver answers first (a dlopen and a few calls, no CUDA context); the module is
+    // only looked for, the engine opens it when a model loads. Asked once per run: cuInit can
+    // take a few hundred milliseconds, and the hardware does not change under a running app.
+    static const cuda::CudaProbe probe = cuda::probeCudaDriver();
     if (!probe.usable) {
         availability.cudaReason = translatedCudaReason(probe.reason);
         return availability;
@@ -59,6 +60,8 @@ BackendAvailability detectBackends() {
         return availability;
     }
     availability.cuda = true;
+    availability.gpuName = QString::fromStdString(probe.deviceName);
+    availability.gpuMemoryBytes = probe.deviceMemoryBytes;
     return availability;
 }
 
@@ -68,7 +71,7 @@ EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings
     e.weightBytes = shape.weightBytes;
     e.overheadBytes = hub::overheadBytes(shape);
     e.kvCacheBytes = std::max<qint64>(0, e.budgetBytes - e.weightBytes - e.overheadBytes);
-    const qint64 perToken = kvBytesPerToken(shape);
+    const qint64 perToken = kvBytesPerToken(shape, settings.backend);
     qint64 blocks = perToken > 0 ? e.kvCacheBytes / (perToken * hub::kKvBlockTokens) : 0;
     // More than max_num_seqs sequences at full length can ever hold buys nothing: the pool
     // stops there, and the rest of the budget stays with the system.
@@ -105,7 +108,7 @@ EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSetting
     // At least one block even when the estimate says nothing fits: the engine then starts
     // with a tiny pool and lowers max_model_len itself, with a note that says why, which
     // tells the user more than a refusal would.
-    const qint64 oneBlock = kvBytesPerToken(model.shape) * hub::kKvBlockTokens;
+    const qint64 oneBlock = kvBytesPerToken(model.shape, settings.backend) * hub::kKvBlockTokens;
     options.kvCacheMemoryBytes = size_t(std::max(estimate.kvCacheBytes, oneBlock));
     options.maxModelLen = settings.maxModelLen;
     options.maxNumSeqs = settings.maxNumSeqs;
@@ -116,9 +119,16 @@ EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSetting
     return options;
 }
 
+qint64 backendMemoryBytes(const EngineSettings& settings) {
+    if (settings.backend == Backend::Cuda)
+        if (const qint64 card = detectBackends().gpuMemoryBytes; card > 0) return card;
+    return hub::totalMemoryBytes();
+}
+
 qint64 memoryForModels(const EngineSettings& settings) {
+    const qint64 budget = qint64(settings.memoryUtilization * double(backendMemoryBytes(settings)));
+    if (settings.backend == Backend::Cuda) return budget;  // the card's, not what the CPU has free
     const qint64 available = hub::availableMemoryBytes();
-    const qint64 budget = qint64(settings.memoryUtilization * double(hub::totalMemoryBytes()));
     if (available <= 0) return budget;
     return budget > 0 ? std::min(available, budget) : available;
 }

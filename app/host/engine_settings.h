@@ -27,6 +27,8 @@ struct EngineSettings {
 struct BackendAvailability {
     bool cuda = false;
     QString cudaReason;  // "no NVIDIA driver", "the CUDA backend is not built in", ...
+    QString gpuName;            // device 0, when cuda
+    qint64 gpuMemoryBytes = 0;  // its memory, when cuda and the driver says
 };
 BackendAvailability detectBackends();
 
@@ -48,6 +50,10 @@ EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings
 // utilization allows. The "fits / tight / won't fit" labels judge against this, so a model
 // called "fits" also gets a useful KV cache when loaded with the same settings.
 qint64 memoryForModels(const EngineSettings& settings);
+
+// What utilization is a share of: the card's memory on CUDA (when the driver reports it),
+// else physical memory.
+qint64 backendMemoryBytes(const EngineSettings& settings);
 
 EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSettings& settings,
                                qint64 totalMemoryBytes);

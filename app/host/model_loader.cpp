@@ -50,7 +50,7 @@ void ModelLoader::load(const hub::LocalModel& model, const EngineSettings& setti
 void ModelLoader::startLoad(const hub::LocalModel& model, const EngineSettings& settings) {
     m_host.unload();  // frees the old weights and KV pool before the new ones are allocated
     m_hostLoading = true;
-    m_host.loadAsync(engineOptionsFor(model, settings, hub::totalMemoryBytes()));
+    m_host.loadAsync(engineOptionsFor(model, settings, backendMemoryBytes(settings)));
 }
 
 void ModelLoader::unload() {

@@ -75,6 +75,8 @@ private slots:
         const CudaProbe usable = probeCudaDriver(fakeDriver("usable"), 13000);
         QVERIFY2(usable.usable, usable.reason.c_str());
         QCOMPARE(usable.deviceCount, 1);
+        QCOMPARE(usable.deviceName, std::string("Fake RTX 24GB"));
+        QCOMPARE(usable.deviceMemoryBytes, 24ll << 30);
     }
 
     void engineFallsBackToCpuWithTheReason() {

@@ -15,4 +15,20 @@ __attribute__((visibility("default"))) int cuDeviceGetCount(int* count) {
     return 0;
 }
 
+__attribute__((visibility("default"))) int cuDeviceGet(int* device, int ordinal) {
+    *device = ordinal;
+    return 0;
+}
+
+__attribute__((visibility("default"))) int cuDeviceGetName(char* name, int length, int) {
+    const char fake[] = "Fake RTX 24GB";
+    for (int i = 0; i < length && i < int(sizeof fake); ++i) name[i] = fake[i];
+    return 0;
+}
+
+__attribute__((visibility("default"))) int cuDeviceTotalMem_v2(unsigned long* bytes, int) {
+    *bytes = 24ul << 30;
+    return 0;
+}
+
 }

@@ -39,6 +39,7 @@ EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* par
     m_backend->addItem(tr("CPU"), int(Backend::Cpu));
     m_backend->addItem(tr("CUDA (NVIDIA GPU)"), int(Backend::Cuda));
     const BackendAvailability backends = detectBackends();
+    m_gpuMemory = backends.gpuMemoryBytes;  // probed once: the driver is not asked on every slider move
     m_backendNote = new QLabel(this);
     m_backendNote->setObjectName("backendNote");
     m_backendNote->setWordWrap(true);
@@ -143,17 +144,24 @@ void EngineSettingsPanel::showSettings(const EngineSettings& settings) {
     updateEstimate();
 }
 
+// What the slider is a share of: the card on CUDA (when the driver reported it), else RAM.
+qint64 EngineSettingsPanel::totalMemory() const {
+    const bool gpu = Backend(m_backend->currentData().toInt()) == Backend::Cuda;
+    return gpu && m_gpuMemory > 0 ? m_gpuMemory : m_totalMemory;
+}
+
 void EngineSettingsPanel::updateMemoryLabel() {
     const bool gpu = Backend(m_backend->currentData().toInt()) == Backend::Cuda;
     // On the CPU the fraction is of the machine's memory, which the desktop shares, so it is
     // a budget rather than vLLM's device-exclusive utilization.
     m_memoryLabel->setText(gpu ? tr("GPU memory utilization") : tr("Memory budget"));
     const int percent = m_memorySlider->value();
-    if (m_totalMemory > 0)
+    const qint64 total = totalMemory();
+    if (total > 0)
         m_memoryValue->setText(tr("%1 % (%2 of %3)")
                                    .arg(percent)
-                                   .arg(hub::formatBytes(qint64(double(m_totalMemory) * percent / 100.0)),
-                                        hub::formatBytes(m_totalMemory)));
+                                   .arg(hub::formatBytes(qint64(double(total) * percent / 100.0)),
+                                        hub::formatBytes(total)));
     else
         m_memoryValue->setText(tr("%1 %").arg(percent));
 }
@@ -164,7 +172,7 @@ void EngineSettingsPanel::updateEstimate() {
         m_estimate->setText(tr("Load a model to see the estimate."));
         return;
     }
-    const EngineEstimate e = estimateEngine(model->shape, current(), m_totalMemory);
+    const EngineEstimate e = estimateEngine(model->shape, current(), totalMemory());
     if (!e.fits) {
         m_estimate->setText(tr("Not enough: the weights (%1) and working memory (%2) of %3 need more than the "
                                "budget of %4. Raise the budget or choose a smaller model.")

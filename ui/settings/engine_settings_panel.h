@@ -36,7 +36,9 @@ private:
     void onLoadFinished(bool ok, const QString& message);
 
     DesktopServices& m_services;
-    qint64 m_totalMemory = 0;
+    qint64 m_totalMemory = 0;  // physical memory
+    qint64 m_gpuMemory = 0;    // the CUDA card's, 0 without one
+    qint64 totalMemory() const;
     bool m_applying = false;  // our Apply started the load the loader reports on
     QComboBox* m_backend = nullptr;
     QLabel* m_backendNote = nullptr;

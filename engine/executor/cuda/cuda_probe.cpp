@@ -13,6 +13,9 @@ namespace {
 using CuInit = int (*)(unsigned int);
 using CuDriverGetVersion = int (*)(int*);
 using CuDeviceGetCount = int (*)(int*);
+using CuDeviceGet = int (*)(int*, int);
+using CuDeviceGetName = int (*)(char*, int, int);
+using CuDeviceTotalMem = int (*)(size_t*, int);
 
 std::string versionText(int version) { return fmt::format("{}.{}", version / 1000, version % 1000 / 10); }
 
@@ -65,6 +68,17 @@ CudaProbe probeCudaDriver(const std::string& library, int requiredVersion) {
         return probe;
     }
     probe.usable = true;
+    // Name and memory are for display and the estimate; a driver without them is still usable.
+    auto cuDeviceGet = reinterpret_cast<CuDeviceGet>(dlsym(driver.handle, "cuDeviceGet"));
+    auto cuDeviceGetName = reinterpret_cast<CuDeviceGetName>(dlsym(driver.handle, "cuDeviceGetName"));
+    auto cuDeviceTotalMem = reinterpret_cast<CuDeviceTotalMem>(dlsym(driver.handle, "cuDeviceTotalMem_v2"));
+    int device = 0;
+    if (cuDeviceGet && cuDeviceGet(&device, 0) == 0) {
+        char name[256] = {};
+        if (cuDeviceGetName && cuDeviceGetName(name, int(sizeof name) - 1, device) == 0) probe.deviceName = name;
+        size_t bytes = 0;
+        if (cuDeviceTotalMem && cuDeviceTotalMem(&bytes, device) == 0) probe.deviceMemoryBytes = (long long)bytes;
+    }
     return probe;
 }
 

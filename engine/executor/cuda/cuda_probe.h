@@ -22,6 +22,9 @@ struct CudaProbe {
     std::string reason;
     int driverVersion = 0;  // 1000 * major + 10 * minor, as cuDriverGetVersion reports
     int deviceCount = 0;
+    // Device 0, when usable: what the app's memory slider and estimate are about.
+    std::string deviceName;
+    long long deviceMemoryBytes = 0;
 };
 
 // library: the driver to open ("libcuda.so.1" searches the system; tests pass a fake's path).

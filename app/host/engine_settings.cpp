@@ -33,13 +33,14 @@ QString groupedNumber(qint64 n) { return QLocale(QLocale::English).toString(n); 
 }  // namespace
 
 // The probe's reason starts with its category; the category is translated, the details
-// (library paths, version numbers) are not.
+// (version numbers) are not.
 QString translatedCudaReason(const std::string& reason) {
     const QString text = QString::fromStdString(reason);
     const qsizetype colon = text.indexOf(':');
     const QString category = colon < 0 ? text : text.left(colon);
     const QString details = colon < 0 ? QString() : text.mid(colon);
-    if (category == "no NVIDIA driver") return QCoreApplication::translate("pagoda::Backends", "no NVIDIA driver") + details;
+    // Which library failed to open means nothing to a user on a machine without an NVIDIA card.
+    if (category == "no NVIDIA driver") return QCoreApplication::translate("pagoda::Backends", "no NVIDIA driver");
     if (category == "driver too old") return QCoreApplication::translate("pagoda::Backends", "NVIDIA driver too old") + details;
     if (category == "no CUDA device") return QCoreApplication::translate("pagoda::Backends", "no CUDA device") + details;
     return text;

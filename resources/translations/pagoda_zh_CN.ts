@@ -12,7 +12,7 @@
 <context>
     <name>pagoda::Backends</name>
     <message>
-        <location filename="../../app/host/engine_settings.cpp" line="+42"/>
+        <location filename="../../app/host/engine_settings.cpp" line="+43"/>
         <source>no NVIDIA driver</source>
         <translation>未找到 NVIDIA 驱动</translation>
     </message>
@@ -27,7 +27,7 @@
         <translation>没有可用的 CUDA 设备</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>the CUDA backend is not part of this build</source>
         <translation>此版本未包含 CUDA 后端</translation>
     </message>
@@ -542,7 +542,7 @@ Last message: %2</source>
         <translation>CUDA (NVIDIA GPU)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>CUDA is unavailable: %1.</source>
         <translation>CUDA 不可用：%1。</translation>
     </message>
@@ -582,7 +582,7 @@ Last message: %2</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+66"/>
         <source>GPU memory utilization</source>
         <translation>GPU 显存利用率</translation>
     </message>
@@ -592,7 +592,7 @@ Last message: %2</source>
         <translation>内存预算</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%1 % (%2 of %3)</source>
         <translation>%1%（%2 / %3）</translation>
     </message>

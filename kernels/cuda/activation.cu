@@ -11,7 +11,7 @@ LaunchStatus siluMul(const float* gateUp, int numTokens, int intermediate, void*
     const LaunchShape shape = siluMulShape(numTokens, intermediate);
     withElementType(outType, [&](auto zero) {
         using O = decltype(zero);
-        siluMulKernel<O><<<shape.grid, shape.block, shape.sharedBytes, stream>>>(gateUp, numTokens, intermediate,
+        siluMulKernel<O><<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(gateUp, numTokens, intermediate,
                                                                                  static_cast<O*>(out));
     });
     if (cudaError_t error = cudaGetLastError(); error != cudaSuccess)

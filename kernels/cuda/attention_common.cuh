@@ -19,16 +19,6 @@ inline bool attentionHeadDimCompiled(int headDim) { return headDim == 64 || head
 inline constexpr long long kAttentionMaxGridYZ = 65535;
 inline constexpr size_t kAttentionMaxSharedBytes = 48 * 1024;
 
-// A 3-D launch: grid (x, y, z) blocks of `block` threads with `sharedBytes` of dynamic
-// shared memory. The launcher and the SIMT tests both launch from it.
-struct AttentionLaunch {
-    int gridX = 1;
-    int gridY = 1;
-    int gridZ = 1;
-    int block = 1;
-    size_t sharedBytes = 0;
-};
-
 // Where token `position` of a sequence lives: the cache layout of kernels/cpu/paged_attention.h
 // ([numBlocks, blockSize, numKvHeads, headDim]), returned as the element offset of the slot.
 PAGODA_DEVICE size_t attentionSlotOffset(const int32_t* blockTable, int position, int blockSize, size_t slotWidth) {

@@ -64,6 +64,19 @@ namespace pagoda::cuda {
 constexpr int kWarpSize = 32;
 constexpr unsigned kFullWarpMask = 0xffffffffu;
 
+// A kernel launch as plain host numbers: grid (x, y, z) blocks of `block` threads with
+// `sharedBytes` of dynamic shared memory. Every kernel's shape function returns one, and the
+// .cu launcher and the SIMT test both launch from it, so the launch itself is tested.
+struct LaunchShape {
+    int gridX = 1;
+    int gridY = 1;
+    int gridZ = 1;
+    int block = 32;
+    size_t sharedBytes = 0;
+
+    dim3 grid() const { return dim3(unsigned(gridX), unsigned(gridY), unsigned(gridZ)); }
+};
+
 // Element widening and narrowing. Narrowing rounds to nearest even, as torch's casts do.
 PAGODA_DEVICE float toFloat(float x) { return x; }
 PAGODA_DEVICE float toFloat(__nv_bfloat16 x) { return __bfloat162float(x); }

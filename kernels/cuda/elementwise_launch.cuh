@@ -11,13 +11,6 @@
 
 namespace pagoda::cuda {
 
-// A 1-D launch: `grid` blocks of `block` threads with `sharedBytes` of dynamic shared memory.
-struct LaunchShape {
-    int grid = 0;
-    int block = 32;
-    size_t sharedBytes = 0;
-};
-
 // Rows beyond this many blocks are covered by the kernels' grid-stride loops. gridDim.x
 // allows 2^31 - 1; 65535 keeps one limit for every dimension and is ample parallelism.
 inline constexpr int kMaxGridBlocks = 65535;
@@ -26,7 +19,7 @@ inline constexpr int kMaxGridBlocks = 65535;
 // as few as cover the row, at most `maxThreads`.
 inline LaunchShape rowLaunchShape(int rows, int width, int maxThreads, size_t sharedBytes = 0) {
     LaunchShape shape;
-    shape.grid = rows < kMaxGridBlocks ? rows : kMaxGridBlocks;
+    shape.gridX = rows < kMaxGridBlocks ? rows : kMaxGridBlocks;
     const int warps = (width + 31) / 32;
     shape.block = warps < 1 ? 32 : warps * 32 < maxThreads ? warps * 32 : maxThreads;
     shape.sharedBytes = sharedBytes;

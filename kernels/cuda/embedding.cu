@@ -11,7 +11,7 @@ LaunchStatus embedding(const int32_t* tokenIds, int numTokens, const void* table
     const LaunchShape shape = embeddingShape(numTokens, hidden);
     withElementType(tableType, [&](auto zero) {
         using T = decltype(zero);
-        embeddingKernel<T><<<shape.grid, shape.block, shape.sharedBytes, stream>>>(
+        embeddingKernel<T><<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(
             tokenIds, numTokens, static_cast<const T*>(table), hidden, out);
     });
     if (cudaError_t error = cudaGetLastError(); error != cudaSuccess)

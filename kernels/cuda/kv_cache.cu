@@ -14,7 +14,7 @@ LaunchStatus writeKvCache(const float* k, int kStride, const float* v, int vStri
     const LaunchShape shape = writeKvCacheShape(numTokens, numKvHeads, headDim);
     withElementType(cacheType, [&](auto zero) {
         using C = decltype(zero);
-        writeKvCacheKernel<C><<<shape.grid, shape.block, shape.sharedBytes, stream>>>(
+        writeKvCacheKernel<C><<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(
             k, kStride, v, vStride, slotMapping, numTokens, numKvHeads * headDim, static_cast<C*>(kCache),
             static_cast<C*>(vCache));
     });

@@ -13,7 +13,7 @@ LaunchStatus addRmsNorm(float* residual, const float* delta, const void* weight,
         withElementType(outType, [&](auto outZero) {
             using W = decltype(weightZero);
             using O = decltype(outZero);
-            addRmsNormKernel<W, O><<<shape.grid, shape.block, shape.sharedBytes, stream>>>(
+            addRmsNormKernel<W, O><<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(
                 residual, delta, static_cast<const W*>(weight), rows, hidden, eps, static_cast<O*>(out));
         });
     });
@@ -30,7 +30,7 @@ LaunchStatus headRmsNorm(float* x, int numTokens, int numHeads, int headDim, con
     const LaunchShape shape = headRmsNormShape(numTokens, numHeads);
     withElementType(weightType, [&](auto zero) {
         using W = decltype(zero);
-        headRmsNormKernel<W><<<shape.grid, shape.block, shape.sharedBytes, stream>>>(
+        headRmsNormKernel<W><<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(
             x, numTokens * numHeads, headDim, static_cast<const W*>(weight), eps);
     });
     if (cudaError_t error = cudaGetLastError(); error != cudaSuccess)

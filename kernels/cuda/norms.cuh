@@ -62,7 +62,7 @@ inline LaunchShape headRmsNormShape(int numTokens, int numHeads) {
     const long long rows = (long long)numTokens * numHeads;
     long long blocks = (rows + kHeadNormWarps - 1) / kHeadNormWarps;
     LaunchShape shape;
-    shape.grid = int(blocks < kMaxGridBlocks ? blocks : kMaxGridBlocks);
+    shape.gridX = int(blocks < kMaxGridBlocks ? blocks : kMaxGridBlocks);
     shape.block = 32 * kHeadNormWarps;
     shape.sharedBytes = 0;
     return shape;

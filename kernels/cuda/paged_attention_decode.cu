@@ -8,9 +8,9 @@ namespace {
 
 template <typename CacheT, int HEAD_DIM>
 void launchDecode(const PagedAttentionParams& p, const DecodeWorkspace& ws, cudaStream_t stream) {
-    const AttentionLaunch shape = decodeLaunch(p);
+    const LaunchShape shape = decodeLaunch(p);
     pagedAttentionDecodeKernel<CacheT, HEAD_DIM>
-        <<<dim3(shape.gridX, shape.gridY, shape.gridZ), shape.block, shape.sharedBytes, stream>>>(p, ws);
+        <<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(p, ws);
 }
 
 template <typename CacheT>
@@ -39,8 +39,8 @@ LaunchStatus pagedAttentionDecode(const PagedAttentionParams& params, void* work
         return std::string("pagedAttentionDecode: ") + cudaGetErrorString(error);
     const int numPartitions = decodeNumPartitions(params.maxContextLen);
     if (numPartitions == 1) return {};
-    const AttentionLaunch shape = decodeReduceLaunch(params);
-    pagedAttentionDecodeReduceKernel<<<dim3(shape.gridX, shape.gridY, shape.gridZ), shape.block, shape.sharedBytes,
+    const LaunchShape shape = decodeReduceLaunch(params);
+    pagedAttentionDecodeReduceKernel<<<shape.grid(), shape.block, shape.sharedBytes,
                                        stream>>>(params, numPartitions, ws);
     if (cudaError_t error = cudaGetLastError(); error != cudaSuccess)
         return std::string("pagedAttentionDecode (merge): ") + cudaGetErrorString(error);

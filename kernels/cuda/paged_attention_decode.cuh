@@ -33,13 +33,13 @@ inline size_t decodeSharedBytes(int headDim) {
     return sizeof(float) * (size_t(headDim) + kDecodePartitionSize + size_t(kDecodeWarps) * headDim + kWarpSize);
 }
 
-inline AttentionLaunch decodeLaunch(const PagedAttentionParams& p) {
+inline LaunchShape decodeLaunch(const PagedAttentionParams& p) {
     return {p.numHeads, p.numSequences, decodeNumPartitions(p.maxContextLen), kDecodeThreads,
             decodeSharedBytes(p.headDim)};
 }
 
 // The merge runs only with more than one partition: one block per (head, sequence).
-inline AttentionLaunch decodeReduceLaunch(const PagedAttentionParams& p) {
+inline LaunchShape decodeReduceLaunch(const PagedAttentionParams& p) {
     return {p.numHeads, p.numSequences, 1, kDecodeThreads, 0};
 }
 

@@ -8,9 +8,9 @@ namespace {
 
 template <typename CacheT, int HEAD_DIM>
 void launchPrefill(const PagedAttentionParams& p, cudaStream_t stream) {
-    const AttentionLaunch shape = prefillLaunch(p);
+    const LaunchShape shape = prefillLaunch(p);
     pagedAttentionPrefillKernel<CacheT, HEAD_DIM>
-        <<<dim3(shape.gridX, shape.gridY, shape.gridZ), shape.block, shape.sharedBytes, stream>>>(p);
+        <<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(p);
 }
 
 template <typename CacheT>

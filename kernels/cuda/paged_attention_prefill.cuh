@@ -32,7 +32,7 @@ inline int prefillQueryTiles(const PagedAttentionParams& p) {
     return (p.maxQueryLen + prefillQueryTile(p.headDim) - 1) / prefillQueryTile(p.headDim);
 }
 
-inline AttentionLaunch prefillLaunch(const PagedAttentionParams& p) {
+inline LaunchShape prefillLaunch(const PagedAttentionParams& p) {
     return {p.numHeads, p.numSequences, prefillQueryTiles(p), kPrefillThreads, prefillSharedBytes(p.headDim)};
 }
 

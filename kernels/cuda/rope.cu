@@ -12,7 +12,7 @@ LaunchStatus rope(float* q, int qStride, float* k, int kStride, const int32_t* p
         return error;
     if (numTokens == 0) return {};
     const LaunchShape shape = ropeShape(numTokens, numHeads, numKvHeads, rotaryDim);
-    ropeKernel<<<shape.grid, shape.block, shape.sharedBytes, stream>>>(
+    ropeKernel<<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(
         q, qStride, k, kStride, positions, numTokens, numHeads, numKvHeads, headDim, rotaryDim, interleaved, invFreq);
     if (cudaError_t error = cudaGetLastError(); error != cudaSuccess)
         return std::string("rope: ") + cudaGetErrorString(error);

@@ -8,7 +8,7 @@ LaunchStatus argmaxRows(const float* logits, int numRows, int vocab, int32_t* ou
     if (std::string error = argmaxRowsCheck(numRows, vocab); !error.empty()) return error;
     if (numRows == 0) return {};
     const LaunchShape shape = argmaxRowsShape(numRows, vocab);
-    argmaxRowsKernel<<<shape.grid, shape.block, shape.sharedBytes, stream>>>(logits, numRows, vocab, out);
+    argmaxRowsKernel<<<shape.grid(), shape.block, shape.sharedBytes, stream>>>(logits, numRows, vocab, out);
     if (cudaError_t error = cudaGetLastError(); error != cudaSuccess)
         return std::string("argmaxRows: ") + cudaGetErrorString(error);
     return {};

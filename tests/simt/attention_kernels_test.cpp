@@ -21,18 +21,16 @@ using simt_test::AttentionProblem;
 
 namespace {
 
-dim3 gridOf(const AttentionLaunch& s) { return dim3(unsigned(s.gridX), unsigned(s.gridY), unsigned(s.gridZ)); }
-
 template <typename CacheT, int HEAD_DIM>
 void decodeAs(const PagedAttentionParams& p, const DecodeWorkspace& ws) {
-    const AttentionLaunch s = decodeLaunch(p);
-    simt::launch(gridOf(s), dim3(s.block), s.sharedBytes, [&] { pagedAttentionDecodeKernel<CacheT, HEAD_DIM>(p, ws); });
+    const LaunchShape s = decodeLaunch(p);
+    simt::launch(s.grid(), dim3(s.block), s.sharedBytes, [&] { pagedAttentionDecodeKernel<CacheT, HEAD_DIM>(p, ws); });
 }
 
 template <typename CacheT, int HEAD_DIM>
 void prefillAs(const PagedAttentionParams& p) {
-    const AttentionLaunch s = prefillLaunch(p);
-    simt::launch(gridOf(s), dim3(s.block), s.sharedBytes, [&] { pagedAttentionPrefillKernel<CacheT, HEAD_DIM>(p); });
+    const LaunchShape s = prefillLaunch(p);
+    simt::launch(s.grid(), dim3(s.block), s.sharedBytes, [&] { pagedAttentionPrefillKernel<CacheT, HEAD_DIM>(p); });
 }
 
 // Calls fn.template operator()<CacheT, HEAD_DIM>() for the params' cache type and head size,
@@ -58,8 +56,8 @@ void runDecode(AttentionProblem& problem) {
     dispatch(p, [&]<typename CacheT, int HEAD_DIM>() { decodeAs<CacheT, HEAD_DIM>(p, ws); });
     const int numPartitions = decodeNumPartitions(p.maxContextLen);
     if (numPartitions > 1) {
-        const AttentionLaunch s = decodeReduceLaunch(p);
-        simt::launch(gridOf(s), dim3(s.block), s.sharedBytes,
+        const LaunchShape s = decodeReduceLaunch(p);
+        simt::launch(s.grid(), dim3(s.block), s.sharedBytes,
                      [&] { pagedAttentionDecodeReduceKernel(p, numPartitions, ws); });
     }
 }

@@ -245,14 +245,14 @@ private slots:
     void launchShapesFitCudaLimits() {
         for (int width : {1, 31, 33, 257, 4096, 1 << 20}) {
             const LaunchShape s = addRmsNormShape(100000, width);
-            QCOMPARE(s.grid, kMaxGridBlocks);  // the rest by grid-stride
+            QCOMPARE(s.gridX, kMaxGridBlocks);  // the rest by grid-stride
             QVERIFY(s.block % 32 == 0 && s.block >= 32 && s.block <= kNormMaxThreads);
             QVERIFY(s.block >= std::min(width, kNormMaxThreads));
-            QCOMPARE(embeddingShape(3, width).grid, 3);
+            QCOMPARE(embeddingShape(3, width).gridX, 3);
             QVERIFY(siluMulShape(3, width).block <= kSiluMulThreads);
         }
         QCOMPARE(addRmsNormShape(1, 100).block, 128);
-        QCOMPARE(headRmsNormShape(5, 3).grid, 4);  // 15 heads, 4 warps (rows) per block
+        QCOMPARE(headRmsNormShape(5, 3).gridX, 4);  // 15 heads, 4 warps (rows) per block
         QCOMPARE(headRmsNormShape(5, 3).block, 32 * kHeadNormWarps);
         QCOMPARE(ropeShape(2, 32, 8, 128).sharedBytes, size_t(128 * sizeof(float)));
         QCOMPARE(ropeShape(2, 32, 8, 128).block, kRopeThreads);

@@ -84,8 +84,8 @@ inline std::string compareRounded(const std::vector<float>& got, const std::vect
 template <class Kernel>
 void launchBoth(const cuda::LaunchShape& shape, Kernel&& kernel, std::vector<float>* reset = nullptr,
                 std::vector<float> initial = {}) {
-    launch(dim3(shape.grid), dim3(shape.block), shape.sharedBytes, kernel);
-    if (shape.grid <= 2) return;
+    launch(shape.grid(), dim3(shape.block), shape.sharedBytes, kernel);
+    if (shape.gridX <= 2) return;
     std::vector<float> first;
     if (reset) first = *reset, *reset = initial;
     launch(dim3(2), dim3(shape.block), shape.sharedBytes, kernel);

@@ -29,6 +29,9 @@ struct ApiServerOptions {
     QStringList servedModelNames;        // empty: the model directory's name
     QStringList allowedOrigins;          // CORS allow-list; empty: CORS off; "*" allows any
     size_t maxBodyBytes = size_t(32) << 20;
+
+    // Anyone who can reach the address may use the model: worth a warning wherever it starts.
+    bool exposedWithoutKey() const { return !host.isLoopback() && apiKeys.isEmpty(); }
 };
 
 class ApiServer : public QObject {

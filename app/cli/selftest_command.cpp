@@ -80,21 +80,19 @@ int runSelftest(const QStringList& arguments) {
     });
     parser.process(arguments);
     QTextStream out(stdout);
-    QTextStream err(stderr);
-    const QStringList models = parser.values("model");
-    if (models.isEmpty()) {
-        err << "pagoda selftest: give at least one --model\n";
+    // Exit code 2: the comparison could not run, which is neither a pass nor a difference.
+    auto cannotTest = [](const std::string& message) {
+        QTextStream(stderr) << "pagoda selftest: " << QString::fromStdString(message) << "\n";
         return 2;
-    }
+    };
+    const QStringList models = parser.values("model");
+    if (models.isEmpty()) return cannotTest("give at least one --model");
     const int maxTokens = std::max(1, parser.value("max-tokens").toInt());
     const double tolerance = parser.value("tolerance").toDouble();
     bool allPassed = true;
     for (const QString& model : models) {
         auto dir = resolveModelArgument(model);
-        if (!dir) {
-            err << "pagoda selftest: " << QString::fromStdString(dir.error().message) << "\n";
-            return 2;
-        }
+        if (!dir) return cannotTest(dir.error().message);
         EngineOptions options;
         options.modelDir = *dir;
         options.maxNumSeqs = 1;
@@ -102,29 +100,17 @@ int runSelftest(const QStringList& arguments) {
         options.gpuMemoryUtilization = parser.value("gpu-memory-utilization").toDouble();
         options.backend = ExecutorBackend::Cuda;
         auto cuda = loadEngine(options);
-        if (!cuda) {
-            err << "pagoda selftest: " << QString::fromStdString(cuda.error().message) << "\n";
-            return 2;
-        }
-        if (cuda->backend != ExecutorBackend::Cuda) {
-            err << "pagoda selftest: " << QString::fromStdString(cuda->backendNote) << "\n";
-            return 2;
-        }
+        if (!cuda) return cannotTest(cuda.error().message);
+        if (cuda->backend != ExecutorBackend::Cuda) return cannotTest(cuda->backendNote);
         options.backend = ExecutorBackend::Cpu;
         auto cpu = loadEngine(options);
-        if (!cpu) {
-            err << "pagoda selftest: " << QString::fromStdString(cpu.error().message) << "\n";
-            return 2;
-        }
+        if (!cpu) return cannotTest(cpu.error().message);
         // A fixed prompt of in-vocabulary ids, the same on both, long enough to cross a KV block.
         std::vector<int32_t> prompt;
         for (int i = 0; i < 40; ++i) prompt.push_back(int32_t((i * 7919 + 13) % cpu->model->config.vocabSize));
         auto onCuda = greedyRun(*cuda->engine, prompt, maxTokens);
         auto onCpu = greedyRun(*cpu->engine, prompt, maxTokens);
-        if (!onCuda || !onCpu) {
-            err << "pagoda selftest: " << QString::fromStdString((!onCuda ? onCuda : onCpu).error().message) << "\n";
-            return 2;
-        }
+        if (!onCuda || !onCpu) return cannotTest((!onCuda ? onCuda : onCpu).error().message);
         size_t same = 0;
         while (same < onCuda->tokens.size() && same < onCpu->tokens.size() && onCuda->tokens[same] == onCpu->tokens[same])
             ++same;

@@ -71,8 +71,7 @@ int runServe(const QStringList& arguments) {
         err.flush();
     });
     if (auto started = server.start(); !started) return fail(started.error().message);
-    if (serverOptions.host != QHostAddress::LocalHost && serverOptions.host != QHostAddress::LocalHostIPv6 &&
-        serverOptions.apiKeys.isEmpty())
+    if (serverOptions.exposedWithoutKey())
         err << "warning: listening on " << serverOptions.host.toString()
             << " without --api-key: anyone who can reach this address can use the model\n";
     err << QString::fromStdString(fmt::format("serving {} (max_model_len {}) on http://{}:{}\n",

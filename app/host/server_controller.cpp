@@ -22,8 +22,11 @@ Result<ApiServerOptions> apiServerOptions(const store::ServerSettings& settings)
 }
 
 bool exposedWithoutKey(const store::ServerSettings& settings) {
-    const QHostAddress address(settings.host);
-    return !address.isLoopback() && settings.apiKey.isEmpty();
+    // A host that does not parse is an error shown elsewhere; as an address it is not loopback.
+    ApiServerOptions options;
+    options.host = QHostAddress(settings.host);
+    if (!settings.apiKey.isEmpty()) options.apiKeys << settings.apiKey;
+    return options.exposedWithoutKey();
 }
 
 ServerController::ServerController(EngineHost& host, QObject* parent) : QObject(parent), m_host(host) {}

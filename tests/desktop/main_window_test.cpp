@@ -131,7 +131,7 @@ private slots:
         setMaxTokens(*app, 100000);
         auto& session = app->window->session();
         QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
-        typeAndSend(*app, "A long one please");
+        typeAndSend(*app, "Tell me everything");  // greedy on the fixture: no end-of-sequence before the context ends
         QVERIFY(updates.wait(kTimeoutMs));
         auto* stop = app->window->findChild<QAbstractButton*>("stopButton");
         QVERIFY(stop && stop->isVisible() && stop->isEnabled());

@@ -1,6 +1,6 @@
-// Blocking hub and disk calls for the Models page: run on the global pool, the answer handed
-// back on the GUI thread, and dropped when the widget that asked is gone by then. The work
-// must capture values only (a copied ModelLibrary, an endpoint), never the widget.
+// Blocking hub and disk calls for the pages: run on the global pool, the answer handed back
+// on the GUI thread, and dropped when the widget that asked is gone by then. The work must
+// capture values only (a copied ModelLibrary, an endpoint), never the widget.
 #pragma once
 
 #include <QCoreApplication>

@@ -5,15 +5,14 @@
 #include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QMenu>
-#include <QPointer>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
+#include "ui/background.h"
 #include "ui/chat/chat_page.h"
 #include "ui/chat/conversation_sidebar.h"
 #include "ui/models/models_page.h"
@@ -113,18 +112,12 @@ void MainWindow::restoreSession() {
     const QString last = m_services.settings().lastModel();
     if (!last.isEmpty() && m_services.loader().state() == ModelLoader::State::Empty) {
         // ModelLibrary reads the disk: find the model on a pool thread, load it back here.
-        QPointer<MainWindow> self(this);
-        const hub::ModelLibrary library = m_services.library();
-        QThreadPool::globalInstance()->start([self, library, last] {
-            auto model = library.find(last);
-            QMetaObject::invokeMethod(
-                qApp,
-                [self, model] {
-                    if (self && model && self->m_services.loader().state() == ModelLoader::State::Empty)
-                        self->m_services.loader().load(*model, self->m_services.settings().engine());
-                },
-                Qt::QueuedConnection);
-        });
+        runInBackground(
+            this, [library = m_services.library(), last] { return library.find(last); },
+            [this](std::optional<hub::LocalModel> model) {
+                if (model && m_services.loader().state() == ModelLoader::State::Empty)
+                    m_services.loader().load(*model, m_services.settings().engine());
+            });
     }
     if (!m_services.settings().firstRunDone()) showWelcome();
 }

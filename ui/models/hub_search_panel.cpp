@@ -15,7 +15,7 @@
 #include "app/hub/hub_client.h"
 #include "app/store/app_settings.h"
 #include "ui/inline_status.h"
-#include "ui/models/background.h"
+#include "ui/background.h"
 
 namespace pagoda::ui {
 

@@ -13,7 +13,7 @@
 
 #include "app/desktop/desktop_services.h"
 #include "ui/inline_status.h"
-#include "ui/models/background.h"
+#include "ui/background.h"
 #include "ui/models/library_model.h"
 
 namespace pagoda::ui {

@@ -11,7 +11,7 @@
 
 #include "app/hub/hub_client.h"
 #include "ui/inline_status.h"
-#include "ui/models/background.h"
+#include "ui/background.h"
 #include "ui/models/model_texts.h"
 
 namespace pagoda::ui {

@@ -3,7 +3,7 @@
 #include <QTimer>
 
 #include "app/desktop/desktop_services.h"
-#include "ui/models/background.h"
+#include "ui/background.h"
 
 namespace pagoda::ui {
 

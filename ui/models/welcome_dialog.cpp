@@ -14,7 +14,7 @@
 #include "app/desktop/desktop_services.h"
 #include "app/host/engine_settings.h"
 #include "ui/inline_status.h"
-#include "ui/models/background.h"
+#include "ui/background.h"
 #include "ui/models/hub_choice.h"
 #include "ui/models/model_texts.h"
 #include "ui/models/start_after_download.h"

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# README's first command: install what is missing, build, and start Pagoda. With a display
-# that is the desktop window; without one, greedy generation from a tiny random-weight
-# fixture model (gibberish by design) through a real SentencePiece tokenizer shows the
-# engine works. Arguments go to that generate command.
+# README's first command: install what is missing, build, and start Pagoda on the demo model
+# that ships with it (resources/demo-model), so it works offline. With a display that is the
+# desktop window (which loads the demo model on first run, later the model used last);
+# without one, `pagoda serve` on the demo model. Arguments go to `pagoda serve`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
 build_dir=${PAGODA_BUILD_DIR:-$root/build}
-if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    exec "$build_dir/app/pagoda"
+"$root/scripts/install-deps.sh"
+# A first build compiles the CUDA kernels for this machine's cards only, rather than the fat
+# list meant for packages (one nvcc pass per architecture); with no card, for sm_75, whose PTX
+# any newer card JIT-compiles.
+if [ -z "${PAGODA_CUDA_ARCHITECTURES:-}" ] && [ ! -f "$build_dir/build.ninja" ]; then
+    arches=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | tr -d '.' | sort -u | paste -sd ';' || true)
+    export PAGODA_CUDA_ARCHITECTURES=${arches:-75}
 fi
-echo "No display: running 'pagoda generate' on a fixture model instead of opening the window." >&2
-exec "$build_dir/app/pagoda" generate \
-    --model "$root/tests/fixtures/models/qwen3-f32" \
-    --tokenizer "$root/tests/fixtures/tokenizers/sentencepiece" \
-    --prompt "Hello, Pagoda" --max-tokens 32 "$@"
+"$root/scripts/build.sh"
+pagoda="$build_dir/app/pagoda"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    exec "$pagoda"
+fi
+echo "No display: serving the demo model with 'pagoda serve' instead of opening the window." >&2
+echo "Try: curl http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \\" >&2
+echo "       -d '{\"model\": \"pagoda/demo\", \"messages\": [{\"role\": \"user\", \"content\": \"写一首诗\"}]}'" >&2
+exec "$pagoda" serve --model pagoda/demo "$@"

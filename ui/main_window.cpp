@@ -12,6 +12,7 @@
 
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
+#include "app/hub/model_paths.h"
 #include "ui/background.h"
 #include "ui/chat/chat_page.h"
 #include "ui/chat/conversation_sidebar.h"
@@ -110,10 +111,16 @@ MainWindow::Page MainWindow::currentPage() const { return Page(m_pages->currentI
 
 void MainWindow::restoreSession() {
     const QString last = m_services.settings().lastModel();
-    if (!last.isEmpty() && m_services.loader().state() == ModelLoader::State::Empty) {
-        // ModelLibrary reads the disk: find the model on a pool thread, load it back here.
+    if (m_services.loader().state() == ModelLoader::State::Empty) {
+        // The model used last, else the demo model that ships with Pagoda (first run, or the
+        // last one was deleted), so there is always something to chat with. ModelLibrary reads
+        // the disk: find the model on a pool thread, load it back here.
         runInBackground(
-            this, [library = m_services.library(), last] { return library.find(last); },
+            this,
+            [library = m_services.library(), last] {
+                auto model = last.isEmpty() ? std::nullopt : library.find(last);
+                return model ? model : library.find(hub::kDemoModelId);
+            },
             [this](std::optional<hub::LocalModel> model) {
                 if (model && m_services.loader().state() == ModelLoader::State::Empty)
                     m_services.loader().load(*model, m_services.settings().engine());

@@ -9,7 +9,8 @@
 namespace pagoda::cli {
 
 Result<std::string> resolveModelArgument(const QString& value) {
-    if (value.isEmpty()) return makeError("--model is required: a model folder or the id of a downloaded model");
+    if (value.isEmpty()) return makeError("--model is required: a model folder or the id of a downloaded model (`pagoda list` shows "
+                         "them; pagoda/demo is the tiny demo model that comes with Pagoda)");
     // A folder is used as is, so the engine's own error names what is wrong in it.
     if (QFileInfo(value).isDir()) return value.toStdString();
     // A path that is not a folder is a typo in a path, not a model to pull.

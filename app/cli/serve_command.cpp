@@ -1,6 +1,7 @@
 #include "app/cli/serve_command.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QTextStream>
 #include <QTimer>
 
@@ -55,6 +56,9 @@ int runServe(const QStringList& arguments) {
     if (serverOptions.apiKeys.isEmpty() && qEnvironmentVariableIsSet("PAGODA_API_KEY"))
         serverOptions.apiKeys << qEnvironmentVariable("PAGODA_API_KEY");
     serverOptions.servedModelNames = parser.values("served-model-name");
+    // As vLLM: a model given by id is served under that id, not its folder's name.
+    if (serverOptions.servedModelNames.isEmpty() && !QFileInfo(parser.value("model")).isDir())
+        serverOptions.servedModelNames << parser.value("model");
     if (parser.isSet("allowed-origins")) serverOptions.allowedOrigins = parser.value("allowed-origins").split(',');
 
     EngineHost host;

@@ -8,6 +8,7 @@ QString sourceName(ModelSource source) {
         case ModelSource::HuggingFaceCache: return "huggingface cache";
         case ModelSource::ModelScopeCache: return "modelscope cache";
         case ModelSource::Imported: return "imported";
+        case ModelSource::Bundled: return "built in";
     }
     return "?";
 }

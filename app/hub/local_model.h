@@ -12,18 +12,19 @@
 
 namespace pagoda::hub {
 
-enum class ModelSource { Pagoda, HuggingFaceCache, ModelScopeCache, Imported };
+// Bundled: the demo model installed with Pagoda itself (read only, listed last).
+enum class ModelSource { Pagoda, HuggingFaceCache, ModelScopeCache, Imported, Bundled };
 
 // Ready: runs as is. Incomplete: files are still missing (download unfinished, dangling
 // cache link). Unsupported: a valid model this build cannot run. Invalid: broken files.
 enum class ModelStatus { Ready, Incomplete, Unsupported, Invalid };
 
-// "pagoda", "huggingface cache", "modelscope cache", "imported"; "ready", "incomplete", ...
+// "pagoda", "huggingface cache", "modelscope cache", "imported", "built in"; "ready", "incomplete", ...
 QString sourceName(ModelSource source);
 QString statusName(ModelStatus status);
 
 struct LocalModel {
-    QString id;                  // owner/name, or the folder name for imports
+    QString id;                  // owner/name, the folder name for imports, kDemoModelId when bundled
     ModelSource source = ModelSource::Pagoda;
     std::optional<HubKind> hub;  // unset for imports
     QString folder;              // the directory the engine loads: for the HF cache, snapshots/<commit>
@@ -36,7 +37,7 @@ struct LocalModel {
     qint64 sizeOnDisk = 0;       // bytes of the files the engine reads, each counted once
     int contextLength = 0;       // max_position_embeddings (seq_length for ChatGLM)
     ModelShape shape;
-    bool readOnly = false;       // in another tool's cache: Pagoda never writes or deletes there
+    bool readOnly = false;       // another tool's cache or the installation: Pagoda never writes or deletes there
 };
 
 }  // namespace pagoda::hub

@@ -112,6 +112,16 @@ LocalModel inspectImported(const QString& folder) {
     return model;
 }
 
+LocalModel inspectBundled(const QString& folder) {
+    LocalModel model;
+    model.id = kDemoModelId;
+    model.source = ModelSource::Bundled;
+    model.folder = folder;
+    model.readOnly = true;
+    inspectModelFolder(model);
+    return model;
+}
+
 int sourceRank(ModelSource source) { return int(source); }  // the enum lists Pagoda first
 
 }  // namespace
@@ -131,6 +141,7 @@ LibraryLocations LibraryLocations::fromEnvironment() {
                                                                : home + "/.cache/modelscope/hub";
     l.importsFile = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
                     "/pagoda/imported-models.json";
+    l.bundledModel = bundledModelFolder();
     return l;
 }
 
@@ -175,10 +186,15 @@ std::vector<LocalModel> ModelLibrary::scanImported() const {
     return models;
 }
 
+std::vector<LocalModel> ModelLibrary::scanBundled() const {
+    if (m_locations.bundledModel.isEmpty() || !hasModelConfig(m_locations.bundledModel)) return {};
+    return {inspectBundled(m_locations.bundledModel)};
+}
+
 std::vector<LocalModel> ModelLibrary::scan() const {
     std::vector<LocalModel> all;
     std::set<QString> seen;
-    for (auto part : {scanPagoda(), scanCaches(), scanImported()})
+    for (auto part : {scanPagoda(), scanCaches(), scanImported(), scanBundled()})
         for (LocalModel& model : part)
             if (seen.insert(canonical(model.folder)).second) all.push_back(std::move(model));
     return all;
@@ -233,6 +249,9 @@ Status ModelLibrary::remove(const LocalModel& model) const {
                                  text(m_locations.importsFile));
             return writeImportedFolders(m_locations.importsFile, *folders);
         }
+        case ModelSource::Bundled:
+            return makeError(text(model.id) + " is the demo model installed with Pagoda (" + text(model.folder) +
+                             "); it cannot be deleted, only left unused");
         case ModelSource::Pagoda: break;
     }
     // Only ever <root>/<hub>/<owner>/<name>: a LocalModel is a plain value and could name anything.

@@ -21,11 +21,13 @@ struct LibraryLocations {
     QString huggingFaceCache;  // read only
     QString modelScopeCache;   // read only
     QString importsFile;       // the imported folders, JSON
+    QString bundledModel;      // the demo model's folder, read only; empty: none
 
     // pagodaRoot = modelsRoot(). Hugging Face, as huggingface_hub resolves it:
     // $HF_HUB_CACHE, $HUGGINGFACE_HUB_CACHE, $HF_HOME/hub, $XDG_CACHE_HOME/huggingface/hub,
     // ~/.cache/huggingface/hub. ModelScope: $MODELSCOPE_CACHE, else ~/.cache/modelscope/hub.
-    // importsFile = <GenericDataLocation>/pagoda/imported-models.json.
+    // importsFile = <GenericDataLocation>/pagoda/imported-models.json. bundledModel =
+    // bundledModelFolder().
     static LibraryLocations fromEnvironment();
 };
 
@@ -35,7 +37,8 @@ public:
 
     const LibraryLocations& locations() const { return m_locations; }
 
-    // Every model found, Pagoda's first, then the caches, then imports; each folder once.
+    // Every model found, Pagoda's first, then the caches, then imports, then the demo model;
+    // each folder once.
     // Folders without a config.json are not models and are skipped silently; anything
     // else that cannot run is listed with its status and problem.
     std::vector<LocalModel> scan() const;
@@ -47,7 +50,8 @@ public:
     std::optional<LocalModel> find(const QString& idOrPath) const;
 
     // Pagoda's folder: deleted, and empty owner/hub folders with it. Imported: forgotten,
-    // the files stay. Caches: refused, with where the cache is and the hub's own tool.
+    // the files stay. Caches: refused, with where the cache is and the hub's own tool. The
+    // demo model: refused, it belongs to the installation.
     Status remove(const LocalModel& model) const;
 
     // Adds a folder the engine can load (config.json, supported architecture, a checkpoint
@@ -61,6 +65,7 @@ private:
     std::vector<LocalModel> scanPagoda() const;
     std::vector<LocalModel> scanCaches() const;
     std::vector<LocalModel> scanImported() const;
+    std::vector<LocalModel> scanBundled() const;
 
     LibraryLocations m_locations;
 };

@@ -1,5 +1,8 @@
 #include "app/hub/model_paths.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
@@ -10,6 +13,11 @@ namespace pagoda::hub {
 // Spelled out rather than AppDataLocation, which follows the running executable's name:
 // the CLI, the app and the test suites must all find the same folder.
 QString modelsRoot() { return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/pagoda/models"; }
+
+QString bundledModelFolder() {
+    const QString folder = QDir::cleanPath(QCoreApplication::applicationDirPath() + "/../share/pagoda/demo-model");
+    return QFileInfo(folder + "/config.json").isFile() ? folder : QString();
+}
 
 Status validateModelId(const QString& id) {
     static const QRegularExpression pattern("^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$");

@@ -13,6 +13,15 @@ namespace pagoda::hub {
 // <GenericDataLocation>/pagoda/models: $XDG_DATA_HOME/pagoda/models on Linux.
 QString modelsRoot();
 
+// The demo model that ships with Pagoda (resources/demo-model), so chat works offline out of
+// the box; the library lists it under this id.
+inline constexpr char kDemoModelId[] = "pagoda/demo";
+
+// Where the demo model is installed relative to the executable: <exe dir>/../share/pagoda/
+// demo-model, the same from /usr/bin, a build tree's app/ and a portable zip's bin/.
+// Empty when that folder has no config.json (a build without it, or a test executable).
+QString bundledModelFolder();
+
 // "Qwen/Qwen2.5-0.5B-Instruct" is accepted; anything that is not owner/name of
 // [A-Za-z0-9._-] (or that is "." / "..") is refused with a message naming it.
 Status validateModelId(const QString& id);

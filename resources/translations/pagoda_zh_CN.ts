@@ -1239,6 +1239,11 @@ Last message: %2</source>
         <translation>已导入</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>built in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
         <location line="+7"/>
         <source>Preparing</source>
         <translation>准备中</translation>
@@ -1576,7 +1581,12 @@ Last message: %2</source>
         <translation>&lt;h3&gt;欢迎使用 Pagoda&lt;/h3&gt;Pagoda 在本机运行 Qwen 和 GLM 聊天模型，你输入的任何内容都不会离开这台电脑。先选择一个适合本机的模型：</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>Or chat first with the tiny demo model that comes with Pagoda, already loading: it writes poems and fortunes and knows nothing else.</source>
+        <translation>也可以先和 Pagoda 自带的小型演示模型聊聊（正在加载）：它只会写诗和讲格言，别的一概不知。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>%1 available of %2</source>
         <translation>可用 %1，共 %2</translation>
     </message>
@@ -1625,6 +1635,11 @@ Last message: %2</source>
         <location line="+4"/>
         <source>Skip</source>
         <translation>跳过</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Try the demo model</source>
+        <translation>先试试演示模型</translation>
     </message>
     <message>
         <location line="+15"/>

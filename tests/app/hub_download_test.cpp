@@ -290,7 +290,7 @@ private slots:
         QVERIFY(manifest.ok());
         QVERIFY(!manifest->complete);
         LibraryLocations locations{m_work->path() + "/models", m_work->path() + "/none", m_work->path() + "/none",
-                                   m_work->path() + "/imports.json"};
+                                   m_work->path() + "/imports.json", {}};
         const auto listed = ModelLibrary(locations).find(kModel);
         QVERIFY(listed.has_value());
         QCOMPARE(listed->status, ModelStatus::Incomplete);  // listed, but never offered to load

@@ -129,7 +129,7 @@ qint64 headerDataBytes(const QString& folder) {
 }
 
 hub::LibraryLocations locationsUnder(const QString& base) {
-    return {base + "/pagoda", base + "/hf", base + "/ms", base + "/imports.json"};
+    return {base + "/pagoda", base + "/hf", base + "/ms", base + "/imports.json", {}};
 }
 
 QString makePagodaModel(const QString& root, hub::HubKind hub, const QString& id, const char* fixture,

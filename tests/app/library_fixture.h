@@ -34,7 +34,7 @@ void setArchitectures(const QString& folder, const QStringList& architectures);
 qint64 headerElementCount(const QString& folder);
 qint64 headerDataBytes(const QString& folder);
 
-// Locations inside `base`: base/pagoda, base/hf, base/ms, base/imports.json.
+// Locations inside `base`: base/pagoda, base/hf, base/ms, base/imports.json; no demo model.
 hub::LibraryLocations locationsUnder(const QString& base);
 
 // <root>/<hub>/<id> with the fixture's files and a manifest listing each with its size and

@@ -12,6 +12,7 @@
 
 #include "app/hub/download_manifest.h"
 #include "app/hub/model_library.h"
+#include "app/hub/model_paths.h"
 #include "tests/app/library_fixture.h"
 
 using namespace pagoda;
@@ -339,6 +340,36 @@ private slots:
         const auto unsupported = lib.importFolder(folder);
         QVERIFY(!unsupported);
         QVERIFY(QString::fromStdString(unsupported.error().message).contains("'MistralForCausalLM' is not supported"));
+    }
+
+    void demoModelIsListedLastReadOnlyAndCannotBeDeleted() {
+        m_at.bundledModel = m_dir->path() + "/install/share/pagoda/demo-model";
+        copyModelFiles(kSingleF32, m_at.bundledModel);
+        makePagodaModel(m_at.pagodaRoot, HubKind::HuggingFace, "Qwen/Tiny", kShardedBf16);
+        const ModelLibrary lib = library();
+        const auto models = lib.scan();
+        QCOMPARE(models.size(), size_t(2));
+        QCOMPARE(models[1].id, QString(kDemoModelId));
+        QCOMPARE(models[1].source, ModelSource::Bundled);
+        QCOMPARE(models[1].status, ModelStatus::Ready);
+        QVERIFY(models[1].readOnly);
+        QVERIFY(!models[1].hub);
+        QCOMPARE(models[1].architecture, QString("Qwen2ForCausalLM"));
+
+        const auto found = lib.find("Pagoda/Demo");
+        QVERIFY(found);
+        QCOMPARE(found->folder, m_at.bundledModel);
+        QCOMPARE(lib.find(m_at.bundledModel)->source, ModelSource::Bundled);  // by its folder too
+
+        const auto refused = lib.remove(*found);
+        QVERIFY(!refused);
+        QVERIFY2(QString::fromStdString(refused.error().message).contains("installed with Pagoda"),
+                 refused.error().message.c_str());
+        QVERIFY(QFileInfo::exists(m_at.bundledModel + "/model.safetensors"));
+
+        m_at.bundledModel = m_dir->path() + "/nowhere";  // a build without the demo model
+        QCOMPARE(library().scan().size(), size_t(1));
+        QVERIFY(!library().find(kDemoModelId));
     }
 
     void verifyDetectsOneFlippedByte() {

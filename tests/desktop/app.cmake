@@ -11,3 +11,8 @@ target_link_libraries(screenshot_tour PRIVATE pagoda_test_support pagoda_ui Qt6:
 pagoda_add_gui_test(first_chat_test desktop/first_chat_test.cpp)
 target_link_libraries(first_chat_test PRIVATE pagoda_fake_hub)
 pagoda_add_gui_test(translations_test desktop/translations_test.cpp)
+
+# The demo model the build copies to share/pagoda/demo-model, through the app's own path.
+pagoda_add_gui_test(demo_model_test desktop/demo_model_test.cpp)
+target_compile_definitions(demo_model_test PRIVATE PAGODA_DEMO_MODEL_DIR="${PROJECT_BINARY_DIR}/share/pagoda/demo-model")
+add_dependencies(demo_model_test pagoda_demo_model)

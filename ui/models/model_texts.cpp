@@ -46,6 +46,7 @@ QString sourceText(hub::ModelSource source) {
         case hub::ModelSource::HuggingFaceCache: return QCoreApplication::translate("pagoda::ui::ModelTexts", "Hugging Face cache");
         case hub::ModelSource::ModelScopeCache: return QCoreApplication::translate("pagoda::ui::ModelTexts", "ModelScope cache");
         case hub::ModelSource::Imported: return QCoreApplication::translate("pagoda::ui::ModelTexts", "imported");
+        case hub::ModelSource::Bundled: return QCoreApplication::translate("pagoda::ui::ModelTexts", "built in");
     }
     return {};
 }

@@ -63,6 +63,12 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
                                 "nothing you type leaves it. Start with a model that suits this machine:"),
                              this);
     intro->setWordWrap(true);
+    // The window loads the demo model at start when nothing else is there (restoreSession).
+    const bool demo = !services.library().locations().bundledModel.isEmpty();
+    if (demo)
+        intro->setText(intro->text() + " " +
+                       tr("Or chat first with the tiny demo model that comes with Pagoda, already loading: it writes "
+                          "poems and fortunes and knows nothing else."));
 
     m_memory = new QLabel(this);
     m_memory->setObjectName("welcomeMemoryLabel");
@@ -115,7 +121,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     m_start->setObjectName("startButton");
     m_start->setDefault(true);
     m_start->setEnabled(m_proposed >= 0);
-    m_skip = buttons->addButton(tr("Skip"), QDialogButtonBox::RejectRole);
+    m_skip = buttons->addButton(demo ? tr("Try the demo model") : tr("Skip"), QDialogButtonBox::RejectRole);
     m_skip->setObjectName("skipButton");
     // The box's own accepted/rejected would close the dialog before the download starts.
     connect(m_start, &QPushButton::clicked, this, &WelcomeDialog::startDownload);

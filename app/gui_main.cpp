@@ -1,6 +1,7 @@
 #include "app/gui_main.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QTextStream>
 
 #include "app/desktop/desktop_services.h"
@@ -31,7 +32,12 @@ int runGui(int& argc, char** argv) {
     QApplication::setApplicationName("pagoda");
     QApplication::setApplicationDisplayName("Pagoda");
     QApplication::setApplicationVersion(PAGODA_VERSION);
-    QApplication::setDesktopFileName("pagoda");
+    // The installed .desktop file's name (installer/linux), by which Wayland compositors and
+    // GNOME find the window's entry and icon.
+    QApplication::setDesktopFileName("io.github.pagoda.Pagoda");
+    QIcon icon;
+    for (const int size : {32, 64, 256}) icon.addFile(QString(":/icons/pagoda-%1.png").arg(size));
+    QApplication::setWindowIcon(icon);
 
     SingleInstance instance;
     if (!instance.claim()) return 0;  // the running window comes to the front instead

@@ -32,7 +32,7 @@ void printUsage(QTextStream& out) {
            "  list       the models on this machine, with what each needs in memory\n"
            "  rm         delete a downloaded model\n"
            "  selftest   check the CUDA backend against the CPU on this machine's GPU\n\n"
-           "Run 'pagoda <command> --help' for a command's options.\n";
+           "Run 'pagoda <command> --help' for a command's options, 'pagoda --version' for the version.\n";
 }
 
 }  // namespace
@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
 
     QStringList args = QCoreApplication::arguments();
     const QString command = args.size() > 1 ? args.at(1) : QString();
+    if (command == "--version") {
+        QTextStream(stdout) << "pagoda " << PAGODA_VERSION << "\n";
+        return 0;
+    }
     using Command = int (*)(const QStringList&);
     const std::pair<const char*, Command> commands[] = {{"serve", pagoda::cli::runServe},
                                                         {"chat", pagoda::cli::runChat},

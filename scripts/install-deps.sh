@@ -9,6 +9,8 @@ packages=(
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libsentencepiece-dev
     libpcre2-dev libutf8proc-dev libxxhash-dev libhwy-dev libfmt-dev
+    # the .deb packages (dpkg-shlibdeps needs file) and installer_test's validators
+    dpkg-dev file appstream desktop-file-utils
 )
 
 missing=()

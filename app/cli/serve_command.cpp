@@ -79,7 +79,8 @@ int runServe(const QStringList& arguments) {
         err << "warning: listening on " << serverOptions.host.toString()
             << " without --api-key: anyone who can reach this address can use the model\n";
     err << QString::fromStdString(fmt::format("serving {} (max_model_len {}) on http://{}:{}\n",
-                                              host.modelName().toStdString(), host.maxModelLen(),
+                                              serverOptions.servedModelNames.value(0, host.modelName()).toStdString(),
+                                              host.maxModelLen(),
                                               serverOptions.host.toString().toStdString(), server.port()));
     err.flush();
     std::signal(SIGINT, requestStop);

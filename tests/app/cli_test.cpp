@@ -210,6 +210,12 @@ private slots:
         QVERIFY(run.err.contains("unknown command 'frobnicate'") && run.err.contains("generate"));
         QCOMPARE(runPagoda({"--help"}).exitCode, 0);
     }
+
+    void versionPrintsTheProjectVersion() {
+        const Run run = runPagoda({"--version"});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, QString("pagoda " PAGODA_VERSION "\n"));
+    }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

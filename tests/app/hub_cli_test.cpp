@@ -56,10 +56,14 @@ class HubCliTest : public QObject {
     }
     QString endpoint() const { return m_hub->hubUrl().toString(); }
 
+    // The models this test downloaded: the demo model beside the executable is always listed.
     QJsonArray listed() {
         const Run list = pagoda({"list", "--json"});
         if (list.exitCode != 0) qFatal("pagoda list failed: %s", qPrintable(list.err));
-        return QJsonDocument::fromJson(list.out.toUtf8()).array();
+        QJsonArray downloaded;
+        for (const QJsonValue& m : QJsonDocument::fromJson(list.out.toUtf8()).array())
+            if (m["id"].toString() != "pagoda/demo") downloaded.append(m);
+        return downloaded;
     }
 
 private slots:
@@ -106,6 +110,21 @@ private slots:
         const Run missing = pagoda({"generate", "--model", "Qwen/Tiny-Chat", "--prompt-ids", "1"});
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains("pagoda pull Qwen/Tiny-Chat"), qPrintable(missing.err));
+    }
+
+    void demoModelIsListedUsableByIdAndNotRemovable() {
+        const Run list = pagoda({"list", "--json"});
+        QVERIFY2(list.exitCode == 0, qPrintable(list.err));
+        QJsonObject demo;
+        for (const QJsonValue& m : QJsonDocument::fromJson(list.out.toUtf8()).array())
+            if (m["id"].toString() == "pagoda/demo") demo = m.toObject();
+        QCOMPARE(demo["source"].toString(), QString("built in"));
+        QCOMPARE(demo["status"].toString(), QString("ready"));
+        const Run generate = pagoda({"generate", "--model", "pagoda/demo", "--prompt", "hello", "--max-tokens", "3"});
+        QVERIFY2(generate.exitCode == 0, qPrintable(generate.err));
+        const Run rm = pagoda({"rm", "pagoda/demo"});
+        QCOMPARE(rm.exitCode, 1);
+        QVERIFY2(rm.err.contains("installed with Pagoda"), qPrintable(rm.err));
     }
 
     void pullFromModelScope() {

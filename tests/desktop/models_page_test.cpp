@@ -129,6 +129,7 @@ private slots:
         options.downloads.progressIntervalMs = 50;
         options.library.pagodaRoot = m_work->path() + "/models";
         options.library.importsFile = m_work->path() + "/imported.json";
+        options.library.bundledModel.clear();  // the rows are this test's models only
         m_services = std::make_unique<DesktopServices>(std::move(options));
         m_services->settings().setHub("huggingface");
     }

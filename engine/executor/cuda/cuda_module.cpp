@@ -51,8 +51,9 @@ CudaModule loadCudaModule(const std::filesystem::path& directory) {
         }
     }
     if (!handle) {
-        module.reason = fmt::format("the CUDA backend was not built: no {} beside the executable or on the library path",
-                                    kModuleFileName);
+        module.reason = fmt::format(
+            "the CUDA backend was not built: no {} beside the executable, in ../lib/pagoda or on the library path",
+            kModuleFileName);
         return module;
     }
     module.create = reinterpret_cast<CreateCudaExecutorFn>(dlsym(handle, kCreateSymbol));

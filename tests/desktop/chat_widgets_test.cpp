@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolButton>
@@ -80,6 +81,7 @@ class ChatWidgetsTest : public QObject {
 private slots:
     void splitMarkdownFindsFencedCode_data();
     void splitMarkdownFindsFencedCode();
+    void proseKeepsItsLineBreaks();
     void highlighterColoursKeywordsStringsNumbersAndComments();
     void codeBlockCopyPutsExactlyTheCodeOnTheClipboard();
     void streamedCodeBlockGrowsInPlace();
@@ -132,6 +134,22 @@ void ChatWidgetsTest::splitMarkdownFindsFencedCode_data() {
     QTest::newRow("two blocks back to back")
         << "```a\n1\n```\n```b\n2\n```" << std::vector{code("1", "a"), code("2", "b")};
     QTest::newRow("blank only") << " \n\n  \n" << std::vector<MarkdownSegment>{};
+}
+
+void ChatWidgetsTest::proseKeepsItsLineBreaks() {
+    auto rendered = [](const QString& markdown) {
+        QTextDocument document;
+        document.setMarkdown(markdown);
+        return document.toPlainText();
+    };
+    const QString poem = QString::fromUtf8("《静夜思》\n作者：李白\n床前明月光，疑是地上霜。\n举头望明月，低头思故乡。");
+    QCOMPARE(rendered(poem).count('\n'), 0);  // what CommonMark alone does to a poem
+    QCOMPARE(rendered(withHardLineBreaks(poem)).split(QRegularExpression("[\n\u2028]")).size(), 4);
+    // Lists, headings, paragraphs and tables render as before.
+    for (const QString& markdown : {QString("- a\n- b\n\nNext paragraph."), QString("# Title\nText"),
+                                    QString("| a | b |\n| --- | --- |\n| 1 | 2 |"), QString("One.\n\nTwo.")})
+        QCOMPARE(rendered(withHardLineBreaks(markdown)), rendered(markdown));
+    QCOMPARE(withHardLineBreaks("a  \nb"), QString("a  \nb"));  // already a hard break: unchanged
 }
 
 void ChatWidgetsTest::splitMarkdownFindsFencedCode() {

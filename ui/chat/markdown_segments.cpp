@@ -101,4 +101,18 @@ std::vector<MarkdownSegment> splitMarkdown(const QString& markdown) {
     return out;
 }
 
+QString withHardLineBreaks(const QString& prose) {
+    const QStringList lines = prose.split('\n');
+    QString out;
+    out.reserve(prose.size() + 2 * lines.size());
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        out += lines[i];
+        if (i + 1 == lines.size()) break;
+        const bool joined = !lines[i].trimmed().isEmpty() && !lines[i + 1].trimmed().isEmpty();
+        if (joined && !lines[i].endsWith("  ")) out += "  ";
+        out += '\n';
+    }
+    return out;
+}
+
 }  // namespace pagoda::ui

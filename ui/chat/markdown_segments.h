@@ -26,4 +26,10 @@ struct MarkdownSegment {
 // Text segments are never empty or blank.
 std::vector<MarkdownSegment> splitMarkdown(const QString& markdown);
 
+// Prose with every line break kept, as chat answers mean them (a poem, an address): CommonMark
+// joins a paragraph's lines with spaces, so each line that another non-blank line follows
+// gets a hard break ("  "). At the end of a list item, heading or table row CommonMark
+// ignores it, so nothing else changes.
+QString withHardLineBreaks(const QString& prose);
+
 }  // namespace pagoda::ui

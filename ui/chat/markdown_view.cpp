@@ -57,7 +57,7 @@ void MarkdownView::setMarkdown(const QString& markdown) {
         if (segments[i].kind == MarkdownSegment::Kind::Code)
             static_cast<CodeBlockWidget*>(m_parts[i])->setCode(segments[i].text, segments[i].language);
         else
-            static_cast<QLabel*>(m_parts[i])->setText(segments[i].text);
+            static_cast<QLabel*>(m_parts[i])->setText(withHardLineBreaks(segments[i].text));
         m_segments[i] = segments[i];
     }
     clearFrom(i);
@@ -69,7 +69,7 @@ void MarkdownView::setMarkdown(const QString& markdown) {
             part = block;
         } else {
             QLabel* label = makeLabel(Qt::MarkdownText);
-            label->setText(segments[i].text);
+            label->setText(withHardLineBreaks(segments[i].text));
             part = label;
         }
         m_layout->addWidget(part);

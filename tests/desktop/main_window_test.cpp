@@ -128,16 +128,25 @@ private slots:
     void stopButtonEndsTheAnswer() {
         auto app = openApp();
         loadModel(*app);
-        setMaxTokens(*app, 100000);
         auto& session = app->window->session();
-        QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
-        typeAndSend(*app, "Tell me everything");  // greedy on the fixture: no end-of-sequence before the context ends
-        QVERIFY(updates.wait(kTimeoutMs));
-        auto* stop = app->window->findChild<QAbstractButton*>("stopButton");
-        QVERIFY(stop && stop->isVisible() && stop->isEnabled());
-        QTest::mouseClick(stop, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
-        QCOMPARE(session.conversation().currentPath().back()->stats.finishReason, QString("abort"));
+        // The tiny fixture answers in a fraction of a second; on a loaded machine the whole
+        // answer can be done before the click is handled, and then there is nothing to stop.
+        // A few tries, and one of them must be stopped mid-answer.
+        QString reason;
+        for (int attempt = 0; attempt < 5 && reason != "abort"; ++attempt) {
+            session.startNew(session.conversation().settings);
+            setMaxTokens(*app, 100000);
+            QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
+            typeAndSend(*app, "Tell me everything");  // greedy on the fixture: a long answer
+            QVERIFY(updates.wait(kTimeoutMs));
+            auto* stop = app->window->findChild<QAbstractButton*>("stopButton");
+            QVERIFY(stop && stop->isVisible() && stop->isEnabled());
+            QTest::mouseClick(stop, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
+            reason = session.conversation().currentPath().back()->stats.finishReason;
+            QVERIFY2(reason == "abort" || reason == "stop" || reason == "length", qPrintable(reason));
+        }
+        QCOMPARE(reason, QString("abort"));
     }
 
     void restartShowsTheConversationAgain() {

@@ -24,7 +24,8 @@ int runGui(int& argc, char** argv) {
 #ifdef Q_OS_LINUX
     if (!displayAvailable()) {
         QTextStream(stderr) << "pagoda: no display to open the window on (DISPLAY is not set).\n"
-                               "Run 'pagoda serve --model <id>' for the API, or 'pagoda --help' for every command.\n";
+                               "Run 'pagoda serve --model pagoda/demo' for the API on the demo model (or another id from "
+                               "'pagoda list'), or 'pagoda --help' for every command.\n";
         return 1;
     }
 #endif

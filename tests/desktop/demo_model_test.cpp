@@ -82,7 +82,7 @@ private slots:
         QVERIFY2(folderBytes(demo->folder) <= kMaxDemoBytes, qPrintable(QString::number(folderBytes(demo->folder))));
         QVERIFY(QFileInfo::exists(demo->folder + "/README.md"));  // its model card
         // The truth below was computed on these very weights.
-        QCOMPARE(sha256Of(demo->folder + "/model.safetensors"), m_truth.value("model_sha256").toString());
+        QCOMPARE(sha256Of(demo->folder + "/model.safetensors"), m_truth.value("model_safetensors_sha256").toString());
     }
 
     void firstStartLoadsTheDemoModelAndOffersIt() {
@@ -138,7 +138,7 @@ private slots:
         });
         store::GenerationSettings greedy;
         greedy.temperature = 0;
-        greedy.maxTokens = truth.value("max_new_tokens").toInt();
+        greedy.maxTokens = m_truth.value("generated_by").toObject().value("max_new_tokens").toInt();
         session.startNew(greedy);
         session.send(truth.value("messages").toArray().last().toObject().value("content").toString());
         QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);

@@ -1581,12 +1581,12 @@ Last message: %2</source>
         <translation>&lt;h3&gt;欢迎使用 Pagoda&lt;/h3&gt;Pagoda 在本机运行 Qwen 和 GLM 聊天模型，你输入的任何内容都不会离开这台电脑。先选择一个适合本机的模型：</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Or chat first with the tiny demo model that comes with Pagoda, already loading: it writes poems and fortunes and knows nothing else.</source>
-        <translation>也可以先和 Pagoda 自带的小型演示模型聊聊（正在加载）：它只会写诗和讲格言，别的一概不知。</translation>
+        <location line="+6"/>
+        <source>Meanwhile the tiny demo model that comes with Pagoda is loading, so you can chat right away: it writes poems and fortunes and knows nothing else.</source>
+        <translation>与此同时，Pagoda 自带的小型演示模型正在加载，你现在就可以开始聊天：它只会写诗和讲格言，别的一概不知。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>%1 available of %2</source>
         <translation>可用 %1，共 %2</translation>
     </message>
@@ -1642,7 +1642,7 @@ Last message: %2</source>
         <translation>先试试演示模型</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>The built-in model list could not be read; find a model on the Models page.</source>
         <translation>无法读取内置模型列表；请在“模型”页面查找模型。</translation>
     </message>

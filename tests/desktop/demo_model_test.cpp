@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -99,6 +100,7 @@ private slots:
         // The welcome still proposes a real model, and says the demo is there meanwhile.
         auto* skip = test::child<QPushButton>(window, "skipButton");
         QCOMPARE(skip->text(), QString("Try the demo model"));
+        QVERIFY(test::child<QLabel>(window, "demoNote")->isVisible());
         QTest::mouseClick(skip, Qt::LeftButton);
         QVERIFY(services->settings().firstRunDone());
     }

@@ -1,7 +1,8 @@
 // Renders every page of the desktop window to PNGs for the README (run by
 // scripts/screenshots.sh under Xvfb, once per language). A real window on a real tiny model
 // with the API switched on and one real request in its log; the conversation on the Chat page
-// is a written sample, because the bundled fixture model's text is random.
+// is a written sample, because the fixture model's text is random. Last, the demo model
+// answers for real (demo-*.png).
 //
 //   screenshot_tour OUT_DIR LANGUAGE      e.g. screenshot_tour docs/screenshots zh_CN
 #include <QAbstractButton>
@@ -16,6 +17,7 @@
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
 #include "app/desktop/translations.h"
+#include "app/hub/model_paths.h"
 #include "tests/support/chat_model_dir.h"
 #include "ui/main_window.h"
 #include "ui/models/welcome_dialog.h"
@@ -147,5 +149,19 @@ int main(int argc, char** argv) {
             if (top->isVisible() && top->inherits("pagoda::ui::PerformanceView"))
                 save(top, QString("%1/performance-%2.png").arg(outDir, suffix));
     }
+
+    // The demo model that ships with Pagoda, really answering (greedy, so the picture is
+    // reproducible): what a newcomer sees first.
+    const auto demo = services.library().find(hub::kDemoModelId);
+    if (!demo) qFatal("no demo model beside the build (share/pagoda/demo-model)");
+    services.loader().load(*demo, services.settings().engine());
+    if (!loaded.wait(60000)) qFatal("the demo model did not load");
+    store::GenerationSettings greedy;
+    greedy.temperature = 0;
+    window.showPage(ui::MainWindow::Page::Chat);
+    window.session().startNew(greedy);
+    window.session().send(chinese ? QString::fromUtf8("写一首诗") : "Tell me a fortune");
+    while (window.session().isGenerating()) QTest::qWait(100);
+    save(&window, QString("%1/demo-%2.png").arg(outDir, suffix));
     return 0;
 }

@@ -65,10 +65,12 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     intro->setWordWrap(true);
     // The window loads the demo model at start when nothing else is there (restoreSession).
     const bool demo = !services.library().locations().bundledModel.isEmpty();
-    if (demo)
-        intro->setText(intro->text() + " " +
-                       tr("Or chat first with the tiny demo model that comes with Pagoda, already loading: it writes "
-                          "poems and fortunes and knows nothing else."));
+    auto* demoNote = new QLabel(tr("Meanwhile the tiny demo model that comes with Pagoda is loading, so you can chat "
+                                   "right away: it writes poems and fortunes and knows nothing else."),
+                                this);
+    demoNote->setObjectName("demoNote");
+    demoNote->setWordWrap(true);
+    demoNote->setVisible(demo);
 
     m_memory = new QLabel(this);
     m_memory->setObjectName("welcomeMemoryLabel");
@@ -130,6 +132,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addLayout(form);
+    layout->addWidget(demoNote);
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
     layout->addWidget(buttons);

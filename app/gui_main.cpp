@@ -35,7 +35,7 @@ int runGui(int& argc, char** argv) {
     QApplication::setApplicationVersion(PAGODA_VERSION);
     // The installed .desktop file's name (installer/linux), by which Wayland compositors and
     // GNOME find the window's entry and icon.
-    QApplication::setDesktopFileName("io.github.pagoda.Pagoda");
+    QApplication::setDesktopFileName(PAGODA_APP_ID);
     QIcon icon;
     for (const int size : {32, 64, 256}) icon.addFile(QString(":/icons/pagoda-%1.png").arg(size));
     QApplication::setWindowIcon(icon);

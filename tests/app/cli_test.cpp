@@ -1,5 +1,4 @@
 // The `pagoda` executable as a user runs it: real process, real arguments, real output.
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -12,23 +11,16 @@
 
 #include "tests/support/jsonl.h"
 #include "tests/support/model_fixture.h"
+#include "tests/support/process_run.h"
 
 namespace {
 
-struct Run {
-    int exitCode;
-    QString out;
-    QString err;
-};
+using Run = pagoda::test::ProcessRun;
 
 Run runPagoda(const QStringList& arguments, const QByteArray& input = {}) {
-    QProcess process;
-    process.start(PAGODA_EXECUTABLE, arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000)) qFatal("pagoda did not finish");
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    pagoda::test::ProcessOptions options;
+    options.input = input;
+    return pagoda::test::runProcess(PAGODA_EXECUTABLE, arguments, options);
 }
 
 QString fixture(const char* name) { return QString::fromStdString((pagoda::test::modelFixturesDir() / name).string()); }

@@ -13,25 +13,19 @@
 
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
+#include "tests/support/process_run.h"
 
 namespace {
 
 const char* kToken = "hf_cli_token";
 
-struct Run {
-    int exitCode;
-    QString out;
-    QString err;
-};
+using Run = pagoda::test::ProcessRun;
 
 Run runProgram(const QString& program, const QStringList& arguments, const QProcessEnvironment& env) {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(program, arguments);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(120000)) qFatal("%s did not finish", qPrintable(program));
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    pagoda::test::ProcessOptions options;
+    options.environment = env;
+    options.timeoutMs = 120000;
+    return pagoda::test::runProcess(program, arguments, options);
 }
 
 QProcessEnvironment cleanEnvironment() {

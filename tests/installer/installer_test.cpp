@@ -4,33 +4,23 @@
 // unpacked root. A missing tool fails the suite (scripts/install-deps.sh installs them all).
 #include <QDir>
 #include <QElapsedTimer>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/process_run.h"
+
 namespace {
 
-constexpr const char* kAppId = "io.github.pagoda.Pagoda";
+constexpr const char* kAppId = PAGODA_APP_ID;
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = pagoda::test::ProcessRun;
 
 Run run(const QString& program, const QStringList& arguments, int timeoutMs = 60000) {
-    QProcess process;
-    process.start(program, arguments);
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return {-1, {}, QString("%1 did not finish within %2 s").arg(program).arg(timeoutMs / 1000)};
-    }
-    const int code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    return {code, QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    pagoda::test::ProcessOptions options;
+    options.timeoutMs = timeoutMs;
+    return pagoda::test::runProcess(program, arguments, options);
 }
 
 QString field(const QString& deb, const QString& name) {

@@ -9,7 +9,6 @@
 #include <cmath>
 #include <fstream>
 
-#include "tests/support/jsonl.h"
 #include "tests/support/model_fixture.h"
 #include "tests/support/process_run.h"
 
@@ -96,7 +95,7 @@ private slots:
     void generateTakesTextThroughTheTokenizer() {
         // The SentencePiece fixture has the fixture models' 512-token vocabulary.
         const QString tokenizer = QString::fromStdString(
-            (pagoda::test::modelFixturesDir().parent_path() / "tokenizers/sentencepiece").string());
+            (pagoda::test::tokenizerFixturesDir() / "sentencepiece").string());
         const Run run = runPagoda({"generate", "--model", fixture("qwen3-f32"), "--tokenizer", tokenizer, "--prompt",
                                    "Hello, world", "--max-tokens", "8", "--ignore-eos"});
         QCOMPARE(run.exitCode, 0);
@@ -113,7 +112,7 @@ private slots:
     }
 
     void tokenizeEncodesAndDecodesLikeHuggingFace() {
-        const QString qwen3 = QString::fromStdString((pagoda::test::sharedFixturesDir() / "tokenizers/qwen3").string());
+        const QString qwen3 = QString::fromStdString((pagoda::test::tokenizerFixturesDir() / "qwen3").string());
         const Run encoded = runPagoda({"tokenize", "--model", qwen3}, "Hello world");
         QCOMPARE(encoded.exitCode, 0);
         QCOMPARE(encoded.out, QString("[9707, 1879]\n"));
@@ -130,7 +129,7 @@ private slots:
     }
 
     void tokenizeChatRendersTheModelsTemplate() {
-        const QString qwen3 = QString::fromStdString((pagoda::test::sharedFixturesDir() / "tokenizers/qwen3").string());
+        const QString qwen3 = QString::fromStdString((pagoda::test::tokenizerFixturesDir() / "qwen3").string());
         QTemporaryDir dir;
         const QString file = dir.filePath("messages.json");
         std::ofstream(file.toStdString())
@@ -152,7 +151,7 @@ private slots:
         const std::filesystem::path d = dir.path().toStdString();
         for (const char* f : {"config.json", "generation_config.json", "model.safetensors"})
             std::filesystem::copy_file(pagoda::test::modelFixturesDir() / "qwen3-f32" / f, d / f);
-        const auto tokenizerDir = pagoda::test::modelFixturesDir().parent_path() / "tokenizers/sentencepiece";
+        const auto tokenizerDir = pagoda::test::tokenizerFixturesDir() / "sentencepiece";
         std::filesystem::copy_file(tokenizerDir / "tokenizer.model", d / "tokenizer.model");
         auto config = nlohmann::json::parse(std::ifstream(tokenizerDir / "tokenizer_config.json"));
         config["chat_template"] =

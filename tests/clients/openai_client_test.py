@@ -45,7 +45,7 @@ def make_chat_model(directory: Path) -> Path:
     return directory
 
 
-SHARED = REPO.parent / "shared" / "fixtures" / "tokenizers" / "qwen3"
+QWEN3_TOKENIZER = REPO / "tests" / "fixtures" / "tokenizers" / "qwen3"
 # What the scripted model says after any prompt ending in "<|im_start|>assistant\n":
 # a thought, then a Qwen-style tool call, then <|im_end|>. Every token is distinct, so a
 # first-order chain (each token's embedding selects the next) can say it exactly.
@@ -60,7 +60,7 @@ def make_scripted_qwen3(directory: Path) -> Path:
     """A real Qwen3 checkpoint whose weights are built, not trained: attention and MLP are zero,
     so the last hidden state is the current token's embedding, and the LM head maps the
     embedding of each script token onto the next one. The engine runs it like any model."""
-    tokenize = subprocess.run([str(PAGODA), "tokenize", "--model", str(SHARED), "--no-add-special-tokens"],
+    tokenize = subprocess.run([str(PAGODA), "tokenize", "--model", str(QWEN3_TOKENIZER), "--no-add-special-tokens"],
                               input=SCRIPT, capture_output=True, text=True, check=True)
     chain = [198] + json.loads(tokenize.stdout) + [151645]  # "\n" (end of the prompt) ... <|im_end|>
     assert len(set(chain)) == len(chain), "the script must not repeat a token"
@@ -99,7 +99,7 @@ def make_scripted_qwen3(directory: Path) -> Path:
               "tie_word_embeddings": False, "torch_dtype": "bfloat16", "eos_token_id": 151645}
     (directory / "config.json").write_text(json.dumps(config))
     for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(SHARED / name, directory / name)
+        shutil.copy(QWEN3_TOKENIZER / name, directory / name)
     return directory
 
 

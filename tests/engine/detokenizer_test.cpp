@@ -8,18 +8,18 @@
 #include "engine/tokenizer/detokenizer.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "tests/engine/malformed_tokenizer_cases.h"
-#include "tests/support/jsonl.h"
+#include "tests/support/model_fixture.h"
 
 using namespace pagoda;
 namespace fs = std::filesystem;
 
 namespace {
 
-const Tokenizer& sharedTokenizer(const char* name) {
+const Tokenizer& realTokenizer(const char* name) {
     static std::map<std::string, std::unique_ptr<Tokenizer>> cache;
     auto& slot = cache[name];
     if (!slot) {
-        auto loaded = loadTokenizer(test::sharedFixturesDir() / "tokenizers" / name);
+        auto loaded = loadTokenizer(test::tokenizerFixturesDir() / name);
         if (!loaded) qFatal("%s", loaded.error().message.c_str());
         slot = std::move(loaded).value();
     }
@@ -67,16 +67,16 @@ private slots:
         // Llama 2's decoder strips the first space of a decode; primed with the prompt the
         // first generated word keeps its space, as it has in context.
         // (Llama 2's normalizer spells "world" as the single token "▁world".)
-        const Tokenizer& llama2 = sharedTokenizer("llama2");
+        const Tokenizer& llama2 = realTokenizer("llama2");
         QCOMPARE(llama2.encode("world", false).value().size(), size_t(1));
         QCOMPARE(joined(stream(llama2, "", "world", {})), std::string("world"));
         QCOMPARE(joined(stream(llama2, "Hello", "world", {})), std::string(" world"));
-        const Tokenizer& qwen3 = sharedTokenizer("qwen3");
+        const Tokenizer& qwen3 = realTokenizer("qwen3");
         QCOMPARE(joined(stream(qwen3, "Hello", " world", {})), std::string(" world"));
     }
 
     void unfinishedCharacterIsHeldBackAndFlushedAsReplacement() {
-        const Tokenizer& qwen3 = sharedTokenizer("qwen3");
+        const Tokenizer& qwen3 = realTokenizer("qwen3");
         // "你" is E4 BD A0; the single-byte token for E4 alone cannot be shown yet.
         const auto firstByte = qwen3.encode("你", false).value();
         Detokenizer detokenizer(qwen3, {}, {});
@@ -95,7 +95,7 @@ private slots:
         DetokenizerOptions options;
         options.stop = {"</answer>"};
         bool stopped = false;
-        const auto deltas = stream(sharedTokenizer("qwen3"), "Q:", " 42 </answer> and more", options, &stopped);
+        const auto deltas = stream(realTokenizer("qwen3"), "Q:", " 42 </answer> and more", options, &stopped);
         QVERIFY(stopped);
         QCOMPARE(joined(deltas), std::string(" 42 "));
     }
@@ -105,7 +105,7 @@ private slots:
         options.stop = {"STOP"};
         options.includeStopStrInOutput = true;
         bool stopped = false;
-        const auto deltas = stream(sharedTokenizer("llama3"), "", "go go STOP go", options, &stopped);
+        const auto deltas = stream(realTokenizer("llama3"), "", "go go STOP go", options, &stopped);
         QVERIFY(stopped);
         QCOMPARE(joined(deltas), std::string("go go STOP"));
     }
@@ -113,7 +113,7 @@ private slots:
     void onlyAPossibleStopPrefixIsHeldBack() {
         DetokenizerOptions options;
         options.stop = {"</stop>"};
-        const Tokenizer& qwen3 = sharedTokenizer("qwen3");
+        const Tokenizer& qwen3 = realTokenizer("qwen3");
         Detokenizer detokenizer(qwen3, {}, options);
         std::string emitted;
         const auto first = qwen3.encode("a </st", false).value();
@@ -128,21 +128,21 @@ private slots:
         DetokenizerOptions options;
         options.stop = {"world", "lo w"};
         bool stopped = false;
-        const auto deltas = stream(sharedTokenizer("qwen3"), "", "hello world", options, &stopped);
+        const auto deltas = stream(realTokenizer("qwen3"), "", "hello world", options, &stopped);
         QVERIFY(stopped);
         QCOMPARE(joined(deltas), std::string("hel"));
     }
 
     void invalidUtf8TextIsRejectedWithItsOffset() {
         for (const char* name : {"qwen3", "llama3", "llama2"}) {
-            const auto ids = sharedTokenizer(name).encode(std::string("ok\xff\xfe"), false);
+            const auto ids = realTokenizer(name).encode(std::string("ok\xff\xfe"), false);
             QVERIFY(!ids.ok());
             QVERIFY2(ids.error().message.find("not valid UTF-8 (byte 2") != std::string::npos, ids.error().message.c_str());
         }
     }
 
     void outOfRangeIdsAreRejected() {
-        const Tokenizer& qwen3 = sharedTokenizer("qwen3");
+        const Tokenizer& qwen3 = realTokenizer("qwen3");
         for (int32_t bad : {-1, int32_t(qwen3.vocabSize()), 1 << 30}) {
             const auto text = qwen3.decode(std::vector<int32_t>{1, bad}, false);
             QVERIFY(!text.ok());
@@ -175,20 +175,20 @@ private slots:
     void addBosAndEosFlagsInTokenizerConfigDecide() {
         QTemporaryDir dir;
         const fs::path d = dir.path().toStdString();
-        fs::copy_file(test::sharedFixturesDir() / "tokenizers/llama2/tokenizer.json", d / "tokenizer.json");
+        fs::copy_file(test::tokenizerFixturesDir() / "llama2/tokenizer.json", d / "tokenizer.json");
         writeFile(d / "tokenizer_config.json",
                   "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\", \"add_bos_token\": false, \"add_eos_token\": true}");
         const auto tokenizer = loadTokenizer(d);
         QVERIFY(tokenizer.ok());
         const auto ids = (*tokenizer)->encode("hi", true).value();
-        QCOMPARE(ids.front(), sharedTokenizer("llama2").encode("hi", false).value().front());  // no <s>
+        QCOMPARE(ids.front(), realTokenizer("llama2").encode("hi", false).value().front());  // no <s>
         QCOMPARE(ids.back(), 2);                                                                // </s>
-        QCOMPARE(sharedTokenizer("llama2").encode("hi", true).value().front(), 1);              // default: <s>
+        QCOMPARE(realTokenizer("llama2").encode("hi", true).value().front(), 1);              // default: <s>
     }
 
     void malformedTokenizerConfigIsReported() {
         QTemporaryDir dir;
-        fs::copy_file(test::sharedFixturesDir() / "tokenizers/qwen3/tokenizer.json",
+        fs::copy_file(test::tokenizerFixturesDir() / "qwen3/tokenizer.json",
                       fs::path(dir.path().toStdString()) / "tokenizer.json");
         writeFile(fs::path(dir.path().toStdString()) / "tokenizer_config.json", "{\"bos_token\": ");
         const auto tokenizer = loadTokenizer(dir.path().toStdString());

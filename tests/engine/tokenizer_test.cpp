@@ -11,14 +11,13 @@
 #include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/unicode.h"
 #include "tests/support/jsonl.h"
+#include "tests/support/model_fixture.h"
 
 using namespace pagoda;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-fs::path tokenizerFixtures() { return fs::path(PAGODA_SOURCE_DIR) / "tests/fixtures/tokenizers"; }
 
 // Where each tokenizer's files live and where its truth is.
 struct TokenizerCase {
@@ -28,16 +27,16 @@ struct TokenizerCase {
 };
 
 std::vector<TokenizerCase> hfTokenizers() {
-    const fs::path shared = test::sharedFixturesDir() / "tokenizers";
-    return {{"qwen3", shared / "qwen3", tokenizerFixtures() / "expected/qwen3.jsonl"},
-            {"llama3", shared / "llama3", tokenizerFixtures() / "expected/llama3.jsonl"},
-            {"llama2", shared / "llama2", tokenizerFixtures() / "expected/llama2.jsonl"}};
+    const fs::path dir = test::tokenizerFixturesDir();
+    return {{"qwen3", dir / "qwen3", dir / "expected/qwen3.jsonl"},
+            {"llama3", dir / "llama3", dir / "expected/llama3.jsonl"},
+            {"llama2", dir / "llama2", dir / "expected/llama2.jsonl"}};
 }
 
 const std::map<std::string, std::string>& corpus() {
     static const std::map<std::string, std::string> texts = [] {
         std::map<std::string, std::string> m;
-        for (const json& row : test::readJsonLines(tokenizerFixtures() / "corpus.jsonl"))
+        for (const json& row : test::readJsonLines(test::tokenizerFixturesDir() / "corpus.jsonl"))
             m[row.at("name").get<std::string>()] = row.at("text").get<std::string>();
         return m;
     }();
@@ -149,7 +148,7 @@ private slots:
     }
 
     void sentencePieceModelMatchesSentencePiece() {
-        const fs::path dir = tokenizerFixtures() / "sentencepiece";
+        const fs::path dir = test::tokenizerFixturesDir() / "sentencepiece";
         const Tokenizer& tokenizer = cachedTokenizer(dir);
         int checked = 0;
         for (const json& row : test::readJsonLines(dir / "expected.jsonl")) {
@@ -163,7 +162,7 @@ private slots:
     }
 
     void tiktokenFileMatchesTiktoken() {
-        const fs::path dir = tokenizerFixtures() / "tiktoken_glm4";
+        const fs::path dir = test::tokenizerFixturesDir() / "tiktoken_glm4";
         const Tokenizer& tokenizer = cachedTokenizer(dir);
         int checked = 0;
         for (const json& row : test::readJsonLines(dir / "expected.jsonl")) {

@@ -5,7 +5,7 @@
 
 Real dimensions (hidden 896, 24 layers, 14 heads / 2 KV heads, intermediate 4864,
 vocab 151936, tied embeddings, q/k/v bias), random weights: the speed of a real model,
-none of its sense. The Qwen3 tokenizer from ../shared/fixtures is copied in (its ids fit
+none of its sense. The Qwen3 tokenizer from tests/fixtures/tokenizers is copied in (its ids fit
 the vocabulary) so chat and text benchmarks work. Not committed: about 1 GB.
 """
 
@@ -17,7 +17,7 @@ import torch
 from transformers import Qwen2Config, Qwen2ForCausalLM
 
 REPO = Path(__file__).resolve().parents[2]
-TOKENIZER = REPO.parent / "shared" / "fixtures" / "tokenizers" / "qwen3"
+TOKENIZER = REPO / "tests" / "fixtures" / "tokenizers" / "qwen3"
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Baseline numbers for Hugging Face `tokenizers` (Python bindings, Rust core) on this machine.
 
-    python tests/perf/tokenizer_bench_hf.py [--tokenizer ../shared/fixtures/tokenizers/qwen3/tokenizer.json]
+    python tests/perf/tokenizer_bench_hf.py [--tokenizer tests/fixtures/tokenizers/qwen3/tokenizer.json]
                                             [--corpus FILE] [--repeats 3]
 
 Measures, single-threaded (RAYON_NUM_THREADS=1, TOKENIZERS_PARALLELISM=false):
@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_bench_corpus  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_TOKENIZER = REPO.parent / "shared" / "fixtures" / "tokenizers" / "qwen3" / "tokenizer.json"
+DEFAULT_TOKENIZER = REPO / "tests" / "fixtures" / "tokenizers" / "qwen3" / "tokenizer.json"
 
 _LOAD_SNIPPET = """
 import os, sys, time

@@ -13,7 +13,7 @@ std::filesystem::path makeChatModelDir(const std::filesystem::path& dir, const c
     // Everything but the truth files: config, generation config, and the weights (one file or shards + index).
     for (const auto& entry : fs::directory_iterator(modelFixturesDir() / fixtureModel))
         if (entry.path().filename().string().rfind("truth", 0) != 0) fs::copy_file(entry.path(), dir / entry.path().filename());
-    const fs::path tokenizerDir = modelFixturesDir().parent_path() / "tokenizers/sentencepiece";
+    const fs::path tokenizerDir = tokenizerFixturesDir() / "sentencepiece";
     fs::copy_file(tokenizerDir / "tokenizer.model", dir / "tokenizer.model");
     auto config = nlohmann::json::parse(std::ifstream(tokenizerDir / "tokenizer_config.json"));
     config["chat_template"] =

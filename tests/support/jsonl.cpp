@@ -15,6 +15,4 @@ std::vector<nlohmann::json> readJsonLines(const std::filesystem::path& file) {
     return rows;
 }
 
-std::filesystem::path sharedFixturesDir() { return std::filesystem::path(PAGODA_SOURCE_DIR) / "../shared/fixtures"; }
-
 }  // namespace pagoda::test

@@ -10,7 +10,4 @@ namespace pagoda::test {
 
 std::vector<nlohmann::json> readJsonLines(const std::filesystem::path& file);
 
-// ../shared/fixtures beside the repository (real tokenizer files and chat templates).
-std::filesystem::path sharedFixturesDir();
-
 }  // namespace pagoda::test

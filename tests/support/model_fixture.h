@@ -11,6 +11,9 @@
 namespace pagoda::test {
 
 std::filesystem::path modelFixturesDir();
+// tests/fixtures/tokenizers: the real Qwen3, Llama 3 and Llama 2 tokenizers (qwen3/, llama3/,
+// llama2/, copied in with their origin in README.md), small trained ones, and HF's truth for all.
+std::filesystem::path tokenizerFixturesDir();
 QStringList modelFixtureNames();
 
 struct Truth {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """fake_hub.py: a loopback fake of the Hugging Face Hub and ModelScope, for Pagoda's C++/Qt tests.
 
-Standard library only (Python 3.11). Shapes follow /work/shared/research/hub-apis.md (section 5 is
-the contract; 1.2-1.6 and 2.3-2.8 give the real shapes).
+Standard library only (Python 3.11). Shapes follow the project's research notes on the hub
+APIs (hub-apis.md: section 5 is the contract; 1.2-1.6 and 2.3-2.8 give the real shapes).
 
 HOW TESTS RUN IT
 

@@ -2,14 +2,17 @@
 """Chat template truth: renders every (template, conversation) pair with transformers'
 apply_chat_template(..., tokenize=False) and writes what Pagoda's ChatTemplate must produce.
 
-    /tmp/truthvenv/bin/python tests/tools/make_template_fixtures.py
+    /tmp/truthvenv/bin/python tests/tools/make_template_fixtures.py [--refresh-from DIR]
 
 Writes tests/fixtures/chat_templates/{cases.json, expected.json} (plus feature snippets that
-jinja2 renders directly) and refreshes the template
-copies in tests/fixtures/chat_templates/templates/ from /work/shared/fixtures (checking their
-sha256 against SOURCES.md). When transformers raises for a pair, the exception's type and
-message are recorded instead of the text.
+jinja2 renders directly) from the templates committed in tests/fixtures/chat_templates/templates/
+and the tokenizers in tests/fixtures/tokenizers/. With --refresh-from DIR (a folder of published
+*.jinja files and their SOURCES.md), it first copies them in, checking each sha256 against that
+SOURCES.md, and takes Qwen3's and Llama 3's templates from the committed tokenizer_config.json
+files. When transformers raises for a pair, the exception's type and message are recorded
+instead of the text.
 """
+import argparse
 import hashlib
 import json
 import re
@@ -23,8 +26,7 @@ from transformers import PreTrainedTokenizerFast
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "tests" / "fixtures" / "chat_templates"
 TEMPLATES = OUT / "templates"
-SHARED = Path("/work/shared/fixtures")
-TOKENIZERS = SHARED / "tokenizers"
+TOKENIZERS = REPO / "tests" / "fixtures" / "tokenizers"
 
 QWEN_TOKENS = {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"}
 LLAMA31_TOKENS = {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"}
@@ -455,14 +457,13 @@ def sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def refresh_templates():
-    """Copies the templates under test next to the fixtures, verifying the shared copies."""
+def refresh_templates(source_dir):
+    """Copies published templates in from source_dir (when given), verifying their sha256."""
     TEMPLATES.mkdir(parents=True, exist_ok=True)
-    shared = SHARED / "chat_templates"
-    if shared.is_dir():
+    if source_dir is not None:
         expected = dict(re.findall(r"^\| (\S+\.jinja) \| \d+ \| \S+ \| ([0-9a-f]{64}) \|$",
-                                   (shared / "SOURCES.md").read_text(encoding="utf-8"), re.M))
-        for source in sorted(shared.glob("*.jinja")):
+                                   (source_dir / "SOURCES.md").read_text(encoding="utf-8"), re.M))
+        for source in sorted(source_dir.glob("*.jinja")):
             if sha256(source) != expected.get(source.name):
                 sys.exit(f"{source}: sha256 differs from SOURCES.md; refusing to copy it")
             shutil.copyfile(source, TEMPLATES / source.name)
@@ -483,7 +484,10 @@ def render(tokenizer, source, case, kwargs):
 
 
 def main():
-    refresh_templates()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--refresh-from", type=Path, metavar="DIR",
+                        help="copy published *.jinja files (checked against DIR/SOURCES.md) in first")
+    refresh_templates(parser.parse_args().refresh_from)
     templates = []
     expected = {}
     for name, (family, tokens, template_kwargs) in TEMPLATE_SETUP.items():

@@ -10,7 +10,7 @@ Everything is written under tests/fixtures/tokenizers/:
   corpus.jsonl                      the test cases, {"name", "text"} per line
                                     (from tests/tools/tokenizer_corpus.py)
   expected/<tok>.jsonl              HF truth for the real tokenizers in
-                                    ../shared/fixtures/tokenizers/<tok>/ (qwen3, llama3, llama2)
+                                    tests/fixtures/tokenizers/<tok>/ (qwen3, llama3, llama2)
   expected/<tok>.meta.json          their special tokens, added-token flags and pipeline
   sentencepiece/                    a tiny trained SentencePiece BPE model (nmt_nfkc-style
                                     normalization, byte fallback) + truth from `sentencepiece`
@@ -19,8 +19,8 @@ Everything is written under tests/fixtures/tokenizers/:
   tiktoken_glm4/                    a small tiktoken ranks file in THUDM glm-4-9b-chat's
                                     `tokenizer.model` format + truth from `tiktoken`
 
-The real tokenizer files are never copied into the repository: the C++ tests read them
-from ../shared beside the repository, like this script does.
+The real tokenizer files are committed (see the folder's README for their origin); the C++
+tests and this script read them there, or from another folder given with --tokenizers.
 
 The output is deterministic: running the script twice gives byte-identical files
 (`--check` regenerates into a temporary folder and compares with the committed files).
@@ -105,7 +105,7 @@ def hf_meta(name: str, src: Path, raw: Tokenizer, tf) -> dict:
     probe = "hi"
     return {
         "name": name,
-        "source": f"../shared/fixtures/tokenizers/{name}/",
+        "source": f"tests/fixtures/tokenizers/{name}/",
         "sha256": {
             "tokenizer.json": sha256(src / "tokenizer.json"),
             "tokenizer_config.json": sha256(src / "tokenizer_config.json"),
@@ -153,8 +153,8 @@ def hf_meta(name: str, src: Path, raw: Tokenizer, tf) -> dict:
     }
 
 
-def hf_fixture(name: str, shared: Path, out_dir: Path, corpus) -> dict:
-    src = shared / name
+def hf_fixture(name: str, tokenizers: Path, out_dir: Path, corpus) -> dict:
+    src = tokenizers / name
     raw = Tokenizer.from_file(str(src / "tokenizer.json"))
     tf = AutoTokenizer.from_pretrained(str(src))
     records = []
@@ -428,13 +428,13 @@ def gpt2_unicode_to_byte() -> dict[str, int]:
     return {chr(c): b for b, c in zip(printable, chars)}
 
 
-def glm4_ranks(shared: Path) -> dict[bytes, int]:
+def glm4_ranks(tokenizers: Path) -> dict[bytes, int]:
     """The first GLM4_RANKS tokens of Qwen3's byte-level BPE, as raw bytes.
 
     Qwen's vocab ids equal BPE ranks (ids 0..255 are the single bytes, id 256+k is merge k),
     so any prefix of the id order is a self-consistent tiktoken ranks table.
     """
-    tj = json.loads((shared / "qwen3" / "tokenizer.json").read_text(encoding="utf-8"))
+    tj = json.loads((tokenizers / "qwen3" / "tokenizer.json").read_text(encoding="utf-8"))
     u2b = gpt2_unicode_to_byte()
     by_id = {i: t for t, i in tj["model"]["vocab"].items()}
     ranks = {}
@@ -445,8 +445,8 @@ def glm4_ranks(shared: Path) -> dict[bytes, int]:
     return ranks
 
 
-def glm4_fixture(root: Path, shared: Path, corpus) -> dict:
-    ranks = glm4_ranks(shared)
+def glm4_fixture(root: Path, tokenizers: Path, corpus) -> dict:
+    ranks = glm4_ranks(tokenizers)
     n = len(ranks)
     special = {tok: n + i for i, tok in enumerate(GLM4_SPECIAL_TOKENS)}
     enc = tiktoken.Encoding(name="pagoda_glm4_fixture", pat_str=GLM4_PAT_STR,
@@ -457,7 +457,7 @@ def glm4_fixture(root: Path, shared: Path, corpus) -> dict:
         for tok, rank in sorted(ranks.items(), key=lambda kv: kv[1]):
             f.write(f"{base64.b64encode(tok).decode('ascii')} {rank}\n")
 
-    template_path = shared.parent / "chat_templates" / "THUDM-glm-4-9b-chat.jinja"
+    template_path = REPO / "tests" / "fixtures" / "chat_templates" / "templates" / "THUDM-glm-4-9b-chat.jinja"
     cfg = {
         "auto_map": {"AutoTokenizer": ["tokenization_chatglm.ChatGLM4Tokenizer", None]},
         "added_tokens_decoder": {
@@ -502,7 +502,7 @@ def glm4_fixture(root: Path, shared: Path, corpus) -> dict:
 # ---------------------------------------------------------------------------------------
 
 
-def generate(root: Path, shared: Path) -> dict:
+def generate(root: Path, tokenizers: Path) -> dict:
     root.mkdir(parents=True, exist_ok=True)
     tokenizer_corpus.write_corpus(root / "corpus.jsonl")
     corpus = tokenizer_corpus.read_corpus(root / "corpus.jsonl")
@@ -515,9 +515,9 @@ def generate(root: Path, shared: Path) -> dict:
     expected = root / "expected"
     expected.mkdir(exist_ok=True)
     for name in HF_TOKENIZERS:
-        report[name] = hf_fixture(name, shared, expected, corpus)
+        report[name] = hf_fixture(name, tokenizers, expected, corpus)
     report.update(spm_fixtures(root, corpus))
-    report["tiktoken_glm4"] = glm4_fixture(root, shared, corpus)
+    report["tiktoken_glm4"] = glm4_fixture(root, tokenizers, corpus)
     return report
 
 
@@ -535,18 +535,18 @@ def compare_trees(a: Path, b: Path) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=REPO / "tests" / "fixtures" / "tokenizers")
-    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "fixtures" / "tokenizers",
-                    help="folder holding qwen3/, llama3/, llama2/ (default: ../shared/...)")
+    ap.add_argument("--tokenizers", type=Path, default=REPO / "tests" / "fixtures" / "tokenizers",
+                    help="folder holding qwen3/, llama3/, llama2/ (default: the committed copies)")
     ap.add_argument("--check", action="store_true",
                     help="regenerate into a temporary folder and compare with --out")
     args = ap.parse_args()
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
-            generate(Path(tmp), args.shared)
+            generate(Path(tmp), args.tokenizers)
             diffs = compare_trees(args.out, Path(tmp))
         print(json.dumps({"differs": diffs}, indent=2))
         return 1 if diffs else 0
-    report = generate(args.out, args.shared)
+    report = generate(args.out, args.tokenizers)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 

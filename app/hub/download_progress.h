@@ -25,6 +25,7 @@ struct DownloadProgress {
     qint64 bytesTotal = 0;  // 0 until the file list is known
     int filesDone = 0;
     int filesTotal = 0;
+    int filesTransferring = 0;  // workers still running: a pause or cancel has taken hold at 0
     double bytesPerSecond = 0;
     qint64 etaSeconds = -1;  // -1: unknown
     QString error;           // set in Failed

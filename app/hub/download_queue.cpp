@@ -284,6 +284,7 @@ DownloadProgress DownloadQueue::progressOf(const Item& item) const {
     p.state = item.state;
     p.error = item.error;
     p.filesTotal = int(item.files.size());
+    p.filesTransferring = int(item.active.size());
     for (size_t i = 0; i < item.files.size(); ++i) {
         p.bytesTotal += std::max<qint64>(item.files[i].size, 0);
         p.bytesDone += item.bytes ? (*item.bytes)[i].load() : 0;

@@ -11,6 +11,7 @@
 #include "app/api/api_server.h"
 #include "app/host/engine_host.h"
 #include "tests/support/chat_model_dir.h"
+#include "tests/support/patience.h"
 
 using namespace pagoda;
 using nlohmann::json;
@@ -236,8 +237,8 @@ private slots:
         QTimer::singleShot(30000, &loop, &QEventLoop::quit);
         loop.exec();
         for (QNetworkReply* r : replies) r->abort();
-        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeRequests(), size_t(0), 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_host.metrics().kvBlocksUsed, 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeRequests(), size_t(0), test::kPatienceMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_host.metrics().kvBlocksUsed, 0, test::kPatienceMs);
         QCOMPARE(m_host.metrics().numRunning, size_t(0));
         for (QNetworkReply* r : replies) r->deleteLater();
     }

@@ -13,6 +13,7 @@
 
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
+#include "tests/support/patience.h"
 #include "tests/support/process_run.h"
 
 namespace {
@@ -172,16 +173,19 @@ private slots:
     }
 
     void pullResumesAfterTheProcessIsKilled() {
-        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", "model-00003"}, {"bytes_per_second", 15000}}});
+        // The file moves 8 KiB per release, so it is mid-file when the process is killed.
+        m_hub->addFaults({QJsonObject{{"kind", "gate"}, {"path", "model-00003"}, {"step_bytes", 8192}, {"count", 0}}});
+        m_hub->releasePieces(4);
         const QString partial = modelsRoot() + "/huggingface/Qwen/Tiny-Chat/model-00003-of-00003.safetensors.incomplete";
         QProcess first;
         first.setProcessEnvironment(cleanEnvironment());
         first.start(PAGODA_EXECUTABLE, {"pull", "Qwen/Tiny-Chat", "--endpoint", endpoint()});
-        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 15000, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(partial).size() > 15000, pagoda::test::kPatienceMs);
         first.kill();  // SIGKILL: no chance to clean up
-        first.waitForFinished(5000);
+        QVERIFY(first.waitForFinished(pagoda::test::kPatienceMs));
         const qint64 kept = QFileInfo(partial).size();
         QVERIFY(kept > 0);
+        m_hub->releasePieces(1000);
 
         const Run second = pagoda({"pull", "Qwen/Tiny-Chat", "--endpoint", endpoint()});
         QVERIFY2(second.exitCode == 0, qPrintable(second.err));

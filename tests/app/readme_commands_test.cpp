@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "tests/support/patience.h"
+
 namespace {
 
 constexpr int kStartTimeoutMs = 300000;  // run.sh checks packages and the build first
@@ -77,7 +79,7 @@ private slots:
                                {"max_tokens", 40}};
         std::unique_ptr<QNetworkReply> reply(network.post(request, QJsonDocument(body).toJson()));
         QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.wait(pagoda::test::kPatienceMs));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
         QCOMPARE(answer["model"].toString(), QString("pagoda/demo"));
@@ -85,7 +87,7 @@ private slots:
         QVERIFY2(!content.trimmed().isEmpty(), qPrintable(QJsonDocument(answer).toJson()));
 
         run.terminate();  // SIGTERM: serve shuts down cleanly
-        QVERIFY(run.waitForFinished(30000));
+        QVERIFY(run.waitForFinished(pagoda::test::kPatienceMs));
         QCOMPARE(run.exitStatus(), QProcess::NormalExit);
         QCOMPARE(run.exitCode(), 0);
     }

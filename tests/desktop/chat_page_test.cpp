@@ -23,6 +23,7 @@
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
 #include "tests/desktop/widget_lookup.h"
+#include "tests/support/patience.h"
 #include "ui/chat/chat_page.h"
 #include "ui/chat/chat_settings_panel.h"
 #include "ui/chat/composer.h"
@@ -158,7 +159,7 @@ void ChatPageTest::placeholderUntilSomethingCanAnswer() {
     child<QPushButton>(*m_page, "useRemoteButton")->click();
     QVERIFY(child<QWidget>(*m_page, "settingsPanel")->isVisible());
     child<QLineEdit>(*m_page, "endpointUrlEdit")->setText("http://gpu-box:8000/v1");
-    QTRY_COMPARE(m_session->conversation().settings.endpointUrl, QString("http://gpu-box:8000/v1"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().settings.endpointUrl, QString("http://gpu-box:8000/v1"), test::kPatienceMs);
     QCOMPARE(stack->currentWidget(), child<QWidget>(*m_page, "messageView"));
     QVERIFY(child<Composer>(*m_page, "composer")->isSendEnabled());
 }
@@ -177,8 +178,8 @@ void ChatPageTest::streamedTokensRedrawOnlyTheAnswerAtMostEvery50Ms() {
     // Three hundred tokens arrived in one go: nothing is drawn until the render timer fires.
     QVERIFY(answer->findChildren<QLabel*>("messageText").isEmpty() ||
             answer->findChild<QLabel*>("messageText")->text().isEmpty());
-    QTRY_VERIFY(answer->findChild<QLabel*>("messageText") &&
-                answer->findChild<QLabel*>("messageText")->text().trimmed().endsWith("300"));
+    QTRY_VERIFY_WITH_TIMEOUT(answer->findChild<QLabel*>("messageText") &&
+                answer->findChild<QLabel*>("messageText")->text().trimmed().endsWith("300"), test::kPatienceMs);
     QCOMPARE(messages()[0], question);  // the same widgets: no rebuild per token
     QCOMPARE(messages()[1], answer);
     QCOMPARE(child<QLabel>(*answer, "statsLabel")->text(), QString("Generating…"));
@@ -193,11 +194,11 @@ void ChatPageTest::thoughtOpenWhileThinkingThenFolded() {
     send("Why is the sky blue?");
     m_generator.say({}, "Rayleigh scattering...");
     MessageWidget* answer = messages()[1];
-    QTRY_VERIFY(child<QToolButton>(*answer, "thoughtToggle")->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(child<QToolButton>(*answer, "thoughtToggle")->isVisible(), test::kPatienceMs);
     QVERIFY(child<QToolButton>(*answer, "thoughtToggle")->isChecked());
     QVERIFY(child<QLabel>(*answer, "thoughtBody")->isVisible());
     m_generator.say("Because of Rayleigh scattering.");
-    QTRY_VERIFY(!child<QToolButton>(*answer, "thoughtToggle")->isChecked());
+    QTRY_VERIFY_WITH_TIMEOUT(!child<QToolButton>(*answer, "thoughtToggle")->isChecked(), test::kPatienceMs);
     QVERIFY(!child<QLabel>(*answer, "thoughtBody")->isVisible());
     m_generator.finish(doneStats());
 }
@@ -220,7 +221,7 @@ void ChatPageTest::sendBecomesStopAndEscStops() {
 
     QTest::keyClick(composer, Qt::Key_Escape);
     QCOMPARE(m_generator.m_stops, 1);
-    QTRY_VERIFY(!m_session->isGenerating());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_session->isGenerating(), test::kPatienceMs);
     QVERIFY(sendButton->isVisible());
     QVERIFY(!stopButton->isVisible());
     QCOMPARE(child<QLabel>(*messages()[1], "statsLabel")->text(), QString("stopped"));
@@ -281,23 +282,23 @@ void ChatPageTest::viewFollowsTheAnswerUnlessScrolledUp() {
     QScrollBar* bar = view().verticalScrollBar();
     send("Write many lines");
     for (int i = 0; i < 80; ++i) m_generator.say(QString("Line %1\n\n").arg(i));
-    QTRY_VERIFY(bar->maximum() > 0);
-    QTRY_COMPARE(bar->value(), bar->maximum());
+    QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 0, test::kPatienceMs);
+    QTRY_COMPARE_WITH_TIMEOUT(bar->value(), bar->maximum(), test::kPatienceMs);
     QVERIFY(view().isFollowing());
 
     bar->setValue(0);  // the user scrolls up to reread
     QVERIFY(!view().isFollowing());
     for (int i = 0; i < 40; ++i) m_generator.say(QString("More %1\n\n").arg(i));
     const int grownFrom = bar->maximum();
-    QTRY_VERIFY(bar->maximum() > grownFrom);
+    QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > grownFrom, test::kPatienceMs);
     QCOMPARE(bar->value(), 0);
 
     bar->setValue(bar->maximum());  // back at the end: following again
     QVERIFY(view().isFollowing());
     for (int i = 0; i < 20; ++i) m_generator.say(QString("Last %1\n\n").arg(i));
     const int before = bar->maximum();
-    QTRY_VERIFY(bar->maximum() > before);
-    QTRY_COMPARE(bar->value(), bar->maximum());
+    QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > before, test::kPatienceMs);
+    QTRY_COMPARE_WITH_TIMEOUT(bar->value(), bar->maximum(), test::kPatienceMs);
     m_generator.finish(doneStats());
 }
 
@@ -311,31 +312,31 @@ void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
     QCOMPARE(m_session->conversation().settings.endpointUrl, remote().endpointUrl);  // kept for the new chat
     send("Tell me about rust");
     answerAndFinish("Rust is a language.");
-    QTRY_COMPARE(list->count(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(list->count(), 2, test::kPatienceMs);
     QCOMPARE(list->item(0)->text(), QString("Tell me about rust"));  // newest first
     QCOMPARE(list->currentItem(), list->item(0));
 
     QSignalSpy refreshed(m_sidebar, &ConversationSidebar::refreshed);
     child<QLineEdit>(*m_sidebar, "conversationSearch")->setText("bamboo");  // message text matches too
-    QTRY_VERIFY(refreshed.count() > 0 && list->count() == 1);
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() > 0 && list->count() == 1, test::kPatienceMs);
     QCOMPARE(list->item(0)->text(), QString("Tell me about pandas"));
 
     QSignalSpy opened(m_sidebar, &ConversationSidebar::chatOpened);
     list->setCurrentRow(0);  // opens it
-    QTRY_COMPARE(m_session->conversation().id, first);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, first, test::kPatienceMs);
     QCOMPARE(opened.count(), 1);
-    QTRY_COMPARE(messages().size(), size_t(2));
+    QTRY_COMPARE_WITH_TIMEOUT(messages().size(), size_t(2), test::kPatienceMs);
     QCOMPARE(child<QLabel>(*messages()[1], "messageText")->text(), QString("Pandas eat bamboo."));
 
     m_sidebar->rename(first, "Bears");
     QCOMPARE(child<QLabel>(*m_page, "titleLabel")->text(), QString("Bears"));
     child<QLineEdit>(*m_sidebar, "conversationSearch")->clear();
-    QTRY_VERIFY(list->count() == 2 && list->item(0)->text() == "Bears");
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 2 && list->item(0)->text() == "Bears", test::kPatienceMs);
 
     QSignalSpy exported(m_sidebar, &ConversationSidebar::exported);
     const QString path = m_dataDir.filePath("bears.md");
     m_sidebar->exportTo(first, ConversationSidebar::ExportFormat::Markdown, path);
-    QVERIFY(exported.wait());
+    QVERIFY(exported.wait(test::kPatienceMs));
     QCOMPARE(exported.first().at(1).toString(), QString());
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -343,12 +344,12 @@ void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
     QVERIFY2(markdown.contains("Bears") && markdown.contains("Pandas eat bamboo."), qPrintable(markdown));
 
     m_sidebar->exportTo(first, ConversationSidebar::ExportFormat::Json, m_dataDir.filePath("no/such/dir/x.json"));
-    QTRY_COMPARE(exported.count(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 2, test::kPatienceMs);
     QVERIFY(!exported.last().at(1).toString().isEmpty());  // a failed write is reported
 
     m_sidebar->remove(first);  // the chat on screen: a new one replaces it
     QVERIFY(m_session->conversation().id != first);
-    QTRY_COMPARE(list->count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, test::kPatienceMs);
     QCOMPARE(list->item(0)->text(), QString("Tell me about rust"));
 }
 

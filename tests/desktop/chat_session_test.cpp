@@ -9,12 +9,12 @@
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
 #include "tests/support/chat_model_dir.h"
+#include "tests/support/patience.h"
 
 using namespace pagoda;
 
 namespace {
 
-constexpr int kTimeoutMs = 60000;
 
 hub::LocalModel readyModel(const DesktopServices& services, const QString& folder) {
     auto model = services.library().find(folder);
@@ -47,7 +47,7 @@ class ChatSessionTest : public QObject {
     void loadModel(DesktopServices& services) {
         QSignalSpy loaded(&services.loader(), &ModelLoader::loadFinished);
         services.loader().load(readyModel(services, m_modelDir.path()), services.settings().engine());
-        QVERIFY(loaded.wait(kTimeoutMs));
+        QVERIFY(loaded.wait(test::kPatienceMs));
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
     }
 
@@ -56,7 +56,7 @@ class ChatSessionTest : public QObject {
     }
 
     static void waitIdle(chat::ConversationSession& session) {
-        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), test::kPatienceMs);
     }
 
     static store::Conversation reload(const QString& dbPath, const QString& id) {
@@ -113,7 +113,7 @@ private slots:
         session.startNew(settings);
         QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
         session.send("Tell me everything");
-        QVERIFY(updates.wait(kTimeoutMs));
+        QVERIFY(updates.wait(test::kPatienceMs));
         session.stop();
         waitIdle(session);
         const store::Message* answer = session.conversation().currentPath().back();
@@ -179,7 +179,7 @@ private slots:
         services->store().fetch<std::vector<store::ConversationSummary>>(
             [](store::ConversationStore& store) { return store.list("remember").value(); }, this,
             [&](std::vector<store::ConversationSummary> found) { listed = std::move(found); });
-        QTRY_VERIFY_WITH_TIMEOUT(!listed.empty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!listed.empty(), test::kPatienceMs);
         QCOMPARE(listed.front().id, id);
         const store::Conversation restored = reload(m_dbPath, id);
         QCOMPARE(restored.currentPath().back()->content, answer);
@@ -201,9 +201,9 @@ private slots:
             QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
             QSignalSpy errors(&session, &chat::ConversationSession::errorOccurred);
             session.send("Tell me everything");  // greedy on the fixture: a long answer
-            QVERIFY(updates.wait(kTimeoutMs));
+            QVERIFY(updates.wait(test::kPatienceMs));
             services->loader().unload();
-            QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), test::kPatienceMs);
             const auto* answer = session.conversation().currentPath().back();
             errorsSeen = int(errors.count());
             if (errorsSeen == 0) continue;
@@ -220,7 +220,7 @@ private slots:
         session.startNew(longAnswers());
         QSignalSpy errors(&session, &chat::ConversationSession::errorOccurred);
         session.send("Anyone there?");
-        QVERIFY(errors.wait(5000));
+        QVERIFY(errors.wait(test::kPatienceMs));
         QVERIFY(errors.first().at(0).toString().contains("No model is loaded"));
         QCOMPARE(session.conversation().currentPath().size(), size_t(1));  // the question stays
         QVERIFY(!session.isGenerating());
@@ -261,7 +261,7 @@ private slots:
         session.setSettings(settings);
         QSignalSpy errors(&session, &chat::ConversationSession::errorOccurred);
         session.send("Again");
-        QVERIFY(errors.wait(kTimeoutMs));
+        QVERIFY(errors.wait(test::kPatienceMs));
         QVERIFY2(errors.first().at(0).toString().contains("401"), qPrintable(errors.first().at(0).toString()));
         QCOMPARE(session.conversation().currentPath().back()->content, QString("Again"));
     }

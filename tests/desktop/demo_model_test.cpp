@@ -18,13 +18,13 @@
 #include "app/desktop/desktop_services.h"
 #include "app/hub/model_paths.h"
 #include "tests/desktop/widget_lookup.h"
+#include "tests/support/patience.h"
 #include "ui/main_window.h"
 
 using namespace pagoda;
 
 namespace {
 
-constexpr int kTimeoutMs = 60000;
 constexpr qint64 kMaxDemoBytes = 20 * 1000 * 1000;  // the budget for the shipped folder
 
 QJsonObject readJson(const QString& path) {
@@ -94,7 +94,7 @@ private slots:
         window.show();
         QSignalSpy loaded(&services->loader(), &ModelLoader::loadFinished);
         window.restoreSession();
-        QVERIFY(loaded.wait(kTimeoutMs));
+        QVERIFY(loaded.wait(test::kPatienceMs));
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
         QCOMPARE(services->loader().model()->id, QString(hub::kDemoModelId));
         // The welcome still proposes a real model, and says the demo is there meanwhile.
@@ -112,7 +112,7 @@ private slots:
         ui::MainWindow window(*services);
         QSignalSpy loaded(&services->loader(), &ModelLoader::loadFinished);
         window.restoreSession();
-        QVERIFY(loaded.wait(kTimeoutMs));
+        QVERIFY(loaded.wait(test::kPatienceMs));
         QCOMPARE(services->loader().model()->id, QString(hub::kDemoModelId));
     }
 
@@ -132,7 +132,7 @@ private slots:
         QVERIFY(demo);
         QSignalSpy loaded(&services->loader(), &ModelLoader::loadFinished);
         services->loader().load(*demo, services->settings().engine());
-        QVERIFY(loaded.wait(kTimeoutMs));
+        QVERIFY(loaded.wait(test::kPatienceMs));
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
 
         chat::ConversationSession session(services->store(), [&](const store::GenerationSettings& s) {
@@ -143,7 +143,7 @@ private slots:
         greedy.maxTokens = m_truth.value("generated_by").toObject().value("max_new_tokens").toInt();
         session.startNew(greedy);
         session.send(truth.value("messages").toArray().last().toObject().value("content").toString());
-        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), test::kPatienceMs);
 
         const store::Message* answer = session.conversation().currentPath().back();
         QCOMPARE(answer->role, store::Role::Assistant);

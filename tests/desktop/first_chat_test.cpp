@@ -15,6 +15,7 @@
 #include "tests/desktop/widget_lookup.h"
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
+#include "tests/support/patience.h"
 #include "ui/chat/message_widget.h"
 #include "ui/main_window.h"
 #include "ui/models/library_model.h"
@@ -25,7 +26,6 @@ using test::child;
 
 namespace {
 
-constexpr int kTimeoutMs = 60000;
 const char* kModel = "Qwen/Tiny-Chat";
 
 
@@ -57,15 +57,14 @@ private slots:
         QTest::keyClick(search, Qt::Key_Return);
         auto* results = child<QTableView>(window, "resultsView");
         QTRY_VERIFY_WITH_TIMEOUT(results->model()->rowCount() == 1 &&
-                                     results->model()->index(0, 0).data(ui::ResultsModel::IdRole).toString() == kModel,
-                                 kTimeoutMs);
+                                     results->model()->index(0, 0).data(ui::ResultsModel::IdRole).toString() == kModel, test::kPatienceMs);
         results->selectRow(0);
-        QTRY_VERIFY_WITH_TIMEOUT(child<QTableWidget>(window, "filesView")->rowCount() > 0, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QTableWidget>(window, "filesView")->rowCount() > 0, test::kPatienceMs);
         auto* download = child<QPushButton>(window, "downloadButton");
-        QTRY_VERIFY_WITH_TIMEOUT(download->isEnabled(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(download->isEnabled(), test::kPatienceMs);
         QSignalSpy finished(&services.downloads(), &hub::DownloadQueue::finished);
         QTest::mouseClick(download, Qt::LeftButton);
-        QVERIFY(finished.wait(kTimeoutMs));
+        QVERIFY(finished.wait(test::kPatienceMs));
         QVERIFY2(finished.first().at(1).toBool(), qPrintable(finished.first().at(2).toString()));
 
         // The library lists it as ready; Load.
@@ -78,12 +77,11 @@ private slots:
                 const QModelIndex current = library->currentIndex();
                 return current.isValid() && libraryModel->modelAt(current.row()).id == kModel &&
                        libraryModel->modelAt(current.row()).status == hub::ModelStatus::Ready;
-            }(),
-            kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(window, "loadButton")->isEnabled(), kTimeoutMs);
+            }(), test::kPatienceMs);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(window, "loadButton")->isEnabled(), test::kPatienceMs);
         QSignalSpy loaded(&services.loader(), &ModelLoader::loadFinished);
         QTest::mouseClick(child<QPushButton>(window, "loadButton"), Qt::LeftButton);
-        QVERIFY(loaded.wait(kTimeoutMs));
+        QVERIFY(loaded.wait(test::kPatienceMs));
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
         QCOMPARE(services.loader().model()->id, QString(kModel));
 
@@ -96,7 +94,7 @@ private slots:
         composer->setFocus();
         QTest::keyClicks(composer, "Hello, new model");
         QTest::keyClick(composer, Qt::Key_Return);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session().isGenerating(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session().isGenerating(), test::kPatienceMs);
         const auto path = window.session().conversation().currentPath();
         QCOMPARE(path.size(), size_t(2));
         QCOMPARE(path[1]->stats.model, QString(kModel));  // the library id, not the folder name

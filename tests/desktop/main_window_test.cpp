@@ -14,10 +14,13 @@
 #include <QTest>
 #include <QTimer>
 
+#include <fstream>
+
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
 #include "app/desktop/single_instance.h"
 #include "tests/support/chat_model_dir.h"
+#include "tests/support/patience.h"
 #include "ui/chat/message_widget.h"
 #include "ui/main_window.h"
 
@@ -25,25 +28,42 @@ using namespace pagoda;
 
 namespace {
 
-constexpr int kTimeoutMs = 60000;
 
-// The longest time the GUI thread went without running a 5 ms timer while `work` ran to
-// completion (work returns true when done). A frozen window shows up as a long gap.
-qint64 longestStallWhile(const std::function<bool()>& done) {
+// Milliseconds this thread has spent runnable but waiting for a core (the run_delay of Linux's
+// /proc/thread-self/schedstat); 0 where the kernel does not say.
+double msWaitingForACore() {
+    std::ifstream schedstat("/proc/thread-self/schedstat");
+    double onCpuNs = 0, waitingNs = 0;
+    return schedstat >> onCpuNs >> waitingNs ? waitingNs / 1e6 : 0;
+}
+
+// Event-loop gaps while `done` is false: a 5 ms timer runs on the GUI thread, and a gap is the
+// time between two of its runs. `own` leaves out the time the thread waited for a core, which
+// a busy machine decides, not the window: what remains is the GUI thread computing or blocked.
+struct Stalls {
+    double longest = 0;     // wall clock
+    double longestOwn = 0;  // wall clock less the wait for a core
+};
+Stalls stallsWhile(const std::function<bool()>& done) {
     QElapsedTimer clock;
     clock.start();
-    qint64 last = 0;
-    qint64 longest = 0;
+    Stalls stalls;
+    double lastAt = 0, lastWaiting = msWaitingForACore();
+    const auto tick = [&] {
+        const double at = clock.nsecsElapsed() / 1e6, waiting = msWaitingForACore();
+        stalls.longest = std::max(stalls.longest, at - lastAt);
+        stalls.longestOwn = std::max(stalls.longestOwn, (at - lastAt) - (waiting - lastWaiting));
+        lastAt = at;
+        lastWaiting = waiting;
+    };
     QTimer ticker;
     ticker.setInterval(5);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.elapsed();
-        longest = std::max(longest, now - last);
-        last = now;
-    });
+    QObject::connect(&ticker, &QTimer::timeout, tick);
     ticker.start();
-    while (!done() && clock.elapsed() < kTimeoutMs) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
-    return std::max(longest, clock.elapsed() - last);
+    while (!done() && clock.elapsed() < test::kPatienceMs)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    tick();
+    return stalls;
 }
 
 }  // namespace
@@ -70,7 +90,7 @@ class MainWindowTest : public QObject {
         QVERIFY(model);
         QSignalSpy loaded(&app.services->loader(), &ModelLoader::loadFinished);
         app.services->loader().load(*model, app.services->settings().engine());
-        QVERIFY(loaded.wait(kTimeoutMs));
+        QVERIFY(loaded.wait(test::kPatienceMs));
         QVERIFY2(loaded.first().at(0).toBool(), qPrintable(loaded.first().at(1).toString()));
     }
 
@@ -107,7 +127,7 @@ private slots:
         QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
         typeAndSend(*app, "Hello from the window");
         QVERIFY(session.isGenerating());
-        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), test::kPatienceMs);
         QVERIFY(updates.count() > 1);
         QCOMPARE(app->window->findChild<QPlainTextEdit*>("composer")->toPlainText(), QString());
 
@@ -138,11 +158,11 @@ private slots:
             setMaxTokens(*app, 100000);
             QSignalSpy updates(&session, &chat::ConversationSession::messageUpdated);
             typeAndSend(*app, "Tell me everything");  // greedy on the fixture: a long answer
-            QVERIFY(updates.wait(kTimeoutMs));
+            QVERIFY(updates.wait(test::kPatienceMs));
             auto* stop = app->window->findChild<QAbstractButton*>("stopButton");
             QVERIFY(stop && stop->isVisible() && stop->isEnabled());
             QTest::mouseClick(stop, Qt::LeftButton);
-            QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), kTimeoutMs);
+            QTRY_VERIFY_WITH_TIMEOUT(!session.isGenerating(), test::kPatienceMs);
             reason = session.conversation().currentPath().back()->stats.finishReason;
             QVERIFY2(reason == "abort" || reason == "stop" || reason == "length", qPrintable(reason));
         }
@@ -157,7 +177,7 @@ private slots:
             loadModel(*app);
             setMaxTokens(*app, 12);
             typeAndSend(*app, "Keep this for later");
-            QTRY_VERIFY_WITH_TIMEOUT(!app->window->session().isGenerating(), kTimeoutMs);
+            QTRY_VERIFY_WITH_TIMEOUT(!app->window->session().isGenerating(), test::kPatienceMs);
             title = app->window->session().conversation().title;
             answer = app->window->session().conversation().currentPath().back()->content;
         }
@@ -170,11 +190,10 @@ private slots:
                 for (int row = 0; row < list->model()->rowCount(); ++row)
                     if (list->model()->index(row, 0).data().toString() == title) found = list->model()->index(row, 0);
                 return found.isValid();
-            }(),
-            5000);
+            }(), test::kPatienceMs);
         list->setCurrentIndex(found);
-        QTRY_COMPARE_WITH_TIMEOUT(app->window->session().conversation().title, title, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(messagesOnScreen(*app).size(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(app->window->session().conversation().title, title, test::kPatienceMs);
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOnScreen(*app).size(), 2, test::kPatienceMs);
         QCOMPARE(messagesOnScreen(*app).back()->message().content, answer);
     }
 
@@ -185,18 +204,22 @@ private slots:
         bool loaded = false;
         connect(&app->services->loader(), &ModelLoader::loadFinished, this, [&] { loaded = true; });
         app->services->loader().load(*model, app->services->settings().engine());
-        const qint64 loadStall = longestStallWhile([&] { return loaded; });
+        const Stalls load = stallsWhile([&] { return loaded; });
         QCOMPARE(app->services->loader().state(), ModelLoader::State::Loaded);
 
         setMaxTokens(*app, 1500);  // a long answer: hundreds of redraws of a growing message
         typeAndSend(*app, "Write a long essay");
-        const qint64 streamStall = longestStallWhile([&] { return !app->window->session().isGenerating(); });
+        const Stalls stream = stallsWhile([&] { return !app->window->session().isGenerating(); });
         const auto* answer = app->window->session().conversation().currentPath().back();
         QVERIFY(answer->stats.completionTokens > 1000);
-        qInfo("longest event-loop gap: %lld ms while loading, %lld ms while streaming %d tokens", loadStall, streamStall,
-              answer->stats.completionTokens);
-        QVERIFY2(loadStall < 100, qPrintable(QString::number(loadStall)));
-        QVERIFY2(streamStall < 100, qPrintable(QString::number(streamStall)));
+        qInfo("longest event-loop gap: %.1f ms while loading (%.1f ms of it the GUI thread's own), %.1f ms "
+              "while streaming %d tokens (%.1f ms own)",
+              load.longest, load.longestOwn, stream.longest, answer->stats.completionTokens, stream.longestOwn);
+        // Loading and generating run on other threads; the GUI thread only redraws, at most
+        // every 50 ms. Its own gaps measured 4-8 ms while loading and 19-35 ms while streaming
+        // on 2 cores, idle or under `stress-ng --cpu 2`: the bound leaves ten times that.
+        QVERIFY2(load.longestOwn < 350, qPrintable(QString::number(load.longestOwn)));
+        QVERIFY2(stream.longestOwn < 350, qPrintable(QString::number(stream.longestOwn)));
     }
 
     void singleInstanceHandsOverToTheFirst() {
@@ -205,7 +228,7 @@ private slots:
         QSignalSpy activated(&first, &SingleInstance::activationRequested);
         SingleInstance second;
         QVERIFY(!second.claim());
-        QVERIFY(activated.wait(5000));
+        QVERIFY(activated.wait(test::kPatienceMs));
     }
 
     // The real executable: the window opens (offscreen), a second launch exits at once, and
@@ -222,15 +245,14 @@ private slots:
                 QLocalSocket probe;
                 probe.connectToServer(SingleInstance::socketName());
                 return probe.waitForConnected(100);
-            }(),
-            20000);
+            }(), test::kPatienceMs);
         QProcess second;
         second.start(PAGODA_EXECUTABLE, {});
-        QVERIFY(second.waitForFinished(10000));
+        QVERIFY(second.waitForFinished(test::kPatienceMs));
         QCOMPARE(second.exitCode(), 0);
         QCOMPARE(first.state(), QProcess::Running);
         first.terminate();
-        QVERIFY(first.waitForFinished(10000));
+        QVERIFY(first.waitForFinished(test::kPatienceMs));
     }
 };
 

@@ -21,6 +21,7 @@
 #include "tests/desktop/widget_lookup.h"
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
+#include "tests/support/patience.h"
 #include "ui/models/download_row.h"
 #include "ui/models/downloads_panel.h"
 #include "ui/models/library_model.h"
@@ -34,7 +35,6 @@ using test::child;
 
 namespace {
 
-constexpr int kTimeoutMs = 60000;
 const char* kModel = "Qwen/Tiny-Chat";
 const char* kShard = "model-00002-of-00003.safetensors";
 
@@ -75,7 +75,7 @@ class ModelsPageTest : public QObject {
         auto* edit = child<QLineEdit>(page, "searchEdit");
         edit->setText(text);
         QTest::keyClick(edit, Qt::Key_Return);
-        QTRY_VERIFY_WITH_TIMEOUT(!child<QProgressBar>(page, "searchBusy")->isVisibleTo(&page), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!child<QProgressBar>(page, "searchBusy")->isVisibleTo(&page), test::kPatienceMs);
     }
 
     // Searches the fake hub, selects `id` and waits for its file list.
@@ -87,7 +87,7 @@ class ModelsPageTest : public QObject {
             if (view->model()->index(r, 0).data(ui::ResultsModel::IdRole).toString() == id) row = r;
         QVERIFY(row >= 0);
         view->selectRow(row);
-        QTRY_VERIFY_WITH_TIMEOUT(child<QTableWidget>(page, "filesView")->rowCount() > 0, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QTableWidget>(page, "filesView")->rowCount() > 0, test::kPatienceMs);
     }
 
     hub::DownloadState stateOf(const QString& key) const {
@@ -149,7 +149,7 @@ private slots:
         QVERIFY(!view->model()->index(0, ui::ResultsModel::SizeColumn).data().toString().isEmpty());
 
         search(*page, "tiny");
-        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, test::kPatienceMs);
         child<QLineEdit>(*page, "searchEdit")->clear();  // the clear button: back to the picks
         QCOMPARE(view->model()->rowCount(), int(catalog->size()));
     }
@@ -158,7 +158,7 @@ private slots:
         auto page = openPage();
         search(*page, "tiny");
         auto* view = child<QTableView>(*page, "resultsView");
-        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, test::kPatienceMs);
         QCOMPARE(view->model()->index(0, 0).data(ui::ResultsModel::IdRole).toString(), QString(kModel));
         QCOMPARE(view->model()->index(0, ui::ResultsModel::DownloadsColumn).data().toString(), QString("500"));
         QVERIFY(!child<QProgressBar>(*page, "searchBusy")->isVisibleTo(page.get()));
@@ -184,7 +184,7 @@ private slots:
         QCOMPARE(m_services->settings().hub(), QString("modelscope"));
         search(*page, "tiny");
         auto* view = child<QTableView>(*page, "resultsView");
-        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, test::kPatienceMs);
         bool askedModelScope = false;
         for (const QJsonValue& v : m_hub->log()) askedModelScope |= v.toObject()["path"].toString().contains("dolphin");
         QVERIFY(askedModelScope);
@@ -197,7 +197,7 @@ private slots:
         auto page = openPage();
         search(*page, "tiny");
         auto* status = child<QLabel>(*page, "searchStatus");
-        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), test::kPatienceMs);
         QVERIFY(status->isVisibleTo(page.get()));
         QVERIFY2(status->text().contains("Could not search Hugging Face") && status->text().contains("403"),
                  qPrintable(status->text()));
@@ -211,10 +211,10 @@ private slots:
         QTest::mouseClick(child<QPushButton>(*page, "downloadButton"), Qt::LeftButton);
         const QString key = hub::DownloadQueue::keyFor(hub::HubKind::HuggingFace, kModel);
         auto* downloads = page->findChild<ui::DownloadsPanel*>();
-        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key), test::kPatienceMs);
         ui::DownloadRow* row = downloads->row(key);
         auto* library = page->findChild<ui::LibraryPanel*>();
-        QTRY_VERIFY_WITH_TIMEOUT(readyRow(library->models(), kModel) >= 0, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(readyRow(library->models(), kModel) >= 0, test::kPatienceMs);
         QCOMPARE(row->progress().state, hub::DownloadState::Completed);
         QCOMPARE(row->findChild<QProgressBar*>("downloadProgress")->value(), 1000);
         QVERIFY(row->findChild<QLabel*>("downloadDetail")->text().contains("Completed"));
@@ -222,9 +222,9 @@ private slots:
 
         // The new model is selected: Load reaches Loaded, and the table says which is loaded.
         auto* load = child<QPushButton>(*page, "loadButton");
-        QTRY_VERIFY(load->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(load->isEnabled(), test::kPatienceMs);
         QTest::mouseClick(load, Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
         const int r = readyRow(library->models(), kModel);
         QCOMPARE(library->models().index(r, ui::LibraryModel::StatusColumn).data().toString(), QString("loaded"));
         QVERIFY(child<QLabel>(*page, "loadedLabel")->text().contains(kModel));
@@ -237,31 +237,32 @@ private slots:
             if (box) box->button(QMessageBox::Yes)->click();
         });
         QTest::mouseClick(child<QPushButton>(*page, "deleteButton"), Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(library->models().rowCount(), 0, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(library->models().rowCount(), 0, test::kPatienceMs);
         QVERIFY(!QFileInfo::exists(folderOf(kModel)));
     }
 
     void pauseResumeAndCancelButtonsActOnTheQueue() {
-        m_hub->addFaults({QJsonObject{{"kind", "trickle"}, {"path", kShard}, {"bytes_per_second", 20000}, {"count", 2}}});
+        // The shard's bytes never come (a gate the test never opens): it is mid-download throughout.
+        m_hub->addFaults({QJsonObject{{"kind", "gate"}, {"path", kShard}, {"count", 0}}});
         auto page = openPage();
         auto* downloads = page->findChild<ui::DownloadsPanel*>();
         const QString key = m_services->downloads().enqueue({hub::HubKind::HuggingFace, kModel, {}});
-        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key) && stateOf(key) == hub::DownloadState::Downloading, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key) && stateOf(key) == hub::DownloadState::Downloading, test::kPatienceMs);
         ui::DownloadRow* row = downloads->row(key);
         auto* pause = row->findChild<QPushButton*>("pauseButton");
         auto* resume = row->findChild<QPushButton*>("resumeButton");
-        QTRY_VERIFY(pause->isVisibleTo(row));
+        QTRY_VERIFY_WITH_TIMEOUT(pause->isVisibleTo(row), test::kPatienceMs);
         QTest::mouseClick(pause, Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Paused, 5000);
-        QTRY_VERIFY(resume->isVisibleTo(row) && !pause->isVisibleTo(row));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Paused, test::kPatienceMs);
+        QTRY_VERIFY_WITH_TIMEOUT(resume->isVisibleTo(row) && !pause->isVisibleTo(row), test::kPatienceMs);
         QVERIFY(row->findChild<QLabel*>("downloadDetail")->text().contains("Paused"));
 
         QTest::mouseClick(resume, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(stateOf(key) == hub::DownloadState::Downloading, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(stateOf(key) == hub::DownloadState::Downloading, test::kPatienceMs);
         QTest::mouseClick(row->findChild<QPushButton*>("cancelButton"), Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Cancelled, kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!downloads->row(key), 5000);  // nothing left to show
-        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(folderOf(kModel)), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Cancelled, test::kPatienceMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!downloads->row(key), test::kPatienceMs);  // nothing left to show
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(folderOf(kModel)), test::kPatienceMs);
     }
 
     void importedFolderJoinsTheLibrary() {
@@ -270,10 +271,10 @@ private slots:
         auto page = openPage();
         auto* library = page->findChild<ui::LibraryPanel*>();
         library->importFolder(folder.path());
-        QTRY_VERIFY_WITH_TIMEOUT(library->models().rowCount() == 1, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(library->models().rowCount() == 1, test::kPatienceMs);
         QCOMPARE(library->models().modelAt(0).source, hub::ModelSource::Imported);
         QCOMPARE(library->models().modelAt(0).status, hub::ModelStatus::Ready);
-        QTRY_VERIFY(child<QPushButton>(*page, "loadButton")->isEnabled());  // selected after import
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(*page, "loadButton")->isEnabled(), test::kPatienceMs);  // selected after import
     }
 
     void proposalIsTheLargestThatFitsMemoryAndTheEngineBudget() {
@@ -307,7 +308,7 @@ private slots:
         QVERIFY(m_services->settings().firstRunDone());
         // The fake hub has no such repo: the failure shows in the dialog, in words.
         auto* status = child<QLabel>(welcome, "welcomeStatus");
-        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), test::kPatienceMs);
         QVERIFY2(status->text().contains(id), qPrintable(status->text()));
     }
 
@@ -316,9 +317,9 @@ private slots:
         welcome.show();
         QCOMPARE(welcome.proposedIndex(), 0);
         QTest::mouseClick(child<QPushButton>(welcome, "startButton"), Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
         QCOMPARE(m_services->loader().model()->id, QString(kModel));
-        QTRY_COMPARE(welcome.result(), int(QDialog::Accepted));
+        QTRY_COMPARE_WITH_TIMEOUT(welcome.result(), int(QDialog::Accepted), test::kPatienceMs);
     }
 
     void skipMarksTheFirstRunDone() {

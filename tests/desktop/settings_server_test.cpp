@@ -23,6 +23,7 @@
 #include "engine/cache/kv_cache_sizing.h"
 #include "tests/desktop/widget_lookup.h"
 #include "tests/support/chat_model_dir.h"
+#include "tests/support/patience.h"
 #include "ui/server/server_page.h"
 #include "ui/settings/settings_page.h"
 #include "ui/status/metrics_history.h"
@@ -226,7 +227,7 @@ private slots:
         QSignalSpy finished(&m_services->loader(), &ModelLoader::loadFinished);
         child<QPushButton>(page, "applyButton")->click();
         QVERIFY(!child<QPushButton>(page, "applyButton")->isEnabled());  // busy until the reload ends
-        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.wait(test::kPatienceMs));
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
         QCOMPARE(m_services->settings().engine().memoryUtilization, 0.12);
 
@@ -260,14 +261,14 @@ private slots:
             python.start("python3", {"-c", "import ast, sys; ast.parse(sys.stdin.read())"});
             python.write(child<QPlainTextEdit>(page, "pythonSnippet")->toPlainText().toUtf8());
             python.closeWriteChannel();
-            QVERIFY(python.waitForFinished(30000));
+            QVERIFY(python.waitForFinished(test::kPatienceMs));
             QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
         }
         QCOMPARE(m_services->settings().server().port, int(port));
 
         QNetworkAccessManager http;
         std::unique_ptr<QNetworkReply> models(http.get(QNetworkRequest(QUrl(base + "/models"))));
-        QVERIFY(QSignalSpy(models.get(), &QNetworkReply::finished).wait(10000));
+        QVERIFY(QSignalSpy(models.get(), &QNetworkReply::finished).wait(test::kPatienceMs));
         QCOMPARE(models->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         QVERIFY(models->readAll().contains("\"tiny-chat\""));
 
@@ -277,10 +278,10 @@ private slots:
         const QByteArray body =
             "{\"model\":\"tiny-chat\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         std::unique_ptr<QNetworkReply> chat(http.post(post, body));
-        QVERIFY(QSignalSpy(chat.get(), &QNetworkReply::finished).wait(30000));
+        QVERIFY(QSignalSpy(chat.get(), &QNetworkReply::finished).wait(test::kPatienceMs));
         QCOMPARE(chat->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         auto* log = child<QPlainTextEdit>(page, "requestLog");
-        QTRY_VERIFY2(log->toPlainText().contains("POST /v1/chat/completions 200"), qPrintable(log->toPlainText()));
+        QTRY_VERIFY2_WITH_TIMEOUT(log->toPlainText().contains("POST /v1/chat/completions 200"), qPrintable(log->toPlainText()), test::kPatienceMs);
         QCOMPARE(m_services->server().log().size(), 2);
         QVERIFY(m_services->server().log().first().contains("GET /v1/models 200"));
         QCOMPARE(log->toPlainText(), m_services->server().log().join('\n'));
@@ -290,7 +291,7 @@ private slots:
             QProcess shell;
             QSignalSpy done(&shell, &QProcess::finished);
             shell.start("sh", {"-c", child<QPlainTextEdit>(page, "curlSnippet")->toPlainText() + " --silent"});
-            QVERIFY(done.wait(30000));
+            QVERIFY(done.wait(test::kPatienceMs));
             const QByteArray out = shell.readAllStandardOutput();
             QVERIFY2(out.contains("\"chat.completion\""), out.constData());
         }
@@ -301,7 +302,7 @@ private slots:
         QTcpSocket socket;
         QSignalSpy refused(&socket, &QTcpSocket::errorOccurred);
         socket.connectToHost(QHostAddress::LocalHost, port);
-        QVERIFY(refused.wait(10000));
+        QVERIFY(refused.wait(test::kPatienceMs));
         QCOMPARE(socket.error(), QAbstractSocket::ConnectionRefusedError);
     }
 
@@ -352,8 +353,8 @@ private slots:
         QCOMPARE(child<QLabel>(panel, "modelStatus")->text(), m_model.id);
         QCOMPARE(child<QLabel>(panel, "backendStatus")->text(), QString("CPU"));
         const QString total = QLocale().toString(m_services->host().cacheSizing()->numBlocks);
-        QTRY_VERIFY2(child<QLabel>(panel, "kvStatus")->text().contains("0 / " + total + " blocks"),
-                     qPrintable(child<QLabel>(panel, "kvStatus")->text()));
+        QTRY_VERIFY2_WITH_TIMEOUT(child<QLabel>(panel, "kvStatus")->text().contains("0 / " + total + " blocks"),
+                     qPrintable(child<QLabel>(panel, "kvStatus")->text()), test::kPatienceMs);
         QVERIFY(child<QLabel>(panel, "speedStatus")->text().contains("tokens/s"));
         child<QPushButton>(panel, "performanceButton")->click();
         auto* view = panel.findChild<PerformanceView*>();
@@ -386,7 +387,7 @@ private:
         m_services->settings().setEngine(s);
         QSignalSpy finished(&loader, &ModelLoader::loadFinished);
         loader.load(m_model, s);
-        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.wait(test::kPatienceMs));
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
     }
 

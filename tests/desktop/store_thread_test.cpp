@@ -11,6 +11,7 @@
 
 #include "app/store/store_thread.h"
 #include "tests/desktop/store_test_support.h"
+#include "tests/support/patience.h"
 
 using namespace pagoda;
 using namespace pagoda::store;
@@ -106,7 +107,7 @@ private slots:
                 if (list)
                     for (const ConversationSummary& s : *list) titles << s.title;
             });
-        QTRY_VERIFY(deliveredOn != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(deliveredOn != nullptr, test::kPatienceMs);
         QCOMPARE(deliveredOn, receiver.thread());
         QCOMPARE(titles, QStringList({"Fetched"}));
     }

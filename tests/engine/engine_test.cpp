@@ -14,6 +14,7 @@
 #include "engine/generate.h"
 #include "engine/model/model.h"
 #include "tests/support/model_fixture.h"
+#include "tests/support/patience.h"
 
 using namespace pagoda;
 
@@ -366,8 +367,7 @@ private slots:
             std::lock_guard lock(mutex);
             return !rejected.empty();
         };
-        for (int wait = 0; wait < 2000 && (finished < 12 || !rejectionArrived()); ++wait) QTest::qWait(5);
-        QCOMPARE(finished.load(), 12);
+        QTRY_VERIFY_WITH_TIMEOUT(finished == 12 && rejectionArrived(), test::kPatienceMs);
         {
             std::lock_guard lock(mutex);
             QVERIFY(rejected.find("prompt is empty") != std::string::npos);

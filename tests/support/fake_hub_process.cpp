@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 
 #include "app/hub/http_client.h"
+#include "tests/support/patience.h"
 
 namespace pagoda::test {
 
@@ -16,12 +17,12 @@ FakeHubProcess::FakeHubProcess(const QStringList& tokens) : m_process(std::make_
     for (const QString& t : tokens) args << "--token" << t;
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     m_process->start("python3", args);
-    if (!m_process->waitForStarted(10000)) {
+    if (!m_process->waitForStarted(kPatienceMs)) {
         m_error = "python3 did not start: " + m_process->errorString();
         return;
     }
     QByteArray out;
-    while (!out.contains('\n') && m_process->waitForReadyRead(15000)) out += m_process->readAllStandardOutput();
+    while (!out.contains('\n') && m_process->waitForReadyRead(kPatienceMs)) out += m_process->readAllStandardOutput();
     const auto match = QRegularExpression(R"(READY hub=(\d+) cdn=(\d+))").match(QString::fromUtf8(out));
     if (!match.hasMatch()) {
         m_error = "fake hub did not start: " + QString::fromUtf8(out + m_process->readAllStandardError());
@@ -66,6 +67,10 @@ QByteArray FakeHubProcess::control(const QByteArray& method, const QString& path
 
 void FakeHubProcess::addFaults(const QJsonArray& faults) {
     control("POST", "/__control/faults", QJsonDocument(faults).toJson());
+}
+
+void FakeHubProcess::releasePieces(int pieces) {
+    control("POST", "/__control/release", QJsonDocument(QJsonObject{{"pieces", pieces}}).toJson());
 }
 
 void FakeHubProcess::reset() { control("POST", "/__control/reset"); }

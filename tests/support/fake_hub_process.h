@@ -29,6 +29,7 @@ public:
     QString addRepo(const QString& id, const QString& sourceDir, const QJsonObject& meta = {});
 
     void addFaults(const QJsonArray& faults);
+    void releasePieces(int pieces);  // lets `pieces` more pieces through "gate" faults
     void reset();            // faults and log
     QJsonArray log() const;  // every request, in order
 

@@ -47,15 +47,19 @@ CONTROL API (hub port; these requests are not recorded in the log)
           corrupt {offset}                    xor 0xFF one byte (default size//2)
           stall {after_bytes, seconds}        send N bytes (default 0), wait (default 30 s), close
           trickle {bytes_per_second}          pace the body
+          gate {step_bytes}                   send the body step_bytes (default 4096) at a time, each
+                                              piece only once the test releases it (POST
+                                              /__control/release): the test is the transfer's clock
           ms_envelope_error                   HTTP 200 + {"Code":10010205,"Success":false,...} on MS API
       "path" without "@" is a substring of the repo file path ("" matches every file); with "@" it is a
       substring of the request's URL path (raw or percent-decoded, query excluded), on either server.
-      Body faults (drop/range200/corrupt/stall/trickle) act where bytes are served: CDN, HF
+      Body faults (drop/range200/corrupt/stall/trickle/gate) act where bytes are served: CDN, HF
       resolve-cache, MS direct 200. They never fire on HEAD; range200 fires only on requests with Range.
       Several kinds can hit one response (e.g. corrupt + trickle). Each fault fires on the first
       "count" matching requests, then expires; "status" faults fire on HEAD too.
   GET  /__control/faults   the faults still queued
-  POST /__control/reset    clear faults and the log (and wake up stalled connections)
+  POST /__control/release  {"pieces": n} (default 1): n more pieces may pass the gates -> {"ok":true}
+  POST /__control/reset    clear faults and the log (and wake up stalled and gated connections)
   GET  /__control/log      every request on either port, in arrival order:
       [{"server":"hub"|"cdn","method":"GET","path":"<raw path with query>","headers":{"<lower-case>":"v"},
         "status":200,"range":"bytes=0-"|null,"bytes_sent":<body bytes written>}]
@@ -109,8 +113,8 @@ HF_EXPAND = {"author", "baseModels", "cardData", "childrenModelCount", "config",
              "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "siblings",
              "spaces", "tags", "transformersInfo", "trendingScore", "usedStorage", "widgetData",
              "xetEnabled"}
-FAULT_KINDS = {"status", "drop", "range200", "corrupt", "stall", "trickle", "ms_envelope_error"}
-BODY_FAULTS = {"drop", "range200", "corrupt", "stall", "trickle"}
+FAULT_KINDS = {"status", "drop", "range200", "corrupt", "stall", "trickle", "gate", "ms_envelope_error"}
+BODY_FAULTS = {"drop", "range200", "corrupt", "stall", "trickle", "gate"}
 
 
 class BadRequest(Exception):
@@ -419,6 +423,8 @@ class Faults:
         self.lock = threading.Lock()
         self.items = []
         self.cancel = threading.Event()  # set on reset: wakes up stalled connections
+        self.released = threading.Condition()  # guards `pieces`, the gates' allowance
+        self.pieces = 0
 
     @staticmethod
     def validate(f):
@@ -428,7 +434,7 @@ class Faults:
         f.setdefault("path", "")
         f.setdefault("count", 1)
         ints = {"count": None, "status": 100, "retry_after": 0, "after_bytes": 0, "offset": 0,
-                "bytes_per_second": 1}
+                "bytes_per_second": 1, "step_bytes": 1}
         for k, lo in ints.items():
             if k in f and (not isinstance(f[k], int) or isinstance(f[k], bool) or (lo is not None and f[k] < lo)):
                 raise BadRequest("fault field %s must be an integer%s" % (k, "" if lo is None else " >= %d" % lo))
@@ -456,6 +462,25 @@ class Faults:
             self.items = []
             self.cancel.set()
             self.cancel = threading.Event()
+        with self.released:
+            self.pieces = 0
+            self.released.notify_all()
+
+    def release(self, pieces):
+        with self.released:
+            self.pieces += pieces
+            self.released.notify_all()
+
+    def pass_gate(self):
+        """Waits until the test releases a piece; False when a reset came first."""
+        cancel = self.cancel
+        with self.released:
+            while self.pieces == 0:
+                if cancel.is_set():
+                    return False
+                self.released.wait(0.1)
+            self.pieces -= 1
+            return True
 
     def snapshot(self):
         with self.lock:
@@ -786,6 +811,9 @@ class Handler(BaseHTTPRequestHandler):
             if cut is None or s < cut:
                 cut, action = s, "stall"
         bps = faults["trickle"].get("bytes_per_second", 1024) if "trickle" in faults else None
+        gate = faults["gate"].get("step_bytes", 4096) if "gate" in faults else None
+        if gate:
+            chunks = self.gated(chunks, gate)
         for chunk in chunks:
             if cut is not None and self._sent + len(chunk) >= cut:
                 self.paced_write(chunk[:cut - self._sent], bps)
@@ -793,8 +821,24 @@ class Handler(BaseHTTPRequestHandler):
             self.paced_write(chunk, bps)
         if action == "stall":
             STATE.faults.cancel.wait(faults["stall"].get("seconds", 30))
+        if gate and cut is None and self._sent < total:
+            action = "gate"  # a reset closed the gate: the body cannot be finished
         if action:
             self.abort_connection()
+
+    @staticmethod
+    def gated(chunks, step):
+        """The body in pieces of `step` bytes, each once the test has released it."""
+        pending = b""
+        for chunk in chunks:
+            pending += chunk
+            while len(pending) >= step:
+                if not STATE.faults.pass_gate():
+                    return
+                yield pending[:step]
+                pending = pending[step:]
+        if pending and STATE.faults.pass_gate():
+            yield pending
 
     def paced_write(self, data, bps):
         if not bps:
@@ -867,6 +911,16 @@ class HubHandler(Handler):
             return self.send_json(200, {"ok": True, "queued": n})
         if s == ["__control", "faults"] and m == "GET":
             return self.send_json(200, STATE.faults.snapshot())
+        if s == ["__control", "release"] and m == "POST":
+            try:
+                body = json.loads(self.body or b"{}")
+            except ValueError:
+                raise BadRequest("body must be JSON")
+            pieces = body.get("pieces", 1) if isinstance(body, dict) else None
+            if not isinstance(pieces, int) or isinstance(pieces, bool) or pieces < 1:
+                raise BadRequest("pieces must be an integer >= 1")
+            STATE.faults.release(pieces)
+            return self.send_json(200, {"ok": True})
         if s == ["__control", "reset"] and m == "POST":
             STATE.faults.reset()
             STATE.log.reset()

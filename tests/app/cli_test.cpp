@@ -94,8 +94,8 @@ private slots:
 
     void generateTakesTextThroughTheTokenizer() {
         // The SentencePiece fixture has the fixture models' 512-token vocabulary.
-        const QString tokenizer = QString::fromStdString(
-            (pagoda::test::tokenizerFixturesDir() / "sentencepiece").string());
+        const QString tokenizer =
+            QString::fromStdString((pagoda::test::tokenizerFixturesDir() / "sentencepiece").string());
         const Run run = runPagoda({"generate", "--model", fixture("qwen3-f32"), "--tokenizer", tokenizer, "--prompt",
                                    "Hello, world", "--max-tokens", "8", "--ignore-eos"});
         QCOMPARE(run.exitCode, 0);

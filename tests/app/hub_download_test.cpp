@@ -483,10 +483,7 @@ private slots:
     // the periodic report after each piece has seen the bytes grow, on an idle machine or a
     // loaded one, and must give a speed and an ETA.
     void progressReportsBytesSpeedAndEta() {
-        constexpr int kPieces = 4;
-        const qint64 shardSize = QFileInfo(m_source.path() + "/" + kShard).size();
-        const qint64 step = shardSize / kPieces + 1;
-        m_hub->addFaults({QJsonObject{{"kind", "gate"}, {"path", kShard}, {"step_bytes", double(step)}, {"count", 0}}});
+        m_hub->addFaults({shardGate()});
         DownloadQueue queue(gatedOptions());
         QSignalSpy progress(&queue, &DownloadQueue::progress);
         QSignalSpy finished(&queue, &DownloadQueue::finished);
@@ -501,13 +498,14 @@ private slots:
             }
             return false;
         };
-        QTRY_VERIFY_WITH_TIMEOUT(!progress.isEmpty() && progress.last().at(0).value<DownloadProgress>().bytesTotal > 0, test::kPatienceMs);
-        const qint64 otherFiles = progress.last().at(0).value<DownloadProgress>().bytesTotal - shardSize;
-        for (int piece = 1; piece < kPieces; ++piece) {  // the last piece would end the download
+        waitForShardPieces(queue, 0);
+        const qint64 shardSize = QFileInfo(m_source.path() + "/" + kShard).size();
+        const qint64 otherFiles = queue.downloads().front().bytesTotal - shardSize;
+        for (int piece = 1; piece <= 3; ++piece) {
             m_hub->releasePieces(1);
-            QTRY_VERIFY_WITH_TIMEOUT(reportedRateAt(otherFiles + piece * step), test::kPatienceMs);
+            QTRY_VERIFY_WITH_TIMEOUT(reportedRateAt(otherFiles + piece * kPieceBytes), test::kPatienceMs);
         }
-        m_hub->releasePieces(kPieces);
+        m_hub->releasePieces(1000);
         QVERIFY(finished.wait(test::kPatienceMs));
         QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
         qint64 total = 0;

@@ -159,7 +159,8 @@ void ChatPageTest::placeholderUntilSomethingCanAnswer() {
     child<QPushButton>(*m_page, "useRemoteButton")->click();
     QVERIFY(child<QWidget>(*m_page, "settingsPanel")->isVisible());
     child<QLineEdit>(*m_page, "endpointUrlEdit")->setText("http://gpu-box:8000/v1");
-    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().settings.endpointUrl, QString("http://gpu-box:8000/v1"), test::kPatienceMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().settings.endpointUrl, QString("http://gpu-box:8000/v1"),
+                              test::kPatienceMs);
     QCOMPARE(stack->currentWidget(), child<QWidget>(*m_page, "messageView"));
     QVERIFY(child<Composer>(*m_page, "composer")->isSendEnabled());
 }
@@ -179,7 +180,8 @@ void ChatPageTest::streamedTokensRedrawOnlyTheAnswerAtMostEvery50Ms() {
     QVERIFY(answer->findChildren<QLabel*>("messageText").isEmpty() ||
             answer->findChild<QLabel*>("messageText")->text().isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(answer->findChild<QLabel*>("messageText") &&
-                answer->findChild<QLabel*>("messageText")->text().trimmed().endsWith("300"), test::kPatienceMs);
+                                 answer->findChild<QLabel*>("messageText")->text().trimmed().endsWith("300"),
+                             test::kPatienceMs);
     QCOMPARE(messages()[0], question);  // the same widgets: no rebuild per token
     QCOMPARE(messages()[1], answer);
     QCOMPARE(child<QLabel>(*answer, "statsLabel")->text(), QString("Generating…"));

@@ -15,7 +15,6 @@ using namespace pagoda;
 
 namespace {
 
-
 hub::LocalModel readyModel(const DesktopServices& services, const QString& folder) {
     auto model = services.library().find(folder);
     if (!model) qFatal("fixture model not found");

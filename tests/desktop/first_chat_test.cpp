@@ -57,7 +57,8 @@ private slots:
         QTest::keyClick(search, Qt::Key_Return);
         auto* results = child<QTableView>(window, "resultsView");
         QTRY_VERIFY_WITH_TIMEOUT(results->model()->rowCount() == 1 &&
-                                     results->model()->index(0, 0).data(ui::ResultsModel::IdRole).toString() == kModel, test::kPatienceMs);
+                                     results->model()->index(0, 0).data(ui::ResultsModel::IdRole).toString() == kModel,
+                                 test::kPatienceMs);
         results->selectRow(0);
         QTRY_VERIFY_WITH_TIMEOUT(child<QTableWidget>(window, "filesView")->rowCount() > 0, test::kPatienceMs);
         auto* download = child<QPushButton>(window, "downloadButton");
@@ -77,7 +78,8 @@ private slots:
                 const QModelIndex current = library->currentIndex();
                 return current.isValid() && libraryModel->modelAt(current.row()).id == kModel &&
                        libraryModel->modelAt(current.row()).status == hub::ModelStatus::Ready;
-            }(), test::kPatienceMs);
+            }(),
+            test::kPatienceMs);
         QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(window, "loadButton")->isEnabled(), test::kPatienceMs);
         QSignalSpy loaded(&services.loader(), &ModelLoader::loadFinished);
         QTest::mouseClick(child<QPushButton>(window, "loadButton"), Qt::LeftButton);

@@ -28,7 +28,6 @@ using namespace pagoda;
 
 namespace {
 
-
 // Milliseconds this thread has spent runnable but waiting for a core (the run_delay of Linux's
 // /proc/thread-self/schedstat); 0 where the kernel does not say.
 double msWaitingForACore() {
@@ -190,7 +189,8 @@ private slots:
                 for (int row = 0; row < list->model()->rowCount(); ++row)
                     if (list->model()->index(row, 0).data().toString() == title) found = list->model()->index(row, 0);
                 return found.isValid();
-            }(), test::kPatienceMs);
+            }(),
+            test::kPatienceMs);
         list->setCurrentIndex(found);
         QTRY_COMPARE_WITH_TIMEOUT(app->window->session().conversation().title, title, test::kPatienceMs);
         QTRY_COMPARE_WITH_TIMEOUT(messagesOnScreen(*app).size(), 2, test::kPatienceMs);
@@ -212,9 +212,10 @@ private slots:
         const Stalls stream = stallsWhile([&] { return !app->window->session().isGenerating(); });
         const auto* answer = app->window->session().conversation().currentPath().back();
         QVERIFY(answer->stats.completionTokens > 1000);
-        qInfo("longest event-loop gap: %.1f ms while loading (%.1f ms of it the GUI thread's own), %.1f ms "
-              "while streaming %d tokens (%.1f ms own)",
-              load.longest, load.longestOwn, stream.longest, answer->stats.completionTokens, stream.longestOwn);
+        qInfo(
+            "longest event-loop gap: %.1f ms while loading (%.1f ms of it the GUI thread's own), %.1f ms "
+            "while streaming %d tokens (%.1f ms own)",
+            load.longest, load.longestOwn, stream.longest, answer->stats.completionTokens, stream.longestOwn);
         // Loading and generating run on other threads; the GUI thread only redraws, at most
         // every 50 ms. Its own gaps measured 4-8 ms while loading and 19-35 ms while streaming
         // on 2 cores, idle or under `stress-ng --cpu 2`: the bound leaves ten times that.
@@ -245,7 +246,8 @@ private slots:
                 QLocalSocket probe;
                 probe.connectToServer(SingleInstance::socketName());
                 return probe.waitForConnected(100);
-            }(), test::kPatienceMs);
+            }(),
+            test::kPatienceMs);
         QProcess second;
         second.start(PAGODA_EXECUTABLE, {});
         QVERIFY(second.waitForFinished(test::kPatienceMs));

@@ -247,7 +247,8 @@ private slots:
         auto page = openPage();
         auto* downloads = page->findChild<ui::DownloadsPanel*>();
         const QString key = m_services->downloads().enqueue({hub::HubKind::HuggingFace, kModel, {}});
-        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key) && stateOf(key) == hub::DownloadState::Downloading, test::kPatienceMs);
+        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key) && stateOf(key) == hub::DownloadState::Downloading,
+                                 test::kPatienceMs);
         ui::DownloadRow* row = downloads->row(key);
         auto* pause = row->findChild<QPushButton*>("pauseButton");
         auto* resume = row->findChild<QPushButton*>("resumeButton");
@@ -274,7 +275,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(library->models().rowCount() == 1, test::kPatienceMs);
         QCOMPARE(library->models().modelAt(0).source, hub::ModelSource::Imported);
         QCOMPARE(library->models().modelAt(0).status, hub::ModelStatus::Ready);
-        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(*page, "loadButton")->isEnabled(), test::kPatienceMs);  // selected after import
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(*page, "loadButton")->isEnabled(),
+                                 test::kPatienceMs);  // selected after import
     }
 
     void proposalIsTheLargestThatFitsMemoryAndTheEngineBudget() {

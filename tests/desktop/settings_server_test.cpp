@@ -281,7 +281,8 @@ private slots:
         QVERIFY(QSignalSpy(chat.get(), &QNetworkReply::finished).wait(test::kPatienceMs));
         QCOMPARE(chat->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         auto* log = child<QPlainTextEdit>(page, "requestLog");
-        QTRY_VERIFY2_WITH_TIMEOUT(log->toPlainText().contains("POST /v1/chat/completions 200"), qPrintable(log->toPlainText()), test::kPatienceMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(log->toPlainText().contains("POST /v1/chat/completions 200"),
+                                  qPrintable(log->toPlainText()), test::kPatienceMs);
         QCOMPARE(m_services->server().log().size(), 2);
         QVERIFY(m_services->server().log().first().contains("GET /v1/models 200"));
         QCOMPARE(log->toPlainText(), m_services->server().log().join('\n'));
@@ -354,7 +355,7 @@ private slots:
         QCOMPARE(child<QLabel>(panel, "backendStatus")->text(), QString("CPU"));
         const QString total = QLocale().toString(m_services->host().cacheSizing()->numBlocks);
         QTRY_VERIFY2_WITH_TIMEOUT(child<QLabel>(panel, "kvStatus")->text().contains("0 / " + total + " blocks"),
-                     qPrintable(child<QLabel>(panel, "kvStatus")->text()), test::kPatienceMs);
+                                  qPrintable(child<QLabel>(panel, "kvStatus")->text()), test::kPatienceMs);
         QVERIFY(child<QLabel>(panel, "speedStatus")->text().contains("tokens/s"));
         child<QPushButton>(panel, "performanceButton")->click();
         auto* view = panel.findChild<PerformanceView*>();

@@ -181,9 +181,9 @@ private slots:
         const auto tokenizer = loadTokenizer(d);
         QVERIFY(tokenizer.ok());
         const auto ids = (*tokenizer)->encode("hi", true).value();
-        QCOMPARE(ids.front(), realTokenizer("llama2").encode("hi", false).value().front());  // no <s>
+        QCOMPARE(ids.front(), realTokenizer("llama2").encode("hi", false).value().front());     // no <s>
         QCOMPARE(ids.back(), 2);                                                                // </s>
-        QCOMPARE(realTokenizer("llama2").encode("hi", true).value().front(), 1);              // default: <s>
+        QCOMPARE(realTokenizer("llama2").encode("hi", true).value().front(), 1);                // default: <s>
     }
 
     void malformedTokenizerConfigIsReported() {

@@ -14,7 +14,9 @@
 namespace pagoda::test {
 
 std::filesystem::path modelFixturesDir() { return std::filesystem::path(PAGODA_SOURCE_DIR) / "tests/fixtures/models"; }
-std::filesystem::path tokenizerFixturesDir() { return std::filesystem::path(PAGODA_SOURCE_DIR) / "tests/fixtures/tokenizers"; }
+std::filesystem::path tokenizerFixturesDir() {
+    return std::filesystem::path(PAGODA_SOURCE_DIR) / "tests/fixtures/tokenizers";
+}
 
 QStringList modelFixtureNames() {
     return QDir(QString::fromStdString(modelFixturesDir().string())).entryList(QDir::Dirs | QDir::NoDotAndDotDot);

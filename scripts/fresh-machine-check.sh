@@ -88,7 +88,14 @@ step "mmdebstrap on this machine" install_mmdebstrap
 
 make_root() {
     mmdebstrap --variant=apt --include=ca-certificates bookworm "$root" "$sources" || return 1
+    # How this machine reaches the network, and nothing else of it: its resolver, the extra CA
+    # certificates its network needs (a TLS-inspecting proxy), and pip's settings for them.
     cp /etc/resolv.conf "$root/etc/resolv.conf"
+    if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+        cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" &&
+            chroot "$root" update-ca-certificates || return 1
+    fi
+    [ ! -f /etc/pip.conf ] || cp /etc/pip.conf "$root/etc/pip.conf"
     mkdir -p "$root/proc" && mount -t proc proc "$root/proc"
 }
 step "minimal Debian 12 root (mmdebstrap --variant=apt, this machine's apt sources)" make_root

@@ -98,13 +98,22 @@ void startCpu(const EngineOptions& options, LoadedEngine& loaded) {
 
 // Starts the CUDA executor, or returns why it cannot run here ("no NVIDIA driver: ...").
 Result<Ok> startCuda(const EngineOptions& options, LoadedEngine& loaded) {
+    const auto probeDriver = [&] {
+        return options.cudaDriverLibrary.empty() ? cuda::probeCudaDriver()
+                                                 : cuda::probeCudaDriver(options.cudaDriverLibrary);
+    };
 #ifndef PAGODA_HAS_CUDA
-    (void)options;
     (void)loaded;
+    // Auto where no driver exists would not have used CUDA in any build: that reason, which
+    // is the ordinary CPU machine's. Where a driver answers, or CUDA was asked for, the user
+    // learns that this build lacks the backend.
+    if (options.backend == ExecutorBackend::Auto) {
+        const auto probe = probeDriver();
+        if (probe.reason.rfind("no NVIDIA driver", 0) == 0) return makeError(probe.reason);
+    }
     return makeError("the CUDA backend was not built: this build was configured without CUDA (PAGODA_CUDA=OFF)");
 #else
-    const auto probe = options.cudaDriverLibrary.empty() ? cuda::probeCudaDriver()
-                                                         : cuda::probeCudaDriver(options.cudaDriverLibrary);
+    const auto probe = probeDriver();
     if (!probe.usable) return makeError(probe.reason);
     const cuda::CudaModule module = cuda::loadCudaModule(options.cudaModuleDirectory);
     if (!module.create) return makeError(module.reason);

@@ -13,6 +13,8 @@ packages=(
     libpcre2-dev libutf8proc-dev libxxhash-dev libhwy-dev libfmt-dev
     # the .deb packages (dpkg-shlibdeps needs file) and installer_test's validators
     dpkg-dev file appstream desktop-file-utils
+    # openai_client_test runs the seed documents' curl examples as written
+    curl
 )
 
 missing=()

@@ -81,6 +81,7 @@ void Engine::abort(const std::string& requestId) {
     const auto it = m_requests.find(requestId);
     if (it == m_requests.end()) return;
     RequestOutput& out = outputFor(m_pendingOutputs, requestId);
+    ++m_metrics.requestsAborted;  // it is still here, so some sequence of it is unfinished
     for (auto& seq : it->second.sequences) {
         if (seq->isFinished()) continue;
         out.outputs.push_back({});
@@ -234,6 +235,7 @@ MetricsSnapshot Engine::metrics() const {
     m.promptTokens = m_metrics.promptTokens;
     m.generationTokens = m_metrics.generationTokens;
     m.requestsFinished = m_metrics.requestsFinished;
+    m.requestsAborted = m_metrics.requestsAborted;
     m.lastStepTokens = m_metrics.lastStepTokens;
     m.lastStepSequences = m_metrics.lastStepSequences;
     m.timeToFirstToken = m_metrics.timeToFirstToken;

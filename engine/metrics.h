@@ -34,6 +34,7 @@ struct MetricsSnapshot {
     uint64_t promptTokens = 0;        // computed, cache hits excluded
     uint64_t generationTokens = 0;
     uint64_t requestsFinished = 0;
+    uint64_t requestsAborted = 0;  // of those finished, ended by abort() (a client gone, a stop, an unload)
     size_t lastStepTokens = 0;     // tokens in the most recent step's batch
     size_t lastStepSequences = 0;
     LatencyHistogram timeToFirstToken;
@@ -47,6 +48,7 @@ struct MetricsRecorder {
     uint64_t promptTokens = 0;
     uint64_t generationTokens = 0;
     uint64_t requestsFinished = 0;
+    uint64_t requestsAborted = 0;
     LatencyHistogram timeToFirstToken;
     LatencyHistogram interTokenLatency;
 };

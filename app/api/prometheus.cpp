@@ -48,6 +48,9 @@ std::string prometheusText(const MetricsSnapshot& m, const std::string& modelNam
             double(m.promptTokens));
     counter(out, "pagoda:generation_tokens_total", "Tokens generated.", labels, double(m.generationTokens));
     counter(out, "pagoda:request_success_total", "Requests finished.", labels, double(m.requestsFinished));
+    counter(out, "pagoda:request_aborted_total",
+            "Requests finished by an abort: a client that went away, a stop, an unload.", labels,
+            double(m.requestsAborted));
     histogram(out, "pagoda:time_to_first_token_seconds", "Time from arrival to the first token.", labels,
               m.timeToFirstToken);
     histogram(out, "pagoda:inter_token_latency_seconds", "Time between consecutive tokens.", labels,

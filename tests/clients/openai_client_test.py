@@ -28,6 +28,9 @@ import openai
 from openai import OpenAI
 
 REPO = Path(__file__).resolve().parents[2]
+# How long a wait for something that must happen may take before it is a failure (as the C++
+# suites' kPatienceMs): a wait ends as soon as its condition holds.
+PATIENCE_SECONDS = 120
 PAGODA = Path(sys.argv.pop(1)) if len(sys.argv) > 1 else REPO / "build" / "app" / "pagoda"
 TEMPLATE = ("{% for m in messages %}{{ bos_token if loop.first }}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}"
             "{% if add_generation_prompt %}[assistant] {% endif %}")
@@ -120,7 +123,7 @@ class Server:
 
     def stop(self):
         self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=PATIENCE_SECONDS)
         self.process.stderr.close()
 
 
@@ -241,10 +244,11 @@ class OpenAIClientTest(unittest.TestCase):
         return float(re.search(name + r"\{[^}]*\} (\S+)", metrics).group(1))
 
     def test_clients_that_hang_up_mid_stream_leave_nothing_running(self):
-        generated_before = self.metric("pagoda:generation_tokens_total")
+        aborted_before = self.metric("pagoda:request_aborted_total")
 
         def hang_up(i):
-            body = json.dumps({"model": "tiny", "prompt": f"story {i}", "max_tokens": 1500, "ignore_eos": True,
+            # As long as the context allows (2048): far more than the moment a hang-up takes to notice.
+            body = json.dumps({"model": "tiny", "prompt": f"story {i}", "max_tokens": 2000, "ignore_eos": True,
                                "stream": True}).encode()
             request = urllib.request.Request(self.server.url + "/v1/completions", data=body,
                                              headers={"Content-Type": "application/json"})
@@ -252,7 +256,7 @@ class OpenAIClientTest(unittest.TestCase):
                 response.readline()  # the first event arrived: the request is generating; now leave
         with ThreadPoolExecutor(max_workers=30) as pool:
             list(pool.map(hang_up, range(30)))
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + PATIENCE_SECONDS
         while time.monotonic() < deadline:
             running = self.metric("pagoda:num_requests_running")
             usage = self.metric("pagoda:kv_cache_usage_perc")
@@ -261,8 +265,8 @@ class OpenAIClientTest(unittest.TestCase):
             time.sleep(0.05)
         self.assertEqual(running, 0)
         self.assertEqual(usage, 0)
-        # They were aborted, not run to the end: far fewer than 30 x 1500 tokens were made.
-        self.assertLess(self.metric("pagoda:generation_tokens_total") - generated_before, 30 * 1500 / 4)
+        # They were aborted, every one, not run to the end.
+        self.assertEqual(self.metric("pagoda:request_aborted_total") - aborted_before, 30)
 
     def test_malformed_requests_get_a_4xx_json_error_and_the_server_keeps_serving(self):
         ok = b'{"messages": [{"role": "user", "content": "hi"}], "max_tokens": 2'

@@ -211,6 +211,10 @@ private slots:
         QCOMPARE(outputs[0].outputs.at(0).finishReason.value(), FinishReason::Abort);
         QVERIFY(!engine->hasUnfinished());
         QCOMPARE(engine->blockManager().numFreeBlocks(), engine->blockManager().numBlocks());
+        QCOMPARE(engine->metrics().requestsFinished, uint64_t(1));
+        QCOMPARE(engine->metrics().requestsAborted, uint64_t(1));
+        engine->abort("long");  // gone already: nothing more is counted
+        QCOMPARE(engine->metrics().requestsAborted, uint64_t(1));
     }
 
     void badRequestsAreRejectedWithAReason() {

@@ -13,8 +13,9 @@ packages=(
     libpcre2-dev libutf8proc-dev libxxhash-dev libhwy-dev libfmt-dev
     # the .deb packages (dpkg-shlibdeps needs file) and installer_test's validators
     dpkg-dev file appstream desktop-file-utils
-    # openai_client_test runs the seed documents' curl examples as written
-    curl
+    # openai_client_test runs the seed documents' curl examples as written; hub_cli_test
+    # mounts a 1 MiB tmpfs (a full disk) in a namespace of its own
+    curl mount
 )
 
 missing=()

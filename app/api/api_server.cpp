@@ -127,8 +127,11 @@ void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
         writeResponse(responder, 204, {}, {}, corsHeaders(request));
         return;
     }
-    if (path.startsWith("/v1/") && !authorized(request))
-        return sendError(responder, request, unauthorized());
+    // With a key, every route needs it but the liveness and version probes: generation by
+    // either dialect, tokenizing and /metrics too. vLLM guards only /v1, but it has no
+    // keyless generation route; Ollama's /api/chat and /api/generate are one here.
+    const bool openRoute = path == "/health" || path == "/version" || path == "/api/version";
+    if (!openRoute && !authorized(request)) return sendError(responder, request, unauthorized());
 
     struct Route {
         const char* path;

@@ -4,10 +4,13 @@
 #include <QDateTime>
 #include <QTcpSocket>
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "app/api/api_active.h"
 #include "app/api/http_server.h"
+#include "app/api/openai_fields.h"
 
 namespace pagoda {
 
@@ -20,36 +23,63 @@ std::string isoNow() {
 }
 
 // Ollama's `options` onto sampling parameters; num_predict -1 (or absent) means "up to the
-// context". Values of the wrong type are a 400 naming the option.
+// context", as does -2 ("fill the context"). Every option is read through FieldReader: a wrong
+// type or a value out of range is a 400 naming it, never a cast of 1e300 to an int.
 ApiResult<std::optional<int>> applyOptions(const ordered_json& body, SamplingParams& p) {
     std::optional<int> numPredict;
-    if (!body.contains("options") || body["options"].is_null()) return numPredict;
-    const ordered_json& o = body["options"];
-    if (!o.is_object()) return badRequest("'options' must be an object", "options");
-    auto number = [&](const char* key, auto& out) -> std::optional<ApiError> {
-        if (!o.contains(key) || o[key].is_null()) return std::nullopt;
-        if (!o[key].is_number()) return badRequest(fmt::format("options.{} must be a number", key), std::string("options.") + key);
-        out = o[key].get<std::decay_t<decltype(out)>>();
-        return std::nullopt;
-    };
+    const auto* options = openai::FieldReader(body).find("options");
+    if (!options) return numPredict;
+    if (!options->is_object()) return openai::typeError("options", "an object", *options);
+    const openai::FieldReader o(*options, "options");
+    constexpr int kIntMax = std::numeric_limits<int>::max();
     int predict = -1;
-    int64_t seed = 0;
-    for (auto error : {number("temperature", p.temperature), number("top_p", p.topP), number("top_k", p.topK),
-                       number("min_p", p.minP), number("repeat_penalty", p.repetitionPenalty),
-                       number("presence_penalty", p.presencePenalty), number("frequency_penalty", p.frequencyPenalty),
-                       number("num_predict", predict), number("seed", seed)})
+    for (const openai::FieldError& error :
+         {o.readFloat("temperature", {0, 100}, p.temperature), o.readFloat("top_p", {0, 1}, p.topP),
+          o.readInt("top_k", -1, kIntMax, p.topK), o.readFloat("min_p", {0, 1}, p.minP),
+          o.readFloat("repeat_penalty", {0, 100, true}, p.repetitionPenalty),
+          o.readFloat("presence_penalty", {-2, 2}, p.presencePenalty),
+          o.readFloat("frequency_penalty", {-2, 2}, p.frequencyPenalty),
+          o.readInt("num_predict", -2, kIntMax, predict)})
         if (error) return *error;
-    if (o.contains("seed") && o["seed"].is_number_integer()) p.seed = uint64_t(seed);
+    if (const auto* seed = o.find("seed")) {
+        int64_t value = 0;
+        if (auto error = openai::toInteger(*seed, o.path("seed"), std::numeric_limits<int64_t>::min(),
+                                           std::numeric_limits<int64_t>::max(), value))
+            return *error;
+        p.seed = uint64_t(value);
+    }
     if (predict > 0) numPredict = predict;
-    if (o.contains("stop")) {
-        if (!o["stop"].is_array()) return badRequest("options.stop must be a list of strings", "options.stop");
-        for (const auto& s : o["stop"]) {
+    if (const auto* stop = o.find("stop")) {
+        if (!stop->is_array()) return openai::typeError("options.stop", "an array of strings", *stop);
+        for (const auto& s : *stop) {
             if (!s.is_string() || s.get<std::string>().empty())
                 return badRequest("options.stop must be a list of non-empty strings", "options.stop");
             p.stop.push_back(s.get<std::string>());
         }
     }
     return numPredict;
+}
+
+// The top-level fields the Ollama routes share, each typed; absent ones keep Ollama's defaults.
+struct OllamaFields {
+    std::string model;
+    bool stream = true;
+    bool raw = false;
+    std::optional<bool> think;
+    std::string system;
+};
+
+ApiResult<OllamaFields> readOllamaFields(const ordered_json& body) {
+    const openai::FieldReader r(body);
+    OllamaFields f;
+    bool think = false;
+    // /api/show takes "name" as older clients send it; "model" wins where both are given.
+    for (const openai::FieldError& error :
+         {r.readString("name", f.model), r.readString("model", f.model), r.readBool("stream", f.stream),
+          r.readBool("raw", f.raw), r.readBool("think", think), r.readString("system", f.system)})
+        if (error) return *error;
+    if (r.find("think")) f.think = think;
+    return f;
 }
 
 ordered_json modelDetails(const std::string& family) {
@@ -72,7 +102,9 @@ void ApiServer::ollamaTags(const QHttpServerRequest& request, QHttpServerRespond
 void ApiServer::ollamaShow(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
-    const std::string model = body->value("model", body->value("name", std::string()));
+    auto fields = readOllamaFields(*body);
+    if (!fields) return sendError(responder, request, fields.error());
+    const std::string& model = fields->model;
     if (!m_host.isLoaded() || !knownModel(model)) return sendError(responder, request, modelNotFound(model));
     const ChatTemplate* chatTemplate = m_host.chatTemplate();
     const std::string arch = m_host.architecture();
@@ -90,12 +122,15 @@ void ApiServer::ollamaShow(const QHttpServerRequest& request, QHttpServerRespond
 void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
+    auto fields = readOllamaFields(*body);
+    if (!fields) return sendError(responder, request, fields.error());
     // The message list has OpenAI's shape; reuse its checks.
-    ordered_json openAiBody = {{"messages", body->value("messages", ordered_json())}};
-    if (body->contains("tools")) openAiBody["tools"] = (*body)["tools"];
+    ordered_json openAiBody = ordered_json::object();
+    for (const char* key : {"messages", "tools"})
+        if (body->contains(key)) openAiBody[key] = (*body)[key];
     auto parsed = parseChatCompletionRequest(openAiBody, m_host.samplingDefaults());
     if (!parsed) return sendError(responder, request, parsed.error());
-    const std::string model = body->value("model", std::string());
+    const std::string& model = fields->model;
     if (!knownModel(model)) return sendError(responder, request, modelNotFound(model));
     const ChatTemplate* chatTemplate = m_host.chatTemplate();
     const Tokenizer* tokenizer = m_host.tokenizer();
@@ -105,7 +140,7 @@ void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerRespond
     auto numPredict = applyOptions(*body, params);
     if (!numPredict) return sendError(responder, request, numPredict.error());
     ordered_json context = ordered_json::object();
-    if (body->contains("think") && (*body)["think"].is_boolean()) context["enable_thinking"] = (*body)["think"];
+    if (fields->think) context["enable_thinking"] = *fields->think;
     context["messages"] = parsed->messages;
     if (!parsed->tools.is_null()) context["tools"] = parsed->tools;
     context["add_generation_prompt"] = true;
@@ -124,16 +159,20 @@ void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerRespond
     active->outputOptions = chatOutputOptionsFor(chatTemplate->source(), *prompt, toolNames(parsed->tools));
     active->responseId = makeCompletionId("ollama");
     active->model = model.empty() ? servedModelName() : model;
-    active->stream = body->value("stream", true);
+    active->stream = fields->stream;
     begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
 }
 
 void ApiServer::ollamaGenerate(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
-    if (!body->contains("prompt") || !(*body)["prompt"].is_string())
-        return sendError(responder, request, badRequest("'prompt' must be a string", "prompt"));
-    const std::string model = body->value("model", std::string());
+    auto fields = readOllamaFields(*body);
+    if (!fields) return sendError(responder, request, fields.error());
+    const auto* promptField = openai::FieldReader(*body).find("prompt");
+    if (!promptField) return sendError(responder, request, openai::missingField("prompt"));
+    std::string text;
+    if (auto error = openai::toString(*promptField, "prompt", text)) return sendError(responder, request, *error);
+    const std::string& model = fields->model;
     if (!knownModel(model)) return sendError(responder, request, modelNotFound(model));
     const Tokenizer* tokenizer = m_host.tokenizer();
     if (!tokenizer) return sendError(responder, request, badRequest("this model has no tokenizer"));
@@ -142,13 +181,11 @@ void ApiServer::ollamaGenerate(const QHttpServerRequest& request, QHttpServerRes
     if (!numPredict) return sendError(responder, request, numPredict.error());
 
     // Like Ollama: the prompt goes through the chat template as a user turn unless `raw`.
-    std::string text = (*body)["prompt"].get<std::string>();
     const ChatTemplate* chatTemplate = m_host.chatTemplate();
-    const bool raw = body->value("raw", false) || !chatTemplate;
+    const bool raw = fields->raw || !chatTemplate;
     if (!raw) {
         ordered_json messages = ordered_json::array();
-        if (body->contains("system") && (*body)["system"].is_string())
-            messages.push_back({{"role", "system"}, {"content", (*body)["system"]}});
+        if (!fields->system.empty()) messages.push_back({{"role", "system"}, {"content", fields->system}});
         messages.push_back({{"role", "user"}, {"content", text}});
         auto prompt = renderChat(*chatTemplate, *tokenizer,
                                  ordered_json{{"messages", messages}, {"add_generation_prompt", true}});
@@ -168,7 +205,7 @@ void ApiServer::ollamaGenerate(const QHttpServerRequest& request, QHttpServerRes
     active->chat = false;
     active->responseId = makeCompletionId("ollama");
     active->model = model.empty() ? servedModelName() : model;
-    active->stream = body->value("stream", true);
+    active->stream = fields->stream;
     begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
 }
 

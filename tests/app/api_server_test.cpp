@@ -201,7 +201,7 @@ private slots:
             connect(reply, &QNetworkReply::finished, &loop, [&] {
                 if (++done == clients) loop.quit();
             });
-        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        QTimer::singleShot(test::kPatienceMs, &loop, &QEventLoop::quit);
         loop.exec();
         QCOMPARE(done, clients);
         for (int i = 0; i < clients; ++i) {
@@ -234,7 +234,7 @@ private slots:
             if (all) loop.quit();
         });
         poll.start(5);
-        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+        QTimer::singleShot(test::kPatienceMs, &loop, &QEventLoop::quit);
         loop.exec();
         for (QNetworkReply* r : replies) r->abort();
         QTRY_COMPARE_WITH_TIMEOUT(m_server->activeRequests(), size_t(0), test::kPatienceMs);
@@ -298,14 +298,94 @@ private slots:
         QCOMPARE(viaTemplate.parsed()["tokens"], plain.parsed()["tokens"]);  // the file's template: content only
     }
 
-    void apiKeyIsRequiredOnV1Routes() {
+    // A key guards every route but /health and the version probes: the Ollama generation
+    // routes, tokenizing and /metrics too (before, /api/generate answered without one).
+    void apiKeyIsRequiredOnEveryRouteButTheProbes() {
         ApiServer guarded(m_host, ApiServerOptions{QHostAddress::LocalHost, 0, {"s3cret"}, {"tiny"}, {}});
         QVERIFY(guarded.start().ok());
         const QString base = QString("http://127.0.0.1:%1").arg(guarded.port());
         QCOMPARE(getFrom(base, "/v1/models", {}).status, 401);
         QCOMPARE(getFrom(base, "/v1/models", "Bearer wrong").status, 401);
         QCOMPARE(getFrom(base, "/v1/models", "Bearer s3cret").status, 200);
-        QCOMPARE(getFrom(base, "/health", {}).status, 200);  // outside /v1: open, as vLLM
+        for (const char* path : {"/metrics", "/api/tags"}) {
+            QCOMPARE(getFrom(base, path, {}).status, 401);
+            QCOMPARE(getFrom(base, path, "Bearer s3cret").status, 200);
+        }
+        const json generate = {
+            {"model", "tiny"}, {"prompt", "Hi"}, {"stream", false}, {"options", {{"num_predict", 2}}}};
+        const json chat = {{"model", "tiny"},
+                           {"messages", {{{"role", "user"}, {"content", "Hi"}}}},
+                           {"stream", false},
+                           {"options", {{"num_predict", 2}}}};
+        const std::pair<const char*, json> posts[] = {{"/api/generate", generate},
+                                                      {"/api/chat", chat},
+                                                      {"/api/show", {{"model", "tiny"}}},
+                                                      {"/tokenize", {{"prompt", "Hi"}}},
+                                                      {"/v1/completions", {{"prompt", "Hi"}, {"max_tokens", 2}}}};
+        for (const auto& [path, body] : posts) {
+            QCOMPARE(postTo(base, path, body, {}).status, 401);
+            QCOMPARE(postTo(base, path, body, "Bearer s3cret").status, 200);
+        }
+        for (const char* path : {"/health", "/version", "/api/version"}) QCOMPARE(getFrom(base, path, {}).status, 200);
+    }
+
+    // Each Ollama field of the wrong type, or a number no int holds, is a 400 naming the
+    // field; before, nlohmann's type errors escaped the handler and aborted the server.
+    void ollamaFieldsOfTheWrongTypeAre400s_data() {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("show model number") << "/api/show" << QByteArray(R"({"model":5})") << "model";
+        QTest::newRow("show name object") << "/api/show" << QByteArray(R"({"name":{}})") << "name";
+        QTest::newRow("generate stream string")
+            << "/api/generate" << QByteArray(R"({"prompt":"x","stream":"no"})") << "stream";
+        QTest::newRow("generate model number")
+            << "/api/generate" << QByteArray(R"({"prompt":"x","model":5})") << "model";
+        QTest::newRow("generate raw string")
+            << "/api/generate" << QByteArray(R"({"prompt":"x","raw":"true"})") << "raw";
+        QTest::newRow("generate prompt number") << "/api/generate" << QByteArray(R"({"prompt":5})") << "prompt";
+        QTest::newRow("generate system list")
+            << "/api/generate" << QByteArray(R"({"prompt":"x","system":[]})") << "system";
+        QTest::newRow("chat stream 1") << "/api/chat"
+                                       << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"stream":1})")
+                                       << "stream";
+        QTest::newRow("chat model list") << "/api/chat"
+                                         << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"model":["x"]})")
+                                         << "model";
+        QTest::newRow("chat think string")
+            << "/api/chat" << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"think":"y"})") << "think";
+        QTest::newRow("top_k 1e300") << "/api/generate" << QByteArray(R"({"prompt":"x","options":{"top_k":1e300}})")
+                                     << "options.top_k";
+        QTest::newRow("top_k 2.7") << "/api/generate" << QByteArray(R"({"prompt":"x","options":{"top_k":2.7}})")
+                                   << "options.top_k";
+        QTest::newRow("num_predict 1e300")
+            << "/api/generate" << QByteArray(R"({"prompt":"x","options":{"num_predict":1e300}})")
+            << "options.num_predict";
+        QTest::newRow("seed string") << "/api/generate" << QByteArray(R"({"prompt":"x","options":{"seed":"1"}})")
+                                     << "options.seed";
+        QTest::newRow("options list") << "/api/chat"
+                                      << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"options":[]})")
+                                      << "options";
+    }
+    void ollamaFieldsOfTheWrongTypeAre400s() {
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        const Reply reply = postRaw(path, body);
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(QString::fromStdString(reply.parsed()["error"]["param"].get<std::string>()), field);
+        QCOMPARE(get("/health").status, 200);  // and the server is still there
+    }
+
+    // A web page may POST text/plain across origins without a preflight: it gets the same
+    // 400, not a crash.
+    void crossOriginTextPlainPostIsAnsweredNotFatal() {
+        QNetworkRequest request(QUrl(m_base + "/api/show"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "text/plain");
+        request.setRawHeader("Origin", "http://evil.example");
+        const Reply reply = wait(m_manager.post(request, QByteArray(R"({"model":5})")));
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(get("/health").status, 200);
     }
 
 private:
@@ -318,7 +398,7 @@ private:
     static Reply wait(QNetworkReply* reply) {
         QEventLoop loop;
         connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        QTimer::singleShot(test::kPatienceMs, &loop, &QEventLoop::quit);
         loop.exec();
         Reply r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
         reply->deleteLater();
@@ -329,6 +409,12 @@ private:
         QNetworkRequest request(QUrl(base + path));
         if (!authorization.isEmpty()) request.setRawHeader("Authorization", authorization);
         return wait(m_manager.get(request));
+    }
+    Reply postTo(const QString& base, const QString& path, const json& body, const QByteArray& authorization) {
+        QNetworkRequest request(QUrl(base + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        if (!authorization.isEmpty()) request.setRawHeader("Authorization", authorization);
+        return wait(m_manager.post(request, QByteArray::fromStdString(body.dump())));
     }
     Reply get(const QString& path) { return getFrom(m_base, path, {}); }
     Reply postRaw(const QString& path, const QByteArray& body) { return wait(m_manager.post(jsonRequest(path), body)); }

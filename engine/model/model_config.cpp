@@ -220,17 +220,28 @@ void parseHfDecoder(const JsonFile& cfg, ModelConfig& c) {
     parseRope(cfg, c, glmFamily ? 0.5 : 1.0);
 }
 
+// Checked before anything is sized from the config: a layer table or a buffer built from
+// `num_hidden_layers: 10000000` would take gigabytes before any tensor could say it is wrong.
+// The ceilings are far above every published model (the largest have about 130 layers, a
+// hidden size of 16384 and 256k-token vocabularies).
 void validate(const JsonFile& cfg, const ModelConfig& c) {
-    auto positive = [&](const char* what, int v) {
+    auto within = [&](const char* what, int v, int most) {
         if (v <= 0) throw ConfigError{fmt::format("{}: {} must be positive, found {}", cfg.path(), what, v)};
+        if (v > most)
+            throw ConfigError{
+                fmt::format("{}: {} {} is beyond any real model (at most {})", cfg.path(), what, v, most)};
     };
-    positive("hidden size", c.hiddenSize);
-    positive("intermediate size", c.intermediateSize);
-    positive("number of layers", c.numLayers);
-    positive("number of attention heads", c.numHeads);
-    positive("number of key/value heads", c.numKvHeads);
-    positive("head dim", c.headDim);
-    positive("vocab size", c.vocabSize);
+    within("hidden size", c.hiddenSize, 1 << 17);
+    within("intermediate size", c.intermediateSize, 1 << 20);
+    within("number of layers", c.numLayers, 1024);
+    within("number of attention heads", c.numHeads, 1024);
+    within("number of key/value heads", c.numKvHeads, 1024);
+    within("head dim", c.headDim, 4096);
+    within("vocab size", c.vocabSize, 1 << 23);
+    within("max_position_embeddings", c.maxPositionEmbeddings, 1 << 24);
+    if (!(c.rmsNormEps > 0 && c.rmsNormEps < 1))
+        throw ConfigError{
+            fmt::format("{}: the norm epsilon must be between 0 and 1, found {}", cfg.path(), c.rmsNormEps)};
     if (c.numHeads % c.numKvHeads != 0)
         throw ConfigError{fmt::format("{}: {} attention heads cannot be shared evenly by {} key/value heads",
                                       cfg.path(), c.numHeads, c.numKvHeads)};

@@ -173,6 +173,34 @@ private slots:
         VERIFY_ERROR(loadModel(dir), (dir / "config.json").string(), "4 attention heads", "3 key/value heads");
     }
 
+    // Sizes beyond any real model are refused before anything is allocated from them (10
+    // million layers used to end in std::bad_alloc, a million in 3.3 GB and then an error).
+    void configValuesOutOfRangeAreRefusedBeforeAnythingIsSized_data() {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("10 million layers") << "num_hidden_layers" << 1e7 << "number of layers 10000000 is beyond";
+        QTest::newRow("a million layers") << "num_hidden_layers" << 1e6 << "number of layers 1000000 is beyond";
+        QTest::newRow("huge hidden size") << "hidden_size" << 2e9 << "hidden size 2000000000 is beyond";
+        QTest::newRow("huge vocabulary") << "vocab_size" << 1e9 << "vocab size 1000000000 is beyond";
+        QTest::newRow("huge context") << "max_position_embeddings" << 2e9 << "max_position_embeddings";
+        QTest::newRow("negative epsilon") << "rms_norm_eps" << -1e-6 << "epsilon must be between 0 and 1";
+        QTest::newRow("zero epsilon") << "rms_norm_eps" << 0.0 << "epsilon must be between 0 and 1";
+    }
+    void configValuesOutOfRangeAreRefusedBeforeAnythingIsSized() {
+        QFETCH(QString, key);
+        QFETCH(double, value);
+        QFETCH(QString, expected);
+        const fs::path dir = copyFixture(kSingle);
+        editJson(dir / "config.json", [&](json& c) {
+            if (value == double(int64_t(value)) && key != "rms_norm_eps")
+                c[key.toStdString()] = int64_t(value);
+            else
+                c[key.toStdString()] = value;
+        });
+        VERIFY_ERROR(loadModel(dir), (dir / "config.json").string(), expected.toStdString());
+    }
+
     void unsupportedRopeScalingType() {
         const fs::path dir = copyFixture(kSingle);
         editJson(dir / "config.json", [](json& c) { c["rope_scaling"] = {{"type", "yarn"}, {"factor", 4.0}}; });

@@ -15,14 +15,23 @@ SourceMap::SourceMap(std::string_view source) : m_source(source) {
     for (size_t i = 0; i < source.size(); ++i) {
         if (source[i] == '\n') m_lineStarts.push_back(i + 1);
     }
+    m_codePoints.push_back(0);
+    for (size_t start = 0; start + kStride <= source.size(); start += kStride) {
+        m_codePoints.push_back(m_codePoints.back() + unicode::length(source.substr(start, kStride)));
+    }
+}
+
+// unicode::length counts lead bytes, so counts of adjacent pieces add up.
+size_t SourceMap::codePointsBefore(size_t offset) const {
+    const size_t checkpoint = offset / kStride;
+    return m_codePoints[checkpoint] + unicode::length(m_source.substr(checkpoint * kStride, offset - checkpoint * kStride));
 }
 
 SourceLocation SourceMap::locate(size_t offset) const {
     offset = std::min(offset, m_source.size());
     const auto it = std::upper_bound(m_lineStarts.begin(), m_lineStarts.end(), offset) - 1;
-    const size_t lineStart = *it;
-    const int column = static_cast<int>(unicode::length(m_source.substr(lineStart, offset - lineStart))) + 1;
-    return {static_cast<int>(it - m_lineStarts.begin()) + 1, column};
+    const size_t column = codePointsBefore(offset) - codePointsBefore(*it) + 1;
+    return {static_cast<int>(it - m_lineStarts.begin()) + 1, static_cast<int>(column)};
 }
 
 std::string normalizeNewlines(std::string_view source) {

@@ -2,9 +2,6 @@
 #pragma once
 
 #include <QElapsedTimer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QTcpSocket>
 
 #include <memory>
 #include <optional>
@@ -12,7 +9,6 @@
 #include <vector>
 
 #include "app/api/api_server.h"
-#include "app/api/chunked_stream.h"
 #include "engine/chat/chat_output_parser.h"
 
 namespace pagoda {
@@ -29,10 +25,10 @@ struct ApiServer::Active {
     bool logprobs = false;
     int n = 1;
     size_t pendingEngineRequests = 0;
-    std::optional<QHttpServerResponder> responder;  // non-streaming answers
-    std::unique_ptr<ChunkedStream> sse;                 // streaming answers
-    QHttpServerRequest::Method method{};
+    HttpResponder responder;  // a whole answer at the end, or the stream's chunks as they come
+    std::string method;
     QString path;
+    http::HeaderList cors;  // the CORS headers every part of the answer carries
     QElapsedTimer timer;
     std::vector<std::string> echo;  // completions with echo: each prompt's text
     ChatOutputOptions outputOptions;  // chat: how reasoning and tool calls are written
@@ -60,10 +56,6 @@ struct ApiServer::Active {
     std::vector<Choice> choices;
     Usage usage;
 
-    // A whole (non-streamed) answer can still be written: its client has not gone away.
-    bool canAnswer() const {
-        return responder && responder->socket() && responder->socket()->state() == QAbstractSocket::ConnectedState;
-    }
 };
 
 // The function names of a request's tools (null or an array of {"function": {"name"}}).

@@ -3,14 +3,11 @@
 #include <QDateTime>
 
 #include <algorithm>
-#include <QTcpSocket>
 
 #include <fmt/format.h>
 
 #include "app/api/api_active.h"
 #include "app/api/api_server.h"
-#include "app/api/http_server.h"
-#include "app/api/chunked_stream.h"
 #include "engine/chat/chat_output_parser.h"
 
 namespace pagoda {
@@ -34,7 +31,7 @@ std::optional<ApiError> fitContext(size_t promptTokens, std::optional<int> reque
     return std::nullopt;
 }
 
-void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+void ApiServer::chatCompletions(const HttpRequest& request, HttpResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     auto parsed = parseChatCompletionRequest(*body, m_host.samplingDefaults());
@@ -85,7 +82,7 @@ void ApiServer::chatCompletions(const QHttpServerRequest& request, QHttpServerRe
     begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
 }
 
-void ApiServer::completions(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+void ApiServer::completions(const HttpRequest& request, HttpResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     auto parsed = parseCompletionRequest(*body, m_host.samplingDefaults());
@@ -130,26 +127,23 @@ void ApiServer::completions(const QHttpServerRequest& request, QHttpServerRespon
     begin(std::move(active), std::move(responder), request, std::move(prompts), params);
 }
 
-void ApiServer::begin(std::shared_ptr<Active> active, QHttpServerResponder&& responder,
-                      const QHttpServerRequest& request, std::vector<std::vector<int32_t>> prompts,
+void ApiServer::begin(std::shared_ptr<Active> active, HttpResponder&& responder,
+                      const HttpRequest& request, std::vector<std::vector<int32_t>> prompts,
                       const SamplingParams& params) {
     active->created = QDateTime::currentSecsSinceEpoch();
     active->n = params.n;
-    active->method = request.method();
-    active->path = request.url().path();
+    active->method = request.method;
+    active->path = QString::fromStdString(std::string(request.path()));
+    active->cors = corsHeaders(request);
     active->timer.start();
     active->choices.resize(prompts.size() * size_t(params.n));
     if (active->chat && active->stream)  // whole answers are parsed once, at the end
         for (auto& choice : active->choices) choice.parser = std::make_unique<ChatOutputStream>(active->outputOptions);
     active->pendingEngineRequests = prompts.size();
-    QTcpSocket* socket = responder.socket();
+    active->responder = std::move(responder);
     if (active->stream)
-        active->sse = std::make_unique<ChunkedStream>(
-            std::move(responder),
-            active->dialect == Active::Dialect::Ollama ? "application/x-ndjson" : "text/event-stream",
-            corsHeaders(request));
-    else
-        active->responder.emplace(std::move(responder));
+        active->responder.beginStream(
+            200, active->dialect == Active::Dialect::Ollama ? "application/x-ndjson" : "text/event-stream", active->cors);
 
     std::vector<std::string> engineIds;
     for (size_t p = 0; p < prompts.size(); ++p) {
@@ -159,11 +153,10 @@ void ApiServer::begin(std::shared_ptr<Active> active, QHttpServerResponder&& res
         m_host.submit({id, std::move(prompts[p]), params});
     }
     // A client that goes away mid-answer aborts its requests, which frees their KV blocks.
-    if (socket)
-        connect(socket, &QTcpSocket::disconnected, this, [this, engineIds] {
-            for (const std::string& id : engineIds)
-                if (m_active.count(id)) m_host.abort(QString::fromStdString(id));
-        });
+    active->responder.onClientGone(this, [this, engineIds] {
+        for (const std::string& id : engineIds)
+            if (m_active.count(id)) m_host.abort(QString::fromStdString(id));
+    });
 }
 
 void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
@@ -176,7 +169,7 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
     if (a.chat) {
         if (!choice.started) {
             choice.started = true;
-            a.sse->send(toQByteArray(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
+            a.responder.sendChunk((sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
                                                                   std::nullopt, nullptr, nullptr))));
         }
         const ChatOutputDelta delta = choice.parse(c);
@@ -191,7 +184,7 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
         std::optional<std::string> content = optional(delta.content);
         if (!content && delta.reasoning.empty() && calls.empty()) content = std::string();
         const ordered_json logprobs = a.logprobs ? chatLogprobsContent(c.logprobs, tokenTextFn) : ordered_json();
-        a.sse->send(toQByteArray(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index,
+        a.responder.sendChunk((sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index,
                                                               chatDelta(content, optional(delta.reasoning), calls),
                                                               finishReason, stopReason, logprobs))));
         return;
@@ -207,7 +200,7 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
     const size_t offset = size_t(std::count_if(choice.text.begin(), choice.text.end(),
                                                [](char ch) { return (static_cast<unsigned char>(ch) & 0xc0) != 0x80; }));
     const ordered_json logprobs = a.logprobs ? completionLogprobs(c.logprobs, tokenTextFn, offset) : ordered_json();
-    a.sse->send(toQByteArray(sseEvent(completionChunk(a.responseId, a.created, a.model, index, text, finish,
+    a.responder.sendChunk((sseEvent(completionChunk(a.responseId, a.created, a.model, index, text, finish,
                                                       stopReason, logprobs))));
 }
 
@@ -220,7 +213,7 @@ void ApiServer::onOutput(const RequestOutput& out) {
     for (const CompletionOutput& c : out.outputs) {
         const int index = engineRequest.promptIndex * a.n + c.index;
         Active::Choice& choice = a.choices[size_t(index)];
-        if (a.stream && a.sse) streamOutput(a, c, index);
+        if (a.stream) streamOutput(a, c, index);
         choice.text += c.newText;
         choice.logprobs.insert(choice.logprobs.end(), c.logprobs.begin(), c.logprobs.end());
         if (c.finishReason) {
@@ -242,10 +235,10 @@ void ApiServer::complete(Active& a) {
     if (a.dialect == Active::Dialect::Ollama) {
         ollamaComplete(a);
     } else if (a.stream) {
-        if (a.includeUsage) a.sse->send(toQByteArray(sseEvent(usageChunk(a.responseId, a.created, a.model, a.usage, a.chat))));
-        a.sse->send(toQByteArray(std::string(kSseDone)));
-        a.sse->close();
-    } else if (a.canAnswer()) {
+        if (a.includeUsage) a.responder.sendChunk(sseEvent(usageChunk(a.responseId, a.created, a.model, a.usage, a.chat)));
+        a.responder.sendChunk(kSseDone);
+        a.responder.endStream();
+    } else if (a.responder.connected()) {
         std::vector<ChoiceResult> choices;
         for (size_t i = 0; i < a.choices.size(); ++i) {
             const Active::Choice& c = a.choices[i];
@@ -270,7 +263,7 @@ void ApiServer::complete(Active& a) {
         auto tokenTextFn = [this](int32_t id) { return tokenText(id); };
         const ordered_json body = a.chat ? chatCompletionResponse(a.responseId, a.created, a.model, choices, a.usage, tokenTextFn)
                                          : completionResponse(a.responseId, a.created, a.model, choices, a.usage, tokenTextFn);
-        writeResponse(*a.responder, 200, "application/json", toQByteArray(dumpJson(body)));
+        a.responder.send({200, "application/json", dumpJson(body), a.cors});
     }
     log(a.method, a.path, 200, a.usage.promptTokens + a.usage.completionTokens, ms);
 }
@@ -289,12 +282,12 @@ void ApiServer::onRejected(const QString& requestId, const QString& message) {
         }
     }
     const ApiError error = badRequest(message.toStdString());
-    if (active->sse) {
-        active->sse->send(toQByteArray(sseEvent(errorBody(error))));
-        active->sse->send(toQByteArray(std::string(kSseDone)));
-        active->sse->close();
-    } else if (active->responder) {
-        writeResponse(*active->responder, error.status, "application/json", toQByteArray(dumpJson(errorBody(error))));
+    if (active->stream) {
+        active->responder.sendChunk(sseEvent(errorBody(error)));
+        active->responder.sendChunk(kSseDone);
+        active->responder.endStream();
+    } else {
+        active->responder.send({error.status, "application/json", dumpJson(errorBody(error)), active->cors});
     }
 }
 

@@ -1,13 +1,11 @@
 #include "app/api/api_server.h"
 
 #include <QDateTime>
-#include <QTcpSocket>
 #include <QUrl>
 
 #include <fmt/format.h>
 
-#include "app/api/http_server.h"
-#include "app/api/chunked_stream.h"
+#include "app/api/http/server.h"
 #include "app/api/prometheus.h"
 
 namespace pagoda {
@@ -23,17 +21,33 @@ bool sameKey(const QByteArray& a, const QByteArray& b) {
     return diff == 0;
 }
 
-std::string methodName(QHttpServerRequest::Method m) {
-    switch (m) {
-        case QHttpServerRequest::Method::Get: return "GET";
-        case QHttpServerRequest::Method::Post: return "POST";
-        case QHttpServerRequest::Method::Options: return "OPTIONS";
-        case QHttpServerRequest::Method::Put: return "PUT";
-        case QHttpServerRequest::Method::Delete: return "DELETE";
-        case QHttpServerRequest::Method::Head: return "HEAD";
-        case QHttpServerRequest::Method::Patch: return "PATCH";
-        default: return "OTHER";
-    }
+QByteArray headerValue(const HttpRequest& request, std::string_view name) {
+    const std::string_view value = request.header(name);
+    return QByteArray(value.data(), qsizetype(value.size()));
+}
+
+// The host part of a Host header ("localhost:8000", "[::1]:8000", "127.0.0.1"), lower-cased.
+QString hostName(const QByteArray& hostHeader) {
+    QString host = QString::fromLatin1(hostHeader).toLower();
+    if (host.startsWith('[')) return host.mid(1, host.indexOf(']') - 1);
+    if (host.count(':') == 1) host.truncate(host.indexOf(':'));
+    return host;
+}
+
+bool isLoopbackName(const QString& host) {
+    if (host == "localhost" || host.endsWith(".localhost")) return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+// Origins a desktop's own tools use, allowed without --allowed-origins as Ollama allows
+// them: pages served from this machine, and editor and app webviews.
+bool isLocalOrigin(const QByteArray& origin) {
+    const QUrl url(QString::fromLatin1(origin));
+    const QString scheme = url.scheme().toLower();
+    if (scheme == "http" || scheme == "https") return isLoopbackName(url.host().toLower()) || url.host() == "0.0.0.0";
+    static const QStringList kAppSchemes = {"app", "file", "tauri", "vscode-webview", "vscode-file"};
+    return kAppSchemes.contains(scheme);
 }
 
 }  // namespace
@@ -48,16 +62,18 @@ ApiServer::~ApiServer() { stop(); }
 
 Status ApiServer::start() {
     if (m_http) return Ok{};
-    auto http = std::make_unique<HttpServer>(
-        [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-            dispatch(request, std::move(responder));
+    http::ServerLimits limits = m_options.limits;
+    limits.parser.maxBodyBytes = m_options.maxBodyBytes;
+    auto server = std::make_unique<http::Server>(
+        limits, [this](HttpRequest request, HttpResponder responder) { dispatch(request, std::move(responder)); },
+        [](int status, const std::string& message) {
+            return http::Response{status, "application/json", dumpJson(errorBody(apiError(status, message))), {}};
         });
-    const quint16 port = http->listen(m_options.host, m_options.port);
-    if (port == 0)
+    if (!server->listen(m_options.host, m_options.port))
         return makeError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
                                      m_options.host.toString().toStdString(), m_options.port));
-    m_port = port;
-    m_http = std::move(http);
+    m_port = server->serverPort();
+    m_http = std::move(server);
     m_created = QDateTime::currentSecsSinceEpoch();
     return Ok{};
 }
@@ -67,6 +83,8 @@ void ApiServer::stop() {
     m_active.clear();
     m_http.reset();
 }
+
+int ApiServer::openConnections() const { return m_http ? m_http->openConnections() : 0; }
 
 std::string ApiServer::servedModelName() const {
     return m_options.servedModelNames.isEmpty() ? m_host.modelName().toStdString()
@@ -78,14 +96,13 @@ bool ApiServer::knownModel(const std::string& model) const {
     return m_options.servedModelNames.contains(QString::fromStdString(model));
 }
 
-ApiResult<ordered_json> ApiServer::readBody(const QHttpServerRequest& request) const {
-    const QByteArray body = request.body();
-    return parseJsonBody(std::string_view(body.constData(), size_t(body.size())), m_options.maxBodyBytes);
+ApiResult<ordered_json> ApiServer::readBody(const HttpRequest& request) const {
+    return parseJsonBody(request.body, m_options.maxBodyBytes);
 }
 
-bool ApiServer::authorized(const QHttpServerRequest& request) const {
+bool ApiServer::authorized(const HttpRequest& request) const {
     if (m_options.apiKeys.isEmpty()) return true;
-    const QByteArray header = request.value("Authorization").trimmed();
+    const QByteArray header = headerValue(request, "Authorization").trimmed();
     if (!header.toLower().startsWith("bearer ")) return false;
     const QByteArray token = header.mid(7).trimmed();
     bool ok = false;
@@ -93,38 +110,61 @@ bool ApiServer::authorized(const QHttpServerRequest& request) const {
     return ok;
 }
 
-QList<QPair<QByteArray, QByteArray>> ApiServer::corsHeaders(const QHttpServerRequest& request) const {
-    const QByteArray origin = request.value("Origin");
-    if (origin.isEmpty() || m_options.allowedOrigins.isEmpty()) return {};
-    if (!m_options.allowedOrigins.contains("*") && !m_options.allowedOrigins.contains(QString::fromUtf8(origin))) return {};
+std::optional<ApiError> ApiServer::refusedOrigin(const HttpRequest& request) const {
+    // DNS rebinding: a web page whose name is made to resolve to 127.0.0.1 reaches a
+    // loopback server with its own name as Host. A loopback server answers only to loopback
+    // names (and --allowed-hosts); one on the network answers to any, as Ollama does.
+    const QString host = hostName(headerValue(request, "Host"));
+    const QStringList& hosts = m_options.allowedHosts;
+    if (m_options.host.isLoopback() && !host.isEmpty() && !isLoopbackName(host) && !hosts.contains("*") &&
+        !hosts.contains(host, Qt::CaseInsensitive))
+        return apiError(403, fmt::format("Host '{}' is not allowed: this server listens on a loopback address; "
+                                         "start it with --allowed-hosts to name others",
+                                         host.toStdString()));
+    // A browser names the page that sent a request; only allowed pages may use the model,
+    // even by requests a browser sends without asking first (a text/plain POST).
+    const QByteArray origin = headerValue(request, "Origin");
+    if (origin.isEmpty() || isLocalOrigin(origin) || m_options.allowedOrigins.contains("*") ||
+        m_options.allowedOrigins.contains(QString::fromLatin1(origin)))
+        return std::nullopt;
+    return apiError(403, fmt::format("Origin '{}' is not allowed; start the server with --allowed-origins to let "
+                                     "web pages use it",
+                                     origin.left(200).toStdString()));
+}
+
+http::HeaderList ApiServer::corsHeaders(const HttpRequest& request) const {
+    const std::string origin(request.header("Origin"));
+    if (origin.empty() || refusedOrigin(request)) return {};
     return {{"Access-Control-Allow-Origin", origin},
             {"Vary", "Origin"},
             {"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
             {"Access-Control-Allow-Headers", "Authorization, Content-Type"}};
 }
 
-void ApiServer::log(QHttpServerRequest::Method method, const QString& path, int status, size_t tokens, qint64 ms) {
-    emit requestLogged(QString::fromStdString(
-        fmt::format("{} {} {} {} tokens {} ms", methodName(method), path.toStdString(), status, tokens, ms)));
+void ApiServer::log(const std::string& method, const QString& path, int status, size_t tokens, qint64 ms) {
+    emit requestLogged(
+        QString::fromStdString(fmt::format("{} {} {} {} tokens {} ms", method, path.toStdString(), status, tokens, ms)));
 }
 
-void ApiServer::sendJson(QHttpServerResponder& responder, const QHttpServerRequest& request, int status,
-                         const ordered_json& body) {
-    writeResponse(responder, status, "application/json", toQByteArray(dumpJson(body)), corsHeaders(request));
+void ApiServer::sendJson(HttpResponder& responder, const HttpRequest& request, int status, const ordered_json& body) {
+    responder.send({status, "application/json", dumpJson(body), corsHeaders(request)});
 }
 
-void ApiServer::sendError(QHttpServerResponder& responder, const QHttpServerRequest& request, const ApiError& error) {
-    sendJson(responder, request, error.status, errorBody(error));
-    log(request.method(), request.url().path(), error.status, 0, 0);
+void ApiServer::sendError(HttpResponder& responder, const HttpRequest& request, const ApiError& error,
+                          http::HeaderList headers) {
+    http::HeaderList all = corsHeaders(request);
+    all.insert(all.end(), headers.begin(), headers.end());
+    responder.send({error.status, "application/json", dumpJson(errorBody(error)), std::move(all)});
+    log(request.method, QString::fromStdString(std::string(request.path())), error.status, 0, 0);
 }
 
-void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    using Method = QHttpServerRequest::Method;
-    const QString path = request.url().path();
-    const Method method = request.method();
+void ApiServer::dispatch(const HttpRequest& request, HttpResponder&& responder) {
+    const QString path = QUrl::fromPercentEncoding(QByteArray::fromStdString(std::string(request.path())));
+    const std::string& method = request.method;
 
-    if (method == Method::Options) {  // CORS preflight, any route
-        writeResponse(responder, 204, {}, {}, corsHeaders(request));
+    if (auto refused = refusedOrigin(request)) return sendError(responder, request, *refused);
+    if (method == "OPTIONS") {  // CORS preflight, any route
+        responder.send({204, {}, {}, corsHeaders(request)});
         return;
     }
     // With a key, every route needs it but the liveness and version probes: generation by
@@ -133,62 +173,54 @@ void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
     const bool openRoute = path == "/health" || path == "/version" || path == "/api/version";
     if (!openRoute && !authorized(request)) return sendError(responder, request, unauthorized());
 
-    struct Route {
-        const char* path;
-        Method method;
-    };
-    auto allowed = [&](Method m) {
-        if (method == m) return true;
-        sendError(responder, request, apiError(405, fmt::format("{} does not accept {}", path.toStdString(),
-                                                               methodName(method))));
+    // HEAD is GET without the body (the transport leaves the body out).
+    auto allowed = [&](const char* wanted) {
+        if (method == wanted || (method == "HEAD" && std::string_view(wanted) == "GET")) return true;
+        sendError(responder, request, apiError(405, fmt::format("{} does not accept {}", path.toStdString(), method)),
+                  {{"Allow", std::string_view(wanted) == "GET" ? "GET, HEAD" : wanted}});
         return false;
     };
     // Reads are logged here; generations when they finish, errors where they are sent.
     auto logRead = [&](int status) { log(method, path, status, 0, 0); };
     if (path == "/health") {
-        if (!allowed(Method::Get)) return;
+        if (!allowed("GET")) return;
         const int status = m_host.isLoaded() ? 200 : 503;
-        writeResponse(responder, status, {}, {});
+        responder.send({status, {}, {}, corsHeaders(request)});
         return logRead(status);
     }
-    if (path == "/version") {
-        if (!allowed(Method::Get)) return;
+    if (path == "/version" || path == "/api/version") {
+        if (!allowed("GET")) return;
         sendJson(responder, request, 200, {{"version", PAGODA_VERSION}});
         return logRead(200);
     }
     if (path == "/metrics") {
-        if (!allowed(Method::Get)) return;
+        if (!allowed("GET")) return;
         metricsText(std::move(responder));
         return logRead(200);
     }
     if (path == "/v1/models" || path.startsWith("/v1/models/")) {
-        if (!allowed(Method::Get)) return;
+        if (!allowed("GET")) return;
         if (models(request, std::move(responder), path.mid(int(strlen("/v1/models/"))))) logRead(200);
         return;
     }
-    if (path == "/api/version") {
-        if (!allowed(Method::Get)) return;
-        sendJson(responder, request, 200, {{"version", PAGODA_VERSION}});
-        return logRead(200);
-    }
     if (path == "/api/tags") {
-        if (!allowed(Method::Get)) return;
+        if (!allowed("GET")) return;
         ollamaTags(request, std::move(responder));
         return logRead(200);
     }
     if (path == "/api/show") {
-        if (allowed(Method::Post)) ollamaShow(request, std::move(responder));
+        if (allowed("POST")) ollamaShow(request, std::move(responder));
         return;
     }
     if (path == "/api/chat" || path == "/api/generate") {
-        if (!allowed(Method::Post)) return;
+        if (!allowed("POST")) return;
         if (!m_host.isLoaded()) return sendError(responder, request, serviceUnavailable("no model is loaded"));
         return path == "/api/chat" ? ollamaChat(request, std::move(responder)) : ollamaGenerate(request, std::move(responder));
     }
     const bool engineRoute = path == "/v1/chat/completions" || path == "/v1/completions" || path == "/tokenize" ||
                              path == "/detokenize";
     if (!engineRoute) return sendError(responder, request, notFound(fmt::format("no route {}", path.toStdString())));
-    if (!allowed(Method::Post)) return;
+    if (!allowed("POST")) return;
     if (!m_host.isLoaded()) return sendError(responder, request, serviceUnavailable("no model is loaded"));
     if (path == "/v1/chat/completions") return chatCompletions(request, std::move(responder));
     if (path == "/v1/completions") return completions(request, std::move(responder));
@@ -196,7 +228,7 @@ void ApiServer::dispatch(const QHttpServerRequest& request, QHttpServerResponder
     return detokenize(request, std::move(responder));
 }
 
-bool ApiServer::models(const QHttpServerRequest& request, QHttpServerResponder&& responder, const QString& id) {
+bool ApiServer::models(const HttpRequest& request, HttpResponder&& responder, const QString& id) {
     if (!m_host.isLoaded()) {
         sendJson(responder, request, 200, modelsList({}));
         return true;
@@ -219,9 +251,8 @@ bool ApiServer::models(const QHttpServerRequest& request, QHttpServerResponder&&
     return false;  // logged as the error
 }
 
-void ApiServer::metricsText(QHttpServerResponder&& responder) {
-    const std::string text = prometheusText(m_host.metrics(), servedModelName(), m_active.size());
-    writeResponse(responder, 200, "text/plain; version=0.0.4", toQByteArray(text));
+void ApiServer::metricsText(HttpResponder&& responder) {
+    responder.send({200, "text/plain; version=0.0.4", prometheusText(m_host.metrics(), servedModelName(), m_active.size()), {}});
 }
 
 }  // namespace pagoda

@@ -8,7 +8,7 @@ namespace pagoda {
 
 using nlohmann::ordered_json;
 
-void ApiServer::tokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder) try {
+void ApiServer::tokenize(const HttpRequest& request, HttpResponder&& responder) try {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     const Tokenizer* tokenizer = m_host.tokenizer();
@@ -46,7 +46,7 @@ void ApiServer::tokenize(const QHttpServerRequest& request, QHttpServerResponder
     sendError(responder, request, badRequest(fmt::format("malformed request: {}", e.what())));
 }
 
-void ApiServer::detokenize(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+void ApiServer::detokenize(const HttpRequest& request, HttpResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     const Tokenizer* tokenizer = m_host.tokenizer();

@@ -2,14 +2,12 @@
 // OpenAI: /api/version, /api/tags, /api/show, /api/chat and /api/generate, streaming NDJSON
 // (one JSON object per line, the last with "done": true and the timing counters).
 #include <QDateTime>
-#include <QTcpSocket>
 
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "app/api/api_active.h"
-#include "app/api/http_server.h"
 #include "app/api/openai_fields.h"
 
 namespace pagoda {
@@ -89,7 +87,7 @@ ordered_json modelDetails(const std::string& family) {
 
 }  // namespace
 
-void ApiServer::ollamaTags(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+void ApiServer::ollamaTags(const HttpRequest& request, HttpResponder&& responder) {
     ordered_json models = ordered_json::array();
     if (m_host.isLoaded()) {
         const std::string name = servedModelName();
@@ -99,7 +97,7 @@ void ApiServer::ollamaTags(const QHttpServerRequest& request, QHttpServerRespond
     sendJson(responder, request, 200, {{"models", models}});
 }
 
-void ApiServer::ollamaShow(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+void ApiServer::ollamaShow(const HttpRequest& request, HttpResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     auto fields = readOllamaFields(*body);
@@ -119,7 +117,7 @@ void ApiServer::ollamaShow(const QHttpServerRequest& request, QHttpServerRespond
               {"capabilities", capabilities}});
 }
 
-void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+void ApiServer::ollamaChat(const HttpRequest& request, HttpResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     auto fields = readOllamaFields(*body);
@@ -163,7 +161,7 @@ void ApiServer::ollamaChat(const QHttpServerRequest& request, QHttpServerRespond
     begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
 }
 
-void ApiServer::ollamaGenerate(const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+void ApiServer::ollamaGenerate(const HttpRequest& request, HttpResponder&& responder) {
     auto body = readBody(request);
     if (!body) return sendError(responder, request, body.error());
     auto fields = readOllamaFields(*body);
@@ -229,7 +227,7 @@ void ApiServer::ollamaStream(Active& a, const CompletionOutput& c, int index) {
         line["response"] = c.newText;
     }
     line["done"] = false;
-    a.sse->send(toQByteArray(dumpJson(line) + "\n"));
+    a.responder.sendChunk(dumpJson(line) + "\n");
 }
 
 void ApiServer::ollamaComplete(Active& a) {
@@ -258,10 +256,10 @@ void ApiServer::ollamaComplete(Active& a) {
     last["prompt_eval_count"] = a.usage.promptTokens;
     last["eval_count"] = a.usage.completionTokens;
     if (a.stream) {
-        a.sse->send(toQByteArray(dumpJson(last) + "\n"));
-        a.sse->close();
-    } else if (a.canAnswer()) {
-        writeResponse(*a.responder, 200, "application/json", toQByteArray(dumpJson(last)));
+        a.responder.sendChunk(dumpJson(last) + "\n");
+        a.responder.endStream();
+    } else if (a.responder.connected()) {
+        a.responder.send({200, "application/json", dumpJson(last), a.cors});
     }
 }
 

@@ -1,11 +1,11 @@
 #include "engine/engine_factory.h"
 
+#include "engine/common/mapped_file.h"
 #include "engine/executor/cpu/cpu_executor.h"
 #include "engine/executor/cuda/cuda_module.h"
 #include "engine/executor/cuda/cuda_probe.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -59,15 +59,18 @@ Status loadModelParts(const EngineOptions& options, LoadedEngine& loaded) {
         if (!tokenizer) return tokenizer.error();
         loaded.tokenizer = std::move(tokenizer).value();
         auto chatTemplate = loadChatTemplate(options.modelDir);
-        if (chatTemplate) loaded.chatTemplate = std::move(chatTemplate).value();  // base models have none
+        if (chatTemplate)
+            loaded.chatTemplate = std::move(chatTemplate).value();
+        else if (declaresChatTemplate(options.modelDir))  // base models have none; a broken one is said
+            loaded.chatTemplateProblem = chatTemplate.error().message;
     }
     if (!options.chatTemplateFile.empty()) {
-        std::ifstream in(options.chatTemplateFile, std::ios::binary);
-        if (!in) return makeError(fmt::format("cannot read chat template {}", options.chatTemplateFile));
-        std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        auto chatTemplate = ChatTemplate::parse(std::move(source), options.chatTemplateFile.filename().string());
+        auto source = readRegularFile(options.chatTemplateFile);
+        if (!source) return makeError(fmt::format("cannot read chat template: {}", source.error().message));
+        auto chatTemplate = ChatTemplate::parse(std::move(*source), options.chatTemplateFile.filename().string());
         if (!chatTemplate) return chatTemplate.error();
         loaded.chatTemplate = std::move(chatTemplate).value();
+        loaded.chatTemplateProblem.clear();
     }
     auto defaults = samplingDefaults(options.modelDir);
     if (!defaults) return defaults.error();

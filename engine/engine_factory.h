@@ -60,6 +60,7 @@ struct LoadedEngine {
     std::shared_ptr<const Model> model;
     std::unique_ptr<Tokenizer> tokenizer;         // null when the directory has none
     std::optional<ChatTemplate> chatTemplate;     // unset when the model has none
+    std::string chatTemplateProblem;              // why the model's own template cannot be used, if so
     SamplingParams defaults;                      // from generation_config.json
     KvCacheSizing cache;
     ExecutorBackend backend = ExecutorBackend::Cpu;  // what runs: Cpu or Cuda, never Auto

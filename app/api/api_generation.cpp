@@ -40,7 +40,7 @@ void ApiServer::chatCompletions(const HttpRequest& request, HttpResponder&& resp
     const ChatTemplate* chatTemplate = m_host.chatTemplate();
     const Tokenizer* tokenizer = m_host.tokenizer();
     if (!chatTemplate || !tokenizer)
-        return sendError(responder, request, badRequest("this model has no chat template; use /v1/completions"));
+        return sendError(responder, request, badRequest(m_host.noChatTemplateReason() + "; use /v1/completions"));
 
     const bool toolsOffered = !parsed->tools.is_null() && parsed->toolChoice != "none";
     ordered_json context = parsed->chatTemplateKwargs;

@@ -20,7 +20,7 @@ void ApiServer::tokenize(const HttpRequest& request, HttpResponder&& responder) 
     bool addSpecial = body->value("add_special_tokens", true);
     if (body->contains("messages")) {  // the chat form: render the template first
         const ChatTemplate* chatTemplate = m_host.chatTemplate();
-        if (!chatTemplate) return sendError(responder, request, badRequest("this model has no chat template"));
+        if (!chatTemplate) return sendError(responder, request, badRequest(m_host.noChatTemplateReason()));
         ordered_json context = body->value("chat_template_kwargs", ordered_json::object());
         context["messages"] = (*body)["messages"];
         if (body->contains("tools")) context["tools"] = (*body)["tools"];

@@ -132,7 +132,7 @@ void ApiServer::ollamaChat(const HttpRequest& request, HttpResponder&& responder
     if (!knownModel(model)) return sendError(responder, request, modelNotFound(model));
     const ChatTemplate* chatTemplate = m_host.chatTemplate();
     const Tokenizer* tokenizer = m_host.tokenizer();
-    if (!chatTemplate || !tokenizer) return sendError(responder, request, badRequest("this model has no chat template"));
+    if (!chatTemplate || !tokenizer) return sendError(responder, request, badRequest(m_host.noChatTemplateReason()));
 
     SamplingParams params = parsed->params;
     auto numPredict = applyOptions(*body, params);

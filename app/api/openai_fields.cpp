@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -21,8 +22,10 @@ std::string rangeBound(double value) {
 
 }  // namespace
 
-std::optional<size_t> nestingTooDeepAt(std::string_view text, size_t maxDepth) {
-    size_t depth = 0;
+std::optional<JsonShapeProblem> jsonShapeProblem(std::string_view text, const JsonShapeLimits& limits) {
+    std::vector<size_t> open;  // per open bracket: members so far ({), or SIZE_MAX ([)
+    constexpr size_t kArray = std::numeric_limits<size_t>::max();
+    size_t total = 0;
     bool inString = false;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -37,16 +40,35 @@ std::optional<size_t> nestingTooDeepAt(std::string_view text, size_t maxDepth) {
             case '"': inString = true; break;
             case '[':
             case '{':
-                if (++depth > maxDepth) return i;
+                if (open.size() >= limits.maxDepth)
+                    return JsonShapeProblem{i, fmt::format("nests arrays and objects more than {} levels deep",
+                                                           limits.maxDepth)};
+                open.push_back(c == '[' ? kArray : 0);
                 break;
             case ']':
             case '}':
-                if (depth > 0) --depth;
+                if (!open.empty()) open.pop_back();
+                break;
+            case ':':  // one member of the innermost object
+                if (open.empty() || open.back() == kArray) break;
+                if (++open.back() > limits.maxObjectMembers)
+                    return JsonShapeProblem{i, fmt::format("has an object with more than {} members",
+                                                           limits.maxObjectMembers)};
+                if (++total > limits.maxTotalMembers)
+                    return JsonShapeProblem{i, fmt::format("has more than {} object members in all",
+                                                           limits.maxTotalMembers)};
                 break;
             default: break;
         }
     }
     return std::nullopt;
+}
+
+bool nestsTooDeep(std::string_view text, size_t maxDepth) {
+    JsonShapeLimits limits;
+    limits.maxDepth = maxDepth;
+    limits.maxObjectMembers = limits.maxTotalMembers = std::numeric_limits<size_t>::max();
+    return jsonShapeProblem(text, limits).has_value();
 }
 
 std::string describeType(const Json& value) {

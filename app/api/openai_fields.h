@@ -28,10 +28,24 @@ struct NumberRange {
     bool loExclusive = false;
 };
 
-// Where arrays/objects first nest deeper than `maxDepth` in JSON text, by a flat scan that
-// skips strings (brackets inside them do not count); nullopt when they never do. Everything
-// else that is malformed is left for the parser to report.
-std::optional<size_t> nestingTooDeepAt(std::string_view text, size_t maxDepth);
+// How much structure JSON text may have before it is parsed: nesting is recursion, and a
+// member is a linear search of its object in ordered_json (100k keys froze the server for
+// 13 s), so both are counted first by a flat scan.
+struct JsonShapeLimits {
+    size_t maxDepth = 64;
+    size_t maxObjectMembers = 1024;     // in any one object
+    size_t maxTotalMembers = 1u << 16;  // in all objects together
+};
+
+// The first way JSON text goes past `limits` and the byte offset where it does, by a scan
+// that skips strings (brackets, colons inside them do not count); nullopt when it never
+// does. Everything else that is malformed is left for the parser to report.
+struct JsonShapeProblem {
+    size_t offset;
+    std::string what;  // "nests arrays and objects more than 64 levels deep", ...
+};
+std::optional<JsonShapeProblem> jsonShapeProblem(std::string_view text, const JsonShapeLimits& limits);
+bool nestsTooDeep(std::string_view text, size_t maxDepth);
 
 std::string describeType(const Json& value);  // "a string", "an integer", "a decimal number", ...
 std::string shortDump(const Json& value);     // the value as JSON, cut to a readable length

@@ -54,7 +54,7 @@ FieldError normalizeContent(const Json& content, const std::string& path, Json& 
 // because a model once wrote broken arguments.
 Json argumentsForTemplate(const std::string& arguments) {
     if (arguments.empty()) return Json::object();  // vLLM: missing/empty arguments become {}
-    if (nestingTooDeepAt(arguments, kMaxJsonDepth)) return arguments;
+    if (nestsTooDeep(arguments, kMaxJsonDepth)) return arguments;
     Json parsed = Json::parse(arguments, nullptr, false);
     return parsed.is_discarded() ? Json(arguments) : parsed;
 }

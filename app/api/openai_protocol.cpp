@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -101,10 +102,10 @@ ApiResult<nlohmann::ordered_json> parseJsonBody(std::string_view bytes, size_t m
         return badRequest(fmt::format("The request body is not valid UTF-8: the byte 0x{:02x} at offset {} does not "
                                       "belong to a well-formed UTF-8 sequence.",
                                       static_cast<unsigned char>(bytes[*bad]), *bad));
-    if (auto at = openai::nestingTooDeepAt(bytes, kMaxJsonDepth))
-        return badRequest(fmt::format("The request body nests arrays and objects more than {} levels deep (at byte "
-                                      "offset {}).",
-                                      kMaxJsonDepth, *at));
+    openai::JsonShapeLimits shape;
+    shape.maxDepth = kMaxJsonDepth;
+    if (auto problem = openai::jsonShapeProblem(bytes, shape))
+        return badRequest(fmt::format("The request body {} (at byte offset {}).", problem->what, problem->offset));
     Json body;
     try {
         body = Json::parse(bytes);
@@ -168,7 +169,7 @@ FieldError readLogitBias(const FieldReader& fields, std::vector<std::pair<int32_
     const Json* value = fields.find("logit_bias");
     if (!value) return std::nullopt;
     if (!value->is_object()) return openai::typeError("logit_bias", "an object mapping token ids to biases", *value);
-    std::vector<std::pair<int32_t, float>> biases;
+    std::map<int32_t, float> biases;  // "7" and "07" are one token: the later one wins, as in vLLM's dict
     for (const auto& [key, bias] : value->items()) {
         const bool digits = !key.empty() && key.size() <= 10 && std::all_of(key.begin(), key.end(), [](char c) {
             return c >= '0' && c <= '9';
@@ -182,14 +183,9 @@ FieldError readLogitBias(const FieldReader& fields, std::vector<std::pair<int32_
         float b = 0;
         if (auto error = openai::toFloat(bias, fmt::format("logit_bias.{}", key), {-kMaxLogitBias, kMaxLogitBias}, b))
             return error;
-        // "7" and "07" are one token: the later one wins, as in vLLM's dict of ints.
-        auto same = std::find_if(biases.begin(), biases.end(), [&](const auto& e) { return e.first == int32_t(id); });
-        if (same != biases.end())
-            same->second = b;
-        else
-            biases.emplace_back(int32_t(id), b);
+        biases[int32_t(id)] = b;
     }
-    out = std::move(biases);
+    out.assign(biases.begin(), biases.end());
     return std::nullopt;
 }
 
@@ -349,6 +345,10 @@ FieldError readPrompt(const FieldReader& fields, CompletionRequest& request) {
         return openai::typeError("prompt", "a string, an array of strings, or an array of token ids", *prompt);
     if (prompt->empty()) return openai::emptyArray("prompt");
     const Json& first = prompt->front();
+    if (!first.is_number() && prompt->size() > kMaxPromptsPerRequest)
+        return badRequest(fmt::format("'prompt' has {} prompts; at most {} are allowed in one request.",
+                                      prompt->size(), kMaxPromptsPerRequest),
+                          "prompt");
     if (first.is_number()) {
         request.promptIds.emplace_back();
         return readTokenIds(*prompt, "prompt", request.promptIds.back());
@@ -399,6 +399,13 @@ ApiResult<CompletionRequest> parseCompletionRequest(const nlohmann::ordered_json
     request.params.maxTokens = *request.maxTokens;
     if (auto e = readSamplingFields(fields, request.params)) return *e;
     if (auto e = checkMinTokens(request.params, request.maxTokens)) return *e;
+    const size_t sequences = (request.prompts.size() + request.promptIds.size()) * size_t(request.params.n);
+    if (sequences > kMaxPromptsPerRequest)
+        return badRequest(fmt::format("{} prompts with n = {} make {} sequences; at most {} are allowed in one "
+                                      "request.",
+                                      request.prompts.size() + request.promptIds.size(), request.params.n, sequences,
+                                      kMaxPromptsPerRequest),
+                          "n");
 
     if (auto e = fields.readInt("logprobs", 0, kMaxCompletionLogprobs, request.logprobs)) return *e;
     // echo with logprobs would need the prompt's logprobs, which the engine does not compute.

@@ -73,13 +73,17 @@ using ApiResult = Result<T, ApiError>;
 
 constexpr size_t kMaxJsonDepth = 64;     // arrays and objects nested deeper are refused
 constexpr int kMaxChoices = 16;          // n
+// Completions: prompts in one request, and prompts × n (each is a sequence in the engine).
+// vLLM has no cap; 2000 prompts × 16 were accepted here, a queue no client waits for.
+constexpr size_t kMaxPromptsPerRequest = 1024;
 constexpr int kMaxCompletionLogprobs = 5;  // legacy completions `logprobs`, as OpenAI
 
 // The request body as a JSON object. Refuses, in this order: more than `maxBytes` (413),
 // bytes that are not UTF-8 (400, naming the byte offset), arrays/objects nested deeper than
-// kMaxJsonDepth (400; counted by a flat scan before parsing, so `[[[[…` a million deep
-// costs no stack), text that is not JSON (400, with nlohmann's line and column), and
-// any top level other than an object (400).
+// kMaxJsonDepth or objects with more members than openai::JsonShapeLimits allows (1024 in
+// one, 65536 in all; 400, counted by a flat scan before parsing, so `[[[[…` a million deep
+// costs no stack and 100k keys no quadratic insertion), text that is not JSON (400, with
+// nlohmann's line and column), and any top level other than an object (400).
 ApiResult<nlohmann::ordered_json> parseJsonBody(std::string_view bytes, size_t maxBytes);
 
 // POST /v1/chat/completions, checked field by field: a field that is absent or null keeps

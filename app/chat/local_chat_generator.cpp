@@ -24,6 +24,9 @@ void LocalChatGenerator::start(const QString& requestId, const std::vector<ChatT
     const ChatTemplate* chatTemplate = m_host.chatTemplate();
     const Tokenizer* tokenizer = m_host.tokenizer();
     if (!m_host.isLoaded()) return fail(requestId, tr("No model is loaded. Load one on the Models page."));
+    if (!chatTemplate && !m_host.chatTemplateProblem().isEmpty())
+        return fail(requestId, tr("This model's chat template cannot be used, so it cannot chat: %1")
+                                   .arg(m_host.chatTemplateProblem()));
     if (!chatTemplate || !tokenizer) return fail(requestId, tr("This model has no chat template, so it cannot chat."));
 
     auto messages = nlohmann::ordered_json::array();

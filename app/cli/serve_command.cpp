@@ -33,9 +33,16 @@ int runServe(const QStringList& arguments) {
     parser.addOptions({
         {"host", "Address to listen on (default 127.0.0.1: this machine only).", "address", "127.0.0.1"},
         {"port", "Port to listen on (default 8000).", "port", "8000"},
-        {"api-key", "Require this Bearer key on /v1 routes (repeatable; also $PAGODA_API_KEY).", "key"},
+        {"api-key", "Require this Bearer key on every route but /health and /version (repeatable; also "
+                    "$PAGODA_API_KEY).", "key"},
         {"served-model-name", "Name(s) clients use for the model (repeatable; the first is reported).", "name"},
-        {"allowed-origins", "CORS: origins allowed to call the API from a browser, comma-separated, or *.", "list"},
+        {"allowed-origins", "Web pages allowed to call the API from a browser (CORS), comma-separated, or *. "
+                            "Pages of this machine and editor webviews are always allowed.", "list"},
+        {"allowed-hosts", "Host names a loopback server answers besides localhost and loopback addresses "
+                          "(DNS-rebinding guard), comma-separated, or *.", "list"},
+        {"timeout-keep-alive", "Close a connection idle this many seconds (default 5).", "seconds", "5"},
+        {"max-connections", "Open connections at most; beyond them a client is answered 503 (default 256).", "n",
+         "256"},
     });
     parser.process(arguments);
 
@@ -60,12 +67,22 @@ int runServe(const QStringList& arguments) {
     if (serverOptions.servedModelNames.isEmpty() && !QFileInfo(parser.value("model")).isDir())
         serverOptions.servedModelNames << parser.value("model");
     if (parser.isSet("allowed-origins")) serverOptions.allowedOrigins = parser.value("allowed-origins").split(',');
+    if (parser.isSet("allowed-hosts")) serverOptions.allowedHosts = parser.value("allowed-hosts").split(',');
+    const double keepAlive = parser.value("timeout-keep-alive").toDouble(&ok);
+    if (!ok || keepAlive <= 0 || keepAlive > 86400) return fail("--timeout-keep-alive must be between 0 and 86400 seconds");
+    serverOptions.limits.keepAliveTimeoutMs = int(keepAlive * 1000);
+    const int maxConnections = parser.value("max-connections").toInt(&ok);
+    if (!ok || maxConnections < 1 || maxConnections > 1'000'000) return fail("--max-connections must be at least 1");
+    serverOptions.limits.maxConnections = maxConnections;
 
     EngineHost host;
     err << "loading " << QString::fromStdString(options->modelDir.string()) << "\n";
     err.flush();
     if (auto loaded = host.load(*options); !loaded) return fail(loaded.error().message);
     if (!host.backendNote().isEmpty()) err << host.backendNote() << "\n";
+    if (!host.chatTemplateProblem().isEmpty())
+        err << "warning: chat is unavailable, the model's chat template cannot be used: " << host.chatTemplateProblem()
+            << " (--chat-template FILE gives one)\n";
     if (const KvCacheSizing* cache = host.cacheSizing(); cache && !cache->note.empty())
         err << QString::fromStdString(cache->note) << "\n";
 

@@ -84,6 +84,12 @@ const ChatTemplate* EngineHost::chatTemplate() const {
     return m_loaded && m_loaded->chatTemplate ? &*m_loaded->chatTemplate : nullptr;
 }
 
+std::string EngineHost::noChatTemplateReason() const {
+    if (m_loaded && !m_loaded->chatTemplateProblem.empty())
+        return "this model's chat template cannot be used: " + m_loaded->chatTemplateProblem;
+    return "this model has no chat template";
+}
+
 void EngineHost::submit(Request request) {
     const QString id = QString::fromStdString(request.id);
     if (!m_thread) {

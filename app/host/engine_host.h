@@ -39,6 +39,12 @@ public:
     std::string architecture() const;  // the model family as Ollama names it: "qwen2", "llama", "glm4", ...
     const Tokenizer* tokenizer() const { return m_loaded ? m_loaded->tokenizer.get() : nullptr; }
     const ChatTemplate* chatTemplate() const;
+    // Why chat is unavailable when chatTemplate() is null: the model has none, or its template
+    // is broken (and how), so a chat request's error says which.
+    std::string noChatTemplateReason() const;
+    QString chatTemplateProblem() const {
+        return m_loaded ? QString::fromStdString(m_loaded->chatTemplateProblem) : QString();
+    }
     SamplingParams samplingDefaults() const { return m_loaded ? m_loaded->defaults : SamplingParams{}; }
     const KvCacheSizing* cacheSizing() const { return m_loaded ? &m_loaded->cache : nullptr; }
     // "CPU", or "CUDA" with the card's name; empty when nothing is loaded.

@@ -18,7 +18,9 @@ void MappedFile::Unmap::operator()(const unsigned char* p) const {
 }
 
 Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Non-blocking, so opening a FIFO returns at once (to be refused below) instead of
+    // waiting for a writer that never comes.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return makeError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
     struct stat st {};
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -36,6 +38,12 @@ Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
     if (p == MAP_FAILED)
         return makeError(fmt::format("cannot map {}: {}", path, std::strerror(mmapErrno)));
     return MappedFile(static_cast<const unsigned char*>(p), size);
+}
+
+Result<std::string> readRegularFile(const std::filesystem::path& path) {
+    auto mapped = MappedFile::open(path);
+    if (!mapped) return mapped.error();
+    return std::string(reinterpret_cast<const char*>(mapped->data()), mapped->size());
 }
 
 }  // namespace pagoda

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "engine/common/result.h"
 
@@ -29,5 +30,9 @@ private:
     std::unique_ptr<const unsigned char, Unmap> m_data;
     size_t m_size = 0;
 };
+
+// A whole file's bytes. Only a regular file is read: a FIFO or a device named like a model
+// file would block or never end (a FIFO named model.safetensors hung `generate`).
+Result<std::string> readRegularFile(const std::filesystem::path& path);
 
 }  // namespace pagoda

@@ -1,11 +1,12 @@
 #include "engine/model/checkpoint.h"
 
-#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
 #include <fmt/std.h>
 #include <nlohmann/json.hpp>
+
+#include "engine/common/mapped_file.h"
 
 namespace pagoda {
 
@@ -45,10 +46,11 @@ Result<Checkpoint> Checkpoint::open(const fs::path& modelDir) {
     const fs::path index = modelDir / kIndexFile;
     std::error_code ec;
     if (fs::exists(index, ec)) {
-        std::ifstream in(index, std::ios::binary);
+        const auto text = readRegularFile(index);
+        if (!text) return text.error();
         json j;
         try {
-            j = json::parse(in);
+            j = json::parse(*text);
         } catch (const json::exception& e) {
             return makeError(fmt::format("{}: not valid JSON: {}", index, e.what()));
         }

@@ -1,7 +1,6 @@
 #include "engine/model/model_config.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -9,6 +8,8 @@
 #include <fmt/ranges.h>
 #include <fmt/std.h>
 #include <nlohmann/json.hpp>
+
+#include "engine/common/mapped_file.h"
 
 namespace pagoda {
 
@@ -94,10 +95,11 @@ std::optional<JsonFile> readJson(const fs::path& path, bool required) {
         if (required) throw ConfigError{fmt::format("{} not found; a model directory needs its config.json", path)};
         return std::nullopt;
     }
-    std::ifstream in(path, std::ios::binary);
+    const auto text = readRegularFile(path);
+    if (!text) throw ConfigError{text.error().message};
     json root;
     try {
-        root = json::parse(in);
+        root = json::parse(*text);
     } catch (const json::exception& e) {
         throw ConfigError{fmt::format("{}: not valid JSON: {}", path, e.what())};
     }

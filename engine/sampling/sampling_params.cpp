@@ -1,12 +1,13 @@
 #include "engine/sampling/sampling_params.h"
 
 #include <cmath>
-#include <fstream>
 #include <limits>
 
 #include <fmt/format.h>
 #include <fmt/std.h>
 #include <nlohmann/json.hpp>
+
+#include "engine/common/mapped_file.h"
 
 namespace pagoda {
 
@@ -64,11 +65,11 @@ Result<SamplingParams> samplingDefaults(const std::filesystem::path& modelDir) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return params;
 
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(fmt::format("{}: cannot be opened", path));
+    const auto text = readRegularFile(path);
+    if (!text) return text.error();
     json root;
     try {
-        root = json::parse(in);
+        root = json::parse(*text);
     } catch (const json::exception& e) {
         return makeError(fmt::format("{}: not valid JSON: {}", path, e.what()));
     }

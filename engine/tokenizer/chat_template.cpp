@@ -1,9 +1,9 @@
 #include "engine/tokenizer/chat_template.h"
+#include "engine/common/mapped_file.h"
 #include "engine/tokenizer/tokenizer.h"
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <new>
 #include <sstream>
 
@@ -91,15 +91,6 @@ Result<std::string> renderJson(const std::shared_ptr<const jinja::Template>& par
     }
 }
 
-Result<std::string> readFile(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return makeError(fmt::format("{}: cannot open file", path.string()));
-    std::ostringstream text;
-    text << file.rdbuf();
-    if (file.bad()) return makeError(fmt::format("{}: read error", path.string()));
-    return text.str();
-}
-
 }  // namespace
 
 Result<ChatTemplate> ChatTemplate::parse(std::string source, std::string origin) {
@@ -170,14 +161,14 @@ Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir) {
     std::error_code ec;
     const auto jinjaFile = modelDir / "chat_template.jinja";
     if (std::filesystem::is_regular_file(jinjaFile, ec)) {
-        auto source = readFile(jinjaFile);
+        auto source = readRegularFile(jinjaFile);
         if (!source) return source.error();
         return ChatTemplate::parse(std::move(*source), "chat_template.jinja");
     }
     for (const char* fileName : {"tokenizer_config.json", "chat_template.json"}) {
         const auto path = modelDir / fileName;
         if (!std::filesystem::is_regular_file(path, ec)) continue;
-        auto text = readFile(path);
+        auto text = readRegularFile(path);
         if (!text) return text.error();
         const auto config = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
         if (config.is_discarded()) return makeError(fmt::format("{}: not valid JSON", path.string()));
@@ -188,6 +179,20 @@ Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir) {
     return makeError(fmt::format("{}: no chat template (looked for chat_template.jinja, and chat_template in "
                                  "tokenizer_config.json and chat_template.json)",
                                  modelDir.string()));
+}
+
+bool declaresChatTemplate(const std::filesystem::path& modelDir) {
+    std::error_code ec;
+    if (std::filesystem::exists(modelDir / "chat_template.jinja", ec)) return true;
+    for (const char* fileName : {"tokenizer_config.json", "chat_template.json"}) {
+        if (!std::filesystem::is_regular_file(modelDir / fileName, ec)) continue;  // a FIFO would never end
+        auto text = readRegularFile(modelDir / fileName);
+        if (!text) continue;
+        const auto config = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
+        if (config.is_discarded()) return true;  // unreadable: say so rather than call it absent
+        if (config.is_object() && config.contains("chat_template") && !config["chat_template"].is_null()) return true;
+    }
+    return false;
 }
 
 Result<std::string> renderChat(const ChatTemplate& chatTemplate, const Tokenizer& tokenizer,

@@ -1,12 +1,13 @@
 #include "engine/tokenizer/tiktoken_tokenizer.h"
 
-#include <fstream>
 #include <map>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/std.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/common/mapped_file.h"
 #include "engine/tokenizer/bpe_tokenizer.h"
 
 namespace pagoda {
@@ -51,8 +52,9 @@ std::optional<std::string> decodeBase64(std::string_view text) {
 }  // namespace
 
 Result<std::unique_ptr<Tokenizer>> loadTiktoken(const std::filesystem::path& file, const nlohmann::json& config) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return makeError(fmt::format("cannot open {}", file));
+    const auto text = readRegularFile(file);
+    if (!text) return text.error();
+    std::istringstream in(*text);
     std::vector<std::string> tokens;
     std::map<std::string, int32_t> ranks;
     std::string line;

@@ -1,11 +1,11 @@
 #include "engine/tokenizer/tokenizer.h"
 
-#include <fstream>
 
 #include <fmt/format.h>
 #include <fmt/std.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/common/mapped_file.h"
 #include "engine/common/utf8.h"
 #include "engine/tokenizer/sentencepiece_tokenizer.h"
 #include "engine/tokenizer/tiktoken_tokenizer.h"
@@ -37,9 +37,10 @@ Result<json> readTokenizerConfig(const fs::path& modelDir) {
     const fs::path path = modelDir / "tokenizer_config.json";
     std::error_code ec;
     if (!fs::exists(path, ec)) return json::object();
-    std::ifstream in(path, std::ios::binary);
+    const auto text = readRegularFile(path);
+    if (!text) return text.error();
     try {
-        json config = json::parse(in);
+        json config = json::parse(*text);
         if (!config.is_object()) return makeError(fmt::format("{}: expected a JSON object", path));
         return config;
     } catch (const json::exception& e) {
@@ -49,9 +50,9 @@ Result<json> readTokenizerConfig(const fs::path& modelDir) {
 
 // Tells a tiktoken ranks file (lines of "base64 rank") from a SentencePiece protobuf.
 bool looksLikeTiktoken(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::string firstLine;
-    std::getline(in, firstLine);
+    const auto text = readRegularFile(file);
+    if (!text) return false;  // the SentencePiece loader says what is wrong with it
+    const std::string firstLine = text->substr(0, text->find('\n'));
     const size_t space = firstLine.find(' ');
     if (space == std::string::npos || space == 0) return false;
     for (size_t i = 0; i < firstLine.size(); ++i) {

@@ -54,6 +54,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>This model&apos;s chat template cannot be used, so it cannot chat: %1</source>
+        <translation>此模型的对话模板无法使用，因此不能聊天：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>This model has no chat template, so it cannot chat.</source>
         <translation>此模型没有对话模板，无法用于聊天。</translation>
     </message>

@@ -262,6 +262,45 @@ private slots:
         QVERIFY(answer->rawHeader("Access-Control-Allow-Methods").contains("POST"));
     }
 
+    // With an allow-list, whole (non-streamed) answers carry the CORS header too, so a
+    // browser can read them; a page not on the list is refused before anything runs.
+    void corsCoversWholeAnswersAndRefusesOtherPages() {
+        ApiServer open(m_host, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {"tiny"}, {"http://editor.local"}});
+        QVERIFY(open.start().ok());
+        QNetworkRequest request(QUrl(QString("http://127.0.0.1:%1/v1/chat/completions").arg(open.port())));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        request.setRawHeader("Origin", "http://editor.local");
+        const QByteArray body = R"({"messages": [{"role": "user", "content": "hi"}], "max_tokens": 2})";
+        QNetworkReply* whole = m_manager.post(request, body);
+        QCOMPARE(wait(whole).status, 200);
+        QCOMPARE(whole->rawHeader("Access-Control-Allow-Origin"), QByteArray("http://editor.local"));
+        request.setRawHeader("Origin", "http://evil.example");
+        QNetworkReply* refused = m_manager.post(request, body);
+        QCOMPARE(wait(refused).status, 403);
+        QVERIFY(!refused->hasRawHeader("Access-Control-Allow-Origin"));
+    }
+
+    // DNS rebinding: a page whose name resolves to 127.0.0.1 reaches a loopback server with
+    // its own name as Host. Only loopback names (and --allowed-hosts) are answered.
+    void aLoopbackServerAnswersOnlyLoopbackHostNames() {
+        auto status = [this](quint16 port, const QByteArray& host) {
+            QNetworkRequest request(QUrl(QString("http://127.0.0.1:%1/v1/models").arg(port)));
+            request.setRawHeader("Host", host);
+            return wait(m_manager.get(request)).status;
+        };
+        const quint16 port = m_server->port();
+        QCOMPARE(status(port, "attacker.example:" + QByteArray::number(port)), 403);
+        QCOMPARE(status(port, "localhost:" + QByteArray::number(port)), 200);
+        QCOMPARE(status(port, "[::1]:" + QByteArray::number(port)), 200);
+        QCOMPARE(status(port, "127.0.0.1"), 200);
+        ApiServerOptions options{QHostAddress::LocalHost, 0, {}, {"tiny"}, {}};
+        options.allowedHosts = {"pagoda.lan"};
+        ApiServer named(m_host, options);
+        QVERIFY(named.start().ok());
+        QCOMPARE(status(named.port(), "pagoda.lan:80"), 200);
+        QCOMPARE(status(named.port(), "attacker.example"), 403);
+    }
+
     void withoutAModelEngineRoutesAre503() {
         EngineHost empty;
         ApiServer server(empty, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {}, {}});
@@ -296,6 +335,42 @@ private slots:
         const Reply plain = wait(m_manager.post(request, QByteArray("{\"prompt\": \"Hello\", \"add_special_tokens\": false}")));
         QCOMPARE(viaTemplate.status, 200);
         QCOMPARE(viaTemplate.parsed()["tokens"], plain.parsed()["tokens"]);  // the file's template: content only
+    }
+
+    // A template of the wrong type was taken for no template at all; now a chat request says
+    // what is wrong with it, and completions still work.
+    void aBrokenChatTemplateIsNamedNotIgnored() {
+        QTemporaryDir dir;
+        test::makeChatModelDir(dir.path().toStdString());
+        const QString configPath = dir.filePath("tokenizer_config.json");
+        QFile config(configPath);
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        json edited = json::parse(config.readAll().toStdString());
+        config.close();
+        edited["chat_template"] = 5;
+        QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        config.write(QByteArray::fromStdString(edited.dump()));
+        config.close();
+        EngineHost host;
+        EngineOptions options;
+        options.modelDir = dir.path().toStdString();
+        options.kvCacheMemoryBytes = 16 << 20;
+        QVERIFY(host.load(options).ok());
+        QVERIFY(host.chatTemplateProblem().contains("chat_template must be a string"));
+        ApiServer server(host, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {}, {}});
+        QVERIFY(server.start().ok());
+        const QString base = QString("http://127.0.0.1:%1").arg(server.port());
+        QNetworkRequest chat(QUrl(base + "/v1/chat/completions"));
+        chat.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        const Reply refused = wait(m_manager.post(chat, QByteArray(R"({"messages": [{"role": "user", "content": "hi"}]})")));
+        QCOMPARE(refused.status, 400);
+        const std::string message = refused.parsed()["error"]["message"].get<std::string>();
+        QVERIFY2(message.find("chat template cannot be used") != std::string::npos &&
+                     message.find("found number") != std::string::npos,
+                 message.c_str());
+        QNetworkRequest completion(QUrl(base + "/v1/completions"));
+        completion.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        QCOMPARE(wait(m_manager.post(completion, QByteArray(R"({"prompt": "hi", "max_tokens": 2})"))).status, 200);
     }
 
     // A key guards every route but /health and the version probes: the Ollama generation

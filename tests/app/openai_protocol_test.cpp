@@ -121,6 +121,56 @@ private slots:
         QVERIFY(parseJsonBody(ok, kLimit).ok());
     }
 
+    // Each member is a linear search of its object in ordered_json, so 100k keys (1 MB)
+    // froze the server for 13 s: members are counted before parsing. The check is a count,
+    // so it cannot be slow; the refusal names the limit and where it was passed.
+    void objectsWithTooManyMembersAreRefusedBeforeParsing() {
+        auto object = [](size_t keys, const std::string& prefix = "k") {
+            std::string text = "{";
+            for (size_t i = 0; i < keys; ++i) text += (i ? ",\"" : "\"") + prefix + std::to_string(i) + "\":1";
+            return text + "}";
+        };
+        const auto wide = firstError(openai_cases::Endpoint::Body, object(100000), 10 * kLimit);
+        QVERIFY(wide);
+        QCOMPARE(wide->status, 400);
+        QVERIFY2(wide->message.find("an object with more than 1024 members (at byte offset") != std::string::npos,
+                 wide->message.c_str());
+        QVERIFY(parseJsonBody(object(1024), kLimit).ok());
+        // Many objects of 1000 members: the total is bounded too.
+        std::string many = "{\"a\":[";
+        for (int i = 0; i < 70; ++i) many += (i ? "," : "") + object(1000);
+        const auto total = firstError(openai_cases::Endpoint::Body, many + "]}", 10 * kLimit);
+        QVERIFY(total);
+        QVERIFY2(total->message.find("more than 65536 object members in all") != std::string::npos, total->message.c_str());
+        // Colons in strings and in arrays are not members.
+        QVERIFY(parseJsonBody("{\"s\": \"" + std::string(5000, ':') + "\", \"a\": [\":\", \":\"]}", kLimit).ok());
+        // logit_bias at the limit, with keys that repeat a token: the later wins, in linear time.
+        std::string bias = "'logit_bias': {";
+        for (int i = 0; i < 1023; ++i) bias += (i ? ", '" : "'") + std::to_string(i % 500) + "': " + std::to_string(i % 7);
+        const auto request = chatOk(openai_cases::chat(js(bias + "}")));
+        QCOMPARE(request.params.logitBias.size(), size_t(500));
+        QCOMPARE(request.params.logitBias[22].second, float(1022 % 7));  // keys 22, 522 and 1022: the last wins
+    }
+
+    // 2000 prompts × n = 16 were accepted: 32000 sequences for one request.
+    void promptsPerCompletionRequestAreCapped() {
+        std::string prompts = "\"prompt\": [";
+        for (int i = 0; i < 2000; ++i) prompts += (i ? ",\"p" : "\"p") + std::to_string(i) + "\"";
+        const auto tooMany = firstError(openai_cases::Endpoint::Completions,
+                                        R"({"model": "m", )" + prompts + "]}");
+        QVERIFY(tooMany);
+        QCOMPARE(tooMany->status, 400);
+        QCOMPARE(QString::fromStdString(*tooMany->param), QString("prompt"));
+        QVERIFY2(tooMany->message.find("2000 prompts; at most 1024") != std::string::npos, tooMany->message.c_str());
+        std::string some = "\"prompt\": [";
+        for (int i = 0; i < 100; ++i) some += (i ? ",\"p" : "\"p") + std::to_string(i) + "\"";
+        const auto sequences = firstError(openai_cases::Endpoint::Completions, R"({"model": "m", )" + some + R"(], "n": 16})");
+        QVERIFY(sequences);
+        QCOMPARE(QString::fromStdString(*sequences->param), QString("n"));
+        QVERIFY2(sequences->message.find("make 1600 sequences") != std::string::npos, sequences->message.c_str());
+        QVERIFY(!firstError(openai_cases::Endpoint::Completions, R"({"model": "m", )" + some + R"(], "n": 10})"));
+    }
+
     void bodiesUpToTheLimitAreAcceptedAndLargerOnesAre413() {
         const size_t limit = 11 * 1000 * 1000;
         const std::string big(10 * 1000 * 1000, 'x');
@@ -228,7 +278,8 @@ private slots:
     void logitBiasKeysAreTokenIds() {
         const auto request =
             chatOk(openai_cases::chat(js("'logit_bias': {'50256': -100, '7': 2.5, '07': 1, '0': 100}")));
-        const std::vector<std::pair<int32_t, float>> expected{{50256, -100.0f}, {7, 1.0f}, {0, 100.0f}};
+        // By token id, "07" replacing "7" (the later wins, as in vLLM's dict).
+        const std::vector<std::pair<int32_t, float>> expected{{0, 100.0f}, {7, 1.0f}, {50256, -100.0f}};
         QCOMPARE(request.params.logitBias, expected);
     }
 

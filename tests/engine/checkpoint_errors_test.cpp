@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,7 @@
 
 #include "engine/model/model.h"
 #include "engine/model/safetensors.h"
+#include "engine/sampling/sampling_params.h"
 #include "tests/support/model_fixture.h"
 
 using namespace pagoda;
@@ -153,6 +156,26 @@ private slots:
         const fs::path dir = copyFixture(kSingle);
         fs::remove(dir / "config.json");
         VERIFY_ERROR(loadModel(dir), (dir / "config.json").string(), "not found");
+    }
+
+    // A FIFO named like a model file hung the loader in open(), waiting for a writer.
+    void filesThatAreNotRegularFilesAreRefusedWithoutWaiting_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("weights") << "model.safetensors";
+        QTest::newRow("config") << "config.json";
+        QTest::newRow("generation config") << "generation_config.json";
+    }
+    void filesThatAreNotRegularFilesAreRefusedWithoutWaiting() {
+        QFETCH(QString, file);
+        const fs::path dir = copyFixture(kSingle);
+        const fs::path fifo = dir / file.toStdString();
+        fs::remove(fifo);
+        QCOMPARE(mkfifo(fifo.c_str(), 0600), 0);
+        if (file == "generation_config.json") {
+            VERIFY_ERROR(samplingDefaults(dir), fifo.string(), "is not a regular file");
+        } else {
+            VERIFY_ERROR(loadModel(dir), fifo.string(), "is not a regular file");
+        }
     }
 
     void configJsonNotJson() {

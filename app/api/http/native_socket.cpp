@@ -1,11 +1,14 @@
 #include "app/api/http/native_socket.h"
 
+#include <algorithm>
+
 #ifdef _WIN32
 #include <winsock2.h>
 #else
 #include <cerrno>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #endif
@@ -39,6 +42,8 @@ bool peerHasGone(SocketHandle socket) {
     WSAPOLLFD fd{SOCKET(socket), POLLOUT, 0};
     return WSAPoll(&fd, 1, 0) > 0 && (fd.revents & (POLLERR | POLLHUP)) != 0;
 }
+
+int connectionsTheProcessCanHold(int wanted) { return wanted; }  // sockets are not file descriptors
 
 #else
 
@@ -77,6 +82,22 @@ void closeSocket(SocketHandle socket) { close(int(socket)); }
 bool peerHasGone(SocketHandle socket) {
     pollfd fd{int(socket), POLLOUT, 0};
     return poll(&fd, 1, 0) > 0 && (fd.revents & (POLLERR | POLLHUP)) != 0;
+}
+
+int connectionsTheProcessCanHold(int wanted) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 65536 : limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY) return wanted;
+    // Half the descriptors stay for model files, Qt and the rest (at most 64 of them);
+    // the others are shared by connections served and connections told 503.
+    const long total = long(std::min<rlim_t>(limit.rlim_cur, 1 << 30));
+    const long reserve = std::min(64L, total / 2);
+    return int(std::max(1L, std::min<long>(wanted, (total - reserve) / 2)));
 }
 
 #endif

@@ -25,5 +25,9 @@ void shutdownWriting(SocketHandle socket);
 void closeSocket(SocketHandle socket);
 // The peer reset the connection or it failed (not merely a half-close), without reading.
 bool peerHasGone(SocketHandle socket);
+// How many connections the process can hold open at once, given its file-descriptor limit
+// (raised to the hard limit first, as Go's runtime does): at most `wanted`, and few enough
+// that accepting never fails for lack of descriptors (Qt stops accepting for good then).
+int connectionsTheProcessCanHold(int wanted);
 
 }  // namespace pagoda::http

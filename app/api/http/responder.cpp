@@ -2,6 +2,8 @@
 
 #include "app/api/http/connection.h"
 
+#include <exception>
+
 namespace pagoda::http {
 
 Responder::Responder(Connection* connection, uint64_t sequence) : m_connection(connection), m_sequence(sequence) {}
@@ -23,6 +25,8 @@ Responder& Responder::operator=(Responder&& other) noexcept {
 
 Responder::~Responder() {
     // Dropped without a word: the client still gets an answer and the connection goes on.
+    // (While an exception unwinds, the connection answers with what it says.)
+    if (std::uncaught_exceptions() > 0) return;
     if (Connection* c = live()) {
         if (c->responseStarted())
             c->writeStreamEnd();

@@ -1,12 +1,21 @@
 #include "app/api/http/server.h"
 
+#include <QTimer>
+
 namespace pagoda::http {
 
 Server::Server(ServerLimits limits, Handler handler, ErrorResponse errorResponse, QObject* parent)
     : QTcpServer(parent),
       m_limits(limits),
       m_handler(std::move(handler)),
-      m_errorResponse(std::move(errorResponse)) {}
+      m_errorResponse(std::move(errorResponse)) {
+    m_limits.maxConnections = connectionsTheProcessCanHold(m_limits.maxConnections);
+    // QTcpServer stops accepting after an error it does not call temporary (no descriptors
+    // left, say); a moment later it tries again rather than going deaf for good.
+    connect(this, &QTcpServer::acceptError, this, [this] {
+        QTimer::singleShot(100, this, [this] { resumeAccepting(); });
+    });
+}
 
 Server::~Server() {
     close();

@@ -17,6 +17,7 @@ public:
     ~Server() override;
 
     int openConnections() const { return m_serving; }
+    int maxConnections() const { return m_limits.maxConnections; }  // as the process's limits allow
 
 protected:
     void incomingConnection(qintptr socket) override;

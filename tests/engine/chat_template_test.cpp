@@ -2,6 +2,8 @@
 // malformed or hostile templates fail with a located error instead of crashing or hanging.
 #include <QtTest>
 
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -109,6 +111,26 @@ std::string repeated(const std::string& text, int times) {
     std::string out;
     for (int i = 0; i < times; ++i) out += text;
     return out;
+}
+
+// Runs `render` with the address space capped at 1 GiB above what the process maps now, so
+// a render that allocates gigabytes fails fast with "out of memory" (ChatTemplate catches
+// std::bad_alloc) instead of taking the machine down. Not under ASan, which maps terabytes.
+Result<std::string> renderWithMemoryCap(const std::function<Result<std::string>()>& render) {
+#if defined(__SANITIZE_ADDRESS__)
+    return render();
+#else
+    long pages = 0;
+    std::ifstream("/proc/self/statm") >> pages;
+    rlimit saved{};
+    getrlimit(RLIMIT_AS, &saved);
+    rlimit capped = saved;
+    capped.rlim_cur = std::min<rlim_t>(saved.rlim_cur, static_cast<rlim_t>(pages) * sysconf(_SC_PAGESIZE) + (1ull << 30));
+    setrlimit(RLIMIT_AS, &capped);
+    Result<std::string> result = render();
+    setrlimit(RLIMIT_AS, &saved);
+    return result;
+#endif
 }
 
 }  // namespace
@@ -264,6 +286,69 @@ private slots:
         QVERIFY(!result.ok());
         QVERIFY2(QString::fromStdString(result.error().message).startsWith(error), result.error().message.c_str());
         QVERIFY2(timer.elapsed() < 10000, qPrintable(QString("took %1 ms").arg(timer.elapsed())));
+    }
+
+    // Each of these allocated gigabytes (issue 17, item 4): copies of a shared string, a
+    // format precision, padding, output buffers of recursive macros. Now every string, list
+    // and dict a render builds is charged to one budget while it lives, and anything sized
+    // by a number is checked before it is allocated.
+    void memoryBudgetStopsLargeAllocations_data() {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("result");  // the text, or the start of the error
+        auto row = [](const char* name, const char* source, const char* result) {
+            QTest::newRow(name) << QString(source) << QString(result);
+        };
+        row("a list of 300 references to a 16 MB string", "{% set s = 'x' * 16000000 %}{{ ([s] * 300)|length }}", "300");
+        row("undefined values quoting a 10 MB key", "{% set s = 'x' * 10000000 %}{{ ([{}[s]] * 300)|length }}", "300");
+        row("printing 300 references to a 16 MB string", "{% set s = 'x' * 16000000 %}{{ [s] * 300 }}",
+            "t:1:29: sandbox limit: the text of a list exceeds the size limit of 16777216");
+        row("joining them", "{% set s = 'x' * 16000000 %}{{ ([s] * 300)|join }}",
+            "t:1:44: sandbox limit: join() result exceeds the size limit of 16777216");
+        row("a format precision", "{{ '%.999999999f' % 1.0 }}", "t:1:19: sandbox limit: a formatted field exceeds the size limit");
+        row("a format width", "{{ '%999999999d' % 1 }}", "t:1:18: sandbox limit: a formatted field exceeds the size limit");
+        row("the format filter", "{{ '%.999999999e'|format(1.0) }}", "t:1:19: sandbox limit: a formatted field exceeds the size limit");
+        row("indenting a million lines", "{{ ('a\\n' * 1000000)|indent(1000) }}",
+            "t:1:22: sandbox limit: indent() result exceeds the size limit");
+        row("batch padding", "{{ [1]|batch(1000000000, 'x')|list }}",
+            "t:1:8: sandbox limit: a batch padded by batch() exceeds the limit of 1048576 items");
+        row("a tojson indent string", "{{ [[[[1]]]]|tojson(indent=' ' * 10000000) }}",
+            "t:1:14: sandbox limit: tojson output exceeds the size limit");
+        row("output buffers of a recursive macro", "{% macro f(n) %}{{ 'x' * 10000000 }}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+            "t:1:17: sandbox limit: template output would take the render past its memory limit of 67108864 bytes");
+        row("strings held by '~' in a recursive macro", "{% macro f(n) %}{{ 'x' * 10000000 ~ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+            "t:1:24: sandbox limit: a repeated string would take the render past its memory limit");
+        row("a big list looped over in a recursive macro",
+            "{% set l = (range(100000)|list) * 10 %}"
+            "{% macro f(n) %}{% for x in l %}{{ f(n + 1) }}{% break %}{% endfor %}{% endmacro %}{{ f(0) }}",
+            "t:1:76: sandbox limit: macro calls nest deeper than the limit of 200");
+        row("a million namespaces", "{% for i in range(1000) %}{% for j in range(1000) %}{% set n = namespace() %}{% endfor %}{% endfor %}",
+            "t:1:73: sandbox limit: a namespace would take the render past its memory limit");
+    }
+    void memoryBudgetStopsLargeAllocations() {
+        QFETCH(QString, source);
+        QFETCH(QString, result);
+        const auto rendered = renderWithMemoryCap([&] { return renderSource(source.toStdString(), oneUserMessage()); });
+        if (rendered.ok()) {
+            QCOMPARE(QString::fromStdString(*rendered), result);
+        } else {
+            QVERIFY2(QString::fromStdString(rendered.error().message).startsWith(result), rendered.error().message.c_str());
+        }
+    }
+
+    // Bytes are given back when a value dies: three 400 KB strings fit a 1 MB budget one
+    // after another, two at once do not.
+    void memoryBudgetCountsWhatTheRenderHolds() {
+        jinja::Limits limits;
+        limits.maxRenderBytes = 1 << 20;
+        auto sequential = renderSource("{% set a = 'x' * 400000 %}{% set a = 'y' * 400000 %}{% set a = 'z' * 400000 %}{{ a|length }}",
+                                       oneUserMessage(), limits);
+        QVERIFY2(sequential.ok(), sequential.ok() ? "" : sequential.error().message.c_str());
+        QCOMPARE(*sequential, std::string("400000"));
+        auto together = renderSource("{% set a = 'x' * 400000 %}{% set b = 'y' * 400000 %}{% set c = 'z' * 400000 %}",
+                                     oneUserMessage(), limits);
+        QVERIFY(!together.ok());
+        QCOMPARE(QString::fromStdString(together.error().message),
+                 QString("t:1:68: sandbox limit: a repeated string would take the render past its memory limit of 1048576 bytes"));
     }
 
     void evaluationBudgetStopsLongRenders() {

@@ -80,10 +80,10 @@ Value Interpreter::eval(const Binary& node, const Expr&) {
         case BinaryOp::And: return truthy(left) ? evaluate(*node.right) : left;
         case BinaryOp::Or: return truthy(left) ? left : evaluate(*node.right);
         case BinaryOp::Concat: {
-            std::string text = toStr(left) + toStr(evaluate(*node.right));
-            Budget::checkSize(text.size(), "a string built by '~'");
-            chargeWork(text.size());
-            return Value(std::move(text));
+            // Both sides are values before any text is built: a text held while the right
+            // side ran (a macro call, say) would stack up uncharged in a recursion.
+            const Value right = evaluate(*node.right);
+            return concat(left, right);
         }
         default: {
             return arithmetic(node.op, left, evaluate(*node.right));

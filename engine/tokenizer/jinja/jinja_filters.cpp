@@ -152,10 +152,13 @@ Value filterJoin(In& in, const Value& input, Args& args) {
     std::string out;
     bool first = true;
     for (const Value& item : iterate(input)) {
+        const Value part = attribute.isNone() ? item : attributePath(in, item, toStr(attribute));
+        std::string partText;
+        const std::string& text = part.isString() ? part.asString() : (partText = toStr(part));
+        Budget::checkSize(out.size() + (first ? 0 : separator.size()) + text.size(), "join() result");
         if (!first) out += separator;
         first = false;
-        out += toStr(attribute.isNone() ? item : attributePath(in, item, toStr(attribute)));
-        Budget::checkSize(out.size(), "join() result");
+        out += text;
     }
     in.chargeWork(out.size());
     return Value(std::move(out));
@@ -324,7 +327,10 @@ Value filterAttr(In& in, const Value& input, Args& args) {
 }
 
 // Python's int(str): optional sign, digits with single underscores, surrounding whitespace.
-std::optional<int64_t> parseInteger(const std::string& text, int base) {
+std::optional<int64_t> parseInteger(const std::string& text, int64_t base) {
+    // Python's int() refuses other bases with a ValueError, which jinja2's int filter turns
+    // into a float parse; strtoll would leave `end` unset, and reading it crashed.
+    if (base != 0 && (base < 2 || base > 36)) return std::nullopt;
     std::string digits;
     for (char c : stripString(text, std::nullopt, true, true)) {
         if (c != '_') digits += c;
@@ -332,7 +338,7 @@ std::optional<int64_t> parseInteger(const std::string& text, int base) {
     if (digits.empty()) return std::nullopt;
     errno = 0;
     char* end = nullptr;
-    const long long value = std::strtoll(digits.c_str(), &end, base);
+    const long long value = std::strtoll(digits.c_str(), &end, static_cast<int>(base));
     if (*end != '\0' || errno == ERANGE) return std::nullopt;
     return value;
 }
@@ -355,7 +361,7 @@ Value filterInt(In&, const Value& input, Args& args) {
         return std::isfinite(d) && std::fabs(d) < 9.2e18 ? Value(static_cast<int64_t>(d)) : fallback;
     }
     if (input.isString()) {
-        if (auto i = parseInteger(input.asString(), static_cast<int>(a.integer(1, 10)))) return Value(*i);
+        if (auto i = parseInteger(input.asString(), a.integer(1, 10))) return Value(*i);
         if (auto d = parseFloat(input.asString()); d && std::isfinite(*d) && std::fabs(*d) < 9.2e18) {
             return Value(static_cast<int64_t>(*d));
         }
@@ -408,6 +414,10 @@ Value filterIndent(In&, const Value& input, Args& args) {
     if (width.isIntegral()) Budget::checkSize(static_cast<size_t>(std::max<int64_t>(0, width.asInt())), "indent() width");
     const std::string indent = width.isString() ? width.asString() : std::string(static_cast<size_t>(std::max<int64_t>(0, width.asInt())), ' ');
     const std::vector<std::string> lines = splitLines(toStr(input) + "\n", false);
+    // Checked before it is built: every line may get the indent, and the indent may be long.
+    size_t total = indent.size();
+    for (const std::string& line : lines) total += line.size() + 1 + indent.size();
+    Budget::checkSize(total, "indent() result");
     std::string out;
     for (size_t i = 0; i < lines.size(); ++i) {
         if (i > 0) out += "\n";
@@ -442,6 +452,7 @@ Value filterBatch(In&, const Value& input, Args& args) {
     }
     if (!current.empty()) {
         if (a.has(1)) {
+            Budget::checkItems(static_cast<size_t>(size), "a batch padded by batch()");
             while (static_cast<int64_t>(current.size()) < size) current.push_back(a.get(1));
         }
         batches.push_back(Value::list(std::move(current)));

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "engine/tokenizer/jinja/jinja_args.h"
+#include "engine/tokenizer/jinja/jinja_budget.h"
 #include "engine/tokenizer/jinja/jinja_builtins.h"
 #include "engine/tokenizer/jinja/jinja_interpreter.h"
 
@@ -86,6 +87,8 @@ Value globalRaiseException(In&, Args& args) {
 // C-locale strftime, as Python's datetime.strftime gives in a program that never called
 // setlocale; glibc's "%-d" style (no padding) is supported too.
 std::string formatTime(const std::string& format, const std::tm& t) {
+    // No directive makes more than five times its own length ("%B" is "September").
+    Budget::checkSize(format.size() > SIZE_MAX / 5 ? SIZE_MAX : format.size() * 5, "strftime_now() result");
     static const std::array<const char*, 7> days = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
     static const std::array<const char*, 12> months = {"January", "February", "March",     "April",   "May",      "June",
                                                        "July",    "August",   "September", "October", "November", "December"};
@@ -150,7 +153,7 @@ Value globalStrftimeNow(In&, Args& args) {
 Value globalJoiner(In&, Args& args) {
     BoundArgs a("joiner", args, {"sep"});
     auto used = std::make_shared<bool>(false);
-    const std::string separator = a.has(0) ? toStr(a.get(0)) : ", ";
+    const Value separator = a.has(0) ? Value(toStr(a.get(0))) : Value(", ");
     return Value(std::make_shared<const Callable>(Callable{"joiner", [used, separator](In&, Args&) {
         if (!*used) {
             *used = true;

@@ -66,10 +66,10 @@ std::string Interpreter::render(const Template& tmpl, const Value& variables) {
         Interpreter& self;
     } cleanup{*this};
 
-    std::string out;
+    Output out;
     m_out = &out;
     execute(tmpl.body);
-    return out;
+    return std::move(out.text);
 }
 
 // ---- services for built-ins ----
@@ -86,6 +86,7 @@ void Interpreter::chargeIterations(uint64_t count) {
 std::shared_ptr<Object> Interpreter::newObject(Object::Type type) {
     auto object = std::make_shared<Object>();
     object->type = type;
+    object->charge.add(sizeof(Object) + kPayloadOverhead, "a namespace");
     m_objects.push_back(object);
     return object;
 }
@@ -212,21 +213,22 @@ Interpreter::Flow Interpreter::executeStmt(const Stmt& stmt) {
 
 void Interpreter::write(std::string_view text) {
     chargeWork(text.size());
-    if (m_out->size() + text.size() > m_limits.maxOutputBytes) {
+    if (m_out->text.size() + text.size() > m_limits.maxOutputBytes) {
         fail(ErrorKind::Limit, fmt::format("template output exceeds the limit of {} bytes", m_limits.maxOutputBytes));
     }
-    m_out->append(text);
+    m_out->charge.add(text.size(), "template output");
+    m_out->text.append(text);
 }
 
 std::string Interpreter::capture(const Body& body) {
-    std::string buffer;
+    Output buffer;
     struct Restore {
         ~Restore() { out = saved; }
-        std::string*& out;
-        std::string* saved;
+        Output*& out;
+        Output* saved;
     } restore{m_out, std::exchange(m_out, &buffer)};
     execute(body);
-    return buffer;
+    return std::move(buffer.text);
 }
 
 Interpreter::Flow Interpreter::run(const TextStmt& stmt, const Stmt&) {
@@ -235,7 +237,12 @@ Interpreter::Flow Interpreter::run(const TextStmt& stmt, const Stmt&) {
 }
 
 Interpreter::Flow Interpreter::run(const OutputStmt& stmt, const Stmt&) {
-    write(toStr(evaluate(*stmt.expr)));
+    const Value value = evaluate(*stmt.expr);
+    if (value.isString()) {
+        write(value.asString());
+    } else {
+        write(toStr(value));
+    }
     return Flow::Normal;
 }
 
@@ -246,26 +253,48 @@ Interpreter::Flow Interpreter::run(const IfStmt& stmt, const Stmt&) {
     return execute(stmt.otherwise);
 }
 
-Interpreter::Flow Interpreter::run(const ForStmt& stmt, const Stmt&) {
-    std::vector<Value> items = iterate(evaluate(*stmt.iterable));
-    if (stmt.condition) {  // `for x in xs if cond` filters before counting, so loop.length agrees
-        std::vector<Value> kept;
-        for (Value& item : items) {
-            chargeIterations(1);
-            ScopeGuard scope(m_scope, std::make_shared<Scope>(m_scope));
-            assign(stmt.target, item);
-            if (truthy(evaluate(*stmt.condition))) kept.push_back(std::move(item));
-        }
-        items = std::move(kept);
+// A list is walked in place; anything else (a dict's keys, a string's characters, a
+// filtered list) is copied and charged while the loop holds it. Copying every list once per
+// loop let recursive macros hold hundreds of copies of one big list.
+std::shared_ptr<const std::vector<Value>> Interpreter::loopItems(const ForStmt& stmt) {
+    const Value iterable = evaluate(*stmt.iterable);
+    std::shared_ptr<const std::vector<Value>> all;
+    if (iterable.isList()) {
+        const std::shared_ptr<const List>& list = iterable.listPtr();
+        Budget::charge(list->items.size());
+        all = std::shared_ptr<const std::vector<Value>>(list, &list->items);
+    } else {
+        std::vector<Value> items = iterate(iterable);
+        const size_t bytes = items.size() * sizeof(Value);
+        all = makeCharged(std::move(items), bytes, "a loop's items");
     }
-    if (items.empty()) {
+    if (!stmt.condition) return all;
+    // `for x in xs if cond` filters before counting, so loop.length agrees.
+    std::vector<Value> kept;
+    Charge keptCharge;
+    for (const Value& item : *all) {
+        chargeIterations(1);
+        ScopeGuard scope(m_scope, std::make_shared<Scope>(m_scope));
+        assign(stmt.target, item);
+        if (!truthy(evaluate(*stmt.condition))) continue;
+        keptCharge.add(sizeof(Value), "a loop's items");
+        kept.push_back(item);
+    }
+    const size_t bytes = kept.size() * sizeof(Value);
+    return makeCharged(std::move(kept), bytes, "a loop's items");
+}
+
+Interpreter::Flow Interpreter::run(const ForStmt& stmt, const Stmt&) {
+    std::shared_ptr<const std::vector<Value>> items = loopItems(stmt);
+    if (items->empty()) {
         ScopeGuard scope(m_scope, std::make_shared<Scope>(m_scope));
         execute(stmt.otherwise);
         return Flow::Normal;
     }
     auto loop = std::make_shared<Object>();
     loop->type = Object::Type::Loop;
-    loop->loopItems = std::make_shared<const std::vector<Value>>(std::move(items));
+    loop->charge.add(sizeof(Object) + kPayloadOverhead, "a loop");  // a template can keep it in a namespace
+    loop->loopItems = std::move(items);
     const Value loopValue(loop);
     for (size_t i = 0; i < loop->loopItems->size(); ++i) {
         chargeIterations(1);

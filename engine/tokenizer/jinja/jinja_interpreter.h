@@ -96,21 +96,28 @@ private:
     Value applyFilters(const std::vector<FilterApplication>& filters, Value value);
     void assign(const Target& target, Value value);
     std::string capture(const Body& body);  // renders into a string instead of the output
+    std::shared_ptr<const std::vector<Value>> loopItems(const ForStmt& stmt);
     void write(std::string_view text);
     Value makeMacro(std::shared_ptr<const MacroDefinition> macro);
     Value invokeMacro(const MacroDefinition& macro, const std::shared_ptr<Scope>& closure, Args& args);
     Value loopAttribute(const std::shared_ptr<Object>& loop, std::string_view name);
 
+    // Where write() appends: the output or a capture. Captures nest as deep as macro calls
+    // do, so each buffer is charged to the render.
+    struct Output {
+        std::string text;
+        Charge charge;
+    };
+
     Limits m_limits;
     std::shared_ptr<Scope> m_scope;
-    std::string* m_out = nullptr;
+    Output* m_out = nullptr;
     uint64_t m_iterations = 0;
     int m_depth = 0;
     int m_callDepth = 0;
     // Namespaces and scopes holding macros can form reference cycles; they are cleared
     // when the render ends.
     std::vector<std::shared_ptr<Object>> m_objects;
-    std::vector<std::shared_ptr<Scope>> m_macroScopes;
 };
 
 }  // namespace pagoda::jinja

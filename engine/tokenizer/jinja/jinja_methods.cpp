@@ -124,9 +124,9 @@ Value strJoin(In& in, const Value& self, Args& args) {
         if (!item.isString()) {
             fail(ErrorKind::Type, fmt::format("sequence item {}: expected str instance, {} found", index, typeName(item)));
         }
+        Budget::checkSize(out.size() + (index > 0 ? self.asString().size() : 0) + item.asString().size(), "join() result");
         if (index++ > 0) out += self.asString();
         out += item.asString();
-        Budget::checkSize(out.size(), "join() result");
     }
     in.chargeWork(out.size());
     return Value(std::move(out));
@@ -172,7 +172,10 @@ Value strFormat(In&, const Value& self, Args& args) {
             }
             if (!value) fail(ErrorKind::Type, fmt::format("KeyError: '{}'", field));
         }
-        out += toStr(*value);
+        std::string valueText;
+        const std::string& text = value->isString() ? value->asString() : (valueText = toStr(*value));
+        Budget::checkSize(out.size() + text.size(), "format() result");
+        out += text;
     }
     return Value(std::move(out));
 }

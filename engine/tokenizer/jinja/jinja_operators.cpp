@@ -106,8 +106,9 @@ Value floatArithmetic(BinaryOp op, double x, double y) {
 }
 
 Value repeat(const Value& sequence, int64_t times) {
-    if (times <= 0) return sequence.isString() ? Value("") : Value::list({}, sequence.isTuple());
     const size_t unit = sequence.isString() ? sequence.asString().size() : sequence.asList().items.size();
+    // An empty sequence repeated is empty: '' * 10**18 looped 10**18 times before.
+    if (times <= 0 || unit == 0) return sequence.isString() ? Value("") : Value::list({}, sequence.isTuple());
     const uint64_t total = static_cast<uint64_t>(times) > SIZE_MAX / std::max<size_t>(unit, 1) ? SIZE_MAX : unit * times;
     if (sequence.isString()) {
         Budget::checkSize(total, "a repeated string");
@@ -268,6 +269,20 @@ std::vector<Value> iterate(const Value& v) {
     }
 }
 
+Value concat(const Value& a, const Value& b) {
+    std::string leftText;
+    std::string rightText;
+    const std::string& left = a.isString() ? a.asString() : (leftText = toStr(a));
+    const std::string& right = b.isString() ? b.asString() : (rightText = toStr(b));
+    Budget::checkSize(left.size() + right.size(), "a string built by '~'");
+    Budget::charge(left.size() + right.size());
+    std::string text;
+    text.reserve(left.size() + right.size());
+    text += left;
+    text += right;
+    return Value(std::move(text));
+}
+
 size_t length(const Value& v) {
     switch (v.kind()) {
         case Value::Kind::Undefined: return 0;
@@ -302,16 +317,17 @@ SliceBounds sliceIndices(int64_t n, std::optional<int64_t> start, std::optional<
     return {clamp(start, s < 0 ? n - 1 : 0), clamp(stop, s < 0 ? -1 : n), s};
 }
 
-template <class T>
-std::vector<T> sliceOf(const std::vector<T>& items, SliceBounds b) {
-    Budget::charge(items.size());
-    std::vector<T> out;
-    if (b.step > 0) {
-        for (int64_t i = b.start; i < b.stop; i += b.step) out.push_back(items[i]);
-    } else {
-        for (int64_t i = b.start; i > b.stop; i += b.step) out.push_back(items[i]);
+// Calls f(i) for each index the slice walks. Counted rather than stepped, so a step near
+// INT64_MAX cannot overflow the index.
+template <class F>
+void forEachIndex(SliceBounds b, F&& f) {
+    const uint64_t magnitude = b.step > 0 ? static_cast<uint64_t>(b.step) : static_cast<uint64_t>(-(b.step + 1)) + 1;
+    const int64_t span = b.step > 0 ? b.stop - b.start : b.start - b.stop;  // both lie in [-1, n]
+    const uint64_t count = span > 0 ? (static_cast<uint64_t>(span) - 1) / magnitude + 1 : 0;
+    for (uint64_t k = 0; k < count; ++k) {
+        const uint64_t offset = k * magnitude;  // < span, so it fits
+        f(b.step > 0 ? b.start + static_cast<int64_t>(offset) : b.start - static_cast<int64_t>(offset));
     }
-    return out;
 }
 
 }  // namespace
@@ -320,13 +336,18 @@ Value slice(const Value& v, std::optional<int64_t> start, std::optional<int64_t>
     if (v.isUndefined()) raiseUndefined(v);
     if (v.isList()) {
         const auto& items = v.asList().items;
-        return Value::list(sliceOf(items, sliceIndices(static_cast<int64_t>(items.size()), start, stop, step)), v.isTuple());
+        Budget::charge(items.size());
+        std::vector<Value> out;
+        forEachIndex(sliceIndices(static_cast<int64_t>(items.size()), start, stop, step),
+                     [&](int64_t i) { out.push_back(items[i]); });
+        return Value::list(std::move(out), v.isTuple());
     }
     if (v.isString()) {
         const std::u32string chars = unicode::decode(v.asString());
-        const std::vector<char32_t> all(chars.begin(), chars.end());
-        const std::vector<char32_t> part = sliceOf(all, sliceIndices(static_cast<int64_t>(all.size()), start, stop, step));
-        return Value(unicode::encode(std::u32string(part.begin(), part.end())));
+        std::string out;
+        forEachIndex(sliceIndices(static_cast<int64_t>(chars.size()), start, stop, step),
+                     [&](int64_t i) { unicode::append(out, chars[i]); });
+        return Value(std::move(out));
     }
     fail(ErrorKind::Type, fmt::format("'{}' object is not subscriptable", typeName(v)));
 }

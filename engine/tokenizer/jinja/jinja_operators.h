@@ -27,6 +27,9 @@ int order(const Value& a, const Value& b);
 // iter(v) materialized: list and tuple items, dict keys, the characters of a string; an
 // undefined value iterates as empty. TypeError for anything else.
 std::vector<Value> iterate(const Value& v);
+
+// `a ~ b`: str(a) + str(b), its size checked before it is built.
+Value concat(const Value& a, const Value& b);
 // len(v) for strings (in code points), lists and dicts; TypeError otherwise.
 size_t length(const Value& v);
 

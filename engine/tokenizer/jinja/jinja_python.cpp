@@ -53,8 +53,14 @@ std::string reprString(std::string_view s) {
     const bool hasSingle = s.find('\'') != std::string_view::npos;
     const bool hasDouble = s.find('"') != std::string_view::npos;
     const char quote = hasSingle && !hasDouble ? '"' : '\'';
+    Budget::charge(s.size());
     std::string out(1, quote);
-    for (char32_t c : unicode::decode(s)) {
+    size_t count = 0;
+    for (size_t i = 0; i < s.size();) {
+        const auto [c, length] = unicode::decodeAt(s, i);
+        i += length;
+        // Escapes grow a string up to tenfold, so the size is checked as it grows.
+        if (++count % 4096 == 0) Budget::checkSize(out.size(), "the repr() of a string");
         if (c == static_cast<char32_t>(quote) || c == '\\') {
             out += '\\';
             out += static_cast<char>(c);
@@ -80,6 +86,17 @@ std::string reprString(std::string_view s) {
 
 static std::string repr(const Value& v, int depth);
 
+// Appends "key: value", checking the size before each part is added.
+static void appendEntry(std::string& out, const Value& key, const Value& value, int depth, const char* what) {
+    for (const Value* part : {&key, &value}) {
+        if (part == &value) out += ": ";
+        const std::string text = repr(*part, depth + 1);
+        Budget::checkSize(out.size() + text.size(), what);
+        Budget::charge(text.size());
+        out += text;
+    }
+}
+
 static std::string objectRepr(const Object& object, int depth) {
     if (object.type == Object::Type::Namespace) {
         std::string out = "<Namespace {";
@@ -87,7 +104,7 @@ static std::string objectRepr(const Object& object, int depth) {
         for (const auto& [key, value] : object.attributes.entries()) {
             if (!first) out += ", ";
             first = false;
-            out += repr(key, depth + 1) + ": " + repr(value, depth + 1);
+            appendEntry(out, key, value, depth, "the text of a namespace");
         }
         return out + "}>";
     }
@@ -120,11 +137,12 @@ static std::string repr(const Value& v, int depth) {
             std::string out = list.isTuple ? "(" : "[";
             for (size_t i = 0; i < list.items.size(); ++i) {
                 if (i > 0) out += ", ";
-                out += repr(list.items[i], depth + 1);
+                const std::string item = repr(list.items[i], depth + 1);
+                Budget::checkSize(out.size() + item.size(), "the text of a list");
+                Budget::charge(item.size());
+                out += item;
             }
             if (list.isTuple && list.items.size() == 1) out += ",";
-            Budget::checkSize(out.size(), "the text of a list");
-            Budget::charge(out.size());
             return out + (list.isTuple ? ")" : "]");
         }
         case Value::Kind::Dict: {
@@ -133,10 +151,8 @@ static std::string repr(const Value& v, int depth) {
             for (const auto& [key, value] : v.asDict().entries()) {
                 if (!first) out += ", ";
                 first = false;
-                out += repr(key, depth + 1) + ": " + repr(value, depth + 1);
+                appendEntry(out, key, value, depth, "the text of a dict");
             }
-            Budget::checkSize(out.size(), "the text of a dict");
-            Budget::charge(out.size());
             return out + "}";
         }
         case Value::Kind::Object: return objectRepr(v.asObject(), depth);
@@ -156,12 +172,42 @@ static std::string cFormat(const std::string& spec, T value) {
     return out;
 }
 
+namespace {
+
+// A width or precision, saturating: a huge one must fail the size check, not wrap around.
+size_t specNumber(std::string_view digits) {
+    size_t n = 0;
+    for (char c : digits) n = n > SIZE_MAX / 20 ? SIZE_MAX / 2 : n * 10 + static_cast<size_t>(c - '0');
+    return n;
+}
+
+// The most bytes a number formatted with this precision takes beyond the precision itself:
+// a double has at most 309 integer digits, plus sign, point and exponent.
+constexpr size_t kNumberBytes = 330;
+
+int64_t integerArgument(const Value& arg) {
+    if (!arg.isFloat()) return arg.asInt();
+    const double d = arg.asDouble();
+    if (std::isnan(d)) fail(ErrorKind::Value, "cannot convert float NaN to integer");
+    if (std::isinf(d)) fail(ErrorKind::Value, "cannot convert float infinity to integer");
+    if (std::fabs(d) >= 9.2e18) fail(ErrorKind::Value, "integer result does not fit in 64 bits");
+    return static_cast<int64_t>(d);
+}
+
+}  // namespace
+
 std::string printfFormat(std::string_view pattern, const std::vector<Value>& args) {
     std::string out;
+    auto emit = [&out](std::string_view piece) {
+        Budget::checkSize(out.size() + piece.size(), "a string built by '%'");
+        out += piece;
+    };
     size_t next = 0;
     for (size_t i = 0; i < pattern.size(); ++i) {
         if (pattern[i] != '%') {
-            out += pattern[i];
+            const size_t end = std::min(pattern.find('%', i), pattern.size());
+            emit(pattern.substr(i, end - i));
+            i = end - 1;
             continue;
         }
         size_t j = i + 1;
@@ -178,13 +224,17 @@ std::string printfFormat(std::string_view pattern, const std::vector<Value>& arg
         const char conversion = pattern[j];
         i = j;
         if (conversion == '%') {
-            out += '%';
+            emit("%");
             continue;
         }
         if (next >= args.size()) fail(ErrorKind::Type, "not enough arguments for format string");
         const Value& arg = args[next++];
-        Budget::checkSize(width.size() > 9 ? SIZE_MAX : (width.empty() ? 0 : std::stoul(width)), "a formatted field");
-        Budget::checkSize(precision.size() > 10 ? SIZE_MAX : 0, "a formatted field");
+        const size_t w = specNumber(width);
+        const size_t p = precision.empty() ? 0 : specNumber(std::string_view(precision).substr(1));
+        // Checked before formatting: '%.999999999f' would otherwise allocate a gigabyte.
+        Budget::checkSize(w, "a formatted field");
+        const bool numericConversion = std::string_view("diouxXfFeEgG").find(conversion) != std::string_view::npos;
+        if (numericConversion) Budget::checkSize(std::max(w, p > SIZE_MAX / 2 ? SIZE_MAX : p + kNumberBytes), "a formatted field");
         const std::string spec = "%" + flags + width + precision;
         auto numeric = [&](const char* kind) {
             if (!arg.isNumber()) fail(ErrorKind::Type, fmt::format("%{} format: a real number is required, not {}", kind, typeName(arg)));
@@ -193,11 +243,13 @@ std::string printfFormat(std::string_view pattern, const std::vector<Value>& arg
             case 's':
             case 'r': {
                 std::string text = conversion == 's' ? toStr(arg) : toRepr(arg);
-                if (precision.size() > 1) text = unicode::encode(unicode::decode(text).substr(0, std::stoul(precision.substr(1))));
-                const size_t w = width.empty() ? 0 : std::stoul(width);
+                if (precision.size() > 1 && p < text.size()) text = unicode::encode(unicode::decode(text).substr(0, p));
                 const size_t n = unicode::length(text);
-                if (n < w) text = flags.find('-') != std::string::npos ? text + std::string(w - n, ' ') : std::string(w - n, ' ') + text;
-                out += text;
+                if (n < w) {
+                    Budget::checkSize(text.size() + (w - n), "a formatted field");
+                    text = flags.find('-') != std::string::npos ? text + std::string(w - n, ' ') : std::string(w - n, ' ') + text;
+                }
+                emit(text);
                 break;
             }
             case 'd':
@@ -206,8 +258,7 @@ std::string printfFormat(std::string_view pattern, const std::vector<Value>& arg
             case 'X':
             case 'o':
                 numeric("d");
-                out += cFormat(spec + "ll" + (conversion == 'i' ? 'd' : conversion),
-                               static_cast<long long>(arg.isFloat() ? static_cast<int64_t>(arg.asDouble()) : arg.asInt()));
+                emit(cFormat(spec + "ll" + (conversion == 'i' ? 'd' : conversion), static_cast<long long>(integerArgument(arg))));
                 break;
             case 'f':
             case 'F':
@@ -216,17 +267,20 @@ std::string printfFormat(std::string_view pattern, const std::vector<Value>& arg
             case 'g':
             case 'G':
                 numeric("f");
-                out += cFormat(spec + conversion, arg.asDouble());
+                emit(cFormat(spec + conversion, arg.asDouble()));
                 break;
-            case 'c':
+            case 'c': {
+                std::string c;
                 if (arg.isString() && unicode::length(arg.asString()) == 1) {
-                    out += arg.asString();
+                    c = arg.asString();
                 } else if (arg.isIntegral() && arg.asInt() >= 0 && arg.asInt() <= 0x10FFFF) {
-                    unicode::append(out, static_cast<char32_t>(arg.asInt()));
+                    unicode::append(c, static_cast<char32_t>(arg.asInt()));
                 } else {
                     fail(ErrorKind::Type, "%c requires an int or a unicode character");
                 }
+                emit(c);
                 break;
+            }
             default: fail(ErrorKind::Value, fmt::format("unsupported format character '{}'", conversion));
         }
     }
@@ -271,10 +325,16 @@ private:
         return formatFloat(d);
     }
 
+    // Adds separators and indents, whose size the template chose, after checking it.
+    void append(std::string_view piece) {
+        Budget::checkSize(m_out.size() + piece.size(), "tojson output");
+        m_out += piece;
+    }
+
     void newline(int level) {
         if (!m_options.indent) return;
         m_out += '\n';
-        for (int i = 0; i < level; ++i) m_out += *m_options.indent;
+        for (int i = 0; i < level; ++i) append(*m_options.indent);
     }
 
     void array(const std::vector<Value>& items, int level) {
@@ -284,7 +344,7 @@ private:
         }
         m_out += '[';
         for (size_t i = 0; i < items.size(); ++i) {
-            if (i > 0) m_out += m_itemSeparator;
+            if (i > 0) append(m_itemSeparator);
             newline(level + 1);
             value(items[i], level + 1);
         }
@@ -327,10 +387,10 @@ private:
         }
         m_out += '{';
         for (size_t i = 0; i < entries.size(); ++i) {
-            if (i > 0) m_out += m_itemSeparator;
+            if (i > 0) append(m_itemSeparator);
             newline(level + 1);
             string(keyText(entries[i]->first));
-            m_out += m_keySeparator;
+            append(m_keySeparator);
             value(entries[i]->second, level + 1);
         }
         newline(level);
@@ -338,8 +398,14 @@ private:
     }
 
     void string(std::string_view s) {
+        // At least this much; escapes grow it, so it is checked again as it grows.
+        Budget::checkSize(m_out.size() + s.size(), "tojson output");
         m_out += '"';
-        for (char32_t c : unicode::decode(s)) {
+        size_t count = 0;
+        for (size_t i = 0; i < s.size();) {
+            const auto [c, length] = unicode::decodeAt(s, i);
+            i += length;
+            if (++count % 4096 == 0) Budget::checkSize(m_out.size(), "tojson output");
             switch (c) {
                 case '"': m_out += "\\\""; break;
                 case '\\': m_out += "\\\\"; break;

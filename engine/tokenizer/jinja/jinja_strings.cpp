@@ -221,7 +221,11 @@ std::string centerString(std::string_view s, int64_t width) {
 }
 
 std::string htmlEscape(std::string_view s) {
+    size_t size = s.size();
+    for (char c : s) size += c == '&' || c == '"' || c == '\'' ? 4 : c == '<' || c == '>' ? 3 : 0;
+    Budget::checkSize(size, "escape() result");
     std::string out;
+    out.reserve(size);
     for (char c : s) {
         switch (c) {
             case '&': out += "&amp;"; break;

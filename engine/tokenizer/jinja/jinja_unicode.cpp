@@ -2,37 +2,31 @@
 
 #include <array>
 
+#include "engine/tokenizer/jinja/jinja_budget.h"
+
 namespace pagoda::jinja::unicode {
 
+std::pair<char32_t, size_t> decodeAt(std::string_view s, size_t i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const int extra = b < 0x80 ? 0 : (b >> 5) == 0x6 ? 1 : (b >> 4) == 0xE ? 2 : (b >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || i + extra >= s.size()) return {0xFFFD, 1};
+    char32_t cp = extra == 0 ? b : b & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+        const auto c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xC0) != 0x80) return {0xFFFD, 1};
+        cp = (cp << 6) | (c & 0x3F);
+    }
+    return {cp, static_cast<size_t>(extra) + 1};
+}
+
 std::u32string decode(std::string_view s) {
+    Budget::charge(s.size());  // most string operations decode: this makes them count as work
     std::u32string out;
     out.reserve(s.size());
-    size_t i = 0;
-    while (i < s.size()) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        int extra = b < 0x80 ? 0 : (b >> 5) == 0x6 ? 1 : (b >> 4) == 0xE ? 2 : (b >> 3) == 0x1E ? 3 : -1;
-        if (extra < 0 || i + extra >= s.size()) {
-            out.push_back(0xFFFD);
-            ++i;
-            continue;
-        }
-        char32_t cp = extra == 0 ? b : b & (0x3F >> extra);
-        bool ok = true;
-        for (int k = 1; k <= extra; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            if ((c & 0xC0) != 0x80) {
-                ok = false;
-                break;
-            }
-            cp = (cp << 6) | (c & 0x3F);
-        }
-        if (!ok) {
-            out.push_back(0xFFFD);
-            ++i;
-            continue;
-        }
-        out.push_back(cp);
-        i += extra + 1;
+    for (size_t i = 0; i < s.size();) {
+        const auto [c, n] = decodeAt(s, i);
+        out.push_back(c);
+        i += n;
     }
     return out;
 }

@@ -5,11 +5,15 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace pagoda::jinja::unicode {
 
 // Decodes UTF-8; a malformed byte becomes U+FFFD (inputs are validated before they get here).
 std::u32string decode(std::string_view utf8);
+// The code point starting at utf8[i] and its length in bytes, as decode() reads it: for
+// walking a long text without holding four bytes per character.
+std::pair<char32_t, size_t> decodeAt(std::string_view utf8, size_t i);
 void append(std::string& out, char32_t codePoint);
 std::string encode(std::u32string_view codePoints);
 size_t length(std::string_view utf8);

@@ -21,6 +21,12 @@ double Value::asDouble() const {
     return static_cast<double>(asInt());
 }
 
+const std::string& Value::undefinedReason() const {
+    static const std::string none;
+    const auto& reason = std::get<Undefined>(m_data).reason;
+    return reason ? *reason : none;
+}
+
 bool Value::isTuple() const { return isList() && asList().isTuple; }
 
 int Value::depth() const {
@@ -43,6 +49,16 @@ bool Value::sameAs(const Value& other) const {
     }
 }
 
+static_assert(sizeof(Value) <= Budget::kItemBytes, "Budget::kItemBytes must cover a list item");
+
+// What a dict entry costs besides its key's hash text: the entry and the index node.
+constexpr size_t kDictEntryBytes = 2 * sizeof(Value) + 64;
+
+std::shared_ptr<const std::string> Value::share(std::string s) {
+    const size_t bytes = s.size();
+    return makeCharged(std::move(s), bytes, "a string");
+}
+
 static void checkNesting(int depth) {
     if (depth > kMaxNesting) {
         fail(ErrorKind::Limit, fmt::format("values nest deeper than the limit of {} levels", kMaxNesting));
@@ -54,10 +70,14 @@ Value Value::list(std::vector<Value> items, bool tuple) {
     int depth = 1;
     for (const Value& item : items) depth = std::max(depth, item.depth() + 1);
     checkNesting(depth);
-    return Value(std::make_shared<const List>(List{std::move(items), tuple, depth}));
+    const size_t bytes = items.size() * sizeof(Value);
+    return Value(makeCharged(List{std::move(items), tuple, depth}, bytes, "a list"));
 }
 
-Value Value::dict(Dict dict) { return Value(std::make_shared<const Dict>(std::move(dict))); }
+Value Value::dict(Dict dict) {
+    const size_t bytes = dict.bytes();
+    return Value(makeCharged(std::move(dict), bytes, "a dict"));
+}
 
 const Value* Dict::find(const Value& key) const {
     const auto it = m_index.find(hashKey(key));
@@ -75,8 +95,11 @@ void Dict::set(Value key, Value value) {
     const int depth = std::max(key.depth(), value.depth()) + 1;
     checkNesting(depth);
     m_depth = std::max(m_depth, depth);
-    auto [it, inserted] = m_index.emplace(hashKey(key), m_entries.size());
+    std::string hashed = hashKey(key);
+    const size_t bytes = kDictEntryBytes + hashed.size();
+    auto [it, inserted] = m_index.emplace(std::move(hashed), m_entries.size());
     if (inserted) {
+        m_bytes += bytes;
         m_entries.emplace_back(std::move(key), std::move(value));
     } else {
         m_entries[it->second].second = std::move(value);

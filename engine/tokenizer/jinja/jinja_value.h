@@ -1,8 +1,9 @@
 // The values a Jinja template computes with, modelled on the Python objects jinja2 uses:
 // undefined, None, bool, int, float, str, list/tuple, dict (insertion-ordered), namespace
-// and loop objects, and callables. Lists and dicts are immutable once built (transformers
-// renders in jinja2's ImmutableSandboxedEnvironment), so copies share them; namespaces are
-// the one mutable thing, as in Python.
+// and loop objects, and callables. Strings, lists and dicts are immutable once built
+// (transformers renders in jinja2's ImmutableSandboxedEnvironment), so copies share them, as
+// Python's do; namespaces are the one mutable thing. What a render builds is charged to its
+// memory budget while it lives (jinja_budget.h).
 #pragma once
 
 #include <cstddef>
@@ -19,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/tokenizer/jinja/jinja_budget.h"
+
 namespace pagoda::jinja {
 
 class Interpreter;
@@ -30,7 +33,7 @@ struct Callable;
 // An undefined value remembers why it is undefined, worded as jinja2 words the error raised
 // when a template uses it: "'x' is undefined", "'dict object' has no attribute 'content'".
 struct Undefined {
-    std::string reason;
+    std::shared_ptr<const std::string> reason;  // shared: the reason may quote a long key
 };
 
 class Value {
@@ -43,15 +46,15 @@ public:
     Value(int i) : m_data(static_cast<int64_t>(i)) {}
     Value(int64_t i) : m_data(i) {}
     Value(double d) : m_data(d) {}
-    Value(std::string s) : m_data(std::move(s)) {}
-    Value(std::string_view s) : m_data(std::string(s)) {}
-    Value(const char* s) : m_data(std::string(s)) {}
+    Value(std::string s) : m_data(share(std::move(s))) {}
+    Value(std::string_view s) : Value(std::string(s)) {}
+    Value(const char* s) : Value(std::string(s)) {}
     Value(std::shared_ptr<const List> list) : m_data(std::move(list)) {}
     Value(std::shared_ptr<const Dict> dict) : m_data(std::move(dict)) {}
     Value(std::shared_ptr<Object> object) : m_data(std::move(object)) {}
     Value(std::shared_ptr<const Callable> callable) : m_data(std::move(callable)) {}
 
-    static Value undefined(std::string reason) { return Value(Undefined{std::move(reason)}); }
+    static Value undefined(std::string reason) { return Value(Undefined{share(std::move(reason))}); }
     static Value none() { return Value(nullptr); }
     // Throws a Limit error when the result would nest deeper than kMaxNesting.
     static Value list(std::vector<Value> items, bool tuple = false);
@@ -74,13 +77,14 @@ public:
     bool asBool() const { return std::get<bool>(m_data); }
     int64_t asInt() const;     // int or bool
     double asDouble() const;   // any number
-    const std::string& asString() const { return std::get<std::string>(m_data); }
-    const List& asList() const { return *std::get<std::shared_ptr<const List>>(m_data); }
+    const std::string& asString() const { return *std::get<std::shared_ptr<const std::string>>(m_data); }
+    const List& asList() const { return *listPtr(); }
+    const std::shared_ptr<const List>& listPtr() const { return std::get<std::shared_ptr<const List>>(m_data); }
     const Dict& asDict() const { return *std::get<std::shared_ptr<const Dict>>(m_data); }
     Object& asObject() const { return *std::get<std::shared_ptr<Object>>(m_data); }
     const std::shared_ptr<Object>& objectPtr() const { return std::get<std::shared_ptr<Object>>(m_data); }
     const Callable& asCallable() const { return *std::get<std::shared_ptr<const Callable>>(m_data); }
-    const std::string& undefinedReason() const { return std::get<Undefined>(m_data).reason; }
+    const std::string& undefinedReason() const;
     bool isTuple() const;
     int depth() const;  // nesting of lists and dicts: 1 for anything else
 
@@ -89,8 +93,10 @@ public:
 
 private:
     explicit Value(Undefined u) : m_data(std::move(u)) {}
+    // `s` as a shared payload, charged to the render running now.
+    static std::shared_ptr<const std::string> share(std::string s);
 
-    std::variant<Undefined, std::nullptr_t, bool, int64_t, double, std::string, std::shared_ptr<const List>,
+    std::variant<Undefined, std::nullptr_t, bool, int64_t, double, std::shared_ptr<const std::string>, std::shared_ptr<const List>,
                  std::shared_ptr<const Dict>, std::shared_ptr<Object>, std::shared_ptr<const Callable>>
         m_data;
 };
@@ -118,11 +124,14 @@ public:
     bool empty() const { return m_entries.empty(); }
     const std::vector<Entry>& entries() const { return m_entries; }
     int depth() const { return m_depth; }
+    // Memory held by the entries and the index, not counting the keys' and values' payloads.
+    size_t bytes() const { return m_bytes; }
 
 private:
     std::vector<Entry> m_entries;
     std::unordered_map<std::string, size_t> m_index;
     int m_depth = 1;
+    size_t m_bytes = 0;
 };
 
 // Objects with named attributes: namespace() results (assignable with {% set ns.x = ... %})
@@ -130,6 +139,7 @@ private:
 struct Object {
     enum class Type { Namespace, Loop };
     Type type = Type::Namespace;
+    Charge charge;  // a namespace's, as the render keeps every namespace until it ends
     Dict attributes;  // a namespace's
     int64_t loopIndex0 = 0;
     std::shared_ptr<const std::vector<Value>> loopItems;

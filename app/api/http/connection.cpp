@@ -258,7 +258,7 @@ void Connection::writeTransportError(int status, const std::string& message) {
     if (m_busy) return;  // only between requests; a handler's errors are its own
     m_busy = true;
     m_closeAfterResponse = true;
-    m_headRequest = false;
+    m_headRequest = m_parser.current().method == "HEAD";  // known once its request line parsed
     writeWhole(m_errorResponse(status, message));
 }
 

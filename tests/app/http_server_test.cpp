@@ -315,6 +315,29 @@ private slots:
         }
     }
 
+    // A client that stops reading a stream is let go once its unread answer passes the
+    // bound, rather than the server holding everything the stream makes.
+    void aStreamNobodyReadsCountsAsGone() {
+        ServerLimits limits;
+        limits.maxPendingOutputBytes = 256u << 10;
+        auto gone = std::make_shared<std::atomic<int>>(0);
+        ServerThread server(limits, [gone](Request, Responder responder) {
+            auto kept = std::make_shared<Responder>(std::move(responder));
+            kept->beginStream(200, "application/octet-stream");
+            kept->onClientGone(QThread::currentThread(), [gone] { ++*gone; });
+            auto timer = std::make_shared<QTimer>();
+            QObject::connect(timer.get(), &QTimer::timeout, [kept, timer] {
+                if (!kept->connected()) return timer->stop();
+                kept->sendChunk(std::string(64u << 10, 'z'));
+            });
+            timer->start(1);
+        });
+        RawHttpClient client(server.port());
+        QVERIFY(client.send(get("/flood")));  // and never reads
+        QTRY_COMPARE_WITH_TIMEOUT(gone->load(), 1, test::kPatienceMs);
+        QTRY_COMPARE_WITH_TIMEOUT(server.openConnections(), 0, test::kPatienceMs);
+    }
+
     void connectionsBeyondTheCapAreAnswered503() {
         ServerLimits limits;
         limits.maxConnections = 2;

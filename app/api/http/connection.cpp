@@ -229,6 +229,9 @@ void Connection::writeStreamHead(int status, const std::string& contentType, con
 
 void Connection::writeChunk(std::string_view data) {
     if (!m_busy || !m_streaming || m_closed || data.empty()) return;
+    // A stream the client does not read piles up here; past the bound it counts as gone
+    // (its generation is aborted). A whole answer is queued whatever its size.
+    if (m_output.size() - m_outputOffset + data.size() > m_limits.maxPendingOutputBytes) return clientGone();
     queue(m_chunked ? fmt::format("{:x}\r\n{}\r\n", data.size(), data) : std::string(data));
 }
 
@@ -269,7 +272,6 @@ void Connection::queue(std::string bytes) {
         m_outputOffset = 0;
     }
     m_output += bytes;
-    if (m_output.size() - m_outputOffset > m_limits.maxPendingOutputBytes) return clientGone();  // not reading
     flush();
 }
 

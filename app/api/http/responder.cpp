@@ -15,7 +15,7 @@ Responder::Responder(Responder&& other) noexcept
 
 Responder& Responder::operator=(Responder&& other) noexcept {
     if (this != &other) {
-        this->~Responder();
+        abandon();
         m_connection = std::move(other.m_connection);
         m_sequence = std::exchange(other.m_sequence, 0);
         other.m_connection = nullptr;
@@ -23,7 +23,9 @@ Responder& Responder::operator=(Responder&& other) noexcept {
     return *this;
 }
 
-Responder::~Responder() {
+Responder::~Responder() { abandon(); }
+
+void Responder::abandon() {
     // Dropped without a word: the client still gets an answer and the connection goes on.
     // (While an exception unwinds, the connection answers with what it says.)
     if (std::uncaught_exceptions() > 0) return;

@@ -40,6 +40,7 @@ public:
 
 private:
     Connection* live() const;  // the connection, while this request is its current one
+    void abandon();            // answers 500 if nothing was answered (or ends a stream)
 
     QPointer<Connection> m_connection;
     uint64_t m_sequence = 0;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build pkg-config python3 python3-venv
-    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
+    qt6-base-dev libqt6sql6-sqlite qt6-charts-dev
     # Qt6Charts' CMake package needs Qt6OpenGL's, which qt6-charts-dev does not depend on
     libqt6opengl6-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools

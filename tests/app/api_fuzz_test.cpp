@@ -408,7 +408,7 @@ private slots:
     // told 503 at once, and idle ones are closed after --timeout-keep-alive.
     void idleSocketsCannotLockTheServerOut() {
         ServeProcess small(m_dir.filePath("model"), m_dir.filePath("small.log"),
-                           {"--max-connections", "8", "--timeout-keep-alive", "1"});
+                           {"--max-connections", "8", "--timeout-keep-alive", "2"});
         QVERIFY(small.port() != 0);
         std::vector<std::unique_ptr<RawHttpClient>> idle;
         for (int i = 0; i < 8; ++i) idle.push_back(std::make_unique<RawHttpClient>(small.port()));

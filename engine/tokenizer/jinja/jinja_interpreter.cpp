@@ -58,7 +58,10 @@ std::string Interpreter::render(const Template& tmpl, const Value& variables) {
     // Namespaces may reference themselves; emptying them breaks the cycles.
     struct Cleanup {
         ~Cleanup() {
-            for (const auto& object : self.m_objects) object->attributes = Dict();
+            for (const auto& object : self.m_objects) {
+                object->attributes = Dict();
+                object->loopChangedLast.reset();
+            }
             self.m_objects.clear();
             self.m_scope.reset();
             self.m_out = nullptr;
@@ -82,6 +85,8 @@ void Interpreter::chargeIterations(uint64_t count) {
         fail(ErrorKind::Limit, fmt::format("template exceeded the limit of {} loop iterations", m_limits.maxLoopIterations));
     }
 }
+
+void Interpreter::releaseAtEnd(std::shared_ptr<Object> object) { m_objects.push_back(std::move(object)); }
 
 std::shared_ptr<Object> Interpreter::newObject(Object::Type type) {
     auto object = std::make_shared<Object>();
@@ -180,8 +185,10 @@ Value Interpreter::loopAttribute(const std::shared_ptr<Object>& state, std::stri
         }}));
     }
     if (name == "changed") {
-        return Value(std::make_shared<const Callable>(Callable{"changed", [state](Interpreter&, Args& args) {
+        return Value(std::make_shared<const Callable>(Callable{"changed", [state](Interpreter& interpreter, Args& args) {
             Value current = Value::list(args.positional, true);
+            // loop.changed(loop) makes the loop hold itself: a cycle to break when the render ends.
+            if (!state->loopChangedLast) interpreter.releaseAtEnd(state);
             if (state->loopChangedLast && equals(*state->loopChangedLast, current)) return Value(false);
             state->loopChangedLast = std::move(current);
             return Value(true);

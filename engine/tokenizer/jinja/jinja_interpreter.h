@@ -44,6 +44,7 @@ public:
     Value getAttribute(const Value& object, std::string_view name);  // jinja2's Environment.getattr
     Value getItem(const Value& object, const Value& key);             // jinja2's Environment.getitem
     std::shared_ptr<Object> newObject(Object::Type type);             // released when the render ends
+    void releaseAtEnd(std::shared_ptr<Object> object);                // the same for an existing one
     void chargeWork(uint64_t units);  // see Budget
     void chargeIterations(uint64_t count);
     const Limits& limits() const { return m_limits; }

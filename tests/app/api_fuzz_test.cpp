@@ -39,15 +39,22 @@ namespace {
 // would fill and stall it).
 class ServeProcess {
 public:
-    ServeProcess(const QString& modelDir, const QString& logPath, const QStringList& extra = {}) : m_logPath(logPath) {
+    // `launcher`: a program that runs pagoda with its arguments (prlimit, to lower a limit).
+    ServeProcess(const QString& modelDir, const QString& logPath, const QStringList& extra = {},
+                 const QStringList& launcher = {})
+        : m_logPath(logPath) {
         const QString binary = qEnvironmentVariableIsSet("PAGODA_SERVE_BINARY")
                                    ? qEnvironmentVariable("PAGODA_SERVE_BINARY")
                                    : QStringLiteral(PAGODA_EXECUTABLE);
         m_process.setStandardErrorFile(logPath);
         m_process.setStandardOutputFile(QProcess::nullDevice());
-        m_process.start(binary, QStringList{"serve", "--model", modelDir, "--port", "0", "--served-model-name", "tiny",
-                                            "--kv-cache-memory-bytes", "64M"} +
-                                    extra);
+        const QStringList arguments = QStringList{"serve", "--model", modelDir, "--port", "0", "--served-model-name",
+                                                  "tiny", "--kv-cache-memory-bytes", "64M"} +
+                                      extra;
+        if (launcher.isEmpty())
+            m_process.start(binary, arguments);
+        else
+            m_process.start(launcher.front(), launcher.mid(1) + QStringList{binary} + arguments);
         for (int waited = 0; waited < test::kPatienceMs && m_port == 0; waited += 50) {
             if (m_process.state() == QProcess::NotRunning) return;
             QTest::qWait(50);
@@ -423,6 +430,26 @@ private slots:
         QCOMPARE(after.readResponse().status, 200);
         QCOMPARE(small.stop(), 0);
         QVERIFY(!sanitizerReported(small.log()));
+    }
+
+    // The case: with 64 file descriptors, 80 idle sockets locked /health out (Qt's
+    // server never closed them, and accept() failing stopped it accepting). Now the cap
+    // follows the limit, and /health is answered as soon as the idle ones are let go.
+    void aLowFileLimitDoesNotLockTheServerOut() {
+        ServeProcess limited(m_dir.filePath("model"), m_dir.filePath("limited.log"), {"--timeout-keep-alive", "2"},
+                             {"prlimit", "--nofile=64:64"});
+        QVERIFY2(limited.port() != 0, qPrintable(limited.log()));
+        std::vector<std::unique_ptr<RawHttpClient>> idle;
+        for (int i = 0; i < 80; ++i) idle.push_back(std::make_unique<RawHttpClient>(limited.port()));
+        int status = 0;
+        for (int tries = 0; status != 200 && tries < test::kPatienceMs / 100; ++tries) {
+            RawHttpClient probe(limited.port());
+            if (probe.send(get("/health"))) status = probe.readResponse().status;  // 503, closed at once, or 200
+            if (status != 200) QTest::qWait(100);
+        }
+        QCOMPARE(status, 200);
+        QVERIFY(limited.running());
+        QCOMPARE(limited.stop(), 0);
     }
 
     void structuredFuzz() {

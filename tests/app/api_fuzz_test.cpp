@@ -162,6 +162,7 @@ public:
         std::string bytes;
         int requests = 1;
         bool hangUp = false;
+        bool halfClose = false;  // shut down writing after sending: every answer must still come
         std::string what;
     };
 
@@ -284,7 +285,8 @@ private:
     Case pipelined() {
         Case c;
         c.requests = 2 + int(pick(2));
-        c.what = "pipelined";
+        c.halfClose = pick(3) == 0;
+        c.what = c.halfClose ? "pipelined, half-closed" : "pipelined";
         for (int i = 0; i < c.requests; ++i) {
             const Route& route = m_routes[pick(m_routes.size())];
             c.bytes += post(route.path, route.valid.dump());
@@ -467,6 +469,7 @@ private slots:
             RawHttpClient client(m_server->port());
             QVERIFY2(client.connected(), "the server stopped accepting connections");
             client.send(c.bytes);  // may fail part way when the server answers early and closes
+            if (c.halfClose) client.shutdownWriting();
             if (c.hangUp) {
                 client.close();
                 continue;

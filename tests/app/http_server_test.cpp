@@ -285,6 +285,15 @@ private slots:
             QVERIFY(!r.body.empty());
             QVERIFY(client.closedByServer());
         }
+        RawHttpClient pipelined(server.port());  // everything sent before the half-close is answered
+        QVERIFY(pipelined.send(get("/slow") + get("/fast") + get("/streamP")));
+        pipelined.shutdownWriting();
+        QCOMPARE(pipelined.readResponse().body, std::string("slow"));
+        QCOMPARE(pipelined.readResponse().body, std::string("fast"));
+        const RawResponse last = pipelined.readResponse();
+        QCOMPARE(last.body, std::string("P0;P1;P2;"));
+        QCOMPARE(last.header("connection"), std::string("close"));
+        QVERIFY(pipelined.closedByServer());
     }
 
     // A client that goes away while its answer is pending is reported, so its generation

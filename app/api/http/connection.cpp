@@ -122,9 +122,9 @@ void Connection::processNext() {
     while (!m_busy && !m_closing && !m_closed) {
         switch (m_parser.next()) {
             case RequestParser::State::NeedMore:
-                if (m_peerDoneSending) {  // nothing more will come: a partial request is dropped
+                if (m_peerDoneSending) {  // nothing more will come
                     if (m_parser.midRequest()) return writeTransportError(400, "the request ended before it was complete");
-                    return closeNow();
+                    return beginClosing();
                 }
                 if (!m_parser.midRequest()) {
                     armTimer(m_limits.keepAliveTimeoutMs);
@@ -195,10 +195,16 @@ void Connection::probeHalfClosedPeer() {
     if (peerHasGone(m_socket)) clientGone();
 }
 
+bool Connection::lastAnswer() {
+    // A client that half-closed gets answers to what it sent, then the connection ends.
+    if (m_peerDoneSending && m_parser.buffered() == 0) m_closeAfterResponse = true;
+    return m_closeAfterResponse;
+}
+
 void Connection::writeWhole(Response response) {
     if (!m_busy || m_responseStarted || m_closed) return;
     m_responseStarted = true;
-    const bool close = m_closeAfterResponse || m_peerDoneSending;
+    const bool close = lastAnswer();
     std::string head = statusLine(response.status, m_http10);
     if (!response.contentType.empty()) head += fmt::format("Content-Type: {}\r\n", response.contentType);
     head += fmt::format("Content-Length: {}\r\n", response.body.size());
@@ -221,7 +227,7 @@ void Connection::writeStreamHead(int status, const std::string& contentType, con
     head += fmt::format("Content-Type: {}\r\nCache-Control: no-cache\r\n", contentType);
     if (m_chunked) head += "Transfer-Encoding: chunked\r\n";
     head += headerLines(headers);
-    if (m_closeAfterResponse || m_peerDoneSending) head += "Connection: close\r\n";
+    if (lastAnswer()) head += "Connection: close\r\n";
     head += "\r\n";
     queue(std::move(head));
     if (m_headRequest) finishResponse();
@@ -250,8 +256,8 @@ void Connection::finishResponse() {
     m_busy = m_responseStarted = m_streaming = false;
     m_goneCallback = nullptr;
     m_probeTimer.stop();
-    if (m_closeAfterResponse || m_peerDoneSending) return beginClosing();
-    m_readNotifier.setEnabled(true);  // reading may have paused on pipelined input
+    if (m_closeAfterResponse) return beginClosing();
+    if (!m_peerDoneSending) m_readNotifier.setEnabled(true);  // reading may have paused on pipelined input
     // The next pipelined request is started from the event loop, not from inside the
     // handler that just answered, so answering synchronously never nests.
     QMetaObject::invokeMethod(this, &Connection::processNext, Qt::QueuedConnection);
@@ -261,7 +267,9 @@ void Connection::writeTransportError(int status, const std::string& message) {
     if (m_busy) return;  // only between requests; a handler's errors are its own
     m_busy = true;
     m_closeAfterResponse = true;
-    m_headRequest = m_parser.current().method == "HEAD";  // known once its request line parsed
+    // Known once the failing request's line has parsed; HTTP/1.1 until then.
+    m_headRequest = m_parser.current().method == "HEAD";
+    m_http10 = m_parser.current().minorVersion == 0;
     writeWhole(m_errorResponse(status, message));
 }
 

@@ -58,6 +58,7 @@ private:
     void processNext();
     void startRequest(Request request);
     void finishResponse();
+    bool lastAnswer();  // whether this answer ends the connection (and says so)
     void writeTransportError(int status, const std::string& message);  // then closes
     void queue(std::string bytes);
     void flush();

@@ -11,14 +11,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/common/mapped_file.h"
 #include "engine/tokenizer/jinja/jinja_interpreter.h"
 #include "engine/tokenizer/jinja/jinja_parser.h"
 
@@ -39,11 +38,9 @@ uint64_t environmentNumber(const char* name, uint64_t fallback) {
 }
 
 std::string readFile(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) qFatal("cannot read %s", path.string().c_str());
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
+    auto text = readRegularFile(path);
+    if (!text) qFatal("%s", text.error().message.c_str());
+    return std::move(text).value();
 }
 
 const std::filesystem::path& fixtureDir() {

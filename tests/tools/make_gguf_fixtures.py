@@ -11,6 +11,8 @@ Needs tests/tools/requirements-gguf.txt. Files:
   split-0000N-of-00002.gguf  one model in two files, as llama.cpp's gguf-split names them
   expected.json          per file: version, alignment, metadata (type and value), tensors
                          (name, type, shape, offset, bytes, sha256 of their data)
+  block-formats.json     per block format: random blocks (hex) and the f32 bit patterns
+                         gguf-py's numpy dequantizers make of them
 """
 import argparse
 import hashlib
@@ -86,6 +88,33 @@ def write_split(directory):
         w.close()
 
 
+# Where each block format keeps its f16 scales (byte offsets in a block): random bytes
+# there are replaced by random finite halves, so no value is NaN or infinite.
+HALF_FIELDS = {T.Q4_0: [0], T.Q4_1: [0, 2], T.Q5_0: [0], T.Q5_1: [0, 2], T.Q8_0: [0], T.Q2_K: [80, 82],
+               T.Q3_K: [108], T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208]}
+
+
+def write_block_truth(path, blocks_per_format=3, seed=7):
+    """Random blocks of every format and gguf-py's dequantized values (f32 bit patterns)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for kind, halves in HALF_FIELDS.items():
+        block, size = gguf.GGML_QUANT_SIZES[kind]
+        raw = rng.integers(0, 256, (blocks_per_format, size), dtype=np.uint8)
+        for at in halves:
+            scale = rng.uniform(-2, 2, blocks_per_format).astype(np.float16)
+            raw[:, at:at + 2] = scale.view(np.uint8).reshape(blocks_per_format, 2)
+        values = gguf.quants.dequantize(raw.reshape(-1), kind).astype(np.float32)
+        out[kind.name] = {"blocks": raw.tobytes().hex(), "values": values.view(np.uint32).tolist()}
+    halves = rng.integers(0, 1 << 16, 512, dtype=np.uint16)
+    halves[:6] = [0x0001, 0x03ff, 0x8000, 0x7c00, 0xfc00, 0x3c00]  # subnormals, -0, ±inf, 1
+    for kind, dtype in [(T.F16, np.float16), (T.BF16, None)]:
+        values = (halves.view(np.float16).astype(np.float32) if dtype is not None
+                  else gguf.quants.dequantize(halves.view(np.uint8), T.BF16).astype(np.float32))
+        out[kind.name] = {"blocks": halves.tobytes().hex(), "values": values.view(np.uint32).tolist()}
+    path.write_text(json.dumps(out) + "\n")
+
+
 def field_value(field):
     kind = field.types[0]
     if kind == gguf.GGUFValueType.ARRAY:
@@ -135,6 +164,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     write_every_type(out / "every-type.gguf")
     write_split(out)
+    write_block_truth(out / "block-formats.json")
     expected = {p.name: describe(p) for p in sorted(out.glob("*.gguf"))}
     expected["generator"] = f"gguf-py (pip gguf 0.19.0), numpy {np.__version__}"
     (out / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n")

@@ -58,19 +58,19 @@ Status loadModelParts(const EngineOptions& options, LoadedEngine& loaded) {
         auto tokenizer = loadTokenizer(options.modelDir);
         if (!tokenizer) return tokenizer.error();
         loaded.tokenizer = std::move(tokenizer).value();
-        auto chatTemplate = loadChatTemplate(options.modelDir);
-        if (chatTemplate)
-            loaded.chatTemplate = std::move(chatTemplate).value();
-        else if (declaresChatTemplate(options.modelDir))  // base models have none; a broken one is said
-            loaded.chatTemplateProblem = chatTemplate.error().message;
     }
-    if (!options.chatTemplateFile.empty()) {
+    if (!options.chatTemplateFile.empty()) {  // replaces the model's own, which is not read
         auto source = readRegularFile(options.chatTemplateFile);
         if (!source) return makeError(fmt::format("cannot read chat template: {}", source.error().message));
         auto chatTemplate = ChatTemplate::parse(std::move(*source), options.chatTemplateFile.filename().string());
         if (!chatTemplate) return chatTemplate.error();
         loaded.chatTemplate = std::move(chatTemplate).value();
-        loaded.chatTemplateProblem.clear();
+    } else if (hasTokenizer) {
+        auto chatTemplate = loadChatTemplate(options.modelDir);  // base models have none
+        if (chatTemplate)
+            loaded.chatTemplate = std::move(chatTemplate).value();
+        else
+            loaded.chatTemplateProblem = chatTemplate.error().message;
     }
     auto defaults = samplingDefaults(options.modelDir);
     if (!defaults) return defaults.error();

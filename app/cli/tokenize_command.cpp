@@ -59,13 +59,17 @@ Result<std::string> renderChatFile(const std::string& modelDir, const QString& f
 
     auto chatTemplate = loadChatTemplate(modelDir);
     if (!chatTemplate) return chatTemplate.error();
+    if (!*chatTemplate)
+        return makeError(fmt::format("{}: no chat template (looked for chat_template.jinja, and chat_template in "
+                                     "tokenizer_config.json and chat_template.json)",
+                                     modelDir));
     nlohmann::ordered_json context = nlohmann::ordered_json::object();
     context["messages"] = request["messages"];
     if (request.contains("tools")) context["tools"] = request["tools"];
     context["add_generation_prompt"] = addGenerationPrompt;
     if (request.contains("chat_template_kwargs") && request["chat_template_kwargs"].is_object())
         for (const auto& [key, value] : request["chat_template_kwargs"].items()) context[key] = value;
-    return renderChat(*chatTemplate, tokenizer, std::move(context));
+    return renderChat(**chatTemplate, tokenizer, std::move(context));
 }
 
 }  // namespace

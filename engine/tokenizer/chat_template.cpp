@@ -157,42 +157,30 @@ nlohmann::ordered_json chatTemplateSpecialTokens(const nlohmann::ordered_json& t
     return tokens;
 }
 
-Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir) {
+Result<std::optional<ChatTemplate>> loadChatTemplate(const std::filesystem::path& modelDir) {
     std::error_code ec;
     const auto jinjaFile = modelDir / "chat_template.jinja";
-    if (std::filesystem::is_regular_file(jinjaFile, ec)) {
+    if (std::filesystem::exists(jinjaFile, ec)) {
         auto source = readRegularFile(jinjaFile);
         if (!source) return source.error();
-        return ChatTemplate::parse(std::move(*source), "chat_template.jinja");
+        auto parsed = ChatTemplate::parse(std::move(*source), "chat_template.jinja");
+        if (!parsed) return parsed.error();
+        return std::optional(std::move(parsed).value());
     }
     for (const char* fileName : {"tokenizer_config.json", "chat_template.json"}) {
         const auto path = modelDir / fileName;
-        if (!std::filesystem::is_regular_file(path, ec)) continue;
+        if (!std::filesystem::exists(path, ec)) continue;
         auto text = readRegularFile(path);
         if (!text) return text.error();
         const auto config = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
         if (config.is_discarded()) return makeError(fmt::format("{}: not valid JSON", path.string()));
         if (config.is_object() && config.contains("chat_template") && !config["chat_template"].is_null()) {
-            return chatTemplateFromTokenizerConfig(config, fmt::format("{} chat_template", fileName));
+            auto parsed = chatTemplateFromTokenizerConfig(config, fmt::format("{} chat_template", fileName));
+            if (!parsed) return parsed.error();
+            return std::optional(std::move(parsed).value());
         }
     }
-    return makeError(fmt::format("{}: no chat template (looked for chat_template.jinja, and chat_template in "
-                                 "tokenizer_config.json and chat_template.json)",
-                                 modelDir.string()));
-}
-
-bool declaresChatTemplate(const std::filesystem::path& modelDir) {
-    std::error_code ec;
-    if (std::filesystem::exists(modelDir / "chat_template.jinja", ec)) return true;
-    for (const char* fileName : {"tokenizer_config.json", "chat_template.json"}) {
-        if (!std::filesystem::is_regular_file(modelDir / fileName, ec)) continue;  // a FIFO would never end
-        auto text = readRegularFile(modelDir / fileName);
-        if (!text) continue;
-        const auto config = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
-        if (config.is_discarded()) return true;  // unreadable: say so rather than call it absent
-        if (config.is_object() && config.contains("chat_template") && !config["chat_template"].is_null()) return true;
-    }
-    return false;
+    return std::optional<ChatTemplate>();
 }
 
 Result<std::string> renderChat(const ChatTemplate& chatTemplate, const Tokenizer& tokenizer,

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -71,9 +72,8 @@ Result<std::string> renderChat(const ChatTemplate& chatTemplate, const Tokenizer
 
 // The template of a model directory, looked up as transformers does: chat_template.jinja
 // wins over tokenizer_config.json's chat_template; the legacy chat_template.json comes last.
-Result<ChatTemplate> loadChatTemplate(const std::filesystem::path& modelDir);
-// The directory names a chat template (a chat_template.jinja, or a chat_template entry that
-// is not null), whether or not it can be used: a base model has none, a broken one is an error.
-bool declaresChatTemplate(const std::filesystem::path& modelDir);
+// Nothing when the directory names none (a base model); an error when the one it names
+// cannot be used (unreadable, not a string or list, not a template Pagoda can parse).
+Result<std::optional<ChatTemplate>> loadChatTemplate(const std::filesystem::path& modelDir);
 
 }  // namespace pagoda

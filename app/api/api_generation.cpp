@@ -169,8 +169,8 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
     if (a.chat) {
         if (!choice.started) {
             choice.started = true;
-            a.responder.sendChunk((sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
-                                                                  std::nullopt, nullptr, nullptr))));
+            a.responder.sendChunk(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
+                                                                std::nullopt, nullptr, nullptr)));
         }
         const ChatOutputDelta delta = choice.parse(c);
         std::optional<std::string> finishReason = finish;
@@ -184,9 +184,9 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
         std::optional<std::string> content = optional(delta.content);
         if (!content && delta.reasoning.empty() && calls.empty()) content = std::string();
         const ordered_json logprobs = a.logprobs ? chatLogprobsContent(c.logprobs, tokenTextFn) : ordered_json();
-        a.responder.sendChunk((sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index,
-                                                              chatDelta(content, optional(delta.reasoning), calls),
-                                                              finishReason, stopReason, logprobs))));
+        a.responder.sendChunk(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index,
+                                                           chatDelta(content, optional(delta.reasoning), calls),
+                                                           finishReason, stopReason, logprobs)));
         return;
     }
     std::string text = c.newText;
@@ -200,8 +200,8 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
     const size_t offset = size_t(std::count_if(choice.text.begin(), choice.text.end(),
                                                [](char ch) { return (static_cast<unsigned char>(ch) & 0xc0) != 0x80; }));
     const ordered_json logprobs = a.logprobs ? completionLogprobs(c.logprobs, tokenTextFn, offset) : ordered_json();
-    a.responder.sendChunk((sseEvent(completionChunk(a.responseId, a.created, a.model, index, text, finish,
-                                                      stopReason, logprobs))));
+    a.responder.sendChunk(sseEvent(completionChunk(a.responseId, a.created, a.model, index, text, finish,
+                                                   stopReason, logprobs)));
 }
 
 void ApiServer::onOutput(const RequestOutput& out) {

@@ -124,18 +124,21 @@ std::optional<ApiError> ApiServer::refusedOrigin(const HttpRequest& request) con
     // A browser names the page that sent a request; only allowed pages may use the model,
     // even by requests a browser sends without asking first (a text/plain POST).
     const QByteArray origin = headerValue(request, "Origin");
-    if (origin.isEmpty() || isLocalOrigin(origin) || m_options.allowedOrigins.contains("*") ||
-        m_options.allowedOrigins.contains(QString::fromLatin1(origin)))
-        return std::nullopt;
+    if (origin.isEmpty() || originAllowed(origin)) return std::nullopt;
     return apiError(403, fmt::format("Origin '{}' is not allowed; start the server with --allowed-origins to let "
                                      "web pages use it",
                                      origin.left(200).toStdString()));
 }
 
+bool ApiServer::originAllowed(const QByteArray& origin) const {
+    return isLocalOrigin(origin) || m_options.allowedOrigins.contains("*") ||
+           m_options.allowedOrigins.contains(QString::fromLatin1(origin));
+}
+
 http::HeaderList ApiServer::corsHeaders(const HttpRequest& request) const {
-    const std::string origin(request.header("Origin"));
-    if (origin.empty() || refusedOrigin(request)) return {};
-    return {{"Access-Control-Allow-Origin", origin},
+    const QByteArray origin = headerValue(request, "Origin");
+    if (origin.isEmpty() || !originAllowed(origin)) return {};
+    return {{"Access-Control-Allow-Origin", origin.toStdString()},
             {"Vary", "Origin"},
             {"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
             {"Access-Control-Allow-Headers", "Authorization, Content-Type"}};
@@ -146,15 +149,16 @@ void ApiServer::log(const std::string& method, const QString& path, int status, 
         QString::fromStdString(fmt::format("{} {} {} {} tokens {} ms", method, path.toStdString(), status, tokens, ms)));
 }
 
-void ApiServer::sendJson(HttpResponder& responder, const HttpRequest& request, int status, const ordered_json& body) {
-    responder.send({status, "application/json", dumpJson(body), corsHeaders(request)});
+void ApiServer::sendJson(HttpResponder& responder, const HttpRequest& request, int status, const ordered_json& body,
+                         const http::HeaderList& extraHeaders) {
+    http::HeaderList headers = corsHeaders(request);
+    headers.insert(headers.end(), extraHeaders.begin(), extraHeaders.end());
+    responder.send({status, "application/json", dumpJson(body), std::move(headers)});
 }
 
 void ApiServer::sendError(HttpResponder& responder, const HttpRequest& request, const ApiError& error,
-                          http::HeaderList headers) {
-    http::HeaderList all = corsHeaders(request);
-    all.insert(all.end(), headers.begin(), headers.end());
-    responder.send({error.status, "application/json", dumpJson(errorBody(error)), std::move(all)});
+                          const http::HeaderList& extraHeaders) {
+    sendJson(responder, request, error.status, errorBody(error), extraHeaders);
     log(request.method, QString::fromStdString(std::string(request.path())), error.status, 0, 0);
 }
 

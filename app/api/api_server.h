@@ -31,9 +31,9 @@ struct ApiServerOptions {
     QStringList apiKeys;                 // empty: no key needed
     QStringList servedModelNames;        // empty: the model directory's name
     QStringList allowedOrigins;          // CORS allow-list; empty: CORS off; "*" allows any
-    QStringList allowedHosts;            // Host names a loopback server answers besides its own; "*": any
+    QStringList allowedHosts{};          // Host names a loopback server answers besides its own; "*": any
     size_t maxBodyBytes = size_t(32) << 20;
-    http::ServerLimits limits;           // sizes, timeouts and connections
+    http::ServerLimits limits{};         // sizes, timeouts and connections
 
     // Anyone who can reach the address may use the model: worth a warning wherever it starts.
     bool exposedWithoutKey() const { return !host.isLoopback() && apiKeys.isEmpty(); }
@@ -90,11 +90,12 @@ private:
     std::string servedModelName() const;
     // A 403 when the Host or Origin header names what this server must not answer.
     std::optional<ApiError> refusedOrigin(const HttpRequest& request) const;
+    bool originAllowed(const QByteArray& origin) const;  // a page of this machine, or on --allowed-origins
     http::HeaderList corsHeaders(const HttpRequest& request) const;
     void sendJson(HttpResponder& responder, const HttpRequest& request, int status,
-                  const nlohmann::ordered_json& body);
+                  const nlohmann::ordered_json& body, const http::HeaderList& extraHeaders = {});
     void sendError(HttpResponder& responder, const HttpRequest& request, const ApiError& error,
-                   http::HeaderList headers = {});
+                   const http::HeaderList& extraHeaders = {});
     void log(const std::string& method, const QString& path, int status, size_t tokens, qint64 ms);
 
     EngineHost& m_host;

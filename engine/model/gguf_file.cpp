@@ -167,39 +167,49 @@ std::optional<bool> Value::asBool() const {
 }
 
 std::optional<TensorTypeTraits> tensorTypeTraits(uint32_t id) {
+    using cpu::BlockFormat;
+    // The types Pagoda decodes take their layout from the decoders; ggml's others are known
+    // by layout only, so offsets can be checked and the type named.
+    auto decoded = [](BlockFormat format) {
+        const cpu::BlockLayout layout = cpu::blockLayout(format);
+        return TensorTypeTraits{cpu::blockFormatName(format), layout.elements, layout.bytes, format};
+    };
+    auto named = [](const char* name, uint32_t blockSize, uint32_t blockBytes) {
+        return TensorTypeTraits{name, blockSize, blockBytes, std::nullopt};
+    };
     switch (TensorType(id)) {
-        case TensorType::F32: return TensorTypeTraits{"F32", 1, 4, true};
-        case TensorType::F16: return TensorTypeTraits{"F16", 1, 2, true};
-        case TensorType::BF16: return TensorTypeTraits{"BF16", 1, 2, true};
-        case TensorType::Q4_0: return TensorTypeTraits{"Q4_0", 32, 18, true};
-        case TensorType::Q4_1: return TensorTypeTraits{"Q4_1", 32, 20, true};
-        case TensorType::Q5_0: return TensorTypeTraits{"Q5_0", 32, 22, true};
-        case TensorType::Q5_1: return TensorTypeTraits{"Q5_1", 32, 24, true};
-        case TensorType::Q8_0: return TensorTypeTraits{"Q8_0", 32, 34, true};
-        case TensorType::Q8_1: return TensorTypeTraits{"Q8_1", 32, 40, false};
-        case TensorType::Q2_K: return TensorTypeTraits{"Q2_K", 256, 84, true};
-        case TensorType::Q3_K: return TensorTypeTraits{"Q3_K", 256, 110, true};
-        case TensorType::Q4_K: return TensorTypeTraits{"Q4_K", 256, 144, true};
-        case TensorType::Q5_K: return TensorTypeTraits{"Q5_K", 256, 176, true};
-        case TensorType::Q6_K: return TensorTypeTraits{"Q6_K", 256, 210, true};
-        case TensorType::Q8_K: return TensorTypeTraits{"Q8_K", 256, 292, false};
-        case TensorType::IQ2_XXS: return TensorTypeTraits{"IQ2_XXS", 256, 66, false};
-        case TensorType::IQ2_XS: return TensorTypeTraits{"IQ2_XS", 256, 74, false};
-        case TensorType::IQ3_XXS: return TensorTypeTraits{"IQ3_XXS", 256, 98, false};
-        case TensorType::IQ1_S: return TensorTypeTraits{"IQ1_S", 256, 50, false};
-        case TensorType::IQ4_NL: return TensorTypeTraits{"IQ4_NL", 32, 18, false};
-        case TensorType::IQ3_S: return TensorTypeTraits{"IQ3_S", 256, 110, false};
-        case TensorType::IQ2_S: return TensorTypeTraits{"IQ2_S", 256, 82, false};
-        case TensorType::IQ4_XS: return TensorTypeTraits{"IQ4_XS", 256, 136, false};
-        case TensorType::I8: return TensorTypeTraits{"I8", 1, 1, false};
-        case TensorType::I16: return TensorTypeTraits{"I16", 1, 2, false};
-        case TensorType::I32: return TensorTypeTraits{"I32", 1, 4, false};
-        case TensorType::I64: return TensorTypeTraits{"I64", 1, 8, false};
-        case TensorType::F64: return TensorTypeTraits{"F64", 1, 8, false};
-        case TensorType::IQ1_M: return TensorTypeTraits{"IQ1_M", 256, 56, false};
-        case TensorType::TQ1_0: return TensorTypeTraits{"TQ1_0", 256, 54, false};
-        case TensorType::TQ2_0: return TensorTypeTraits{"TQ2_0", 256, 66, false};
-        case TensorType::MXFP4: return TensorTypeTraits{"MXFP4", 32, 17, false};
+        case TensorType::F32: return decoded(BlockFormat::F32);
+        case TensorType::F16: return decoded(BlockFormat::F16);
+        case TensorType::BF16: return decoded(BlockFormat::BF16);
+        case TensorType::Q4_0: return decoded(BlockFormat::Q4_0);
+        case TensorType::Q4_1: return decoded(BlockFormat::Q4_1);
+        case TensorType::Q5_0: return decoded(BlockFormat::Q5_0);
+        case TensorType::Q5_1: return decoded(BlockFormat::Q5_1);
+        case TensorType::Q8_0: return decoded(BlockFormat::Q8_0);
+        case TensorType::Q2_K: return decoded(BlockFormat::Q2_K);
+        case TensorType::Q3_K: return decoded(BlockFormat::Q3_K);
+        case TensorType::Q4_K: return decoded(BlockFormat::Q4_K);
+        case TensorType::Q5_K: return decoded(BlockFormat::Q5_K);
+        case TensorType::Q6_K: return decoded(BlockFormat::Q6_K);
+        case TensorType::Q8_1: return named("Q8_1", 32, 40);
+        case TensorType::Q8_K: return named("Q8_K", 256, 292);
+        case TensorType::IQ2_XXS: return named("IQ2_XXS", 256, 66);
+        case TensorType::IQ2_XS: return named("IQ2_XS", 256, 74);
+        case TensorType::IQ3_XXS: return named("IQ3_XXS", 256, 98);
+        case TensorType::IQ1_S: return named("IQ1_S", 256, 50);
+        case TensorType::IQ4_NL: return named("IQ4_NL", 32, 18);
+        case TensorType::IQ3_S: return named("IQ3_S", 256, 110);
+        case TensorType::IQ2_S: return named("IQ2_S", 256, 82);
+        case TensorType::IQ4_XS: return named("IQ4_XS", 256, 136);
+        case TensorType::I8: return named("I8", 1, 1);
+        case TensorType::I16: return named("I16", 1, 2);
+        case TensorType::I32: return named("I32", 1, 4);
+        case TensorType::I64: return named("I64", 1, 8);
+        case TensorType::F64: return named("F64", 1, 8);
+        case TensorType::IQ1_M: return named("IQ1_M", 256, 56);
+        case TensorType::TQ1_0: return named("TQ1_0", 256, 54);
+        case TensorType::TQ2_0: return named("TQ2_0", 256, 66);
+        case TensorType::MXFP4: return named("MXFP4", 32, 17);
     }
     return std::nullopt;
 }

@@ -16,6 +16,7 @@
 
 #include "engine/common/mapped_file.h"
 #include "engine/common/result.h"
+#include "kernels/cpu/block_formats.h"
 
 namespace pagoda::gguf {
 
@@ -57,7 +58,8 @@ struct TensorTypeTraits {
     const char* name;    // "Q4_K"
     uint32_t blockSize;  // elements per block (1 for plain types)
     uint32_t blockBytes;
-    bool supported;      // Pagoda computes with it (the others are named in errors)
+    std::optional<cpu::BlockFormat> format;  // how Pagoda decodes it; none: named in errors only
+    bool supported() const { return format.has_value(); }
 };
 // Nothing for an id ggml does not define.
 std::optional<TensorTypeTraits> tensorTypeTraits(uint32_t id);

@@ -50,11 +50,12 @@ Result<json> readTokenizerConfig(const fs::path& modelDir) {
 
 // Tells a tiktoken ranks file (lines of "base64 rank") from a SentencePiece protobuf.
 bool looksLikeTiktoken(const fs::path& file) {
-    const auto text = readRegularFile(file);
-    if (!text) return false;  // the SentencePiece loader says what is wrong with it
-    const std::string firstLine = text->substr(0, text->find('\n'));
+    const auto map = MappedFile::open(file);  // mapped, not read: only its first line is looked at
+    if (!map) return false;                    // the SentencePiece loader says what is wrong with it
+    const std::string_view text(reinterpret_cast<const char*>(map->data()), map->size());
+    const std::string_view firstLine = text.substr(0, text.find('\n'));
     const size_t space = firstLine.find(' ');
-    if (space == std::string::npos || space == 0) return false;
+    if (space == std::string_view::npos || space == 0) return false;
     for (size_t i = 0; i < firstLine.size(); ++i) {
         const char c = firstLine[i];
         const bool base64 = isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';

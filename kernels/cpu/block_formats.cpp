@@ -1,6 +1,7 @@
 #include "kernels/cpu/block_formats.h"
 
 #include <cstring>
+#include <iterator>
 
 #include "kernels/common/dtype.h"
 
@@ -136,30 +137,25 @@ void q6_k(const uint8_t* b, float* out) {
 
 }  // namespace
 
-BlockLayout blockLayout(BlockFormat format) {
-    switch (format) {
-        case BlockFormat::F32: return {1, 4};
-        case BlockFormat::F16: return {1, 2};
-        case BlockFormat::BF16: return {1, 2};
-        case BlockFormat::Q4_0: return {32, 18};
-        case BlockFormat::Q4_1: return {32, 20};
-        case BlockFormat::Q5_0: return {32, 22};
-        case BlockFormat::Q5_1: return {32, 24};
-        case BlockFormat::Q8_0: return {32, 34};
-        case BlockFormat::Q2_K: return {256, 84};
-        case BlockFormat::Q3_K: return {256, 110};
-        case BlockFormat::Q4_K: return {256, 144};
-        case BlockFormat::Q5_K: return {256, 176};
-        case BlockFormat::Q6_K: return {256, 210};
-    }
-    return {1, 4};
-}
+namespace {
 
-const char* blockFormatName(BlockFormat format) {
-    static const char* const kNames[] = {"F32",  "F16",  "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1",
-                                         "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"};
-    return kNames[size_t(format)];
-}
+struct FormatInfo {
+    const char* name;
+    BlockLayout layout;
+};
+
+// Indexed by BlockFormat.
+constexpr FormatInfo kFormats[] = {
+    {"F32", {1, 4}},      {"F16", {1, 2}},      {"BF16", {1, 2}},     {"Q4_0", {32, 18}},   {"Q4_1", {32, 20}},
+    {"Q5_0", {32, 22}},   {"Q5_1", {32, 24}},   {"Q8_0", {32, 34}},   {"Q2_K", {256, 84}},  {"Q3_K", {256, 110}},
+    {"Q4_K", {256, 144}}, {"Q5_K", {256, 176}}, {"Q6_K", {256, 210}},
+};
+static_assert(std::size(kFormats) == size_t(BlockFormat::Q6_K) + 1, "one entry per BlockFormat");
+
+}  // namespace
+
+BlockLayout blockLayout(BlockFormat format) { return kFormats[size_t(format)].layout; }
+const char* blockFormatName(BlockFormat format) { return kFormats[size_t(format)].name; }
 
 void dequantizeBlocks(BlockFormat format, const void* blocks, size_t blockCount, float* out) {
     const auto* b = static_cast<const uint8_t*>(blocks);

@@ -289,10 +289,10 @@ private slots:
                                  "Q5_K", "Q6_K"}) {
             bool found = false;
             for (uint32_t id = 0; id < 64; ++id)
-                if (auto t = gguf::tensorTypeTraits(id); t && std::string(t->name) == name) found = t->supported;
+                if (auto t = gguf::tensorTypeTraits(id); t && std::string(t->name) == name) found = t->supported();
             QVERIFY2(found, name);
         }
-        QVERIFY(!gguf::tensorTypeTraits(16)->supported);  // IQ2_XXS
+        QVERIFY(!gguf::tensorTypeTraits(16)->supported());  // IQ2_XXS
         QVERIFY(!gguf::tensorTypeTraits(31).has_value());  // no such type
     }
 };

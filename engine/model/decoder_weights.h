@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/common/dtype.h"
+#include "kernels/cpu/block_formats.h"
 
 namespace pagoda {
 
@@ -18,6 +19,7 @@ struct TensorView {
     int64_t rows = 0;            // elements of a 1-D tensor
     int64_t cols = 1;
     const float* rowScales = nullptr;  // I8 (quantized) matrices: one scale per row
+    cpu::BlockFormat format = cpu::BlockFormat::F32;  // DType::Blocks: GGUF's block format
     explicit operator bool() const { return data != nullptr; }
 };
 

@@ -12,9 +12,12 @@ namespace pagoda {
 
 // I8 holds weight-only quantized matrices (--quantization int8): each row carries its own
 // f32 scale beside the data; element reads here give the unscaled integer.
-enum class DType : uint8_t { F32, F16, BF16, I8 };
+// Blocks is a matrix in one of GGUF's block formats (kernels/cpu/block_formats.h; the view
+// carrying it names which): each row is a whole number of blocks, read only by the kernels
+// that decode them, so it has no element size and no element reads.
+enum class DType : uint8_t { F32, F16, BF16, I8, Blocks };
 
-PAGODA_HD size_t dtypeSize(DType t) { return t == DType::F32 ? 4 : t == DType::I8 ? 1 : 2; }
+PAGODA_HD size_t dtypeSize(DType t) { return t == DType::F32 ? 4 : t == DType::I8 ? 1 : t == DType::Blocks ? 0 : 2; }
 
 inline const char* dtypeName(DType t) {
     switch (t) {
@@ -22,6 +25,7 @@ inline const char* dtypeName(DType t) {
         case DType::F16: return "F16";
         case DType::BF16: return "BF16";
         case DType::I8: return "I8";
+        case DType::Blocks: return "blocks";
     }
     return "?";
 }

@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "kernels/common/dtype.h"
+#include "kernels/cpu/block_formats.h"
 #include "kernels/cpu/thread_pool.h"
 
 namespace pagoda::cpu {
@@ -15,6 +16,7 @@ struct Matrix {
     size_t rows = 0;
     size_t cols = 0;
     const float* rowScales = nullptr;  // I8 only: w[r][i] = rowScales[r] * data[r][i]
+    BlockFormat format = BlockFormat::F32;  // DType::Blocks only: each row is cols / elements blocks
 };
 
 struct Vector {

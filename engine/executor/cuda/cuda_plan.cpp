@@ -141,8 +141,10 @@ Result<FusedRows> fuseRows(std::span<const TensorView> parts, const std::string&
     for (size_t i = 0; i < parts.size(); ++i) {
         const TensorView& part = parts[i];
         if (!part) return makeError(fmt::format("{}: part {} is missing from the checkpoint", what, i));
-        if (part.type == DType::I8 || part.rowScales)
-            return makeError(fmt::format("{}: quantized (int8) weights are not supported by the CUDA backend", what));
+        if (part.type == DType::I8 || part.type == DType::Blocks || part.rowScales)
+            return makeError(fmt::format("{}: quantized ({}) weights are not supported by the CUDA backend; they run "
+                                         "on the CPU (--device cpu)",
+                                         what, part.type == DType::Blocks ? "GGUF block" : "int8"));
         if (i == 0) {
             fused.cols = part.cols;
             fused.type = part.type;

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "kernels/common/dtype.h"
+#include "kernels/cpu/block_formats.h"
 #include "kernels/cpu/isa.h"
 
 namespace pagoda::cpu {
@@ -18,6 +19,7 @@ struct WeightRows {
     DType type = DType::F32;
     const float* rowScales = nullptr;
     size_t cols = 0;
+    BlockFormat format = BlockFormat::F32;  // DType::Blocks only
 };
 
 struct KernelTable {

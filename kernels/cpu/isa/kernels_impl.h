@@ -111,6 +111,7 @@ void widenRows(const WeightRows& w, size_t row0, size_t rowCount, float* dst) {
         case DType::BF16: return widenRowsAs<DType::BF16>(w, row0, rowCount, dst);
         case DType::F16: return widenRowsAs<DType::F16>(w, row0, rowCount, dst);
         case DType::I8: return widenRowsAs<DType::I8>(w, row0, rowCount, dst);
+        case DType::Blocks: break;  // linear() hands block formats to their own kernels
     }
 }
 
@@ -121,6 +122,7 @@ void multiplyRows(const float* x, size_t numTokens, const WeightRows& w, size_t 
         case DType::BF16: return multiplyRowsAs<DType::BF16>(x, numTokens, w, row0, rowCount, y, yStride);
         case DType::F16: return multiplyRowsAs<DType::F16>(x, numTokens, w, row0, rowCount, y, yStride);
         case DType::I8: return multiplyRowsAs<DType::I8>(x, numTokens, w, row0, rowCount, y, yStride);
+        case DType::Blocks: break;  // linear() hands block formats to their own kernels
     }
 }
 

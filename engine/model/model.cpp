@@ -19,6 +19,7 @@ std::vector<TensorView*> quantizableMatrices(DecoderWeights& w) {
 }  // namespace
 
 Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& modelDir, Quantization quantization) {
+    if (quantization == Quantization::Int4) return makeError("--quantization int4 is not implemented yet");
     auto config = loadModelConfig(modelDir);
     if (!config) return config.error();
     auto checkpoint = Checkpoint::open(modelDir);

@@ -5,11 +5,19 @@
 
 namespace pagoda {
 
-const char* quantizationName(Quantization q) { return q == Quantization::Int8 ? "int8" : "none"; }
+const char* quantizationName(Quantization q) {
+    switch (q) {
+        case Quantization::Int8: return "int8";
+        case Quantization::Int4: return "int4";
+        case Quantization::None: break;
+    }
+    return "none";
+}
 
 std::optional<Quantization> parseQuantization(std::string_view name) {
     if (name == "none") return Quantization::None;
     if (name == "int8") return Quantization::Int8;
+    if (name == "int4") return Quantization::Int4;
     return std::nullopt;
 }
 

@@ -13,10 +13,11 @@
 
 namespace pagoda {
 
-enum class Quantization { None, Int8 };
+// Int4: GGUF's Q4_0 blocks (32 weights, one f16 scale), computed on by the block kernels.
+enum class Quantization { None, Int8, Int4 };
 
 const char* quantizationName(Quantization q);
-std::optional<Quantization> parseQuantization(std::string_view name);  // "none" / "int8"
+std::optional<Quantization> parseQuantization(std::string_view name);  // "none" / "int8" / "int4"
 
 struct QuantizedMatrix {
     std::vector<int8_t> values;  // [rows, cols]

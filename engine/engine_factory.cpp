@@ -52,7 +52,9 @@ Status loadModelParts(const EngineOptions& options, LoadedEngine& loaded) {
     loaded.model = std::move(model).value();
 
     std::error_code ec;
-    const bool hasTokenizer = std::filesystem::exists(options.modelDir / "tokenizer.json", ec) ||
+    // A GGUF model carries its tokenizer and chat template in its metadata.
+    const bool hasTokenizer = !loaded.model->ggufFiles.empty() ||
+                              std::filesystem::exists(options.modelDir / "tokenizer.json", ec) ||
                               std::filesystem::exists(options.modelDir / "tokenizer.model", ec);
     if (hasTokenizer) {
         auto tokenizer = loadTokenizer(options.modelDir);
@@ -147,7 +149,15 @@ Result<Ok> startCuda(const EngineOptions& options, LoadedEngine& loaded) {
 Result<LoadedEngine> loadEngine(const EngineOptions& options) {
     LoadedEngine loaded;
     if (auto parts = loadModelParts(options, loaded); !parts) return parts.error();
-    if (options.backend != ExecutorBackend::Cpu) {
+    if (options.backend != ExecutorBackend::Cpu && hasBlockWeights(*loaded.model)) {
+        // The CUDA backend has no kernels for GGUF's block formats yet; say so only where a
+        // GPU could have been used.
+        const auto probe = options.cudaDriverLibrary.empty() ? cuda::probeCudaDriver()
+                                                             : cuda::probeCudaDriver(options.cudaDriverLibrary);
+        if (probe.usable || options.backend == ExecutorBackend::Cuda)
+            loaded.backendNote = "CUDA is not used (the CUDA backend does not compute on GGUF's quantized blocks "
+                                 "yet); running on the CPU";
+    } else if (options.backend != ExecutorBackend::Cpu) {
         auto cuda = startCuda(options, loaded);
         if (cuda) return loaded;
         // Auto on a machine with no NVIDIA driver at all is the ordinary CPU case, not news;

@@ -1,5 +1,10 @@
 #include "engine/model/model.h"
 
+#include <fmt/format.h>
+#include <fmt/std.h>
+
+#include "engine/model/gguf_locate.h"
+#include "engine/model/gguf_model_config.h"
 #include "engine/model/weight_map.h"
 
 namespace pagoda {
@@ -16,10 +21,23 @@ std::vector<TensorView*> quantizableMatrices(DecoderWeights& w) {
     return matrices;
 }
 
-}  // namespace
+Result<std::shared_ptr<Model>> loadGgufModel(const std::filesystem::path& path) {
+    auto files = gguf::openModelFiles(path);
+    if (!files) return files.error();
+    auto config = ggufModelConfig(*files);
+    if (!config) return config.error();
+    auto weights = bindGgufWeights(*config, *files);
+    if (!weights) return weights.error();
+    // Views point into the files' mappings, which moving the Files does not relocate.
+    auto model = std::make_shared<Model>();
+    model->directory = path;
+    model->config = std::move(config).value();
+    model->ggufFiles = std::move(files).value();
+    model->weights = std::move(weights).value();
+    return model;
+}
 
-Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& modelDir, Quantization quantization) {
-    if (quantization == Quantization::Int4) return makeError("--quantization int4 is not implemented yet");
+Result<std::shared_ptr<Model>> loadSafetensorsModel(const std::filesystem::path& modelDir) {
     auto config = loadModelConfig(modelDir);
     if (!config) return config.error();
     auto checkpoint = Checkpoint::open(modelDir);
@@ -27,8 +45,32 @@ Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& mode
     auto weights = bindWeights(*config, *checkpoint);
     if (!weights) return weights.error();
     // Views in `weights` point into the checkpoint's mappings, which moving does not relocate.
-    auto model = std::make_shared<Model>(Model{modelDir, std::move(config).value(), std::move(checkpoint).value(),
-                                               std::move(weights).value(), quantization, {}});
+    return std::make_shared<Model>(Model{modelDir, std::move(config).value(), std::move(checkpoint).value(), {},
+                                         std::move(weights).value(), Quantization::None, {}});
+}
+
+}  // namespace
+
+bool hasBlockWeights(const Model& model) {
+    if (model.weights.embed.type == DType::Blocks || model.weights.lmHead.type == DType::Blocks) return true;
+    for (const LayerWeights& l : model.weights.layers)
+        for (const TensorView* m : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down})
+            if (m->type == DType::Blocks) return true;
+    return false;
+}
+
+Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& modelPath, Quantization quantization) {
+    if (quantization == Quantization::Int4) return makeError("--quantization int4 is not implemented yet");
+    const auto gguf = locateGgufModel(modelPath);
+    if (!gguf) return gguf.error();
+    if (*gguf && quantization != Quantization::None)
+        return makeError(fmt::format("{} is a GGUF model, already quantized as its file says; --quantization {} "
+                                     "applies to 16-bit safetensors models only",
+                                     modelPath, quantizationName(quantization)));
+    auto loaded = *gguf ? loadGgufModel(**gguf) : loadSafetensorsModel(modelPath);
+    if (!loaded) return loaded.error();
+    std::shared_ptr<Model> model = std::move(loaded).value();
+    model->quantization = quantization;
     if (quantization == Quantization::Int8) {
         ThreadPool pool;
         const auto matrices = quantizableMatrices(model->weights);

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/common/mapped_file.h"
+#include "engine/model/gguf_locate.h"
+#include "engine/model/gguf_model_config.h"
 
 namespace pagoda {
 
@@ -226,12 +228,12 @@ void parseHfDecoder(const JsonFile& cfg, ModelConfig& c) {
 // `num_hidden_layers: 10000000` would take gigabytes before any tensor could say it is wrong.
 // The ceilings are far above every published model (the largest have about 130 layers, a
 // hidden size of 16384 and 256k-token vocabularies).
-void validate(const JsonFile& cfg, const ModelConfig& c) {
+void validate(const fs::path& where, const ModelConfig& c) {
     auto within = [&](const char* what, int v, int most) {
-        if (v <= 0) throw ConfigError{fmt::format("{}: {} must be positive, found {}", cfg.path(), what, v)};
+        if (v <= 0) throw ConfigError{fmt::format("{}: {} must be positive, found {}", where, what, v)};
         if (v > most)
             throw ConfigError{
-                fmt::format("{}: {} {} is beyond any real model (at most {})", cfg.path(), what, v, most)};
+                fmt::format("{}: {} {} is beyond any real model (at most {})", where, what, v, most)};
     };
     within("hidden size", c.hiddenSize, 1 << 17);
     within("intermediate size", c.intermediateSize, 1 << 20);
@@ -243,17 +245,17 @@ void validate(const JsonFile& cfg, const ModelConfig& c) {
     within("max_position_embeddings", c.maxPositionEmbeddings, 1 << 24);
     if (!(c.rmsNormEps > 0 && c.rmsNormEps < 1))
         throw ConfigError{
-            fmt::format("{}: the norm epsilon must be between 0 and 1, found {}", cfg.path(), c.rmsNormEps)};
+            fmt::format("{}: the norm epsilon must be between 0 and 1, found {}", where, c.rmsNormEps)};
     if (c.numHeads % c.numKvHeads != 0)
         throw ConfigError{fmt::format("{}: {} attention heads cannot be shared evenly by {} key/value heads",
-                                      cfg.path(), c.numHeads, c.numKvHeads)};
+                                      where, c.numHeads, c.numKvHeads)};
     if (c.rope.rotaryDim <= 0 || c.rope.rotaryDim > c.headDim || c.rope.rotaryDim % 2 != 0)
-        throw ConfigError{fmt::format("{}: rotary dim {} must be even and within head_dim {}", cfg.path(),
+        throw ConfigError{fmt::format("{}: rotary dim {} must be even and within head_dim {}", where,
                                       c.rope.rotaryDim, c.headDim)};
-    if (!(c.rope.theta > 0)) throw ConfigError{fmt::format("{}: rope theta must be positive", cfg.path())};
+    if (!(c.rope.theta > 0)) throw ConfigError{fmt::format("{}: rope theta must be positive", where)};
     for (int id : c.eosTokenIds)
         if (id >= c.vocabSize)
-            throw ConfigError{fmt::format("{}: eos token id {} is outside the vocabulary ({} tokens)", cfg.path(), id,
+            throw ConfigError{fmt::format("{}: eos token id {} is outside the vocabulary ({} tokens)", where, id,
                                           c.vocabSize)};
 }
 
@@ -268,7 +270,23 @@ const std::vector<std::string>& supportedArchitectures() {
     return names;
 }
 
+Status validateModelConfig(const ModelConfig& config, const fs::path& where) {
+    try {
+        validate(where, config);
+        return Ok{};
+    } catch (const ConfigError& e) {
+        return makeError(e.message);
+    }
+}
+
 Result<ModelConfig> loadModelConfig(const fs::path& modelDir) {
+    const auto gguf = locateGgufModel(modelDir);
+    if (!gguf) return gguf.error();
+    if (*gguf) {
+        auto files = gguf::openModelFiles(**gguf);
+        if (!files) return files.error();
+        return ggufModelConfig(*files);
+    }
     try {
         const JsonFile cfg = *readJson(modelDir / "config.json", true);
         const auto generation = readJson(modelDir / "generation_config.json", false);
@@ -292,7 +310,7 @@ Result<ModelConfig> loadModelConfig(const fs::path& modelDir) {
         c.eosTokenIds.assign(eos.begin(), eos.end());
         if (cfg.has("bos_token_id")) c.bosTokenId = cfg.requireInt("bos_token_id");
 
-        validate(cfg, c);
+        validate(cfg.path(), c);
         return c;
     } catch (const ConfigError& e) {
         return makeError(e.message);

@@ -29,6 +29,9 @@ struct ModelConfig {
     int maxPositionEmbeddings = 0;
     float rmsNormEps = 1e-6f;
     RopeSpec rope;
+    // Per-frequency divisors of the RoPE inverse frequencies (rotaryDim/2 of them), as GGUF
+    // files of Llama 3 carry them in rope_freqs.weight instead of the scaling parameters.
+    std::vector<float> ropeFreqFactors;
 
     bool tieWordEmbeddings = false;
     bool qkvBias = false;       // Qwen2, GLM
@@ -40,8 +43,14 @@ struct ModelConfig {
     std::optional<int> bosTokenId;
 };
 
-// Reads config.json (required) and generation_config.json (optional) from modelDir.
+// Reads config.json (required) and generation_config.json (optional) from modelDir, or the
+// metadata of the GGUF model modelDir names (a .gguf file or a directory holding one).
 Result<ModelConfig> loadModelConfig(const std::filesystem::path& modelDir);
+
+// The checks every config passes before anything is sized from it (positive sizes within
+// what real models use, heads that divide, rotary dims within the head, eos ids within the
+// vocabulary); errors name `where`.
+Status validateModelConfig(const ModelConfig& config, const std::filesystem::path& where);
 
 // The architectures this build can run, for error messages and `--help`.
 const std::vector<std::string>& supportedArchitectures();

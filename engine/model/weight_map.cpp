@@ -1,6 +1,8 @@
 #include "engine/model/weight_map.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,6 +12,22 @@
 namespace pagoda {
 
 namespace {
+
+// One tensor of a checkpoint, whatever its container: where it lives and how it is stored.
+struct StoredTensor {
+    std::string file;
+    std::vector<int64_t> shape;  // row-major, outermost first
+    const unsigned char* data = nullptr;
+    std::optional<DType> dtype;  // nothing: a type Pagoda cannot compute with
+    std::string dtypeName;       // as the file names it, for errors
+    cpu::BlockFormat format = cpu::BlockFormat::F32;  // DType::Blocks only
+};
+
+struct StoredTensors {
+    std::string where;           // the checkpoint, for errors about missing tensors
+    const char* supportedTypes;  // for errors about types
+    std::map<std::string, StoredTensor> tensors;
+};
 
 // How one checkpoint family spells each tensor. Per-layer names are relative to
 // `layerPrefix` (with {} for the layer index); "" means the family has no such tensor.
@@ -57,18 +75,45 @@ constexpr NameScheme kChatGlmScheme = {
     "self_attention.query_key_value", "self_attention.dense", "", "", "", "post_attention_layernorm.weight", "", "",
     "mlp.dense_h_to_4h.weight", "mlp.dense_4h_to_h.weight", ""};
 
-const NameScheme& schemeFor(Architecture a) {
+// llama.cpp's names in GGUF files, the same for every architecture. GLM-4 and ChatGLM
+// fuse gate and up into ffn_up (gate rows first); ChatGLM fuses q|k|v into attn_qkv.
+constexpr NameScheme kGgufScheme = {
+    "token_embd.weight", "output_norm.weight", "output.weight", "blk.{}.", "attn_norm.weight", "attn_q", "attn_k",
+    "attn_v", "", "attn_output", "attn_q_norm.weight", "attn_k_norm.weight", "post_attention_norm.weight",
+    "ffn_norm.weight", "ffn_gate.weight", "ffn_up.weight", "", "ffn_down.weight", "post_ffw_norm.weight"};
+
+constexpr NameScheme kGgufGlmScheme = {
+    "token_embd.weight", "output_norm.weight", "output.weight", "blk.{}.", "attn_norm.weight", "attn_q", "attn_k",
+    "attn_v", "", "attn_output", "", "", "post_attention_norm.weight", "ffn_norm.weight", "", "", "ffn_up.weight",
+    "ffn_down.weight", "post_ffw_norm.weight"};
+
+constexpr NameScheme kGgufChatGlmScheme = {
+    "token_embd.weight", "output_norm.weight", "output.weight", "blk.{}.", "attn_norm.weight", "", "", "",
+    "attn_qkv", "attn_output", "", "", "", "ffn_norm.weight", "", "", "ffn_up.weight", "ffn_down.weight", ""};
+
+const NameScheme& schemeFor(Architecture a, bool gguf) {
     switch (a) {
         case Architecture::Glm:
-        case Architecture::Glm4: return kHfGlmScheme;
-        case Architecture::ChatGlm: return kChatGlmScheme;
-        default: return kHfScheme;
+        case Architecture::Glm4: return gguf ? kGgufGlmScheme : kHfGlmScheme;
+        case Architecture::ChatGlm: return gguf ? kGgufChatGlmScheme : kChatGlmScheme;
+        default: return gguf ? kGgufScheme : kHfScheme;
     }
 }
 
-// Tensors real checkpoints carry that the engine recomputes instead.
+// Tensors real checkpoints carry that the engine recomputes instead (GGUF's rope_freqs is
+// read into the config's RoPE frequency factors).
 bool isIgnorable(const std::string& name) {
-    return name.ends_with("rotary_emb.inv_freq") || name.ends_with("rotary_pos_emb.inv_freq");
+    return name.ends_with("rotary_emb.inv_freq") || name.ends_with("rotary_pos_emb.inv_freq") ||
+           name == "rope_freqs.weight";
+}
+
+// Bytes of `rows` rows of `cols` elements as stored.
+size_t rowBytes(const StoredTensor& t, int64_t rows, int64_t cols) {
+    if (t.dtype == DType::Blocks) {
+        const cpu::BlockLayout layout = cpu::blockLayout(t.format);
+        return size_t(rows) * size_t(cols / layout.elements) * layout.bytes;
+    }
+    return size_t(rows) * size_t(cols) * dtypeSize(*t.dtype);
 }
 
 struct Slice {
@@ -157,34 +202,35 @@ std::vector<Rule> buildRules(const ModelConfig& c, const NameScheme& s, DecoderW
     return std::move(b.rules());
 }
 
-}  // namespace
 
-Result<DecoderWeights> bindWeights(const ModelConfig& config, const Checkpoint& checkpoint) {
-    const NameScheme& scheme = schemeFor(config.architecture);
+Result<DecoderWeights> bindTensors(const ModelConfig& config, const StoredTensors& stored, bool gguf) {
+    const NameScheme& scheme = schemeFor(config.architecture, gguf);
+    const char* configName = gguf ? "the GGUF metadata" : "config.json";
     DecoderWeights weights;
     const std::vector<Rule> rules = buildRules(config, scheme, weights);
 
     std::set<std::string> used;
     for (const Rule& rule : rules) {
-        const Checkpoint::Entry* entry = checkpoint.find(rule.name);
-        if (!entry)
-            return makeError(fmt::format("{}: {} checkpoint is missing tensor '{}' (expected shape [{}] from "
-                                         "config.json)",
-                                         checkpoint.directory(), config.architectureName, rule.name,
-                                         fmt::join(rule.shape, ", ")));
-        const SafetensorsTensor& t = *entry->tensor;
+        const auto found = stored.tensors.find(rule.name);
+        if (found == stored.tensors.end())
+            return makeError(fmt::format("{}: {} checkpoint is missing tensor '{}' (expected shape [{}] from {})",
+                                         stored.where, config.architectureName, rule.name, fmt::join(rule.shape, ", "),
+                                         configName));
+        const StoredTensor& t = found->second;
         if (t.shape != rule.shape)
-            return makeError(fmt::format("{}: tensor '{}' has shape [{}], but config.json implies [{}]",
-                                         entry->file->path(), rule.name, fmt::join(t.shape, ", "),
-                                         fmt::join(rule.shape, ", ")));
+            return makeError(fmt::format("{}: tensor '{}' has shape [{}], but {} implies [{}]", t.file, rule.name,
+                                         fmt::join(t.shape, ", "), configName, fmt::join(rule.shape, ", ")));
         if (!t.dtype)
-            return makeError(fmt::format("{}: tensor '{}' has dtype {}, which is not supported (supported: F32, "
-                                         "F16, BF16)",
-                                         entry->file->path(), rule.name, t.dtypeName));
+            return makeError(fmt::format("{}: tensor '{}' has type {}, which Pagoda cannot compute with (supported: {})",
+                                         t.file, rule.name, t.dtypeName, stored.supportedTypes));
+        if (t.dtype == DType::Blocks && rule.shape.size() != 2)
+            return makeError(fmt::format("{}: tensor '{}' is a vector stored as {} blocks; Pagoda reads vectors as "
+                                         "F32, F16 or BF16 only",
+                                         t.file, rule.name, t.dtypeName));
         const int64_t cols = rule.shape.size() == 2 ? rule.shape[1] : 1;
         for (const Slice& slice : rule.slices) {
-            *slice.target = TensorView{t.data + size_t(slice.rowBegin * cols) * dtypeSize(*t.dtype), *t.dtype,
-                                       slice.rows, cols};
+            *slice.target = TensorView{t.data + rowBytes(t, slice.rowBegin, cols), *t.dtype, slice.rows, cols};
+            slice.target->format = t.format;
         }
         used.insert(rule.name);
     }
@@ -194,18 +240,57 @@ Result<DecoderWeights> bindWeights(const ModelConfig& config, const Checkpoint& 
     }
 
     std::vector<std::string> unexpected;
-    for (const auto& [name, entry] : checkpoint.entries())
+    for (const auto& [name, tensor] : stored.tensors)
         if (!used.count(name) && !isIgnorable(name)) unexpected.push_back(name);
     if (!unexpected.empty()) {
         std::sort(unexpected.begin(), unexpected.end());
-        const Checkpoint::Entry* first = checkpoint.find(unexpected.front());
         const size_t shown = std::min<size_t>(unexpected.size(), 5);
-        return makeError(fmt::format("{}: {} unexpected tensor(s) for a {} with {} layers: {}{}", first->file->path(),
-                                     unexpected.size(), config.architectureName, config.numLayers,
+        return makeError(fmt::format("{}: {} unexpected tensor(s) for a {} with {} layers: {}{}",
+                                     stored.tensors.at(unexpected.front()).file, unexpected.size(),
+                                     config.architectureName, config.numLayers,
                                      fmt::join(unexpected.begin(), unexpected.begin() + shown, ", "),
                                      unexpected.size() > shown ? ", ..." : ""));
     }
     return weights;
+}
+
+}  // namespace
+
+Result<DecoderWeights> bindWeights(const ModelConfig& config, const Checkpoint& checkpoint) {
+    StoredTensors stored{fmt::format("{}", checkpoint.directory()), "F32, F16, BF16", {}};
+    for (const auto& [name, entry] : checkpoint.entries()) {
+        const SafetensorsTensor& t = *entry.tensor;
+        stored.tensors.emplace(name, StoredTensor{fmt::format("{}", entry.file->path()), t.shape, t.data, t.dtype,
+                                                  t.dtypeName, cpu::BlockFormat::F32});
+    }
+    return bindTensors(config, stored, false);
+}
+
+Result<DecoderWeights> bindGgufWeights(const ModelConfig& config, const std::vector<gguf::File>& files) {
+    StoredTensors stored{fmt::format("{}", files.front().path()),
+                         "F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K", {}};
+    for (const gguf::File& file : files) {
+        for (const gguf::TensorInfo& info : file.tensors()) {
+            // ggml lists the contiguous dimension first; the decoder's shapes are row-major.
+            std::vector<int64_t> shape;
+            for (auto d = info.dims.rbegin(); d != info.dims.rend(); ++d) shape.push_back(int64_t(*d));
+            while (shape.size() > 2 && shape.front() == 1) shape.erase(shape.begin());
+            const auto traits = gguf::tensorTypeTraits(uint32_t(info.type));
+            StoredTensor t{fmt::format("{}", file.path()), std::move(shape), file.data(info), std::nullopt,
+                           traits ? traits->name : "unknown", cpu::BlockFormat::F32};
+            if (traits && traits->format) {
+                t.format = *traits->format;
+                switch (t.format) {
+                    case cpu::BlockFormat::F32: t.dtype = DType::F32; break;
+                    case cpu::BlockFormat::F16: t.dtype = DType::F16; break;
+                    case cpu::BlockFormat::BF16: t.dtype = DType::BF16; break;
+                    default: t.dtype = DType::Blocks; break;
+                }
+            }
+            stored.tensors.emplace(info.name, std::move(t));
+        }
+    }
+    return bindTensors(config, stored, true);
 }
 
 }  // namespace pagoda

@@ -13,7 +13,9 @@ namespace pagoda {
 
 namespace {
 
-cpu::Matrix matrix(const TensorView& t) { return {t.data, t.type, size_t(t.rows), size_t(t.cols), t.rowScales}; }
+cpu::Matrix matrix(const TensorView& t) {
+    return {t.data, t.type, size_t(t.rows), size_t(t.cols), t.rowScales, t.format};
+}
 cpu::Vector vec(const TensorView& t) { return {t.data, t.type, size_t(t.rows)}; }
 
 void addInPlace(float* y, const float* x, size_t n) {
@@ -31,6 +33,8 @@ CpuExecutor::CpuExecutor(std::shared_ptr<const Model> model, CpuExecutorOptions 
     const RopeSpec& rope = m_model->config.rope;
     m_invFreq.resize(size_t(rope.rotaryDim / 2));
     ropeInvFreq(rope, m_invFreq.data());
+    const std::vector<float>& factors = m_model->config.ropeFreqFactors;
+    for (size_t i = 0; i < factors.size() && i < m_invFreq.size(); ++i) m_invFreq[i] /= factors[i];
 }
 
 void CpuExecutor::reserve(size_t numTokens, size_t numLogits) {
@@ -69,7 +73,7 @@ Result<std::span<const float>> CpuExecutor::execute(const Batch& batch) {
     for (size_t s = 0; s < batch.numSequences(); ++s)
         for (int32_t t = batch.querySeqStart[s]; t < batch.querySeqStart[s + 1]; ++t) m_tokenSequence[size_t(t)] = int32_t(s);
     for (size_t t = 0; t < T; ++t)
-        cpu::convertToFloat(w.embed.data, w.embed.type, size_t(batch.tokenIds[t]) * H, H, &m_hidden[t * H]);
+        cpu::rowToFloat(w.embed.data, w.embed.type, w.embed.format, size_t(batch.tokenIds[t]), H, &m_hidden[t * H]);
     const size_t half = m_invFreq.size();
     for (size_t t = 0; t < T; ++t)
         ropeCosSin(m_invFreq.data(), int(half), batch.positions[t], &m_ropeCos[t * half], &m_ropeSin[t * half]);

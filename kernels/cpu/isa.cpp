@@ -24,7 +24,8 @@ std::optional<Isa> parseIsa(std::string_view name) {
 Isa detectIsa() {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4")) return __builtin_cpu_supports("avx512bf16") ? Isa::Avx512Bf16 : Isa::Avx512;
+    if (__builtin_cpu_supports("x86-64-v4"))
+        return __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vnni") ? Isa::Avx512Bf16 : Isa::Avx512;
     if (__builtin_cpu_supports("x86-64-v3")) return Isa::Avx2;
 #endif
     return Isa::Baseline;

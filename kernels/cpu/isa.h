@@ -10,7 +10,8 @@ namespace pagoda::cpu {
 
 // Baseline: x86-64 with SSE2. Avx2: x86-64-v3 (AVX2, FMA, F16C). Avx512: x86-64-v4
 // (AVX-512 F/BW/DQ/VL). Avx512Bf16: plus AVX512_BF16, whose vdpbf16ps multiplies bf16
-// weights by bf16-rounded activations at twice the rate of f32 FMAs.
+// weights by bf16-rounded activations at twice the rate of f32 FMAs, and AVX512_VNNI (every
+// such CPU has it), whose vpdpbusd multiplies the bytes of GGUF's block formats.
 enum class Isa { Baseline, Avx2, Avx512, Avx512Bf16 };
 
 const char* isaName(Isa isa);

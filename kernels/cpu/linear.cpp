@@ -16,15 +16,67 @@ constexpr size_t kRowTile = 32;
 // Up to this many tokens the weights are read in their own dtype for each token (decode,
 // small batches); from here on widening once and register-blocking wins.
 constexpr size_t kMaxDirectTokens = 3;
+// Tokens quantized per task when a call has many.
+constexpr size_t kTokensPerQuantizeTask = 8;
+
+bool integerBlocks(BlockStrategy strategy) { return strategy != BlockStrategy::Dequantize; }
+
+void addBias(const Vector& bias, size_t row0, size_t rowCount, size_t numTokens, float* y, size_t yStride) {
+    for (size_t r = 0; r < rowCount; ++r) {
+        const float b = loadAsFloat(bias.data, bias.type, row0 + r);
+        for (size_t t = 0; t < numTokens; ++t) y[t * yStride + row0 + r] += b;
+    }
+}
+
+// Blocks × activations quantized once here: every task reads the same quantized x.
+void linearIntegerBlocks(ThreadPool& pool, const KernelTable& k, const float* x, size_t numTokens, const Matrix& w,
+                         const Vector& bias, float* y, size_t yStride) {
+    const size_t cols = w.cols, group = activationGroup(w.format);
+    // Grown to the largest call, never shrunk.
+    thread_local std::vector<int8_t> q;
+    thread_local std::vector<float> scales;
+    thread_local std::vector<int16_t> sums;
+    q.resize(numTokens * cols);
+    scales.resize(numTokens * cols / group);
+    sums.resize(numTokens * cols / 16);
+    int8_t* qData = q.data();
+    float* scaleData = scales.data();
+    int16_t* sumData = sums.data();
+    auto quantize = [&](size_t begin, size_t end) {
+        for (size_t t = begin; t < end; ++t)
+            k.quantizeActivations(x + t * cols, cols, group, qData + t * cols, scaleData + t * (cols / group),
+                                  sumData + t * (cols / 16));
+    };
+    if (numTokens <= kTokensPerQuantizeTask) {
+        quantize(0, numTokens);
+    } else {
+        pool.parallelFor((numTokens + kTokensPerQuantizeTask - 1) / kTokensPerQuantizeTask, [&](size_t b, size_t e) {
+            quantize(b * kTokensPerQuantizeTask, std::min(numTokens, e * kTokensPerQuantizeTask));
+        });
+    }
+    const QuantizedActivations xq{qData, scaleData, sumData, cols, group};
+    const WeightRows rows{w.data, w.type, nullptr, cols, w.format};
+    const size_t numTiles = (w.rows + kRowTile - 1) / kRowTile;
+    pool.parallelFor(numTiles, [&](size_t tileBegin, size_t tileEnd) {
+        for (size_t tile = tileBegin; tile < tileEnd; ++tile) {
+            const size_t row0 = tile * kRowTile;
+            const size_t rowCount = std::min(kRowTile, w.rows - row0);
+            k.multiplyBlocks(xq, numTokens, rows, row0, rowCount, y, yStride);
+            if (bias.data) addBias(bias, row0, rowCount, numTokens, y, yStride);
+        }
+    });
+}
 
 }  // namespace
 
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias, float* y,
-            size_t yStride, Activations activations) {
+            size_t yStride, Activations activations, BlockStrategy blockStrategy) {
     const KernelTable& k = kernels();
-    const WeightRows rows{w.data, w.type, w.rowScales, w.cols};
+    if (w.type == DType::Blocks && integerBlocks(blockStrategy))
+        return linearIntegerBlocks(pool, k, x, numTokens, w, bias, y, yStride);
+    const WeightRows rows{w.data, w.type, w.rowScales, w.cols, w.format};
     const size_t numTiles = (w.rows + kRowTile - 1) / kRowTile;
-    const bool direct = numTokens <= kMaxDirectTokens;
+    const bool direct = numTokens <= kMaxDirectTokens && w.type != DType::Blocks;
     const bool bf16 = activations == Activations::Bf16 && w.type == DType::BF16 && k.multiplyBf16 && !direct;
     // Rounded once here, read by every task; grown to the largest call, never shrunk.
     thread_local std::vector<uint16_t> roundedX;
@@ -55,12 +107,7 @@ void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w,
                 }
                 k.multiplyWidened(x, numTokens, w.cols, tileRows, rowCount, y, yStride, row0);
             }
-            if (bias.data) {
-                for (size_t r = 0; r < rowCount; ++r) {
-                    const float b = loadAsFloat(bias.data, bias.type, row0 + r);
-                    for (size_t t = 0; t < numTokens; ++t) y[t * yStride + row0 + r] += b;
-                }
-            }
+            if (bias.data) addBias(bias, row0, rowCount, numTokens, y, yStride);
         }
     });
 }

@@ -31,10 +31,19 @@ struct Vector {
 // for prefill and batches. Decode-sized calls (<= 3 tokens) are memory-bound and stay exact.
 enum class Activations { F32, Bf16 };
 
+// How weights in a GGUF block format (DType::Blocks) meet the activations. Integer: x is
+// quantized to 8 bits per block (kernel_table.h, QuantizedActivations) and multiplied with the
+// blocks in integer arithmetic, each block decoded once per four tokens. Dequantize: a tile of
+// rows is decoded to f32 and multiplied exactly as f32 weights are. Auto (what the engine uses):
+// Integer for decode and the token counts where it measured faster, Dequantize beyond
+// (linear.cpp); the others are for tests and benchmarks.
+enum class BlockStrategy { Auto, Integer, Dequantize };
+
 // x: [numTokens, w.cols] f32; y: [numTokens, w.rows] f32 with row stride yStride
 // (so fused outputs can be written side by side). bias, if present, has w.rows elements.
 // Runs with the active instruction set's kernels (isa.h); rows are split over the pool.
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias,
-            float* y, size_t yStride, Activations activations = Activations::F32);
+            float* y, size_t yStride, Activations activations = Activations::F32,
+            BlockStrategy blockStrategy = BlockStrategy::Auto);
 
 }  // namespace pagoda::cpu

@@ -2,6 +2,8 @@
 
 namespace pagoda::cpu {
 
+size_t activationGroup(BlockFormat format) { return format >= BlockFormat::Q2_K ? 256 : 32; }
+
 const KernelTable& kernelsFor(Isa isa) {
     switch (isa) {
         case Isa::Avx512Bf16: return avx512Bf16Kernels();

@@ -22,9 +22,25 @@ struct WeightRows {
     BlockFormat format = BlockFormat::F32;  // DType::Blocks only
 };
 
+// Activations quantized to 8 bits for the block-format kernels, [numTokens, cols]: token t's
+// element i is scales[t][i / group] * q[t][i], with q in [-127, 127] rounded to nearest from a
+// symmetric scale (the largest magnitude of the group maps to 127), and sums[t][k] the sum of
+// q over elements 16k .. 16k+15 (what the offsets and minimums of the weight blocks multiply).
+// group is the weight block's element count: 32 for Q4_0 … Q8_0, 256 for the K formats.
+struct QuantizedActivations {
+    const int8_t* q = nullptr;
+    const float* scales = nullptr;
+    const int16_t* sums = nullptr;
+    size_t cols = 0;
+    size_t group = 0;
+};
+
+// The activation group of a block format: its block's element count (see above).
+size_t activationGroup(BlockFormat format);
+
 struct KernelTable {
     Isa isa;
-    // dst[r * cols + i] = w[row0 + r][i] as f32 (scaled for I8), r < rowCount.
+    // dst[r * cols + i] = w[row0 + r][i] as f32 (scaled for I8, decoded for Blocks), r < rowCount.
     void (*widenRows)(const WeightRows& w, size_t row0, size_t rowCount, float* dst);
     // y[t * yStride + row0 + r] = x[t] · w[row0 + r] for t < numTokens, r < rowCount, reading
     // the weights in their dtype: the decode path, each weight read once for all tokens.
@@ -37,6 +53,15 @@ struct KernelTable {
     // cols]), accumulating in f32. Null where the instruction set has no bf16 dot product.
     void (*multiplyBf16)(const uint16_t* xBf16, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount,
                          float* y, size_t yStride);
+    // Quantizes one token's activations (cols elements, a multiple of group) as described at
+    // QuantizedActivations: q[cols], scales[cols / group], sums[cols / 16]. Every table gives
+    // the same bytes.
+    void (*quantizeActivations)(const float* x, size_t cols, size_t group, int8_t* q, float* scales, int16_t* sums);
+    // y[t * yStride + row0 + r] = x[t] · w[row0 + r] for weights in a block format (w.type ==
+    // DType::Blocks), with integer dot products of the blocks against activations quantized
+    // with x.group == activationGroup(w.format); each row is read once per four tokens.
+    void (*multiplyBlocks)(const QuantizedActivations& x, size_t numTokens, const WeightRows& w, size_t row0,
+                           size_t rowCount, float* y, size_t yStride);
     float (*dot)(const float* a, const float* b, size_t n);
     void (*axpy)(float a, const float* x, float* y, size_t n);  // y += a x
     void (*scale)(float a, float* y, size_t n);                  // y *= a

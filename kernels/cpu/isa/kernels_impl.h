@@ -3,6 +3,7 @@
 // calls into shared inline code: see simd.h for why.
 #pragma once
 
+#include "kernels/cpu/isa/block_kernels_impl.h"
 #include "kernels/cpu/isa/kernel_table.h"
 #include "kernels/cpu/isa/simd.h"
 
@@ -111,7 +112,7 @@ void widenRows(const WeightRows& w, size_t row0, size_t rowCount, float* dst) {
         case DType::BF16: return widenRowsAs<DType::BF16>(w, row0, rowCount, dst);
         case DType::F16: return widenRowsAs<DType::F16>(w, row0, rowCount, dst);
         case DType::I8: return widenRowsAs<DType::I8>(w, row0, rowCount, dst);
-        case DType::Blocks: break;  // linear() hands block formats to their own kernels
+        case DType::Blocks: return widenBlockRows(w, row0, rowCount, dst);
     }
 }
 
@@ -254,7 +255,8 @@ void scale(float a, float* y, size_t n) {
     for (size_t i = vecN; i < n; ++i) y[i] *= a;
 }
 
-const KernelTable kTable{PAGODA_KERNEL_ISA, widenRows, multiplyRows, multiplyWidened, kMultiplyBf16, dot, axpy, scale};
+const KernelTable kTable{PAGODA_KERNEL_ISA,   widenRows,      multiplyRows, multiplyWidened, kMultiplyBf16,
+                         quantizeActivations, multiplyBlocks, dot,          axpy,            scale};
 
 }  // namespace
 }  // namespace pagoda::cpu

@@ -1,0 +1,518 @@
+// The kernels for weights in GGUF's block formats (DType::Blocks), written once over the
+// instruction set and compiled per table like kernels_impl.h, which includes this file (same
+// anonymous-namespace rule: see simd.h).
+//
+// Every format reads as   w[e] = d · sc[s] · q[e] − dmin · mn[s]   (s = e / 16),
+// with q[e] an unsigned integer below 256 and sc[s], mn[s] small integers per 16 elements:
+//   Q4_0  q = the nibble,               sc = 1,             dmin = d,   mn = 8
+//   Q5_0  q = nibble + fifth bit,       sc = 1,             dmin = d,   mn = 16
+//   Q8_0  q = the stored int8 + 128,    sc = 1,             dmin = d,   mn = 128
+//   Q4_1, Q5_1  as Q4_0, Q5_0 with      sc = 1,             dmin = −m,  mn = 1
+//   Q2_K  q = 2 bits,                   sc, mn = the 4-bit scale and minimum of each 16
+//   Q3_K  q = 2 bits + 4 · high bit,    sc = 6-bit scale − 32, dmin = d, mn = 4 · sc
+//   Q4_K, Q5_K  q = 4 or 5 bits,        sc, mn = the 6-bit scale and minimum of each 32
+//   Q6_K  q = 6 bits,                   sc = the int8 scale,  dmin = d, mn = 32 · sc
+// Activations come quantized per group of the block's size (QuantizedActivations: x ≈ dx · qx,
+// with the sums of qx over each 16), so one block contributes
+//   dx · (d · Σ_s sc[s] · Σ_{e∈s} q[e] · qx[e]  −  dmin · Σ_s mn[s] · Σ_{e∈s} qx[e]),
+// two exact integer sums (u8 × s8 products: vpmaddubsw, vpdpbusd) and a few float operations.
+// The 32-element formats use the integers directly; the K formats fold each 16's scale in with
+// vpmaddwd / vpdpwssd and convert once per 256 elements.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/cpu/isa/kernel_table.h"
+#include "kernels/cpu/isa/simd.h"
+
+namespace pagoda::cpu {
+namespace {
+
+template <BlockFormat F>
+constexpr bool kSuperBlock = F >= BlockFormat::Q2_K;  // the K formats: 256 elements per block
+template <BlockFormat F>
+constexpr size_t kBlockElements = kSuperBlock<F> ? 256 : 32;
+template <BlockFormat F>
+constexpr size_t kBlockBytes = F == BlockFormat::Q4_0   ? 18
+                               : F == BlockFormat::Q4_1 ? 20
+                               : F == BlockFormat::Q5_0 ? 22
+                               : F == BlockFormat::Q5_1 ? 24
+                               : F == BlockFormat::Q8_0 ? 34
+                               : F == BlockFormat::Q2_K ? 84
+                               : F == BlockFormat::Q3_K ? 110
+                               : F == BlockFormat::Q4_K ? 144
+                               : F == BlockFormat::Q5_K ? 176
+                                                        : 210;
+// Tokens whose dot products share one pass over a row (each block is decoded once for them).
+constexpr size_t kTokenGroup = 4;
+
+inline uint16_t u16At(const uint8_t* p) {
+    uint16_t v;
+    __builtin_memcpy(&v, p, 2);
+    return v;
+}
+
+inline uint32_t u32At(const uint8_t* p) {
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+inline float halfAt(const uint8_t* p) {
+#if defined(__F16C__)
+    return _cvtsh_ss(u16At(p));
+#else
+    return scalarF16(u16At(p));
+#endif
+}
+
+// d, dmin and the per-16 sc and mn of a block (see the top of the file).
+template <BlockFormat F>
+inline void blockScales(const uint8_t* b, float& d, float& dmin, int16_t sc[16], int16_t mn[16]) {
+    using enum BlockFormat;
+    if constexpr (!kSuperBlock<F>) {
+        constexpr bool hasMin = F == Q4_1 || F == Q5_1;
+        d = halfAt(b);
+        dmin = hasMin ? -halfAt(b + 2) : d;
+        const int16_t m = hasMin ? 1 : F == Q4_0 ? 8 : F == Q5_0 ? 16 : 128;
+        sc[0] = sc[1] = 1;
+        mn[0] = mn[1] = m;
+    } else if constexpr (F == Q2_K) {
+        d = halfAt(b + 80);
+        dmin = halfAt(b + 82);
+        for (int s = 0; s < 16; ++s) {
+            sc[s] = int16_t(b[s] & 0x0f);
+            mn[s] = int16_t(b[s] >> 4);
+        }
+    } else if constexpr (F == Q3_K) {
+        const uint8_t* scales = b + 96;
+        d = dmin = halfAt(b + 108);
+        for (int k = 0; k < 16; ++k) {  // 4 low bits from bytes 0–7, 2 high from bytes 8–11
+            const int low = (k < 8 ? scales[k] : scales[k - 8] >> 4) & 0x0f;
+            const int high = (scales[8 + k % 4] >> (2 * (k / 4))) & 3;
+            sc[k] = int16_t((low | high << 4) - 32);
+            mn[k] = int16_t(4 * sc[k]);
+        }
+    } else if constexpr (F == Q4_K || F == Q5_K) {
+        const uint8_t* packed = b + 4;
+        d = halfAt(b);
+        dmin = halfAt(b + 2);
+        for (int j = 0; j < 4; ++j) {  // eight 6-bit scales and minimums in 12 bytes
+            sc[2 * j] = sc[2 * j + 1] = int16_t(packed[j] & 0x3f);
+            mn[2 * j] = mn[2 * j + 1] = int16_t(packed[4 + j] & 0x3f);
+            sc[8 + 2 * j] = sc[9 + 2 * j] = int16_t((packed[8 + j] & 0x0f) | ((packed[j] >> 2) & 0x30));
+            mn[8 + 2 * j] = mn[9 + 2 * j] = int16_t((packed[8 + j] >> 4) | ((packed[4 + j] >> 2) & 0x30));
+        }
+    } else {
+        static_assert(F == Q6_K);
+        d = dmin = halfAt(b + 208);
+        for (int s = 0; s < 16; ++s) {
+            sc[s] = int16_t(int8_t(b[192 + s]));
+            mn[s] = int16_t(32 * sc[s]);
+        }
+    }
+}
+
+// q[e] of a block, portably (the baseline kernel's decoding).
+template <BlockFormat F>
+inline void blockQuants(const uint8_t* b, uint8_t* q) {
+    using enum BlockFormat;
+    auto nibble = [](const uint8_t* qs, int i) { return i < 16 ? qs[i] & 0x0f : qs[i - 16] >> 4; };
+    auto twoBits = [](const uint8_t* qs, int e) { return (qs[(e / 128) * 32 + e % 32] >> (2 * ((e % 128) / 32))) & 3; };
+    if constexpr (F == Q4_0 || F == Q4_1 || F == Q5_0 || F == Q5_1) {
+        constexpr bool fifth = F == Q5_0 || F == Q5_1;
+        const uint8_t* p = b + (F == Q4_1 || F == Q5_1 ? 4 : 2);
+        const uint32_t high = fifth ? u32At(p) : 0;
+        if (fifth) p += 4;
+        for (int i = 0; i < 32; ++i) q[i] = uint8_t(nibble(p, i) | ((high >> i) & 1) << 4);
+    } else if constexpr (F == Q8_0) {
+        for (int i = 0; i < 32; ++i) q[i] = uint8_t(b[2 + i] ^ 0x80);
+    } else if constexpr (F == Q2_K) {
+        for (int e = 0; e < 256; ++e) q[e] = uint8_t(twoBits(b + 16, e));
+    } else if constexpr (F == Q3_K) {
+        for (int e = 0; e < 256; ++e) q[e] = uint8_t(twoBits(b + 32, e) | ((b[e % 32] >> (e / 32)) & 1) << 2);
+    } else if constexpr (F == Q4_K || F == Q5_K) {
+        const uint8_t* qh = b + 16;
+        const uint8_t* qs = F == Q5_K ? b + 48 : b + 16;
+        for (int j = 0; j < 8; ++j)
+            for (int i = 0; i < 32; ++i) {
+                int v = (qs[(j / 2) * 32 + i] >> (4 * (j % 2))) & 0x0f;
+                if (F == Q5_K) v |= ((qh[i] >> j) & 1) << 4;
+                q[j * 32 + i] = uint8_t(v);
+            }
+    } else {
+        static_assert(F == Q6_K);
+        for (int e = 0; e < 256; ++e) {
+            const int half = e / 128, within = e % 128;
+            const int low = (b[half * 64 + within % 64] >> (4 * (within / 64))) & 0x0f;
+            const int high = (b[128 + half * 32 + e % 32] >> (2 * (within / 32))) & 3;
+            q[e] = uint8_t(low | high << 4);
+        }
+    }
+}
+
+// One token's view of the quantized activations.
+struct TokenActivations {
+    const int8_t* q;
+    const float* scales;  // one per block
+    const int16_t* sums;  // one per 16 elements
+};
+
+inline TokenActivations tokenActivations(const QuantizedActivations& x, size_t t) {
+    return {x.q + t * x.cols, x.scales + t * (x.cols / x.group), x.sums + t * (x.cols / 16)};
+}
+
+#if defined(__AVX2__)
+
+// ---- x86-64-v3 and up: 32 bytes per integer vector (the multiply ports do as many byte products per
+// cycle on 256 bits as on 512 on the Intel cores measured, and one 32-element block fills one). ----
+
+#if defined(__AVX512VNNI__)
+constexpr bool kVnni = true;
+#else
+constexpr bool kVnni = false;
+#endif
+
+using VI = __m256i;
+inline VI loadI(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+inline VI bytes(int v) { return _mm256_set1_epi8(char(v)); }
+
+// acc (s32 lanes) += the sums of u · s over each four bytes, u unsigned and s signed. Without
+// VNNI the pairs pass through s16 (vpmaddubsw saturates), so u · s pair sums must stay below
+// 2^15: every format's q is below 64 except Q8_0's, which takes its own route there.
+inline VI dotBytes(VI acc, VI u, VI s) {
+#if defined(__AVX512VNNI__)
+    return _mm256_dpbusd_epi32(acc, u, s);
+#else
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)));
+#endif
+}
+
+// acc (s32 lanes) += the sums of a · b over each pair of s16.
+inline VI dotWords(VI acc, VI a, VI b) {
+#if defined(__AVX512VNNI__)
+    return _mm256_dpwssd_epi32(acc, a, b);
+#else
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
+#endif
+}
+
+inline float sum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+
+// Moves bit From of every byte to bit To (other bits are garbage: mask after). Shifting 16-bit
+// lanes by less than 8 keeps each byte's wanted bit inside that byte.
+template <int From, int To>
+inline VI moveBit(VI v) {
+    if constexpr (To > From) return _mm256_slli_epi16(v, To - From);
+    else if constexpr (To < From) return _mm256_srli_epi16(v, From - To);
+    else return v;
+}
+
+// 0xff in byte i where bit i of `bits` is set.
+inline VI bitsToBytes(uint32_t bits) {
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+    return _mm256_movm_epi8(__mmask32(bits));
+#else
+    const VI spread = _mm256_shuffle_epi8(_mm256_set1_epi32(int(bits)),
+                                          _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
+                                                            0x0101010101010101, 0x0000000000000000));
+    const VI withOthers = _mm256_or_si256(spread, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
+    return _mm256_cmpeq_epi8(withOthers, _mm256_set1_epi64x(-1));
+#endif
+}
+
+// The 32 q of a 32-element block (not Q8_0 without VNNI: see dotBytes).
+template <BlockFormat F>
+inline VI smallQuants(const uint8_t* b) {
+    using enum BlockFormat;
+    if constexpr (F == Q8_0) {
+        return _mm256_xor_si256(loadI(b + 2), bytes(0x80));
+    } else {
+        constexpr bool hasMin = F == Q4_1 || F == Q5_1, fifth = F == Q5_0 || F == Q5_1;
+        const uint8_t* qs = b + (hasMin ? 4 : 2) + (fifth ? 4 : 0);
+        const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+        VI q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), bytes(0x0f));
+        if constexpr (fifth) q = _mm256_or_si256(q, _mm256_and_si256(bitsToBytes(u32At(qs - 4)), bytes(0x10)));
+        return q;
+    }
+}
+
+// x[t] · row for N tokens, 32-element formats: per block one integer dot per token, turned into
+// f32 with d · dx. The offsets of Q4_0, Q5_0 and Q8_0 (mn · Σ qx) start the integer sum; the
+// f16 minimum of Q4_1 and Q5_1 is added in f32.
+template <BlockFormat F, size_t N>
+void smallRowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
+    using enum BlockFormat;
+    constexpr bool hasMin = F == Q4_1 || F == Q5_1;
+    constexpr bool signedQ8 = F == Q8_0 && !kVnni;  // |w| · (x with w's sign), no offset
+    constexpr int offset = F == Q4_0 ? 8 : F == Q5_0 ? 16 : 128;
+    __m256 acc[N];
+    float accMin[N];
+    for (size_t k = 0; k < N; ++k) {
+        acc[k] = _mm256_setzero_ps();
+        accMin[k] = 0.0f;
+    }
+    for (size_t b = 0; b < blocks; ++b) {
+        const uint8_t* block = row + b * kBlockBytes<F>;
+        const float d = halfAt(block);
+        VI q;
+        if constexpr (signedQ8) q = loadI(block + 2);
+        else q = smallQuants<F>(block);
+        const VI qAbs = signedQ8 ? _mm256_sign_epi8(q, q) : q;
+        for (size_t k = 0; k < N; ++k) {
+            const VI xv = loadI(x[k].q + 32 * b);
+            const float dx = x[k].scales[b];
+            const int sx = x[k].sums[2 * b] + x[k].sums[2 * b + 1];
+            VI i;
+            if constexpr (signedQ8) {
+                i = _mm256_madd_epi16(_mm256_maddubs_epi16(qAbs, _mm256_sign_epi8(xv, q)), _mm256_set1_epi16(1));
+            } else if constexpr (hasMin) {
+                i = dotBytes(_mm256_setzero_si256(), q, xv);
+                accMin[k] += halfAt(block + 2) * dx * float(sx);
+            } else {
+                i = dotBytes(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-offset * sx)), q, xv);
+            }
+            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(d * dx), acc[k]);
+        }
+    }
+    for (size_t k = 0; k < N; ++k) out[k] = sum8(acc[k]) + accMin[k];
+}
+
+// The 64 q of elements 64C … 64C+63 of a K block, as elements 64C … +31 and 64C+32 … +63.
+template <BlockFormat F, int C>
+inline void superQuants(const uint8_t* b, VI& q0, VI& q1) {
+    using enum BlockFormat;
+    if constexpr (F == Q4_K || F == Q5_K) {  // chunk C: 32 bytes whose nibbles are the two runs
+        const VI v = loadI(b + (F == Q5_K ? 48 : 16) + 32 * C);
+        q0 = _mm256_and_si256(v, bytes(0x0f));
+        q1 = _mm256_and_si256(_mm256_srli_epi16(v, 4), bytes(0x0f));
+        if constexpr (F == Q5_K) {  // run j's fifth bits are bit j of the 32 bytes at 16
+            const VI high = loadI(b + 16);
+            q0 = _mm256_or_si256(q0, _mm256_and_si256(moveBit<2 * C, 4>(high), bytes(0x10)));
+            q1 = _mm256_or_si256(q1, _mm256_and_si256(moveBit<2 * C + 1, 4>(high), bytes(0x10)));
+        }
+    } else if constexpr (F == Q6_K) {  // half C / 2: 64 bytes of low nibbles, 32 of high bit pairs
+        const uint8_t* ql = b + 64 * (C / 2);
+        const VI high = loadI(b + 128 + 32 * (C / 2));
+        constexpr int shift = 4 * (C % 2);
+        q0 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(loadI(ql), shift), bytes(0x0f)),
+                             _mm256_and_si256(moveBit<shift, 4>(high), bytes(0x30)));
+        q1 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(loadI(ql + 32), shift), bytes(0x0f)),
+                             _mm256_and_si256(moveBit<shift + 2, 4>(high), bytes(0x30)));
+    } else {  // Q2_K, Q3_K: 32 bytes per 128 elements, four runs of 32 in their bit pairs
+        const VI v = loadI(b + (F == Q3_K ? 32 : 16) + 32 * (C / 2));
+        constexpr int shift = 4 * (C % 2);
+        q0 = _mm256_and_si256(_mm256_srli_epi16(v, shift), bytes(0x03));
+        q1 = _mm256_and_si256(_mm256_srli_epi16(v, shift + 2), bytes(0x03));
+        if constexpr (F == Q3_K) {  // high bit of element e: bit e / 32 of byte e % 32
+            const VI mask = loadI(b);
+            q0 = _mm256_or_si256(q0, _mm256_and_si256(moveBit<2 * C, 2>(mask), bytes(0x04)));
+            q1 = _mm256_or_si256(q1, _mm256_and_si256(moveBit<2 * C + 1, 2>(mask), bytes(0x04)));
+        }
+    }
+}
+
+// vpshufb controls giving, from eight s16 scales in each 128-bit lane, scale 2v in every s16 of
+// the low lane and scale 2v + 1 in every s16 of the high one: the scales of the two 16s a vector
+// of 32 quants covers, where vpmaddubsw leaves elements 0–15 in the low lane and 16–31 in the high.
+struct ScaleShuffles {
+    alignas(32) uint8_t control[4][32];
+};
+constexpr ScaleShuffles makeScaleShuffles() {
+    ScaleShuffles s{};
+    for (int v = 0; v < 4; ++v)
+        for (int i = 0; i < 32; ++i) s.control[v][i] = uint8_t(4 * v + (i >= 16 ? 2 : 0) + (i & 1));
+    return s;
+}
+constexpr ScaleShuffles kScaleShuffles = makeScaleShuffles();
+
+// x[t] · row for N tokens, K formats: per 256 elements, s32 sums of sc · (q · qx) per token
+// (vpmaddubsw, then vpmaddwd with the scales), the minimums' Σ mn · Σqx beside them, and one
+// conversion to f32 with d · dx and dmin · dx.
+template <BlockFormat F, size_t N>
+void superRowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
+    __m256 acc[N];
+    for (auto& a : acc) a = _mm256_setzero_ps();
+    alignas(32) int16_t sc[16], mn[16];
+    for (size_t b = 0; b < blocks; ++b) {
+        const uint8_t* block = row + b * kBlockBytes<F>;
+        float d, dmin;
+        blockScales<F>(block, d, dmin, sc, mn);
+        VI sums[N];
+        for (auto& s : sums) s = _mm256_setzero_si256();
+        auto chunk = [&]<int C>() {
+            VI q0, q1;
+            superQuants<F, C>(block, q0, q1);
+            const VI scales = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(sc + 8 * (C / 2))));
+            const VI s0 = _mm256_shuffle_epi8(scales, loadI(kScaleShuffles.control[2 * (C % 2)]));
+            const VI s1 = _mm256_shuffle_epi8(scales, loadI(kScaleShuffles.control[2 * (C % 2) + 1]));
+            for (size_t k = 0; k < N; ++k) {
+                const int8_t* xq = x[k].q + 256 * b + 64 * C;
+                sums[k] = dotWords(sums[k], _mm256_maddubs_epi16(q0, loadI(xq)), s0);
+                sums[k] = dotWords(sums[k], _mm256_maddubs_epi16(q1, loadI(xq + 32)), s1);
+            }
+        };
+        chunk.template operator()<0>();
+        chunk.template operator()<1>();
+        chunk.template operator()<2>();
+        chunk.template operator()<3>();
+        const VI mins = _mm256_load_si256(reinterpret_cast<const __m256i*>(mn));
+        for (size_t k = 0; k < N; ++k) {
+            const float dx = x[k].scales[b];
+            const VI minSums = _mm256_madd_epi16(mins, loadI(x[k].sums + 16 * b));
+            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[k]), _mm256_set1_ps(d * dx), acc[k]);
+            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(minSums), _mm256_set1_ps(-dmin * dx), acc[k]);
+        }
+    }
+    for (size_t k = 0; k < N; ++k) out[k] = sum8(acc[k]);
+}
+
+template <BlockFormat F, size_t N>
+void rowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
+    if constexpr (kSuperBlock<F>) superRowDots<F, N>(row, blocks, x, out);
+    else smallRowDots<F, N>(row, blocks, x, out);
+}
+
+#else  // baseline: portable scalar, the same integer sums
+
+template <BlockFormat F, size_t N>
+void rowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
+    constexpr size_t E = kBlockElements<F>;
+    uint8_t q[E];
+    int16_t sc[16], mn[16];
+    for (size_t k = 0; k < N; ++k) out[k] = 0.0f;
+    for (size_t b = 0; b < blocks; ++b) {
+        const uint8_t* block = row + b * kBlockBytes<F>;
+        float d, dmin;
+        blockScales<F>(block, d, dmin, sc, mn);
+        blockQuants<F>(block, q);
+        for (size_t k = 0; k < N; ++k) {
+            const int8_t* xq = x[k].q + E * b;
+            const int16_t* xs = x[k].sums + E / 16 * b;
+            int32_t scaled = 0, mins = 0;
+            for (size_t s = 0; s < E / 16; ++s) {
+                int32_t p = 0;
+                for (size_t e = 16 * s; e < 16 * s + 16; ++e) p += int32_t(q[e]) * xq[e];
+                scaled += sc[s] * p;
+                mins += mn[s] * xs[s];
+            }
+            out[k] += x[k].scales[b] * (d * float(scaled) - dmin * float(mins));
+        }
+    }
+}
+
+#endif
+
+template <BlockFormat F>
+void multiplyBlocksAs(const QuantizedActivations& x, size_t numTokens, const WeightRows& w, size_t row0,
+                      size_t rowCount, float* y, size_t yStride) {
+    const size_t blocks = w.cols / kBlockElements<F>, rowBytes = blocks * kBlockBytes<F>;
+    const auto* base = static_cast<const uint8_t*>(w.data) + row0 * rowBytes;
+    for (size_t r = 0; r < rowCount; ++r) {
+        const uint8_t* row = base + r * rowBytes;
+        for (size_t t = 0; t < numTokens; t += kTokenGroup) {
+            const size_t n = numTokens - t < kTokenGroup ? numTokens - t : kTokenGroup;
+            TokenActivations xs[kTokenGroup];
+            for (size_t k = 0; k < n; ++k) xs[k] = tokenActivations(x, t + k);
+            float out[kTokenGroup];
+            switch (n) {
+                case 1: rowDots<F, 1>(row, blocks, xs, out); break;
+                case 2: rowDots<F, 2>(row, blocks, xs, out); break;
+                case 3: rowDots<F, 3>(row, blocks, xs, out); break;
+                default: rowDots<F, 4>(row, blocks, xs, out); break;
+            }
+            for (size_t k = 0; k < n; ++k) y[(t + k) * yStride + row0 + r] = out[k];
+        }
+    }
+}
+
+void multiplyBlocks(const QuantizedActivations& x, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount,
+                    float* y, size_t yStride) {
+    using enum BlockFormat;
+    switch (w.format) {
+        case Q4_0: return multiplyBlocksAs<Q4_0>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q4_1: return multiplyBlocksAs<Q4_1>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q5_0: return multiplyBlocksAs<Q5_0>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q5_1: return multiplyBlocksAs<Q5_1>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q8_0: return multiplyBlocksAs<Q8_0>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q2_K: return multiplyBlocksAs<Q2_K>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q3_K: return multiplyBlocksAs<Q3_K>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q4_K: return multiplyBlocksAs<Q4_K>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q5_K: return multiplyBlocksAs<Q5_K>(x, numTokens, w, row0, rowCount, y, yStride);
+        case Q6_K: return multiplyBlocksAs<Q6_K>(x, numTokens, w, row0, rowCount, y, yStride);
+        case F32:
+        case F16:
+        case BF16: break;  // not block formats: the loader gives these their own DType
+    }
+}
+
+// Activations to 8 bits (QuantizedActivations): d = max |x| / 127 per group, q = x · (1 / d)
+// rounded to nearest even, the same f32 operations on every instruction set.
+void quantizeActivations(const float* x, size_t cols, size_t group, int8_t* q, float* scales, int16_t* sums) {
+    for (size_t g = 0; g < cols / group; ++g) {
+        const float* xg = x + g * group;
+        int8_t* qg = q + g * group;
+        float amax = 0.0f;
+#if defined(__AVX512F__)
+        __m512 m = _mm512_setzero_ps();
+        for (size_t i = 0; i < group; i += 16) m = _mm512_max_ps(m, _mm512_abs_ps(_mm512_loadu_ps(xg + i)));
+        amax = _mm512_reduce_max_ps(m);
+#elif defined(__AVX2__)
+        const __m256 signBit = _mm256_set1_ps(-0.0f);
+        __m256 m = _mm256_setzero_ps();
+        for (size_t i = 0; i < group; i += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(signBit, _mm256_loadu_ps(xg + i)));
+        __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+        amax = _mm_cvtss_f32(_mm_max_ss(h, _mm_shuffle_ps(h, h, 1)));
+#else
+        for (size_t i = 0; i < group; ++i) amax = __builtin_fmaxf(amax, __builtin_fabsf(xg[i]));
+#endif
+        const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
+        scales[g] = d;
+        for (size_t i = 0; i < group; i += 16) {  // cvtps rounds to nearest even, as lrintf
+            int32_t total;
+#if defined(__AVX512F__)
+            const __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(xg + i), _mm512_set1_ps(id)));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(qg + i), _mm512_cvtepi32_epi8(v));
+            total = _mm512_reduce_add_epi32(v);
+#elif defined(__AVX2__)
+            const __m256 idv = _mm256_set1_ps(id);
+            const __m256i a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(xg + i), idv));
+            const __m256i b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(xg + i + 8), idv));
+            const __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xd8);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(qg + i),
+                             _mm_packs_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1)));
+            const __m256i s = _mm256_add_epi32(a, b);
+            __m128i t = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4e));
+            total = _mm_cvtsi128_si32(_mm_add_epi32(t, _mm_shuffle_epi32(t, 0xb1)));
+#else
+            total = 0;
+            for (size_t e = i; e < i + 16; ++e) {
+                qg[e] = int8_t(__builtin_lrintf(xg[e] * id));
+                total += qg[e];
+            }
+#endif
+            sums[(g * group + i) / 16] = int16_t(total);
+        }
+    }
+}
+
+// Block rows decoded to f32 by the reference decoders (bit-exact with gguf-py): the prefill
+// path that multiplies them with multiplyWidened.
+void widenBlockRows(const WeightRows& w, size_t row0, size_t rowCount, float* dst) {
+    const BlockLayout layout = blockLayout(w.format);
+    const size_t blocks = w.cols / layout.elements, rowBytes = blocks * layout.bytes;
+    const auto* base = static_cast<const uint8_t*>(w.data);
+    for (size_t r = 0; r < rowCount; ++r) dequantizeBlocks(w.format, base + (row0 + r) * rowBytes, blocks, dst + r * w.cols);
+}
+
+}  // namespace
+}  // namespace pagoda::cpu

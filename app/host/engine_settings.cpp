@@ -11,6 +11,7 @@
 #include "app/hub/memory_estimate.h"
 #include "engine/executor/cuda/cuda_module.h"
 #include "engine/executor/cuda/cuda_probe.h"
+#include "engine/model/gguf_locate.h"
 
 
 namespace pagoda {
@@ -102,14 +103,40 @@ EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings
     return e;
 }
 
+bool isGgufModel(const hub::LocalModel& model) {
+    const auto gguf = locateGgufModel(QFile::encodeName(model.folder).toStdString());
+    return gguf && gguf->has_value();
+}
+
+Quantization effectiveQuantization(const hub::LocalModel& model, const EngineSettings& settings) {
+    // The engine refuses --quantization for a GGUF file, which is quantized already.
+    if (settings.quantization == Quantization::None || settings.backend == Backend::Cuda || isGgufModel(model))
+        return Quantization::None;
+    return settings.quantization;
+}
+
+hub::ModelShape shapeAsLoaded(const hub::LocalModel& model, const EngineSettings& settings) {
+    hub::ModelShape shape = model.shape;
+    // Per weight: int8 one byte (and a scale per row), int4 a Q4_0 block's 18 bytes per 32.
+    const qint64 weights = model.parameters > 0 ? model.parameters : shape.weightBytes / 2;
+    switch (effectiveQuantization(model, settings)) {
+    case Quantization::None: break;
+    case Quantization::Int8: shape.weightBytes = std::min(shape.weightBytes, weights); break;
+    case Quantization::Int4: shape.weightBytes = std::min(shape.weightBytes, weights * 18 / 32); break;
+    }
+    return shape;
+}
+
 EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSettings& settings, qint64 totalMemoryBytes) {
-    const EngineEstimate estimate = estimateEngine(model.shape, settings, totalMemoryBytes);
+    const hub::ModelShape shape = shapeAsLoaded(model, settings);
+    const EngineEstimate estimate = estimateEngine(shape, settings, totalMemoryBytes);
     EngineOptions options;
     options.modelDir = QFile::encodeName(model.folder).toStdString();
+    options.quantization = effectiveQuantization(model, settings);
     // At least one block even when the estimate says nothing fits: the engine then starts
     // with a tiny pool and lowers max_model_len itself, with a note that says why, which
     // tells the user more than a refusal would.
-    const qint64 oneBlock = kvBytesPerToken(model.shape, settings.backend) * hub::kKvBlockTokens;
+    const qint64 oneBlock = kvBytesPerToken(shape, settings.backend) * hub::kKvBlockTokens;
     options.kvCacheMemoryBytes = size_t(std::max(estimate.kvCacheBytes, oneBlock));
     options.maxModelLen = settings.maxModelLen;
     options.maxNumSeqs = settings.maxNumSeqs;

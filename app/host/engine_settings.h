@@ -20,6 +20,10 @@ struct EngineSettings {
     double memoryUtilization = 0.6;
     int maxModelLen = 0;   // 0: as long as the model allows and memory holds
     int maxNumSeqs = 16;
+    // How a 16-bit checkpoint is held on the CPU: as stored, or converted at load to int8 or
+    // int4 (`--quantization`). GGUF models are already quantized, and CUDA computes in 16
+    // bits: for both the engine gets None (engineOptionsFor).
+    Quantization quantization = Quantization::None;
     bool operator==(const EngineSettings&) const = default;
 };
 
@@ -54,6 +58,19 @@ qint64 memoryForModels(const EngineSettings& settings);
 // What utilization is a share of: the card's memory on CUDA (when the driver reports it),
 // else physical memory.
 qint64 backendMemoryBytes(const EngineSettings& settings);
+
+// A GGUF model (a .gguf file, or a folder holding one model's .gguf files): the
+// quantization setting does not apply to it.
+bool isGgufModel(const hub::LocalModel& model);
+
+// The quantization the engine gets for this model: the setting for a 16-bit model on the
+// CPU, None for a GGUF model or on CUDA.
+Quantization effectiveQuantization(const hub::LocalModel& model, const EngineSettings& settings);
+
+// The model as the engine will hold it: a 16-bit model's weights shrink to what int8 (one
+// byte per weight) or int4 (Q4_0 blocks, 4.5 bits per weight) makes of them. Approximate:
+// the embedding stays 16-bit, but only the rows in use are read from the mapped file.
+hub::ModelShape shapeAsLoaded(const hub::LocalModel& model, const EngineSettings& settings);
 
 EngineOptions engineOptionsFor(const hub::LocalModel& model, const EngineSettings& settings,
                                qint64 totalMemoryBytes);

@@ -1,5 +1,7 @@
 #include "app/store/app_settings.h"
 
+#include <algorithm>
+
 namespace pagoda::store {
 
 namespace {
@@ -36,6 +38,9 @@ EngineSettings AppSettings::engine() const {
     s.memoryUtilization = m_settings.value("engine/memoryUtilization", defaults.memoryUtilization).toDouble();
     s.maxModelLen = m_settings.value("engine/maxModelLen", defaults.maxModelLen).toInt();
     s.maxNumSeqs = m_settings.value("engine/maxNumSeqs", defaults.maxNumSeqs).toInt();
+    // A name this build does not know (a newer version's) loads the model as stored.
+    s.quantization = parseQuantization(m_settings.value("engine/quantization", "none").toString().toStdString())
+                         .value_or(Quantization::None);
     return s;
 }
 
@@ -44,6 +49,17 @@ void AppSettings::setEngine(const EngineSettings& s) {
     m_settings.setValue("engine/memoryUtilization", s.memoryUtilization);
     m_settings.setValue("engine/maxModelLen", s.maxModelLen);
     m_settings.setValue("engine/maxNumSeqs", s.maxNumSeqs);
+    m_settings.setValue("engine/quantization", QString::fromLatin1(quantizationName(s.quantization)));
+}
+
+double AppSettings::memoryBandwidth(qint64 totalMemoryBytes) const {
+    if (m_settings.value("machine/memoryBytes").toLongLong() != totalMemoryBytes) return 0;
+    return std::max(0.0, m_settings.value("machine/memoryBandwidth").toDouble());
+}
+
+void AppSettings::setMemoryBandwidth(double bytesPerSecond, qint64 totalMemoryBytes) {
+    m_settings.setValue("machine/memoryBandwidth", bytesPerSecond);
+    m_settings.setValue("machine/memoryBytes", totalMemoryBytes);
 }
 
 ServerSettings AppSettings::server() const {

@@ -39,6 +39,12 @@ public:
     EngineSettings engine() const;
     void setEngine(const EngineSettings& settings);
 
+    // Bytes/s this CPU reads from memory (app/desktop/memory_bandwidth.h), measured once and
+    // kept with the memory size it was measured with; 0 when never measured, or when the
+    // memory has changed since (then it is measured again).
+    double memoryBandwidth(qint64 totalMemoryBytes) const;
+    void setMemoryBandwidth(double bytesPerSecond, qint64 totalMemoryBytes);
+
     ServerSettings server() const;
     void setServer(const ServerSettings& settings);
 

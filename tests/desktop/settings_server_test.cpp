@@ -242,6 +242,96 @@ private slots:
                  qPrintable(child<QLabel>(page, "applyResult")->text()));
     }
 
+    // Settings keep the choice; a name this build does not know loads the model as stored.
+    void quantizationChoiceIsSaved() {
+        const EngineSettings saved = m_services->settings().engine();
+        EngineSettings s = saved;
+        for (Quantization q : {Quantization::Int4, Quantization::Int8, Quantization::None}) {
+            s.quantization = q;
+            m_services->settings().setEngine(s);
+            QCOMPARE(store::AppSettings().engine().quantization, q);  // a fresh reader: it is on disk
+        }
+        {
+            QSettings file(QSettings::IniFormat, QSettings::UserScope, "pagoda", "pagoda");
+            file.setValue("engine/quantization", "int3");
+        }
+        QCOMPARE(store::AppSettings().engine().quantization, Quantization::None);
+        m_services->settings().setEngine(saved);
+    }
+
+    // The engine gets the choice for a 16-bit model on the CPU, and None for a GGUF model
+    // (quantized already: the engine refuses --quantization for it) or on CUDA; the estimate
+    // counts the weights as the choice makes them.
+    void quantizationReachesTheEngineForSixteenBitModelsOnly() {
+        hub::LocalModel model = m_model;
+        model.parameters = 1'000'000;
+        model.shape.weightBytes = 2'000'000;
+        EngineSettings s;
+        s.backend = Backend::Cpu;
+        s.quantization = Quantization::Int8;
+        QVERIFY(!isGgufModel(model));
+        QCOMPARE(engineOptionsFor(model, s, k16GiB).quantization, Quantization::Int8);
+        QCOMPARE(shapeAsLoaded(model, s).weightBytes, qint64(1'000'000));
+        s.quantization = Quantization::Int4;
+        QCOMPARE(engineOptionsFor(model, s, k16GiB).quantization, Quantization::Int4);
+        QCOMPARE(shapeAsLoaded(model, s).weightBytes, qint64(562'500));  // 18 bytes per 32 weights
+        s.quantization = Quantization::None;
+        QCOMPARE(shapeAsLoaded(model, s).weightBytes, qint64(2'000'000));
+
+        s.quantization = Quantization::Int4;
+        s.backend = Backend::Cuda;
+        QCOMPARE(engineOptionsFor(model, s, k16GiB).quantization, Quantization::None);
+        QCOMPARE(shapeAsLoaded(model, s).weightBytes, qint64(2'000'000));
+
+        QTemporaryDir ggufDir;
+        QFile gguf(ggufDir.filePath("tiny-q4_k_m.gguf"));
+        QVERIFY(gguf.open(QIODevice::WriteOnly));
+        gguf.write("GGUF");
+        gguf.close();
+        hub::LocalModel ggufModel = model;
+        ggufModel.folder = ggufDir.path();
+        s.backend = Backend::Cpu;
+        QVERIFY(isGgufModel(ggufModel));
+        QCOMPARE(engineOptionsFor(ggufModel, s, k16GiB).quantization, Quantization::None);
+        QCOMPARE(shapeAsLoaded(ggufModel, s).weightBytes, qint64(2'000'000));
+        ggufModel.folder = gguf.fileName();  // a library GGUF model may be its file
+        QVERIFY(isGgufModel(ggufModel));
+        QCOMPARE(engineOptionsFor(ggufModel, s, k16GiB).quantization, Quantization::None);
+    }
+
+    // The page offers none / int8 / int4 with what each costs, says GGUF models are not
+    // affected, and Apply saves the choice and reloads the model with it.
+    void quantizationIsChosenOnThePageAndApplied() {
+        ensureLoaded(0.20);
+        SettingsPage page(*m_services);
+        auto* combo = child<QComboBox>(page, "quantizationCombo");
+        auto* note = child<QLabel>(page, "quantizationNote");
+        QCOMPARE(combo->count(), 3);
+        QCOMPARE(Quantization(combo->currentData().toInt()), Quantization::None);
+        QVERIFY2(note->text().contains("No effect on GGUF models"), qPrintable(note->text()));
+        auto* estimate = child<QLabel>(page, "estimateLabel");
+        const QString weightsAsStored = estimate->text();
+        combo->setCurrentIndex(combo->findData(int(Quantization::Int4)));
+        QVERIFY2(note->text().contains("4 bits"), qPrintable(note->text()));
+        QVERIFY2(estimate->text() != weightsAsStored, "int4 weights are smaller in the estimate");
+        combo->setCurrentIndex(combo->findData(int(Quantization::Int8)));
+        QVERIFY2(note->text().contains("8 bits"), qPrintable(note->text()));
+
+        QSignalSpy finished(&m_services->loader(), &ModelLoader::loadFinished);
+        child<QPushButton>(page, "applyButton")->click();
+        QVERIFY(finished.wait(test::kPatienceMs));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QCOMPARE(m_services->settings().engine().quantization, Quantization::Int8);
+        QCOMPARE(m_services->loader().settings().quantization, Quantization::Int8);
+
+        // Back to the default for the tests after this one.
+        combo->setCurrentIndex(combo->findData(int(Quantization::None)));
+        finished.clear();
+        child<QPushButton>(page, "applyButton")->click();
+        QVERIFY(finished.wait(test::kPatienceMs));
+        QCOMPARE(m_services->settings().engine().quantization, Quantization::None);
+    }
+
     void theSwitchServesTheApiAndLogsRequests() {
         ensureLoaded(0.12);
         ServerPage page(*m_services);

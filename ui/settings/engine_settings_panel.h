@@ -1,6 +1,7 @@
 // The engine half of the Settings page: backend, the memory slider with its live estimate
 // (weights, KV cache, longest context) for the loaded model, context and concurrency
-// limits, and Apply, which saves them and reloads the loaded model with them.
+// limits, how a 16-bit model is held on the CPU (as stored, int8 or int4), and Apply, which
+// saves them and reloads the loaded model with them.
 #pragma once
 
 #include <QGroupBox>
@@ -32,6 +33,7 @@ private:
     void showSettings(const EngineSettings& settings);
     void updateMemoryLabel();
     void updateEstimate();
+    void updateQuantizationNote();
     void apply();
     void onLoadFinished(bool ok, const QString& message);
 
@@ -48,6 +50,8 @@ private:
     QLabel* m_estimate = nullptr;
     QSpinBox* m_maxContext = nullptr;
     QSpinBox* m_maxSeqs = nullptr;
+    QComboBox* m_quantization = nullptr;
+    QLabel* m_quantizationNote = nullptr;
     QPushButton* m_apply = nullptr;
     QProgressBar* m_busy = nullptr;
     QLabel* m_result = nullptr;

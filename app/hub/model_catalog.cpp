@@ -1,5 +1,7 @@
 #include "app/hub/model_catalog.h"
 
+#include <algorithm>
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -38,6 +40,13 @@ public:
         return qint64(v.toDouble());
     }
     qint64 positive(const QString& key) const { return positive(m_object, key); }
+    bool boolean(const QString& key) const {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined()) return false;
+        if (!v.isBool()) fail(key, v, "true or false");
+        return v.toBool();
+    }
+    bool has(const QString& key) const { return m_object.contains(key); }
     QJsonObject object(const QString& key) const {
         const QJsonValue v = m_object.value(key);
         if (!v.isObject()) fail(key, v, "an object");
@@ -95,6 +104,25 @@ CatalogEntry readEntry(const EntryReader& r) {
     return e;
 }
 
+// A GGUF pick names the 16-bit entry it was quantized from ("baseModel", listed earlier)
+// and takes its family, licence, summaries, parameters and config from there, so those
+// numbers live in one place. Its weights are the file itself: the CPU computes on the blocks.
+CatalogEntry readGgufEntry(const EntryReader& r, const std::vector<CatalogEntry>& earlier) {
+    const QString base = r.modelId("baseModel");
+    const auto found = std::find_if(earlier.begin(), earlier.end(),
+                                    [&](const CatalogEntry& e) { return !e.isGguf() && e.huggingFaceId == base; });
+    if (found == earlier.end()) r.fail("baseModel", base, "the huggingFaceId of a 16-bit entry listed before it");
+    CatalogEntry e = *found;
+    e.name = r.string("name");
+    e.huggingFaceId = r.modelId("huggingFaceId");
+    e.modelScopeId = r.modelId("modelScopeId");
+    e.quant = r.string("quantization");
+    e.downloadBytes = r.positive("downloadBytes");
+    e.downloadBytesEstimated = r.boolean("downloadBytesEstimated");
+    e.shape.weightBytes = e.downloadBytes;
+    return e;
+}
+
 }  // namespace
 
 Result<std::vector<CatalogEntry>> loadCatalog(const QString& path) {
@@ -111,7 +139,8 @@ Result<std::vector<CatalogEntry>> loadCatalog(const QString& path) {
         for (const QJsonValue& value : doc.object().value("models").toArray()) {
             if (!value.isObject())
                 throw CatalogError{path.toStdString() + ": models[" + std::to_string(index) + "] is not an object"};
-            entries.push_back(readEntry(EntryReader(path, index++, value.toObject())));
+            const EntryReader reader(path, index++, value.toObject());
+            entries.push_back(reader.has("quantization") ? readGgufEntry(reader, entries) : readEntry(reader));
         }
     } catch (const CatalogError& e) {
         return makeError(e.message);

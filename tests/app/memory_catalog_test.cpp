@@ -126,15 +126,26 @@ private slots:
             QVERIFY2(e.contextLength > 0 && e.contextLength == e.shape.maxContext, what);
             QVERIFY2(e.shape.numLayers > 0 && e.shape.numKvHeads > 0 && e.shape.headDim > 0, what);
             QVERIFY2(e.shape.hiddenSize > 0 && e.shape.intermediateSize > 0 && e.shape.vocabSize > 0, what);
-            QVERIFY2(e.parameters > 0 && e.shape.weightBytes == 2 * e.parameters, what);  // bf16 checkpoints
-            QVERIFY2(e.downloadBytes >= e.shape.weightBytes, what);
+            if (e.isGguf()) {
+                // The file is the weights; Q4_K_M keeps 4.5-6.6 bits of each of them.
+                QVERIFY2(e.shape.weightBytes == e.downloadBytes, what);
+                QVERIFY2(e.downloadBytes > e.parameters * 9 / 16 && e.downloadBytes < e.parameters * 7 / 8, what);
+                QVERIFY2(e.huggingFaceId.endsWith("-GGUF") && e.modelScopeId.endsWith("-GGUF"), what);
+            } else {
+                QVERIFY2(e.parameters > 0 && e.shape.weightBytes == 2 * e.parameters, what);  // bf16 checkpoints
+                QVERIFY2(e.downloadBytes >= e.shape.weightBytes && !e.downloadBytesEstimated, what);
+            }
         }
         const QStringList expected = {
             "Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-1.5B-Instruct", "Qwen/Qwen2.5-3B-Instruct",
             "Qwen/Qwen2.5-7B-Instruct",   "Qwen/Qwen2.5-14B-Instruct",  "Qwen/Qwen3-0.6B",
             "Qwen/Qwen3-1.7B",            "Qwen/Qwen3-4B",              "Qwen/Qwen3-8B",
             "Qwen/Qwen3-14B",             "zai-org/GLM-4-9B-0414",      "zai-org/glm-4-9b-chat-hf",
-            "zai-org/glm-4-9b-chat"};
+            "zai-org/glm-4-9b-chat",
+            // The 4-bit picks, each after its 16-bit model so it wins a tie of sizes.
+            "Qwen/Qwen2.5-1.5B-Instruct-GGUF", "Qwen/Qwen2.5-3B-Instruct-GGUF", "Qwen/Qwen2.5-7B-Instruct-GGUF",
+            "Qwen/Qwen2.5-14B-Instruct-GGUF", "Qwen/Qwen3-1.7B-GGUF", "Qwen/Qwen3-4B-GGUF", "Qwen/Qwen3-8B-GGUF",
+            "Qwen/Qwen3-14B-GGUF", "unsloth/GLM-4-9B-0414-GGUF"};
         QCOMPARE(ids, expected);
 
         const auto entry = [&](const QString& id) {
@@ -147,6 +158,22 @@ private slots:
         QCOMPARE(entry("zai-org/glm-4-9b-chat").architecture, QString("ChatGLMModel"));
         QCOMPARE(entry("zai-org/glm-4-9b-chat").license, QString("glm-4"));
         QCOMPARE(entry("zai-org/glm-4-9b-chat-hf").idOn(HubKind::ModelScope), QString("ZhipuAI/glm-4-9b-chat-hf"));
+
+        // A GGUF pick is its base model's numbers with the quant's file as the weights.
+        const CatalogEntry q8 = entry("Qwen/Qwen3-8B-GGUF");
+        const CatalogEntry base = entry("Qwen/Qwen3-8B");
+        QCOMPARE(q8.pullName(HubKind::HuggingFace), QString("Qwen/Qwen3-8B-GGUF:Q4_K_M"));
+        QCOMPARE(q8.pullName(HubKind::ModelScope), QString("Qwen/Qwen3-8B-GGUF:Q4_K_M"));
+        QCOMPARE(base.pullName(HubKind::HuggingFace), QString("Qwen/Qwen3-8B"));
+        QCOMPARE(q8.parameters, base.parameters);
+        QCOMPARE(q8.shape.numLayers, base.shape.numLayers);
+        QCOMPARE(q8.contextLength, base.contextLength);
+        QCOMPARE(q8.license, base.license);
+        QVERIFY(q8.downloadBytesEstimated);
+        // refresh_catalog.py --estimate, by llama.cpp's Q4_K_M rules: 36 layers, untied output.
+        QCOMPARE(q8.downloadBytes, qint64(5027795392));
+        QCOMPARE(entry("unsloth/GLM-4-9B-0414-GGUF").license, QString("mit"));
+        QCOMPARE(entry("unsloth/GLM-4-9B-0414-GGUF").architecture, QString("Glm4ForCausalLM"));
     }
 
     void catalogErrorNamesEntryAndKey() {
@@ -160,6 +187,14 @@ private slots:
         QVERIFY(!loadCatalog(dir.filePath("missing.json")));
         test::writeBytes(path, "{\"models\": []}");
         QVERIFY(!loadCatalog(path));
+        // A GGUF pick takes its numbers from a 16-bit entry, which must be there.
+        test::writeBytes(path, "{\"models\": [{\"name\": \"Q\", \"huggingFaceId\": \"a/b-GGUF\", \"modelScopeId\": "
+                               "\"a/b-GGUF\", \"baseModel\": \"a/b\", \"quantization\": \"Q4_K_M\", \"downloadBytes\": 1}]}");
+        const auto orphan = loadCatalog(path);
+        QVERIFY(!orphan);
+        QCOMPARE(QString::fromStdString(orphan.error().message),
+                 path + ": models[0] (Q): 'baseModel' is 'a/b'; expected the huggingFaceId of a 16-bit entry listed "
+                        "before it");
     }
 
     void fromEnvironmentFollowsTheHubsVariables() {

@@ -3,11 +3,14 @@
 #include "engine/tokenizer/tokenizer.h"
 
 #include <fmt/format.h>
+#include <fmt/std.h>
 
 #include <new>
 #include <sstream>
 
 #include "engine/common/utf8.h"
+#include "engine/model/gguf_file.h"
+#include "engine/model/gguf_locate.h"
 #include "engine/tokenizer/jinja/jinja_interpreter.h"
 #include "engine/tokenizer/jinja/jinja_parser.h"
 
@@ -157,7 +160,31 @@ nlohmann::ordered_json chatTemplateSpecialTokens(const nlohmann::ordered_json& t
     return tokens;
 }
 
-Result<std::optional<ChatTemplate>> loadChatTemplate(const std::filesystem::path& modelDir) {
+namespace {
+
+// A GGUF model's template is its tokenizer.chat_template, the string the converter copied
+// from tokenizer_config.json (or chat_template.jinja).
+Result<std::optional<ChatTemplate>> loadGgufChatTemplate(const std::filesystem::path& file) {
+    auto opened = gguf::File::open(file);
+    if (!opened) return opened.error();
+    const gguf::Value* value = opened->find("tokenizer.chat_template");
+    if (!value) return std::optional<ChatTemplate>();
+    if (!value->asString())
+        return makeError(fmt::format("{}: tokenizer.chat_template: expected a string, found a {}", file,
+                                     gguf::valueTypeName(value->type)));
+    auto parsed = ChatTemplate::parse(*value->asString(), fmt::format("{} tokenizer.chat_template", file.filename().string()));
+    if (!parsed) return parsed.error();
+    return std::optional(std::move(parsed).value());
+}
+
+}  // namespace
+
+Result<std::optional<ChatTemplate>> loadChatTemplate(const std::filesystem::path& modelPath) {
+    auto gguf = locateGgufModel(modelPath);
+    if (!gguf) return gguf.error();
+    if (*gguf) return loadGgufChatTemplate(**gguf);
+
+    const std::filesystem::path& modelDir = modelPath;
     std::error_code ec;
     const auto jinjaFile = modelDir / "chat_template.jinja";
     if (std::filesystem::exists(jinjaFile, ec)) {

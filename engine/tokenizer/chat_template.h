@@ -72,8 +72,9 @@ Result<std::string> renderChat(const ChatTemplate& chatTemplate, const Tokenizer
 
 // The template of a model directory, looked up as transformers does: chat_template.jinja
 // wins over tokenizer_config.json's chat_template; the legacy chat_template.json comes last.
+// A GGUF model (see locateGgufModel) gives its tokenizer.chat_template instead.
 // Nothing when the directory names none (a base model); an error when the one it names
 // cannot be used (unreadable, not a string or list, not a template Pagoda can parse).
-Result<std::optional<ChatTemplate>> loadChatTemplate(const std::filesystem::path& modelDir);
+Result<std::optional<ChatTemplate>> loadChatTemplate(const std::filesystem::path& modelPath);
 
 }  // namespace pagoda

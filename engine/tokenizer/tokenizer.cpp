@@ -7,6 +7,8 @@
 
 #include "engine/common/mapped_file.h"
 #include "engine/common/utf8.h"
+#include "engine/model/gguf_locate.h"
+#include "engine/tokenizer/gguf_tokenizer.h"
 #include "engine/tokenizer/sentencepiece_tokenizer.h"
 #include "engine/tokenizer/tiktoken_tokenizer.h"
 #include "engine/tokenizer/tokenizer_json.h"
@@ -66,7 +68,12 @@ bool looksLikeTiktoken(const fs::path& file) {
 
 }  // namespace
 
-Result<std::unique_ptr<Tokenizer>> loadTokenizer(const fs::path& modelDir) {
+Result<std::unique_ptr<Tokenizer>> loadTokenizer(const fs::path& modelPath) {
+    auto gguf = locateGgufModel(modelPath);
+    if (!gguf) return gguf.error();
+    if (*gguf) return loadGgufTokenizer(**gguf);  // the file is the whole truth: nothing beside it is read
+
+    const fs::path& modelDir = modelPath;
     auto config = readTokenizerConfig(modelDir);
     if (!config) return config.error();
 

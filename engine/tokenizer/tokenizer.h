@@ -15,10 +15,13 @@
 
 namespace pagoda {
 
-// What tokenizer_config.json says about the special tokens.
+// What tokenizer_config.json (or a GGUF file's tokenizer.ggml.*) says about the special tokens.
 struct SpecialTokens {
     std::optional<int32_t> bosId;
     std::optional<int32_t> eosId;
+    std::optional<int32_t> eotId;  // end of turn (Llama 3's <|eot_id|>); GGUF files name it
+    std::optional<int32_t> padId;  // GGUF only
+    std::optional<int32_t> unkId;  // GGUF only
     std::string bosToken;
     std::string eosToken;
     std::optional<bool> addBosToken;  // unset: the tokenizer's own post-processor decides
@@ -53,8 +56,10 @@ private:
     SpecialTokens m_special;
 };
 
-// Picks tokenizer.json, else tokenizer.model (SentencePiece or tiktoken, told apart by
-// content), and reads tokenizer_config.json for the special tokens.
-Result<std::unique_ptr<Tokenizer>> loadTokenizer(const std::filesystem::path& modelDir);
+// A GGUF model (a .gguf file, any part of a split one, or a directory holding one; see
+// locateGgufModel) gives the tokenizer in its metadata. Otherwise picks tokenizer.json, else
+// tokenizer.model (SentencePiece or tiktoken, told apart by content), and reads
+// tokenizer_config.json for the special tokens.
+Result<std::unique_ptr<Tokenizer>> loadTokenizer(const std::filesystem::path& modelPath);
 
 }  // namespace pagoda

@@ -16,31 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-// A byte-level vocabulary spells bytes with GPT-2's printable alphabet; turn a token back
-// into its bytes. A token with characters outside the alphabet is kept as its UTF-8 (HF's
-// ByteLevel decoder does the same).
-std::string byteLevelToBytes(const std::string& token) {
-    std::string bytes;
-    bytes.reserve(token.size());
-    const auto* s = reinterpret_cast<const unsigned char*>(token.data());
-    for (size_t i = 0; i < token.size();) {
-        // The alphabet is U+0021..U+0143: one- and two-byte sequences only.
-        char32_t c;
-        if (s[i] < 0x80) {
-            c = s[i++];
-        } else if ((s[i] & 0xe0) == 0xc0 && i + 1 < token.size()) {
-            c = char32_t(s[i] & 0x1f) << 6 | (s[i + 1] & 0x3f);
-            i += 2;
-        } else {
-            return token;
-        }
-        const auto b = unicodeToByte(c);
-        if (!b) return token;
-        bytes += char(*b);
-    }
-    return bytes;
-}
-
 bool mentionsByteLevel(const json& spec) {
     if (spec.is_object()) {
         if (spec.value("type", "") == "ByteLevel") return true;

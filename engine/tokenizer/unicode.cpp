@@ -53,4 +53,26 @@ std::optional<uint8_t> unicodeToByte(char32_t c) {
     return uint8_t(inverse[c]);
 }
 
+std::string byteLevelToBytes(std::string_view token) {
+    std::string bytes;
+    bytes.reserve(token.size());
+    const auto* s = reinterpret_cast<const unsigned char*>(token.data());
+    for (size_t i = 0; i < token.size();) {
+        // The alphabet is U+0021..U+0143: one- and two-byte sequences only.
+        char32_t c;
+        if (s[i] < 0x80) {
+            c = s[i++];
+        } else if ((s[i] & 0xe0) == 0xc0 && i + 1 < token.size()) {
+            c = char32_t(s[i] & 0x1f) << 6 | (s[i + 1] & 0x3f);
+            i += 2;
+        } else {
+            return std::string(token);
+        }
+        const auto b = unicodeToByte(c);
+        if (!b) return std::string(token);
+        bytes += char(*b);
+    }
+    return bytes;
+}
+
 }  // namespace pagoda

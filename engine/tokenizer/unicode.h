@@ -21,4 +21,9 @@ const std::array<char32_t, 256>& byteToUnicode();
 // Inverse of byteToUnicode for one character; nothing if it is not in the alphabet.
 std::optional<uint8_t> unicodeToByte(char32_t c);
 
+// A byte-level vocabulary's token (spelled in that alphabet) as the bytes it stands for. A
+// token with characters outside the alphabet is kept as its UTF-8, as HF's ByteLevel
+// decoder does (added tokens such as "<|im_start|>" are spelled plainly).
+std::string byteLevelToBytes(std::string_view token);
+
 }  // namespace pagoda

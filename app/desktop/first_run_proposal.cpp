@@ -13,8 +13,6 @@ namespace pagoda {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("pagoda::FirstRunProposal", text); }
-
 // Counts as larger: more than 1% more parameters. Within 1% the later pick is taken.
 bool atLeastAsLarge(const hub::CatalogEntry& candidate, const hub::CatalogEntry& best) {
     return double(candidate.parameters) >= 0.99 * double(best.parameters);
@@ -97,26 +95,35 @@ QString proposalSentence(const std::vector<hub::CatalogEntry>& picks, const Prop
                          const ProposalMachine& machine) {
     if (proposal.index < 0 || proposal.index >= int(picks.size())) return {};
     const auto& pick = picks[size_t(proposal.index)];
-    const QString name = QStringLiteral("%1 (%2)").arg(pick.name, hub::formatBytes(pick.downloadBytes));
+    const QString name = QStringLiteral("%1 (%2)").arg(pick.name, hub::downloadSizeText(pick));
     const QString memory = hub::formatBytes(machine.availableBytes);
     switch (proposal.reason) {
     case ProposalReason::NoPicks: break;
     case ProposalReason::Gpu:
-        return tr("%1 is the largest pick that fits the memory for models (%2); it runs on the NVIDIA GPU.")
+        return QCoreApplication::translate(
+                   "pagoda::FirstRunProposal",
+                   "%1 is the largest pick that fits the memory for models (%2); it runs on the NVIDIA GPU.")
             .arg(name, memory);
     case ProposalReason::FitsAndFast:
-        return tr("%1 fits in the %2 of memory available to models and should answer at about %3 tokens/s on this "
-                  "CPU; larger picks would not fit or would be slower than %4 tokens/s.")
+        return QCoreApplication::translate(
+                   "pagoda::FirstRunProposal",
+                   "%1 fits in the %2 of memory available to models and should answer at about %3 tokens/s on "
+                   "this CPU; larger picks would not fit or would be slower than %4 tokens/s.")
             .arg(name, memory, speedText(proposal.tokensPerSecond), QString::number(kMinTokensPerSecond));
     case ProposalReason::NoneFastEnough:
-        return tr("No pick reaches %1 tokens/s on this CPU (it reads memory at about %2 GB/s), so the fastest one "
-                  "is proposed: %3, at about %4 tokens/s.")
+        return QCoreApplication::translate(
+                   "pagoda::FirstRunProposal",
+                   "No pick reaches %1 tokens/s on this CPU (it reads memory at about %2 GB/s), so the fastest "
+                   "one is proposed: %3, at about %4 tokens/s.")
             .arg(QString::number(kMinTokensPerSecond), QString::number(bandwidthOf(machine) / 1e9, 'f', 1), name,
                  speedText(proposal.tokensPerSecond));
     case ProposalReason::NoneFits:
-        return tr("Even the smallest pick, %1, is tight for the %2 of memory available to models; close other "
-                  "programs first.")
-            .arg(name, machine.availableBytes > 0 ? memory : tr("memory"));
+        return QCoreApplication::translate(
+                   "pagoda::FirstRunProposal",
+                   "Even the smallest pick, %1, is tight for the %2 of memory available to models; close other "
+                   "programs first.")
+            .arg(name, machine.availableBytes > 0 ? memory
+                                                  : QCoreApplication::translate("pagoda::FirstRunProposal", "memory"));
     }
     return {};
 }

@@ -151,4 +151,8 @@ Result<std::vector<CatalogEntry>> loadCatalog(const QString& path) {
 
 Result<std::vector<CatalogEntry>> loadCatalog() { return loadCatalog(":/pagoda/catalog.json"); }
 
+QString downloadSizeText(const CatalogEntry& entry) {
+    return (entry.downloadBytesEstimated ? QStringLiteral("≈ ") : QString()) + formatBytes(entry.downloadBytes);
+}
+
 }  // namespace pagoda::hub

@@ -40,6 +40,9 @@ struct CatalogEntry {
     QString pullName(HubKind hub) const { return isGguf() ? idOn(hub) + ':' + quant : idOn(hub); }
 };
 
+// "2.33 GiB", or "≈ 2.33 GiB" while the size is an estimate rather than the hub's listing.
+QString downloadSizeText(const CatalogEntry& entry);
+
 // The catalog built into the executable (Qt resource :/pagoda/catalog.json).
 Result<std::vector<CatalogEntry>> loadCatalog();
 

@@ -59,7 +59,7 @@ private slots:
         QCOMPARE(p.reason, ProposalReason::FitsAndFast);
         QVERIFY(p.tokensPerSecond > 11.5 && p.tokensPerSecond < 12.5);
         const QString sentence = proposalSentence(m_picks, p, machine);
-        QVERIFY2(sentence.contains("Qwen3 4B Q4_K_M (2.33 GiB)"), qPrintable(sentence));
+        QVERIFY2(sentence.contains("Qwen3 4B Q4_K_M (≈ 2.33 GiB)"), qPrintable(sentence));
         QVERIFY2(sentence.contains("about 12 tokens/s on this CPU"), qPrintable(sentence));
         QVERIFY2(sentence.contains("fits in the 13.8 GiB of memory available to models"), qPrintable(sentence));
     }

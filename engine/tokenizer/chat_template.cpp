@@ -164,10 +164,11 @@ namespace {
 
 // A GGUF model's template is its tokenizer.chat_template, the string the converter copied
 // from tokenizer_config.json (or chat_template.jinja).
-Result<std::optional<ChatTemplate>> loadGgufChatTemplate(const std::filesystem::path& file) {
-    auto opened = gguf::File::open(file);
+Result<std::optional<ChatTemplate>> loadGgufChatTemplate(const std::filesystem::path& part) {
+    auto opened = gguf::openModelFiles(part);  // the first part holds the metadata
     if (!opened) return opened.error();
-    const gguf::Value* value = opened->find("tokenizer.chat_template");
+    const std::filesystem::path& file = opened->front().path();
+    const gguf::Value* value = opened->front().find("tokenizer.chat_template");
     if (!value) return std::optional<ChatTemplate>();
     if (!value->asString())
         return makeError(fmt::format("{}: tokenizer.chat_template: expected a string, found a {}", file,

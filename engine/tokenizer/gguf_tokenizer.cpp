@@ -243,9 +243,10 @@ Result<std::unique_ptr<Tokenizer>> buildGgufTokenizer(const GgufVocab& vocab) {
 }
 
 Result<std::unique_ptr<Tokenizer>> loadGgufTokenizer(const std::filesystem::path& file) {
-    auto opened = gguf::File::open(file);
+    // Given any part of a split model, the metadata is the first part's.
+    auto opened = gguf::openModelFiles(file);
     if (!opened) return opened.error();
-    auto vocab = readGgufVocab(*opened);
+    auto vocab = readGgufVocab(opened->front());
     if (!vocab) return vocab.error();
     return buildGgufTokenizer(*vocab);
 }

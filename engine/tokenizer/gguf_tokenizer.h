@@ -16,7 +16,7 @@ namespace pagoda {
 // user-defined tokens become added tokens (the first two special), as in HF's files.
 Result<std::unique_ptr<Tokenizer>> buildGgufTokenizer(const GgufVocab& vocab);
 
-// The tokenizer of the GGUF model whose (first) file is `file`.
+// The tokenizer of the GGUF model `file` is (a part of).
 Result<std::unique_ptr<Tokenizer>> loadGgufTokenizer(const std::filesystem::path& file);
 
 }  // namespace pagoda

@@ -18,6 +18,7 @@
 #include "engine/common/mapped_file.h"
 #include "engine/common/utf8.h"
 #include "engine/tokenizer/chat_template.h"
+#include "engine/tokenizer/detokenizer.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/unicode.h"
 #include "tests/support/jsonl.h"
@@ -309,6 +310,44 @@ private slots:
         const std::string text = "<|im_start|>user\nHello, 世界!<|im_end|>";
         QCOMPARE((*fromDir)->encode(text, true).value(), fromFile.encode(text, true).value());
         QCOMPARE((*fromDir)->vocabSize(), size_t(151936));  // the file's padded vocabulary
+    }
+
+    void anyPartOfASplitModelGivesTheFirstPartsTokenizer() {
+        QTemporaryDir dir;
+        const fs::path first = fs::path(dir.path().toStdString()) / "tiny-00001-of-00002.gguf";
+        const fs::path second = fs::path(dir.path().toStdString()) / "tiny-00002-of-00002.gguf";
+        const TinyGpt2 tiny;
+        GgufWriter()
+            .string("tokenizer.ggml.model", "gpt2")
+            .strings("tokenizer.ggml.tokens", tiny.tokens)
+            .i32s("tokenizer.ggml.token_type", tiny.types)
+            .strings("tokenizer.ggml.merges", {"a b"})
+            .string("tokenizer.chat_template", "{{ messages[0].content }}")
+            .u32("split.no", 0)
+            .u32("split.count", 2)
+            .write(first);
+        GgufWriter().u32("split.no", 1).u32("split.count", 2).write(second);
+        auto tokenizer = loadTokenizer(second);
+        QVERIFY2(tokenizer.ok(), tokenizer.ok() ? "" : tokenizer.error().message.c_str());
+        QCOMPARE((*tokenizer)->encode("ab<|end|>", false).value(), (std::vector<int32_t>{256, 257}));
+        auto chatTemplate = loadChatTemplate(second);
+        QVERIFY(chatTemplate.ok() && *chatTemplate);
+        QCOMPARE((*chatTemplate)->render(json{{"messages", {{{"role", "user"}, {"content", "hi"}}}}}).value(),
+                 std::string("hi"));
+    }
+
+    void streamedDeltasAreHuggingFacesDecodeStream_data() { idsAndDecodesMatchHuggingFace_data(); }
+    void streamedDeltasAreHuggingFacesDecodeStream() {
+        QFETCH(QString, fixture);
+        QFETCH(QByteArray, truthJson);
+        const Tokenizer& tokenizer = cachedTokenizer(ggufFile(fixture.toStdString()));
+        const json truth = json::parse(truthJson.toStdString());
+        DetokenizerOptions options;
+        options.skipSpecialTokens = false;
+        Detokenizer stream(tokenizer, {}, options);
+        std::vector<std::string> deltas;
+        for (int32_t id : idsOf(truth["ids_special"])) deltas.push_back(stream.push(id).value().text);
+        QCOMPARE(deltas, truth["stream_special"].get<std::vector<std::string>>());
     }
 
     void chatTemplateRendersAsFromTokenizerConfig_data() {

@@ -28,7 +28,8 @@ int runList(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "The models on this machine: downloaded by Pagoda, found in the Hugging Face and ModelScope caches, or imported. "
-        "MEMORY is the estimate at an 8K-token context against the memory available now; MAX CTX the longest "
+        "Each downloaded quantization of a GGUF repository is a row of its own, named ID:TAG as --model takes it, "
+        "its SIZE the sum of its files. MEMORY is the estimate at an 8K-token context against the memory available now; MAX CTX the longest "
         "context that fits.");
     parser.addHelpOption();
     parser.addOption({"json", "One JSON object per model, for scripts."});
@@ -42,7 +43,8 @@ int runList(const QStringList& arguments) {
         QJsonArray list;
         for (const auto& m : models) {
             const auto estimate = hub::estimateMemory(m.shape, hub::kFitContextTokens, available);
-            list.append(QJsonObject{{"id", m.id}, {"hub", m.hub ? hub::hubName(*m.hub) : QString()},
+            list.append(QJsonObject{{"id", m.id}, {"quant", m.quant}, {"name", m.name()},
+                                    {"hub", m.hub ? hub::hubName(*m.hub) : QString()},
                                     {"source", hub::sourceName(m.source)}, {"status", hub::statusName(m.status)},
                                     {"problem", m.problem}, {"folder", m.folder}, {"architecture", m.architecture},
                                     {"parameters", double(m.parameters)}, {"dtype", m.dtype},
@@ -58,7 +60,7 @@ int runList(const QStringList& arguments) {
         return 0;
     }
     int width = 24;
-    for (const auto& m : models) width = std::max(width, int(hubPrefix(m).size() + m.id.size()));
+    for (const auto& m : models) width = std::max(width, int(hubPrefix(m).size() + m.name().size()));
     out << QString("%1  %2  %3  %4  %5  %6  %7  %8  %9\n")
                .arg("MODEL", -width).arg("STATUS", -10).arg("ARCHITECTURE", -18).arg("PARAMS", 6).arg("DTYPE", -5)
                .arg("SIZE", 10).arg("CONTEXT", 7).arg("MEMORY@8K", -22).arg("MAX CTX");
@@ -67,7 +69,7 @@ int runList(const QStringList& arguments) {
         const auto estimate = hub::estimateMemory(m.shape, hub::kFitContextTokens, available);
         const QString memory = ready ? hub::formatBytes(estimate.totalBytes) + " (" + hub::fitLabel(estimate.fit) + ")" : "-";
         out << QString("%1  %2  %3  %4  %5  %6  %7  %8  %9\n")
-                   .arg(hubPrefix(m) + m.id, -width)
+                   .arg(hubPrefix(m) + m.name(), -width)
                    .arg(hub::statusName(m.status), -10)
                    .arg(m.architecture.left(18), -18)
                    .arg(m.parameters ? compactCount(m.parameters) : "-", 6)
@@ -88,7 +90,8 @@ int runRemove(const QStringList& arguments) {
         "Delete a model Pagoda downloaded (or stop and delete an unfinished download), or forget an imported folder "
         "(its files stay). Models in the Hugging Face or ModelScope caches belong to those tools and are left alone.");
     parser.addHelpOption();
-    parser.addPositionalArgument("id", "The model, as `pagoda list` shows it (e.g. Qwen/Qwen3-0.6B or modelscope:Qwen/Qwen3-0.6B).");
+    parser.addPositionalArgument("id", "The model, as `pagoda list` shows it (e.g. Qwen/Qwen3-0.6B, modelscope:Qwen/Qwen3-0.6B "
+                                       "or Qwen/Qwen3-8B-GGUF:Q4_K_M).");
     parser.process(arguments);
     QTextStream out(stdout), err(stderr);
     if (parser.positionalArguments().size() != 1) {
@@ -122,7 +125,7 @@ int runRemove(const QStringList& arguments) {
         err << "pagoda rm: " << QString::fromStdString(removed.error().message) << "\n";
         return 1;
     }
-    out << (model->source == hub::ModelSource::Imported ? "Forgot " : "Removed ") << hubPrefix(*model) << model->id << " ("
+    out << (model->source == hub::ModelSource::Imported ? "Forgot " : "Removed ") << hubPrefix(*model) << model->name() << " ("
         << model->folder << ")\n";
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "app/cli/hub_options.h"
 #include "app/hub/download_queue.h"
+#include "app/hub/gguf_quants.h"
 
 namespace pagoda::cli {
 
@@ -35,12 +36,16 @@ int runPull(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Download a model (config, tokenizer, chat template and safetensors weights only) into Pagoda's library. "
+        "From a GGUF repository, one quantization: name it as ID:TAG (Qwen/Qwen2.5-7B-Instruct-GGUF:Q4_K_M, any case) "
+        "or with --file; without either Pagoda takes Q4_K_M and says so, and lists the others. "
         "Files are verified against the hub's sha256; an interrupted pull resumes when run again. "
         "Gated models need HF_TOKEN (Hugging Face) or MODELSCOPE_API_TOKEN.");
     parser.addHelpOption();
-    parser.addPositionalArgument("id", "The model, e.g. Qwen/Qwen2.5-0.5B-Instruct.");
+    parser.addPositionalArgument("id", "The model, e.g. Qwen/Qwen2.5-0.5B-Instruct or Qwen/Qwen3-8B-GGUF:Q4_K_M.");
     addHubOptions(parser);
     parser.addOption({"revision", "A branch, tag or commit (default: main on Hugging Face, master on ModelScope).", "rev"});
+    parser.addOption({"file", "From a GGUF repository, the quantization in this .gguf file (any part of a split "
+                              "model brings all its parts), instead of a :TAG.", "name"});
     parser.process(arguments);
 
     QTextStream err(stderr), out(stdout);
@@ -49,6 +54,9 @@ int runPull(const QStringList& arguments) {
         return 1;
     };
     if (parser.positionalArguments().size() != 1) return fail("give one model id, e.g. pagoda pull Qwen/Qwen2.5-0.5B-Instruct");
+    const auto [id, tag] = hub::splitQuantTag(parser.positionalArguments().first());
+    if (!tag.isEmpty() && parser.isSet("file")) return fail("name the quantization once: either " + id + ":" + tag + " or --file");
+    if (parser.isSet("file") && parser.value("file").isEmpty()) return fail("--file needs a .gguf file name");
     auto endpoint = readHubEndpoint(parser);
     if (!endpoint) return fail(QString::fromStdString(endpoint.error().message));
 
@@ -67,6 +75,8 @@ int runPull(const QStringList& arguments) {
             sinceLine.restart();
         }
     });
+    // The default quant of a GGUF repo is announced where the result goes: what was taken and what else there is.
+    QObject::connect(&queue, &hub::DownloadQueue::planned, [&](const QString&, const QString& note) { out << note << "\n" << Qt::flush; });
     int status = 1;
     QObject::connect(&queue, &hub::DownloadQueue::finished,
                      [&](const QString&, bool ok, const QString& message, const QString& folder) {
@@ -79,9 +89,9 @@ int runPull(const QStringList& arguments) {
                          }
                          QCoreApplication::exit(status);
                      });
-    const QString id = parser.positionalArguments().first();
-    err << "Pulling " << id << " from " << hub::hubDisplayName(endpoint->kind) << " (" << endpoint->baseUrl.toString() << ")\n";
-    queue.enqueue({endpoint->kind, id, parser.value("revision")});
+    err << "Pulling " << parser.positionalArguments().first() << " from " << hub::hubDisplayName(endpoint->kind) << " ("
+        << endpoint->baseUrl.toString() << ")\n";
+    queue.enqueue({endpoint->kind, id, parser.value("revision"), {tag, parser.value("file")}});
     QCoreApplication::exec();
     return status;
 }

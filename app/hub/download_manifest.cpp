@@ -1,5 +1,6 @@
 #include "app/hub/download_manifest.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -11,8 +12,16 @@
 
 namespace pagoda::hub {
 
-Result<DownloadManifest> readManifest(const QString& modelFolder) {
-    const QString path = modelFolder + "/" + kManifestFileName;
+QString manifestFileName(const QString& quant) {
+    return quant.isEmpty() ? QString(kManifestFileName) : QString(".pagoda-manifest.%1.json").arg(quant.toUpper());
+}
+
+QStringList quantManifestFiles(const QString& modelFolder) {
+    return QDir(modelFolder).entryList({".pagoda-manifest.*.json"}, QDir::Files | QDir::Hidden, QDir::Name);
+}
+
+Result<DownloadManifest> readManifest(const QString& modelFolder, const QString& quant) {
+    const QString path = modelFolder + "/" + manifestFileName(quant);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return makeError(path.toStdString() + ": " + file.errorString().toStdString());
     QJsonParseError parseError;
@@ -28,6 +37,10 @@ Result<DownloadManifest> readManifest(const QString& modelFolder) {
     m.revision = o["revision"].toString();
     m.complete = o["complete"].toBool();
     m.completedAt = QDateTime::fromString(o["completedAt"].toString(), Qt::ISODate);
+    m.quant = o["quant"].toString();
+    m.modelFile = o["modelFile"].toString();
+    if (!m.modelFile.isEmpty() && !isSafeRepoPath(m.modelFile))
+        return makeError(path.toStdString() + ": unsafe model file path '" + m.modelFile.toStdString() + "'");
     for (const QJsonValue& v : o["files"].toArray()) {
         const QJsonObject f = v.toObject();
         HubFile file{f["path"].toString(), qint64(f["size"].toDouble(-1)), f["sha256"].toString(),
@@ -47,7 +60,8 @@ Status writeManifest(const QString& modelFolder, const DownloadManifest& m) {
     QJsonObject o{{"hub", hubName(m.hub)}, {"id", m.id},          {"revision", m.revision},
                   {"complete", m.complete}, {"files", files}};
     if (m.completedAt.isValid()) o["completedAt"] = m.completedAt.toString(Qt::ISODate);
-    QSaveFile file(modelFolder + "/" + kManifestFileName);
+    if (!m.quant.isEmpty()) o["quant"] = m.quant, o["modelFile"] = m.modelFile;
+    QSaveFile file(modelFolder + "/" + manifestFileName(m.quant));
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(o).toJson()) < 0 || !file.commit())
         return makeError(file.fileName().toStdString() + ": " + file.errorString().toStdString());
     return Ok{};
@@ -60,6 +74,33 @@ QStringList missingFiles(const QString& modelFolder, const DownloadManifest& man
         if (!info.isFile() || (f.size >= 0 && info.size() != f.size)) missing << f.path;
     }
     return missing;
+}
+
+Status removeQuantFiles(const QString& modelFolder, const QString& quant) {
+    const QString own = manifestFileName(quant);
+    QStringList shared;
+    for (const QString& other : quantManifestFiles(modelFolder)) {
+        if (other.compare(own, Qt::CaseInsensitive) == 0) continue;
+        if (auto m = readManifest(modelFolder, other.section('.', 2, -2)))
+            for (const HubFile& f : m->files) shared << f.path;
+    }
+    bool ok = true;
+    if (auto mine = readManifest(modelFolder, quant)) {
+        for (const HubFile& f : mine->files) {
+            if (shared.contains(f.path)) continue;
+            const QString path = modelFolder + "/" + f.path;
+            for (const QString& p : {path, path + kIncompleteSuffix})
+                if (QFileInfo::exists(p)) ok &= QFile::remove(p);
+            // Empty subfolders the quant's parts lived in.
+            QDir dir(QFileInfo(path).path());
+            while (dir.absolutePath().startsWith(modelFolder + "/") && dir.isEmpty() && dir.rmdir(dir.absolutePath())) dir.cdUp();
+        }
+    }
+    if (QFileInfo::exists(modelFolder + "/" + own)) ok &= QFile::remove(modelFolder + "/" + own);
+    if (QDir(modelFolder).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot))
+        QDir().rmdir(modelFolder);
+    if (!ok) return makeError("could not delete all files of " + quant.toStdString() + " in " + modelFolder.toStdString());
+    return Ok{};
 }
 
 }  // namespace pagoda::hub

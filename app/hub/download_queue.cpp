@@ -22,6 +22,7 @@ struct DownloadQueue::Item {
     QString error;
     bool resolved = false;
     HubModelInfo info;  // canonical id and pinned revision once resolved
+    QString quant, modelFile;  // GGUF: from the plan
     QString folder;
     std::vector<HubFile> files;
     std::vector<bool> done;
@@ -29,14 +30,17 @@ struct DownloadQueue::Item {
     std::map<size_t, std::shared_ptr<TransferControl>> active;
     std::shared_ptr<const HubClient> client;
     RateMeter rate;
+
+    QString enginePath() const { return modelFile.isEmpty() ? folder : folder + "/" + modelFile; }
 };
 
 namespace {
 
 // What this download's manifest says: complete only once every file is verified in place.
 DownloadManifest manifestOf(const DownloadRequest& request, const HubModelInfo& info, const std::vector<HubFile>& files,
-                            bool complete) {
-    return {request.hub, info.id, info.revision, files, complete, complete ? QDateTime::currentDateTimeUtc() : QDateTime()};
+                            bool complete, const QString& quant, const QString& modelFile) {
+    return {request.hub, info.id, info.revision, files, complete, complete ? QDateTime::currentDateTimeUtc() : QDateTime(),
+            quant, modelFile};
 }
 
 // Speed from the recent samples, and the time the rest takes at that speed.
@@ -72,13 +76,18 @@ DownloadQueue::~DownloadQueue() {
 
 QString DownloadQueue::keyFor(HubKind hub, const QString& id) { return hubName(hub) + ":" + id.toLower(); }
 
+QString DownloadQueue::keyFor(const DownloadRequest& request) {
+    const QString named = !request.gguf.quant.isEmpty() ? request.gguf.quant : request.gguf.file;
+    return keyFor(request.hub, request.id) + (named.isEmpty() ? QString() : ":" + named.toLower());
+}
+
 DownloadQueue::Item* DownloadQueue::find(const QString& key) {
     auto it = m_items.find(key);
     return it == m_items.end() ? nullptr : it->second.get();
 }
 
 QString DownloadQueue::enqueue(const DownloadRequest& request) {
-    const QString key = keyFor(request.hub, request.id);
+    const QString key = keyFor(request);
     if (auto valid = validateModelId(request.id); !valid) {
         QMetaObject::invokeMethod(this, [this, key, message = QString::fromStdString(valid.error().message)] {
             emit finished(key, false, message, {});
@@ -132,7 +141,7 @@ void DownloadQueue::resolve(Item& item) {
     const QString root = m_options.modelsRoot;
     std::shared_ptr<const HubClient> client = item.client;
     m_pool.start([this, key, request, root, client] {
-        Result<DownloadPlan> plan = planDownload(*client, request.id, request.revision);
+        Result<DownloadPlan> plan = planDownload(*client, request.id, request.revision, request.gguf);
         std::vector<bool> present;
         if (plan) {
             // Files already at their final name from an earlier run count only if their hash still matches.
@@ -141,7 +150,7 @@ void DownloadQueue::resolve(Item& item) {
             // manifest lists at this revision with the same hash is trusted at its size (a
             // resumed 15 GB download does not re-read what it finished); anything else at a
             // final name is hashed before it counts.
-            const auto manifest = readManifest(folder);
+            const auto manifest = readManifest(folder, plan->quant);
             auto verifiedBefore = [&](const HubFile& f) {
                 if (!manifest || manifest->revision != plan->info.revision) return false;
                 for (const HubFile& m : manifest->files)
@@ -174,13 +183,18 @@ void DownloadQueue::onResolved(const QString& key, Result<DownloadPlan> plan, st
     item->resolved = true;
     item->info = plan->info;
     item->files = plan->files;
+    item->quant = plan->quant;
+    item->modelFile = plan->modelFile;
     item->done = std::move(present);
     item->folder = m_options.modelsRoot + "/" + hubName(item->request.hub) + "/" + item->info.id;
     item->bytes = std::make_shared<std::vector<std::atomic<qint64>>>(item->files.size());
     for (size_t i = 0; i < item->files.size(); ++i) (*item->bytes)[i] = item->done[i] ? item->files[i].size : 0;
     QDir().mkpath(item->folder);
-    if (auto written = writeManifest(item->folder, manifestOf(item->request, item->info, item->files, false)); !written)
+    if (auto written = writeManifest(item->folder, manifestOf(item->request, item->info, item->files, false, item->quant,
+                                                              item->modelFile));
+        !written)
         return finishItem(*item, DownloadState::Failed, QString::fromStdString(written.error().message));
+    if (!plan->note.isEmpty()) emit planned(key, plan->note);
     if (item->state == DownloadState::Resolving) item->state = DownloadState::Downloading;
     save();
     schedule();
@@ -192,7 +206,9 @@ void DownloadQueue::schedule() {
         for (size_t i = 0; i < item->files.size() && m_activeFiles < m_options.maxParallelFiles; ++i)
             if (!item->done[i] && !item->active.count(i)) startFile(*item, i);
         if (std::all_of(item->done.begin(), item->done.end(), [](bool d) { return d; })) {
-            if (auto written = writeManifest(item->folder, manifestOf(item->request, item->info, item->files, true)); !written)
+            if (auto written = writeManifest(item->folder, manifestOf(item->request, item->info, item->files, true,
+                                                                      item->quant, item->modelFile));
+                !written)
                 finishItem(*item, DownloadState::Failed, QString::fromStdString(written.error().message));
             else
                 finishItem(*item, DownloadState::Completed, {});
@@ -261,8 +277,10 @@ void DownloadQueue::cancel(const QString& key) {
 void DownloadQueue::maybeFinishCancel(Item& item) {
     if (!item.active.empty()) return;
     if (!item.folder.isEmpty()) {
-        auto manifest = readManifest(item.folder);
-        if (!manifest || !manifest->complete) QDir(item.folder).removeRecursively();
+        auto manifest = readManifest(item.folder, item.quant);
+        // A quant shares its folder with the repo's other quants: only its own files go.
+        if (!manifest || !manifest->complete) item.quant.isEmpty() ? void(QDir(item.folder).removeRecursively())
+                                                                   : void(removeQuantFiles(item.folder, item.quant));
     }
     finishItem(item, DownloadState::Cancelled, "cancelled");
 }
@@ -272,7 +290,7 @@ void DownloadQueue::finishItem(Item& item, DownloadState state, const QString& m
     item.error = state == DownloadState::Failed ? message : QString();
     save();
     emit progress(progressOf(item));
-    emit finished(item.key, state == DownloadState::Completed, message, item.folder);
+    emit finished(item.key, state == DownloadState::Completed, message, item.enginePath());
 }
 
 DownloadProgress DownloadQueue::progressOf(const Item& item) const {
@@ -280,7 +298,7 @@ DownloadProgress DownloadQueue::progressOf(const Item& item) const {
     p.key = item.key;
     p.hub = item.request.hub;
     p.modelId = item.resolved ? item.info.id : item.request.id;
-    p.folder = item.folder;
+    p.folder = item.enginePath();
     p.state = item.state;
     p.error = item.error;
     p.filesTotal = int(item.files.size());
@@ -320,7 +338,8 @@ void DownloadQueue::save() const {
         QJsonArray files;
         for (size_t i = 0; i < item->files.size(); ++i) files.append(toJson(item->files[i], item->done[i]));
         list.append(QJsonObject{{"hub", hubName(item->request.hub)}, {"id", item->request.id},
-                                {"revision", item->request.revision}, {"state", downloadStateName(item->state)},
+                                {"revision", item->request.revision}, {"quant", item->request.gguf.quant},
+                                {"file", item->request.gguf.file}, {"state", downloadStateName(item->state)},
                                 {"error", item->error}, {"resolved", item->resolved},
                                 {"canonicalId", item->info.id}, {"pinnedRevision", item->info.revision},
                                 {"files", files}});
@@ -341,8 +360,8 @@ void DownloadQueue::load() {
         const auto hub = parseHubName(o["hub"].toString());
         if (!hub || !validateModelId(o["id"].toString())) continue;  // a damaged entry is dropped, not fatal
         auto item = std::make_unique<Item>();
-        item->request = {*hub, o["id"].toString(), o["revision"].toString()};
-        item->key = keyFor(*hub, item->request.id);
+        item->request = {*hub, o["id"].toString(), o["revision"].toString(), {o["quant"].toString(), o["file"].toString()}};
+        item->key = keyFor(item->request);
         const QString state = o["state"].toString();
         item->state = state == "paused" ? DownloadState::Paused : state == "failed" ? DownloadState::Failed : DownloadState::Resolving;
         item->wasRunning = state == "downloading" || state == "resolving";

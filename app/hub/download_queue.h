@@ -23,6 +23,7 @@ struct DownloadRequest {
     HubKind hub = HubKind::HuggingFace;
     QString id;        // owner/name
     QString revision;  // empty: the default branch
+    GgufSelection gguf = {};  // GGUF repos: which quant (empty: the default one)
 };
 
 struct DownloadQueueOptions {
@@ -51,10 +52,17 @@ public:
 
     std::vector<DownloadProgress> downloads() const;
     static QString keyFor(HubKind hub, const QString& id);
+    // keyFor(hub, id), plus ":<quant>" or ":<file>" (lower-case) when the request names one:
+    // two quants of one GGUF repo are two downloads.
+    static QString keyFor(const DownloadRequest& request);
 
 signals:
     void progress(const pagoda::hub::DownloadProgress& progress);
-    // ok: the model is complete and verified in `folder`; otherwise `message` says why.
+    // The hub answered and the files are chosen; `note` says what was taken when the
+    // request left the choice to Pagoda (a GGUF repo's default quant), else it is empty.
+    void planned(const QString& key, const QString& note);
+    // ok: the model is complete and verified; `folder` is what the engine loads (the model's
+    // folder, or for a GGUF quant its first .gguf file); otherwise `message` says why.
     void finished(const QString& key, bool ok, const QString& message, const QString& folder);
 
 private:

@@ -1,6 +1,9 @@
 #include "app/hub/hub_json.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
+
+#include "app/hub/model_paths.h"
 
 namespace pagoda::hub {
 
@@ -30,6 +33,13 @@ QString encodeComponent(const QString& value) { return QString::fromLatin1(QUrl:
 std::string bodyExcerpt(const QByteArray& body) {
     QByteArray b = body.left(300).simplified();
     return b.toStdString() + (body.size() > 300 ? "…" : "");
+}
+
+QString baseModelOf(const QJsonValue& cardBaseModel, const QStringList& tags) {
+    QString id = cardBaseModel.isArray() ? cardBaseModel.toArray().first().toString() : cardBaseModel.toString();
+    for (const QString& tag : tags)
+        if (id.isEmpty() && tag.startsWith("base_model:")) id = tag.section(':', -1);
+    return validateModelId(id) ? id : QString();
 }
 
 }  // namespace pagoda::hub

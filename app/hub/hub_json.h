@@ -20,6 +20,10 @@ QString encodePathSegments(const QString& path);
 // Everything percent-encoded, '/' included (HF revisions such as refs/pr/3).
 QString encodeComponent(const QString& value);
 
+// The model a repo was made from: a model card's base_model (a string or a list, first
+// entry), else a "base_model:[relation:]owner/name" tag; empty when neither names a valid id.
+QString baseModelOf(const QJsonValue& cardBaseModel, const QStringList& tags);
+
 // A short excerpt of an error body for messages (never a whole HTML page).
 std::string bodyExcerpt(const QByteArray& body);
 

@@ -46,6 +46,7 @@ struct HubModelInfo {
     QStringList tags;
     QString architecture;  // config.architectures[0] when the hub reports it
     qint64 parameters = 0;  // from the hub's safetensors summary; 0 when unknown
+    QString baseModel = {};  // the model this one was made from (a GGUF repo's original), when the hub says
 };
 
 struct SearchQuery {

@@ -84,7 +84,7 @@ Result<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QSt
         QUrlQuery q;
         if (!query.text.isEmpty()) q.addQueryItem("search", query.text);
         if (!query.author.isEmpty()) q.addQueryItem("author", query.author);
-        q.addQueryItem("filter", "safetensors");
+        // Safetensors and GGUF repos both: the hub ANDs its filters, so the choice is made below.
         q.addQueryItem("pipeline_tag", "text-generation");
         q.addQueryItem("sort", query.sort.isEmpty() ? "downloads" : query.sort);
         q.addQueryItem("limit", QString::number(query.limit));
@@ -103,6 +103,7 @@ Result<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QSt
         m.lastModified = o["lastModified"].toString(o["createdAt"].toString());
         m.tags = toStringList(o["tags"]);
         m.gated = o["gated"].isString() || o["gated"].toBool();
+        if (!m.tags.contains("safetensors") && !m.tags.contains("gguf")) continue;  // weights Pagoda cannot load
         result.models.push_back(m);
     }
     if (found->next.isValid()) result.nextPage = found->next.toString(QUrl::FullyEncoded);
@@ -126,6 +127,7 @@ Result<HubModelInfo> HuggingFaceClient::modelInfo(const QString& id, const QStri
     info.tags = toStringList(o["tags"]);
     info.architecture = o["config"].toObject()["architectures"].toArray().first().toString();
     info.parameters = qint64(o["safetensors"].toObject()["total"].toDouble());
+    info.baseModel = baseModelOf(o["cardData"].toObject()["base_model"], info.tags);
     return info;
 }
 

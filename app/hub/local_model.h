@@ -27,7 +27,10 @@ struct LocalModel {
     QString id;                  // owner/name, the folder name for imports, kDemoModelId when bundled
     ModelSource source = ModelSource::Pagoda;
     std::optional<HubKind> hub;  // unset for imports
-    QString folder;              // the directory the engine loads: for the HF cache, snapshots/<commit>
+    QString folder;              // what the engine loads: the model's directory (for the HF cache,
+                                 // snapshots/<commit>), or a GGUF quant's first .gguf file
+    QString quant;               // GGUF: the quant's tag ("Q4_K_M"); empty for safetensors models
+    QString repoFolder;          // GGUF: the folder holding the repo's quants (README, manifests)
     QString revision;            // commit or branch when known
     ModelStatus status = ModelStatus::Invalid;
     QString problem;             // why it is not Ready, in words a user can act on
@@ -38,6 +41,9 @@ struct LocalModel {
     int contextLength = 0;       // max_position_embeddings (seq_length for ChatGLM)
     ModelShape shape;
     bool readOnly = false;       // another tool's cache or the installation: Pagoda never writes or deletes there
+
+    // The name that selects this model everywhere: "Owner/Repo", or "Owner/Repo:Q4_K_M".
+    QString name() const { return quant.isEmpty() ? id : id + ":" + quant; }
 };
 
 }  // namespace pagoda::hub

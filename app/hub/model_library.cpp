@@ -9,6 +9,8 @@
 
 #include "app/hub/cache_layouts.h"
 #include "app/hub/download_manifest.h"
+#include "app/hub/gguf_inspection.h"
+#include "app/hub/gguf_quants.h"
 #include "app/hub/imported_models.h"
 #include "app/hub/model_inspection.h"
 #include "app/hub/model_paths.h"
@@ -90,6 +92,47 @@ std::optional<LocalModel> inspectPagodaFolder(HubKind hub, const QString& id, co
     return model;
 }
 
+// One quant of a GGUF repo folder, from its own manifest.
+LocalModel inspectPagodaQuant(HubKind hub, const QString& id, const QString& folder, const QString& manifestName) {
+    LocalModel model;
+    model.id = id;
+    model.source = ModelSource::Pagoda;
+    model.hub = hub;
+    model.repoFolder = folder;
+    model.folder = folder;
+    const auto manifest = readManifest(folder, manifestName.section('.', 2, -2));
+    if (!manifest || manifest->quant.isEmpty() || manifest->modelFile.isEmpty()) {
+        model.quant = manifestName.section('.', 2, -2);
+        model.status = ModelStatus::Invalid;
+        model.problem = manifest ? folder + "/" + manifestName + " names no quant or model file"
+                                 : QString::fromStdString(manifest.error().message);
+        return model;
+    }
+    model.quant = manifest->quant;
+    model.revision = manifest->revision;
+    model.folder = folder + "/" + manifest->modelFile;
+    const QStringList missing = missingFiles(folder, *manifest);
+    qsizetype partial = 0;
+    for (const HubFile& f : manifest->files) partial += QFileInfo::exists(folder + "/" + f.path + kIncompleteSuffix);
+    const qsizetype total = qsizetype(manifest->files.size());
+    if (!manifest->complete || partial > 0) {
+        model.status = ModelStatus::Incomplete;
+        model.problem = QString("download not finished (%1 of %2 files); download it again to resume")
+                            .arg(total - missing.size())
+                            .arg(total);
+        for (const HubFile& f : manifest->files)
+            if (isGgufModelFile(f.path)) model.sizeOnDisk += std::max<qint64>(f.size, 0);
+        return model;
+    }
+    if (!missing.isEmpty()) {
+        model.status = ModelStatus::Incomplete;
+        model.problem = missingMessage(folder, *manifest, missing);
+        return model;
+    }
+    inspectGgufModel(model);
+    return model;
+}
+
 std::optional<LocalModel> inspectCached(const CachedRepo& repo, ModelSource source, HubKind hub) {
     if (!hasModelConfig(repo.folder)) return std::nullopt;
     LocalModel model;
@@ -157,6 +200,10 @@ std::vector<LocalModel> ModelLibrary::scanPagoda() const {
             for (const QFileInfo& name : subfolders(owner.filePath())) {
                 const QString id = owner.fileName() + "/" + name.fileName();
                 if (!validateModelId(id)) continue;
+                const QStringList quants = quantManifestFiles(name.filePath());
+                for (const QString& quant : quants) models.push_back(inspectPagodaQuant(*hub, id, name.filePath(), quant));
+                if (!quants.isEmpty() && !QFileInfo::exists(name.filePath() + "/" + kManifestFileName))
+                    continue;  // a GGUF repo folder: its quants are the models
                 if (auto model = inspectPagodaFolder(*hub, id, name.filePath())) models.push_back(*model);
             }
     }
@@ -200,31 +247,49 @@ std::vector<LocalModel> ModelLibrary::scan() const {
     return all;
 }
 
-std::optional<LocalModel> ModelLibrary::find(const QString& idOrPath) const {
+std::vector<LocalModel> ModelLibrary::findAll(const QString& idOrPath) const {
     const QString query = idOrPath.trimmed();
-    if (query.isEmpty()) return std::nullopt;
-    if (const QFileInfo asPath(query); asPath.isDir()) {
+    if (query.isEmpty()) return {};
+    if (const QFileInfo asPath(query); asPath.isDir() || (asPath.isFile() && isGgufModelFile(query))) {
         const QString folder = canonical(query);
         for (const LocalModel& model : scan())
-            if (canonical(model.folder) == folder) return model;
-        return inspectImported(folder);
+            if (canonical(model.folder) == folder) return {model};
+        if (asPath.isFile()) return {};  // a .gguf outside the library: the engine loads it as is
+        return {inspectImported(folder)};
     }
+    auto [name, tag] = splitQuantTag(query);
     std::optional<HubKind> hub;
-    QString id = query;
-    if (const qsizetype colon = query.indexOf(':'); colon > 0) {
-        hub = parseHubName(query.left(colon));
-        if (!hub) return std::nullopt;
-        id = query.mid(colon + 1);
+    QString id = name;
+    if (const qsizetype colon = name.indexOf(':'); colon > 0) {
+        hub = parseHubName(name.left(colon));
+        if (!hub) return {};
+        id = name.mid(colon + 1);
     }
     std::vector<LocalModel> matches;
     for (LocalModel& model : scan())
-        if (model.id.compare(id, Qt::CaseInsensitive) == 0 && (!hub || model.hub == hub)) matches.push_back(model);
-    if (matches.empty()) return std::nullopt;
+        if (model.id.compare(id, Qt::CaseInsensitive) == 0 && (!hub || model.hub == hub) &&
+            (tag.isEmpty() || model.quant.compare(tag, Qt::CaseInsensitive) == 0))
+            matches.push_back(model);
     std::stable_sort(matches.begin(), matches.end(), [](const LocalModel& a, const LocalModel& b) {
         const bool aReady = a.status == ModelStatus::Ready, bReady = b.status == ModelStatus::Ready;
         if (aReady != bReady) return aReady;
         return sourceRank(a.source) < sourceRank(b.source);
     });
+    return matches;
+}
+
+std::optional<LocalModel> ModelLibrary::find(const QString& idOrPath) const {
+    const std::vector<LocalModel> matches = findAll(idOrPath);
+    if (matches.empty()) return std::nullopt;
+    // Without a tag, a GGUF repo with several quants is the default quant, or nothing:
+    // which of the others was meant is not ours to guess.
+    std::set<QString> quants;
+    for (const LocalModel& m : matches) quants.insert(m.quant.toUpper());
+    if (quants.size() > 1) {
+        for (const LocalModel& m : matches)
+            if (m.quant.compare(kDefaultGgufQuant, Qt::CaseInsensitive) == 0) return m;
+        return std::nullopt;
+    }
     return matches.front();
 }
 
@@ -254,6 +319,7 @@ Status ModelLibrary::remove(const LocalModel& model) const {
                              "); it cannot be deleted, only left unused");
         case ModelSource::Pagoda: break;
     }
+    if (!model.quant.isEmpty()) return removeQuant(model);
     // Only ever <root>/<hub>/<owner>/<name>: a LocalModel is a plain value and could name anything.
     const QString root = QDir::cleanPath(QFileInfo(m_locations.pagodaRoot).absoluteFilePath());
     const QString folder = QDir::cleanPath(QFileInfo(model.folder).absoluteFilePath());
@@ -268,6 +334,22 @@ Status ModelLibrary::remove(const LocalModel& model) const {
     const QString relative = folder.mid(root.size() + 1);
     rootDir.rmdir(relative.section('/', 0, 1));  // owner, when now empty
     rootDir.rmdir(relative.section('/', 0, 0));  // hub, when now empty
+    return Ok{};
+}
+
+Status ModelLibrary::removeQuant(const LocalModel& model) const {
+    const QString root = QDir::cleanPath(QFileInfo(m_locations.pagodaRoot).absoluteFilePath());
+    const QString folder = QDir::cleanPath(QFileInfo(model.repoFolder).absoluteFilePath());
+    if (root.isEmpty() || !folder.startsWith(root + "/") || folder.mid(root.size() + 1).split('/').size() != 3 ||
+        QFileInfo(folder).isSymLink())
+        return makeError(text(model.repoFolder) + " is not a model folder under " + text(root) + "; nothing deleted");
+    if (auto removed = removeQuantFiles(folder, model.quant); !removed) return removed;
+    if (!QFileInfo::exists(folder)) {
+        QDir rootDir(root);
+        const QString relative = folder.mid(root.size() + 1);
+        rootDir.rmdir(relative.section('/', 0, 1));
+        rootDir.rmdir(relative.section('/', 0, 0));
+    }
     return Ok{};
 }
 

@@ -44,12 +44,18 @@ public:
     std::vector<LocalModel> scan() const;
 
     // "Qwen/Qwen2.5-0.5B-Instruct" (any case), "modelscope:Qwen/Qwen3-0.6B" / "hf:..." to
-    // choose the hub, or a folder path. An existing folder wins over an id, as in
+    // choose the hub, "Qwen/Qwen3-8B-GGUF:Q4_K_M" for one quant of a GGUF repo (tag in any
+    // case), or a folder (or .gguf file) path. An existing folder wins over an id, as in
     // transformers' from_pretrained; a folder not in the library is inspected as if
     // imported (and not recorded). Among matches: Ready first, then Pagoda before caches.
+    // A GGUF repo named without a tag is its Q4_K_M when that is downloaded, or its only
+    // quant; with several others, nothing (findAll lists them).
     std::optional<LocalModel> find(const QString& idOrPath) const;
+    // Every model the name matches, best first (all quants of a GGUF repo named without tag).
+    std::vector<LocalModel> findAll(const QString& idOrPath) const;
 
-    // Pagoda's folder: deleted, and empty owner/hub folders with it. Imported: forgotten,
+    // Pagoda's folder: deleted, and empty owner/hub folders with it (a GGUF quant: its own
+    // files, and the folder once no quant is left). Imported: forgotten,
     // the files stay. Caches: refused, with where the cache is and the hub's own tool. The
     // demo model: refused, it belongs to the installation.
     Status remove(const LocalModel& model) const;
@@ -66,6 +72,7 @@ private:
     std::vector<LocalModel> scanCaches() const;
     std::vector<LocalModel> scanImported() const;
     std::vector<LocalModel> scanBundled() const;
+    Status removeQuant(const LocalModel& model) const;
 
     LibraryLocations m_locations;
 };

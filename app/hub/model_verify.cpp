@@ -36,12 +36,14 @@ std::string text(const QString& s) { return s.toStdString(); }
 Error cancelled(const LocalModel& model) { return makeError("verification of " + text(model.id) + " cancelled"); }
 
 Result<std::vector<Expected>> fromManifest(const LocalModel& model) {
-    const auto manifest = readManifest(model.folder);
+    // A GGUF quant's files and manifest live in its repo folder; folder is its .gguf file.
+    const QString folder = model.quant.isEmpty() ? model.folder : model.repoFolder;
+    const auto manifest = readManifest(folder, model.quant);
     if (!manifest) return manifest.error();
     const QString remedy = "remove the model and download it again";
     std::vector<Expected> files;
     for (const HubFile& f : manifest->files) {
-        const QString path = model.folder + "/" + f.path;
+        const QString path = folder + "/" + f.path;
         const QFileInfo info(path);
         if (!info.isFile()) return makeError(text(path) + " is missing; " + text(remedy));
         if (f.size >= 0 && info.size() != f.size)
@@ -99,7 +101,7 @@ Status verifyModelFiles(const LocalModel& model, const VerifyProgress& progress)
         if (!read) return read.error();
         const QString digest = hash.hex();
         if (digest != f.digest)
-            return makeError(text(model.folder) + "/" + text(f.label) + " is damaged: its " +
+            return makeError(text(f.path) + " is damaged: its " +
                              (f.gitBlob ? "git sha1" : "sha256") + " is " + text(digest) + " but " + text(f.source) +
                              " is " + text(f.digest) + "; " + text(f.remedy));
     }

@@ -121,6 +121,7 @@ Result<HubModelInfo> ModelScopeClient::modelInfo(const QString& id, const QStrin
     for (const QJsonValue& t : (*data)["Tags"].toArray()) info.tags << t.toString();
     info.architecture = (*data)["Architectures"].toArray().first().toString();
     info.isPrivate = (*data)["Visibility"].toInt(5) == 1;
+    info.baseModel = baseModelOf((*data)["BaseModel"], info.tags);
     return info;
 }
 

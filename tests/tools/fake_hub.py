@@ -29,6 +29,12 @@ DIR/<owner>/<name>/<files...> (subfolders allowed), rescanned on every request; 
   approved_tokens: [tok]   (gated only: a valid token NOT listed gets 403 GatedRepo)
   extra_files: [{"path": str, "size": int}]  listing-only entries (sha256 = 64 zeros), downloads 404
   renamed_from: "OLDOWNER/OLDNAME"  (HF: the old id answers 307 to the same path with the new id)
+  base_model: "OWNER/NAME"  HF cardData.base_model and the tag "base_model:quantized:OWNER/NAME" (as
+                            GGUF repos carry them); MS BaseModel
+  listing_lies: {"<path>": {"size": int, "sha256": str}}  the listings (HF tree/siblings, MS files) give
+                            these instead of the truth; downloads serve the real bytes (a hub that lies)
+A repo with .gguf files and no .safetensors is a GGUF repo, tagged as the real ones are: "gguf" and no
+"transformers"/"safetensors", library_name "gguf", MS Libraries ["gguf"].
 A file is LFS iff it ends in .safetensors/.bin/.gguf/.pth/.onnx/.pt or is >= 1 MiB. The repo commit is
 sha1 over the sorted (path, sha256) list; HF oids are git blob sha1s. Repo ids match case-insensitively
 on both hubs (the canonical id is returned). Private repos are hidden from searches without a valid token.
@@ -239,12 +245,19 @@ class Repo:
         self.trending = int(m.get("trendingScore", self.likes) or 0)
         self.license = str(m.get("license", "apache-2.0"))
         self.pipeline_tag = str(m.get("pipeline_tag", "text-generation"))
-        self.library_name = str(m.get("library_name", "transformers"))
+        names = [p.lower() for p in files]
+        self.gguf_only = any(p.endswith(".gguf") for p in names) and not any(p.endswith(".safetensors") for p in names)
+        self.library_name = str(m.get("library_name", "gguf" if self.gguf_only else "transformers"))
+        self.base_model = m.get("base_model") if isinstance(m.get("base_model"), str) else None
+        self.lies = {k: v for k, v in (m.get("listing_lies") or {}).items() if isinstance(v, dict)}
         self.approved = m.get("approved_tokens")
         mt = [f.mtime for f in self.files.values()] or [dir_mtime]
         self.created = float(m.get("created", min(mt + [dir_mtime])))
         self.modified = float(m.get("modified", max(mt)))
-        base = ["transformers", "safetensors", "text-generation", "conversational", "license:" + self.license]
+        base = (["gguf"] if self.gguf_only else ["transformers", "safetensors"]) + \
+            ["text-generation", "conversational", "license:" + self.license]
+        if self.base_model:
+            base.append("base_model:quantized:" + self.base_model)
         self.tags = list(dict.fromkeys(base + [str(t) for t in m.get("tags", []) or []]))
         self.extra = []
         for e in m.get("extra_files", []) or []:
@@ -279,7 +292,14 @@ class Repo:
     def model_type(self):
         return (self.config_json or {}).get("model_type")
 
+    def listed(self, path, size, sha256):
+        """What the listings say about a file: the truth, or the lie .fakehub.json asks for."""
+        lie = self.lies.get(path, {})
+        return int(lie.get("size", size)), str(lie.get("sha256", sha256))
+
     def libraries(self):
+        if self.gguf_only:
+            return ["gguf"]
         libs = ["transformers"]
         if any(p.endswith(".safetensors") for p in self.files):
             libs.append("safetensors")
@@ -1019,7 +1039,9 @@ class HubHandler(Handler):
             "trendingScore": lambda: repo.trending, "tags": lambda: repo.tags,
             "pipeline_tag": lambda: repo.pipeline_tag, "library_name": lambda: repo.library_name,
             "createdAt": lambda: iso(repo.created), "lastModified": lambda: iso(repo.modified),
-            "sha": lambda: repo.commit, "cardData": lambda: {"license": repo.license},
+            "sha": lambda: repo.commit,
+            "cardData": lambda: dict({"license": repo.license},
+                                     **({"base_model": repo.base_model} if repo.base_model else {})),
             "siblings": lambda: self.hf_siblings(repo, blobs), "usedStorage": repo.used_storage,
             "spaces": lambda: [], "config": lambda: ({"architectures": repo.architectures(),
                                                       "model_type": repo.model_type(), "tokenizer_config": {}}
@@ -1038,9 +1060,10 @@ class HubHandler(Handler):
         for p, f in repo.files.items():
             s = {"rfilename": p}
             if blobs:
-                s.update(size=f.size, blobId=f.sha1)
+                size, sha256 = repo.listed(p, f.size, f.sha256)
+                s.update(size=size, blobId=f.sha1)
                 if f.lfs:
-                    s["lfs"] = {"sha256": f.sha256, "size": f.size, "pointerSize": 134}
+                    s["lfs"] = {"sha256": sha256, "size": size, "pointerSize": 134}
             out.append(s)
         for p, size in repo.extra:
             s = {"rfilename": p}
@@ -1152,7 +1175,8 @@ class HubHandler(Handler):
                                 "size": 0, "path": d})
         for p, f in repo.files.items():
             if wanted(p):
-                entries.append(self.tree_file(p, f.size, f.sha1, f.sha256, f.lfs))
+                size, sha256 = repo.listed(p, f.size, f.sha256)
+                entries.append(self.tree_file(p, size, f.sha1, sha256, f.lfs))
         entries.sort(key=lambda e: e["path"])
         if not path:  # listing-only hostile entries appear in root listings
             entries += [self.tree_file(p, s, ZERO_SHA1, ZERO_SHA256, is_lfs(p, s)) for p, s in repo.extra]
@@ -1375,6 +1399,7 @@ class HubHandler(Handler):
                     "CreatedTime": int(repo.created), "LastUpdatedTime": int(repo.modified),
                     "Tasks": [{"Name": repo.pipeline_tag}], "Tags": repo.tags, "Libraries": repo.libraries(),
                     "Architectures": repo.architectures(), "ModelType": [repo.model_type() or ""],
+                    "BaseModel": repo.base_model or "",
                     "Visibility": 1 if repo.private else 5, "IsPublished": 1, "IsAccessible": 1,
                     "Revision": "master", "Organization": {"Name": repo.owner},
                     "ReadMeContent": readme.read_all().decode("utf-8", "replace") if readme else ""})
@@ -1396,7 +1421,8 @@ class HubHandler(Handler):
                     "CommitterName": "fake-hub", "InCheck": False}
 
         files = [entry(d, "tree", 0, "", False) for d in sorted(repo.dirs) if wanted(d)]
-        files += [entry(p, "blob", f.size, f.sha256, f.lfs) for p, f in repo.ms_files().items() if wanted(p)]
+        files += [entry(p, "blob", *repo.listed(p, f.size, f.sha256), f.lfs)
+                  for p, f in repo.ms_files().items() if wanted(p)]
         files.sort(key=lambda e: e["Path"])
         if not root:
             files += [entry(p, "blob", s, ZERO_SHA256, is_lfs(p, s)) for p, s in repo.extra]

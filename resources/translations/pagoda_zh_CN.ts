@@ -12,7 +12,7 @@
 <context>
     <name>pagoda::Backends</name>
     <message>
-        <location filename="../../app/host/engine_settings.cpp" line="+43"/>
+        <location filename="../../app/host/engine_settings.cpp" line="+44"/>
         <source>no NVIDIA driver</source>
         <translation>未找到 NVIDIA 驱动</translation>
     </message>
@@ -30,6 +30,34 @@
         <location line="+15"/>
         <source>the CUDA backend is not part of this build</source>
         <translation>此版本未包含 CUDA 后端</translation>
+    </message>
+</context>
+<context>
+    <name>pagoda::FirstRunProposal</name>
+    <message>
+        <location filename="../../app/desktop/first_run_proposal.cpp" line="+103"/>
+        <source>%1 is the largest pick that fits the memory for models (%2); it runs on the NVIDIA GPU.</source>
+        <translation>%1 是能放进模型可用内存（%2）的最大推荐模型；它将在 NVIDIA GPU 上运行。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 fits in the %2 of memory available to models and should answer at about %3 tokens/s on this CPU; larger picks would not fit or would be slower than %4 tokens/s.</source>
+        <translation>%1 可放进模型可用的 %2 内存，在这颗 CPU 上约每秒生成 %3 个 token；更大的推荐模型要么放不下，要么慢于每秒 %4 个 token。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No pick reaches %1 tokens/s on this CPU (it reads memory at about %2 GB/s), so the fastest one is proposed: %3, at about %4 tokens/s.</source>
+        <translation>在这颗 CPU 上（内存读取约 %2 GB/s），没有推荐模型能达到每秒 %1 个 token，因此推荐最快的一个：%3，约每秒 %4 个 token。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Even the smallest pick, %1, is tight for the %2 of memory available to models; close other programs first.</source>
+        <translation>即使最小的推荐模型 %1，对模型可用的 %2 内存来说也很紧张；请先关闭其他程序。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>memory</source>
+        <translation>内存</translation>
     </message>
 </context>
 <context>
@@ -53,12 +81,12 @@
         <translation>未加载模型。请在“模型”页面加载一个模型。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>This model&apos;s chat template cannot be used, so it cannot chat: %1</source>
         <translation>此模型的对话模板无法使用，因此不能聊天：%1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>This model has no chat template, so it cannot chat.</source>
         <translation>此模型没有对话模板，无法用于聊天。</translation>
     </message>
@@ -582,12 +610,62 @@ Last message: %2</source>
         <translation>最大并发序列数</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>None (as stored)</source>
+        <translation>不量化（按原样）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>int8</source>
+        <translation>int8</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>int4</source>
+        <translation>int4</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>16-bit models on the CPU</source>
+        <translation>CPU 上的 16 位模型</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+74"/>
+        <source>Weights as stored: the best quality; every token reads all 2 bytes of each weight.</source>
+        <translation>按原样保存的权重：质量最好；每生成一个 token 都要读取每个权重的全部 2 个字节。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Converted to 8 bits when loading: half the memory and nearly twice the speed of 16 bits, with a barely measurable loss of quality.</source>
+        <translation>加载时转换为 8 位：内存减半，速度接近 16 位的两倍，质量损失几乎可以忽略。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Converted to 4 bits when loading: under a third of the memory and up to three times the speed of 16 bits, with a small loss of quality.</source>
+        <translation>加载时转换为 4 位：内存不到三分之一，速度最高可达 16 位的三倍，质量略有损失。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not on CUDA: the GPU runs models in 16 bits.</source>
+        <translation>不适用于 CUDA：GPU 以 16 位运行模型。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No effect on %1: it is a GGUF model, quantized already.</source>
+        <translation>对 %1 无效：它是 GGUF 模型，已经量化。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No effect on GGUF models: they are quantized already.</source>
+        <translation>对 GGUF 模型无效：它们已经量化。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>GPU memory utilization</source>
         <translation>GPU 显存利用率</translation>
     </message>
@@ -1576,12 +1654,12 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::WelcomeDialog</name>
     <message>
-        <location filename="../../ui/models/welcome_dialog.cpp" line="+58"/>
+        <location filename="../../ui/models/welcome_dialog.cpp" line="+44"/>
         <source>Welcome to Pagoda</source>
         <translation>欢迎使用 Pagoda</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>&lt;h3&gt;Welcome to Pagoda&lt;/h3&gt;Pagoda runs Qwen and GLM chat models on this computer; nothing you type leaves it. Start with a model that suits this machine:</source>
         <translation>&lt;h3&gt;欢迎使用 Pagoda&lt;/h3&gt;Pagoda 在本机运行 Qwen 和 GLM 聊天模型，你输入的任何内容都不会离开这台电脑。先选择一个适合本机的模型：</translation>
     </message>
@@ -1612,7 +1690,7 @@ Last message: %2</source>
         <translation>%1 — 下载 %2，需要 %3（%4）</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Memory:</source>
         <translation>内存：</translation>
     </message>
@@ -1627,7 +1705,7 @@ Last message: %2</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Download from:</source>
         <translation>下载来源：</translation>
     </message>
@@ -1647,27 +1725,27 @@ Last message: %2</source>
         <translation>先试试演示模型</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>The built-in model list could not be read; find a model on the Models page.</source>
         <translation>无法读取内置模型列表；请在“模型”页面查找模型。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+29"/>
         <source>NVIDIA GPU found: models run on it.</source>
         <translation>已检测到 NVIDIA GPU：模型将在 GPU 上运行。</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>none usable (%1): models run on the CPU, where the larger ones answer slowly; a smaller model is quicker.</source>
-        <translation>无可用 GPU（%1）：模型将在 CPU 上运行，较大的模型回答较慢，选择小模型会更快。</translation>
+        <source>none usable (%1): models run on the CPU.</source>
+        <translation>无可用 GPU（%1）：模型在 CPU 上运行。</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Even the smallest model is tight for the memory available now; close other programs first.</source>
-        <translation>即使是最小的模型，当前可用内存也比较紧张；请先关闭其他程序。</translation>
+        <location line="+16"/>
+        <source>%1 is 4-bit: about a third of the 16-bit download and memory, and about three times as fast on a CPU, for a small loss of quality.</source>
+        <translation>%1 为 4 位量化：下载量和内存约为 16 位的三分之一，在 CPU 上快约三倍，质量略有损失。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>

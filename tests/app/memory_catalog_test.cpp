@@ -131,6 +131,8 @@ private slots:
                 QVERIFY2(e.shape.weightBytes == e.downloadBytes, what);
                 QVERIFY2(e.downloadBytes > e.parameters * 9 / 16 && e.downloadBytes < e.parameters * 7 / 8, what);
                 QVERIFY2(e.huggingFaceId.endsWith("-GGUF") && e.modelScopeId.endsWith("-GGUF"), what);
+                // The welcome downloads a pick as its repository's default quant, Q4_K_M.
+                QVERIFY2(e.quant == "Q4_K_M", what);
             } else {
                 QVERIFY2(e.parameters > 0 && e.shape.weightBytes == 2 * e.parameters, what);  // bf16 checkpoints
                 QVERIFY2(e.downloadBytes >= e.shape.weightBytes && !e.downloadBytesEstimated, what);

@@ -1,6 +1,6 @@
-// The Models page and the first-run welcome against tests/tools/fake_hub.py: search and the
-// catalog, a model's files, Download → progress → the library → Load, the download buttons
-// acting on the queue, hub errors shown in words, and the welcome's "Download and start".
+// The Models page against tests/tools/fake_hub.py: search and the catalog, a model's files,
+// Download → progress → the library → Load, the download buttons acting on the queue, and
+// hub errors shown in words. The first-run welcome has its own suite (welcome_test.cpp).
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
@@ -28,7 +28,6 @@
 #include "ui/models/library_panel.h"
 #include "ui/models/models_page.h"
 #include "ui/models/results_model.h"
-#include "ui/models/welcome_dialog.h"
 
 using namespace pagoda;
 using test::child;
@@ -37,19 +36,6 @@ namespace {
 
 const char* kModel = "Qwen/Tiny-Chat";
 const char* kShard = "model-00002-of-00003.safetensors";
-
-// A catalog of one model that the fake hub has, shaped like the fixture.
-hub::CatalogEntry tinyEntry() {
-    hub::CatalogEntry entry;
-    entry.name = "Tiny Chat";
-    entry.huggingFaceId = kModel;
-    entry.modelScopeId = kModel;
-    entry.parameters = 100000;
-    entry.downloadBytes = 400000;
-    entry.contextLength = 512;
-    entry.shape = {2, 1, 16, 64, 128, 512, 400000, 512};
-    return entry;
-}
 
 }  // namespace
 
@@ -277,61 +263,6 @@ private slots:
         QCOMPARE(library->models().modelAt(0).status, hub::ModelStatus::Ready);
         QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(*page, "loadButton")->isEnabled(),
                                  test::kPatienceMs);  // selected after import
-    }
-
-    void proposalIsTheLargestThatFitsMemoryAndTheEngineBudget() {
-        std::vector<hub::CatalogEntry> catalog(3, tinyEntry());
-        catalog[0].parameters = 10, catalog[0].shape.weightBytes = qint64(1) << 30;
-        catalog[1].parameters = 30, catalog[1].shape.weightBytes = qint64(3) << 30;
-        catalog[2].parameters = 70, catalog[2].shape.weightBytes = qint64(7) << 30;
-        const EngineSettings engine;  // 60% of the total memory for the engine
-        const qint64 big = qint64(64) << 30;
-        QCOMPARE(ui::proposeCatalogModel(catalog, qint64(6) << 30, engine, big), 1);
-        QCOMPARE(ui::proposeCatalogModel(catalog, big, engine, big), 2);
-        QCOMPARE(ui::proposeCatalogModel(catalog, qint64(512) << 20, engine, big), 0);  // none fits: the smallest
-        // Free memory enough, but the engine's budget (60% of 8 GiB) cannot hold 7 GiB of weights.
-        QCOMPARE(ui::proposeCatalogModel(catalog, big, engine, qint64(8) << 30), 1);
-        QCOMPARE(ui::proposeCatalogModel({}, big, engine, big), -1);
-    }
-
-    void welcomeProposesAModelAndItsButtonEnqueuesIt() {
-        m_services->settings().setFirstRunDone(false);
-        ui::WelcomeDialog welcome(*m_services);
-        welcome.show();
-        QVERIFY(welcome.proposedIndex() >= 0);
-        QCOMPARE(welcome.proposedIndex(), ui::proposeCatalogModel(welcome.catalog(), hub::availableMemoryBytes(),
-                                                                  m_services->settings().engine(), hub::totalMemoryBytes()));
-        QCOMPARE(child<QComboBox>(welcome, "modelCombo")->currentIndex(), welcome.proposedIndex());
-        QVERIFY(!child<QLabel>(welcome, "welcomeMemoryLabel")->text().isEmpty());
-        QTest::mouseClick(child<QPushButton>(welcome, "startButton"), Qt::LeftButton);
-        const QString id = welcome.catalog()[size_t(welcome.proposedIndex())].huggingFaceId;
-        QCOMPARE(welcome.downloadKey(), hub::DownloadQueue::keyFor(hub::HubKind::HuggingFace, id));
-        QVERIFY(stateOf(welcome.downloadKey()) != hub::DownloadState::Cancelled);  // it is in the queue
-        QVERIFY(m_services->settings().firstRunDone());
-        // The fake hub has no such repo: the failure shows in the dialog, in words.
-        auto* status = child<QLabel>(welcome, "welcomeStatus");
-        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), test::kPatienceMs);
-        QVERIFY2(status->text().contains(id), qPrintable(status->text()));
-    }
-
-    void welcomeDownloadsAndThenLoadsTheModel() {
-        ui::WelcomeDialog welcome(*m_services, {tinyEntry()});
-        welcome.show();
-        QCOMPARE(welcome.proposedIndex(), 0);
-        QTest::mouseClick(child<QPushButton>(welcome, "startButton"), Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
-        QCOMPARE(m_services->loader().model()->id, QString(kModel));
-        QTRY_COMPARE_WITH_TIMEOUT(welcome.result(), int(QDialog::Accepted), test::kPatienceMs);
-    }
-
-    void skipMarksTheFirstRunDone() {
-        m_services->settings().setFirstRunDone(false);
-        ui::WelcomeDialog welcome(*m_services);
-        welcome.show();
-        QTest::mouseClick(child<QPushButton>(welcome, "skipButton"), Qt::LeftButton);
-        QVERIFY(m_services->settings().firstRunDone());
-        QCOMPARE(welcome.result(), int(QDialog::Rejected));
-        QVERIFY(m_services->downloads().downloads().empty());
     }
 };
 

@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include "app/desktop/desktop_services.h"
+#include "app/desktop/memory_bandwidth.h"
 #include "app/host/engine_settings.h"
 #include "ui/inline_status.h"
 #include "ui/background.h"
@@ -36,28 +37,16 @@ std::vector<hub::CatalogEntry> builtInCatalog() {
 
 }  // namespace
 
-int proposeCatalogModel(const std::vector<hub::CatalogEntry>& catalog, qint64 availableBytes,
-                        const EngineSettings& engine, qint64 totalBytes) {
-    int best = -1, smallest = -1;
-    for (int i = 0; i < int(catalog.size()); ++i) {
-        const auto& entry = catalog[size_t(i)];
-        if (smallest < 0 || entry.parameters < catalog[size_t(smallest)].parameters) smallest = i;
-        if (estimateOf(entry, availableBytes).fit != hub::Fit::Fits) continue;
-        const int wanted = entry.shape.maxContext > 0 ? std::min(kFitContextTokens, entry.shape.maxContext) : kFitContextTokens;
-        const EngineEstimate budget = estimateEngine(entry.shape, engine, totalBytes);
-        if (totalBytes > 0 && (!budget.fits || budget.kvTokens < wanted)) continue;
-        if (best < 0 || entry.parameters > catalog[size_t(best)].parameters) best = i;
-    }
-    return best >= 0 ? best : smallest;
-}
-
 WelcomeDialog::WelcomeDialog(DesktopServices& services, QWidget* parent) : WelcomeDialog(services, builtInCatalog(), parent) {}
 
 WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::CatalogEntry> catalog, QWidget* parent)
-    : QDialog(parent), m_services(services), m_catalog(std::move(catalog)), m_available(memoryForFit()) {
+    : QDialog(parent), m_services(services), m_catalog(std::move(catalog)) {
     setWindowTitle(tr("Welcome to Pagoda"));
     const qint64 total = hub::totalMemoryBytes();
-    m_proposed = proposeCatalogModel(m_catalog, m_available, services.settings().engine(), total);
+    m_machine.availableBytes = memoryForFit();
+    m_machine.totalBytes = total;
+    m_machine.engine = services.settings().engine();
+    m_machine.bandwidth = services.settings().memoryBandwidth(total);
 
     auto* intro = new QLabel(tr("<h3>Welcome to Pagoda</h3>Pagoda runs Qwen and GLM chat models on this computer; "
                                 "nothing you type leaves it. Start with a model that suits this machine:"),
@@ -74,7 +63,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
 
     m_memory = new QLabel(this);
     m_memory->setObjectName("welcomeMemoryLabel");
-    m_memory->setText(m_available > 0 ? tr("%1 available of %2").arg(hub::formatBytes(m_available),
+    m_memory->setText(m_machine.availableBytes > 0 ? tr("%1 available of %2").arg(hub::formatBytes(m_machine.availableBytes),
                                                                        total > 0 ? hub::formatBytes(total) : tr("unknown"))
                                       : tr("unknown"));
     m_gpu = new QLabel(tr("checking…"), this);
@@ -84,12 +73,13 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     m_model = new QComboBox(this);
     m_model->setObjectName("modelCombo");
     for (const auto& entry : m_catalog) {
-        const auto estimate = estimateOf(entry, m_available);
+        const auto estimate = estimateOf(entry, m_machine.availableBytes);
         m_model->addItem(tr("%1 — %2 download, needs %3 (%4)")
-                             .arg(entry.name, hub::formatBytes(entry.downloadBytes), hub::formatBytes(estimate.totalBytes),
-                                  fitText(estimate.fit)));
+                             .arg(entry.name, hub::downloadSizeText(entry), hub::formatBytes(estimate.totalBytes), fitText(estimate.fit)));
     }
-    m_model->setCurrentIndex(m_proposed);
+    m_reason = new QLabel(this);
+    m_reason->setObjectName("proposalReason");
+    m_reason->setWordWrap(true);
     m_summary = new QLabel(this);
     m_summary->setObjectName("modelSummary");
     m_summary->setWordWrap(true);
@@ -106,6 +96,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     form->addRow(tr("Memory:"), m_memory);
     form->addRow(tr("GPU:"), m_gpu);
     form->addRow(tr("Model:"), m_model);
+    form->addRow(QString(), m_reason);
     form->addRow(QString(), m_summary);
     form->addRow(tr("Download from:"), m_hub);
 
@@ -122,7 +113,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     m_start = buttons->addButton(tr("Download and start"), QDialogButtonBox::AcceptRole);
     m_start->setObjectName("startButton");
     m_start->setDefault(true);
-    m_start->setEnabled(m_proposed >= 0);
+    m_start->setEnabled(!m_catalog.empty());
     m_skip = buttons->addButton(demo ? tr("Try the demo model") : tr("Skip"), QDialogButtonBox::RejectRole);
     m_skip->setObjectName("skipButton");
     // The box's own accepted/rejected would close the dialog before the download starts.
@@ -137,17 +128,47 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     layout->addWidget(m_status);
     layout->addWidget(buttons);
 
+    propose();
     connect(m_model, &QComboBox::currentIndexChanged, this, &WelcomeDialog::showChoice);
-    showChoice();
+    connect(m_model, &QComboBox::activated, this, [this] { m_userChose = true; });
     if (m_catalog.empty()) showStatus(tr("The built-in model list could not be read; find a model on the Models page."), true);
+    probeMachine();
+}
 
-    // Probing for the CUDA driver can take a moment (it loads libraries): off the GUI thread.
-    runInBackground(this, [] { return detectBackends(); }, [this](BackendAvailability backends) {
-        m_gpu->setText(backends.cuda ? tr("NVIDIA GPU found: models run on it.")
-                                     : tr("none usable (%1): models run on the CPU, where the larger ones answer "
-                                          "slowly; a smaller model is quicker.")
-                                           .arg(backends.cudaReason));
-    });
+// Proposes for what is known of the machine now, and moves the choice there unless the
+// user has made one.
+void WelcomeDialog::propose() {
+    m_proposal = proposeFirstModel(m_catalog, m_machine);
+    m_reason->setText(proposalSentence(m_catalog, m_proposal, m_machine));
+    if (!m_userChose) m_model->setCurrentIndex(m_proposal.index);
+    showChoice();
+}
+
+// Probing for the CUDA driver can take a moment (it loads libraries), and the bandwidth is
+// measured once per machine (the settings keep it): both off the GUI thread.
+void WelcomeDialog::probeMachine() {
+    struct Found {
+        BackendAvailability backends;
+        double bandwidth = 0;
+    };
+    const double stored = m_machine.bandwidth;
+    runInBackground(
+        this,
+        [stored] {
+            Found found{detectBackends(), stored};
+            if (!found.backends.cuda && found.bandwidth <= 0) found.bandwidth = measureMemoryBandwidth();
+            return found;
+        },
+        [this](Found found) {
+            m_gpu->setText(found.backends.cuda ? tr("NVIDIA GPU found: models run on it.")
+                                               : tr("none usable (%1): models run on the CPU.").arg(found.backends.cudaReason));
+            if (found.bandwidth > 0 && found.bandwidth != m_machine.bandwidth)
+                m_services.settings().setMemoryBandwidth(found.bandwidth, m_machine.totalBytes);
+            m_machine.gpu = found.backends.cuda;
+            m_machine.bandwidth = found.bandwidth;
+            m_machineKnown = true;
+            propose();
+        });
 }
 
 void WelcomeDialog::showChoice() {
@@ -155,8 +176,10 @@ void WelcomeDialog::showChoice() {
     if (index < 0 || index >= int(m_catalog.size())) return m_summary->clear();
     const auto& entry = m_catalog[size_t(index)];
     QString text = chineseUi() && !entry.summaryZh.isEmpty() ? entry.summaryZh : entry.summary;
-    if (index == m_proposed && estimateOf(entry, m_available).fit != hub::Fit::Fits)
-        text += "\n" + tr("Even the smallest model is tight for the memory available now; close other programs first.");
+    if (entry.isGguf())
+        text += "\n" + tr("%1 is 4-bit: about a third of the 16-bit download and memory, and about three times as "
+                          "fast on a CPU, for a small loss of quality.")
+                            .arg(entry.quant);
     m_summary->setText(text);
 }
 
@@ -169,6 +192,8 @@ void WelcomeDialog::startDownload() {
     m_services.settings().setFirstRunDone(true);
 
     connect(&m_services.downloads(), &hub::DownloadQueue::progress, this, &WelcomeDialog::onProgress);
+    // A GGUF pick's repository is asked for its default quant, Q4_K_M, which every pick is
+    // (memory_catalog_test checks); name entry.quant here once DownloadRequest carries one.
     m_key = m_services.downloads().enqueue({hubKindOf(choice), entry.idOn(hubKindOf(choice)), {}});
     auto* starter = StartAfterDownload::watch(m_services, m_key);
     connect(starter, &StartAfterDownload::done, this, [this](bool ok, const QString& message) {

@@ -1,12 +1,16 @@
-// The first-run welcome: what this machine has (memory, an NVIDIA GPU or not), the largest
-// of Pagoda's picks that fits it, and one button that downloads that model and loads it when
-// the download ends. Either button marks the first run as done.
+// The first-run welcome: what this machine has (memory, an NVIDIA GPU or not), the pick
+// app/desktop/first_run_proposal proposes for it with the sentence that says why, and one
+// button that downloads that model and loads it when the download ends. The GPU probe and,
+// once per machine, the memory-bandwidth measurement run off the GUI thread; until they
+// answer the proposal assumes the CPU and the bandwidth stored (or a cautious default).
+// Either button marks the first run as done.
 #pragma once
 
 #include <QDialog>
 
 #include <vector>
 
+#include "app/desktop/first_run_proposal.h"
 #include "app/host/engine_settings.h"
 #include "app/hub/download_progress.h"
 #include "app/hub/model_catalog.h"
@@ -22,20 +26,16 @@ class DesktopServices;
 
 namespace pagoda::ui {
 
-// The index of the catalog model to propose: the one with the most parameters that fits,
-// else the smallest; -1 for an empty catalog. Fits: its 8K-context estimate fits the memory
-// available now, and the engine settings' memory budget (of `totalBytes`) holds its weights
-// and a KV cache of 8K tokens (or the model's maximum), so the model it proposes also loads.
-int proposeCatalogModel(const std::vector<hub::CatalogEntry>& catalog, qint64 availableBytes,
-                        const EngineSettings& engine, qint64 totalBytes);
-
 class WelcomeDialog : public QDialog {
     Q_OBJECT
 public:
     WelcomeDialog(DesktopServices& services, QWidget* parent = nullptr);  // the built-in catalog
     WelcomeDialog(DesktopServices& services, std::vector<hub::CatalogEntry> catalog, QWidget* parent = nullptr);
 
-    int proposedIndex() const { return m_proposed; }
+    int proposedIndex() const { return m_proposal.index; }
+    const Proposal& proposal() const { return m_proposal; }
+    const ProposalMachine& machine() const { return m_machine; }
+    bool machineKnown() const { return m_machineKnown; }  // the GPU probe and bandwidth have answered
     const std::vector<hub::CatalogEntry>& catalog() const { return m_catalog; }
     QString downloadKey() const { return m_key; }  // empty until "Download and start"
 
@@ -45,14 +45,19 @@ private:
     void showChoice();
     void onProgress(const hub::DownloadProgress& progress);
     void showStatus(const QString& text, bool error);
+    void propose();
+    void probeMachine();
 
     DesktopServices& m_services;
     std::vector<hub::CatalogEntry> m_catalog;
-    qint64 m_available = 0;
-    int m_proposed = -1;
+    ProposalMachine m_machine;
+    Proposal m_proposal;
+    bool m_machineKnown = false;
+    bool m_userChose = false;  // the user picked a model: a late proposal leaves it alone
     QString m_key;
     QLabel* m_memory;
     QLabel* m_gpu;
+    QLabel* m_reason;
     QComboBox* m_model;
     QComboBox* m_hub;
     QLabel* m_summary;

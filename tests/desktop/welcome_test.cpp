@@ -1,0 +1,185 @@
+// The first-run welcome on the offscreen platform: the pick it proposes for this machine and
+// the sentence that says why, the bandwidth it measures once and keeps, and "Download and
+// start" against tests/tools/fake_hub.py, down to the model loading.
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/desktop/desktop_services.h"
+#include "app/desktop/first_run_proposal.h"
+#include "tests/desktop/widget_lookup.h"
+#include "tests/support/chat_model_dir.h"
+#include "tests/support/fake_hub_process.h"
+#include "tests/support/patience.h"
+#include "ui/models/welcome_dialog.h"
+
+using namespace pagoda;
+using test::child;
+
+namespace {
+
+const char* kModel = "Qwen/Tiny-Chat";
+
+// A catalog entry that the fake hub has, shaped like the fixture: a few MB with any context.
+hub::CatalogEntry tinyEntry(const QString& name = "Tiny Chat", qint64 parameters = 100000, qint64 weightBytes = 400000) {
+    hub::CatalogEntry entry;
+    entry.name = name;
+    entry.huggingFaceId = kModel;
+    entry.modelScopeId = kModel;
+    entry.parameters = parameters;
+    entry.downloadBytes = weightBytes;
+    entry.contextLength = 512;
+    entry.shape = {2, 1, 16, 64, 128, 512, weightBytes, 512};
+    return entry;
+}
+
+// Three picks that fit any machine that runs the tests; at 20 MB/s they decode at 20, 10 and
+// 0.005 tokens/s, so the middle one is the largest that reaches 8.
+std::vector<hub::CatalogEntry> threePicks() {
+    return {tinyEntry("Small", 10, 1'000'000), tinyEntry("Middle", 20, 2'000'000), tinyEntry("Large", 40, 4'000'000'000)};
+}
+
+}  // namespace
+
+class WelcomeTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::FakeHubProcess> m_hub;
+    QTemporaryDir m_source;
+    std::unique_ptr<QTemporaryDir> m_work;
+    std::unique_ptr<DesktopServices> m_services;
+
+    hub::DownloadState stateOf(const QString& key) const {
+        for (const auto& p : m_services->downloads().downloads())
+            if (p.key == key) return p.state;
+        return hub::DownloadState::Cancelled;
+    }
+
+    // The bandwidth the welcome will find stored, so it proposes without measuring.
+    void storeBandwidth(double bytesPerSecond) {
+        m_services->settings().setMemoryBandwidth(bytesPerSecond, hub::totalMemoryBytes());
+    }
+
+    // Opens the welcome and waits for the GPU probe (and any measurement) to answer.
+    std::unique_ptr<ui::WelcomeDialog> openWelcome(std::vector<hub::CatalogEntry> catalog) {
+        auto welcome = std::make_unique<ui::WelcomeDialog>(*m_services, std::move(catalog));
+        welcome->show();
+        if (!QTest::qWaitFor([&] { return welcome->machineKnown(); }, test::kPatienceMs)) return nullptr;
+        return welcome;
+    }
+
+private slots:
+    void initTestCase() {
+        m_hub = std::make_unique<test::FakeHubProcess>();
+        QVERIFY2(m_hub->running(), qPrintable(m_hub->startError()));
+        test::makeChatModelDir(m_source.path().toStdString(), "qwen3-gqa7-bf16-sharded");
+        m_hub->addRepo(kModel, m_source.path(), QJsonObject{{"downloads", 500}, {"license", "apache-2.0"}});
+        for (const char* name : {"HF_TOKEN", "HF_HOME", "HF_HUB_CACHE", "MODELSCOPE_API_TOKEN", "MODELSCOPE_CACHE", "MODELSCOPE_DOMAIN"})
+            qunsetenv(name);
+        qputenv("HF_ENDPOINT", m_hub->hubUrl().toString().toUtf8());
+        qputenv("MODELSCOPE_ENDPOINT", m_hub->hubUrl().toString().toUtf8());
+    }
+
+    void init() {
+        m_hub->reset();
+        m_work = std::make_unique<QTemporaryDir>();
+        DesktopServices::Options options;
+        options.databasePath = m_work->path() + "/chats.db";
+        options.downloads.stateFile = m_work->path() + "/downloads.json";
+        options.downloads.modelsRoot = m_work->path() + "/models";
+        options.downloads.progressIntervalMs = 50;
+        options.library.pagodaRoot = m_work->path() + "/models";
+        options.library.importsFile = m_work->path() + "/imported.json";
+        options.library.bundledModel.clear();
+        m_services = std::make_unique<DesktopServices>(std::move(options));
+        m_services->settings().setHub("huggingface");
+        m_services->settings().setFirstRunDone(false);
+        storeBandwidth(20e6);
+    }
+
+    void cleanup() { m_services.reset(); }
+
+    void welcomeShowsTheProposedPickAndWhy() {
+        const auto welcome = openWelcome(threePicks());
+        QVERIFY(welcome);
+        if (welcome->machine().gpu) QSKIP("a usable GPU is here: the CPU proposal is not the one shown");
+        QCOMPARE(welcome->machine().bandwidth, 20e6);
+        QCOMPARE(welcome->proposedIndex(), 1);
+        QCOMPARE(welcome->proposal().reason, ProposalReason::FitsAndFast);
+        QCOMPARE(child<QComboBox>(*welcome, "modelCombo")->currentIndex(), 1);
+        const QString reason = child<QLabel>(*welcome, "proposalReason")->text();
+        QVERIFY2(reason.startsWith("Middle (1.91 MiB) fits in the "), qPrintable(reason));
+        QVERIFY2(reason.contains("about 10 tokens/s on this CPU"), qPrintable(reason));
+        QVERIFY2(!child<QLabel>(*welcome, "gpuLabel")->text().contains("checking"), "the GPU probe answered");
+    }
+
+    void welcomeSaysWhenNothingIsFastEnough() {
+        storeBandwidth(1e6);  // 1 tokens/s for the smallest
+        const auto welcome = openWelcome(threePicks());
+        QVERIFY(welcome);
+        if (welcome->machine().gpu) QSKIP("a usable GPU is here: the CPU proposal is not the one shown");
+        QCOMPARE(welcome->proposedIndex(), 0);
+        QCOMPARE(child<QComboBox>(*welcome, "modelCombo")->currentIndex(), 0);
+        const QString reason = child<QLabel>(*welcome, "proposalReason")->text();
+        QVERIFY2(reason.startsWith("No pick reaches 8 tokens/s on this CPU"), qPrintable(reason));
+        QVERIFY2(reason.contains("Small (976.6 KiB), at about 1.0 tokens/s"), qPrintable(reason));
+    }
+
+    // Measured once, off the GUI thread, and kept for the next start.
+    void bandwidthIsMeasuredOnceAndKept() {
+        m_services->settings().setMemoryBandwidth(0, 0);
+        QCOMPARE(m_services->settings().memoryBandwidth(hub::totalMemoryBytes()), 0.0);
+        const auto welcome = openWelcome(threePicks());
+        QVERIFY(welcome);
+        if (welcome->machine().gpu) QSKIP("with a usable GPU the bandwidth is not needed");
+        const double measured = m_services->settings().memoryBandwidth(hub::totalMemoryBytes());
+        QVERIFY(measured > 0);
+        QCOMPARE(welcome->machine().bandwidth, measured);
+        // Installed memory changed: measured again.
+        QCOMPARE(m_services->settings().memoryBandwidth(hub::totalMemoryBytes() + 1), 0.0);
+    }
+
+    void welcomeProposesFromTheCatalogAndItsButtonEnqueuesIt() {
+        const auto welcome = openWelcome(hub::loadCatalog().value());
+        QVERIFY(welcome);
+        QVERIFY(welcome->proposedIndex() >= 0);
+        QCOMPARE(welcome->proposedIndex(), proposeFirstModel(welcome->catalog(), welcome->machine()).index);
+        QCOMPARE(child<QComboBox>(*welcome, "modelCombo")->currentIndex(), welcome->proposedIndex());
+        QVERIFY(!child<QLabel>(*welcome, "welcomeMemoryLabel")->text().isEmpty());
+        QCOMPARE(child<QLabel>(*welcome, "proposalReason")->text(),
+                 proposalSentence(welcome->catalog(), welcome->proposal(), welcome->machine()));
+        QTest::mouseClick(child<QPushButton>(*welcome, "startButton"), Qt::LeftButton);
+        const hub::CatalogEntry& pick = welcome->catalog()[size_t(welcome->proposedIndex())];
+        QCOMPARE(welcome->downloadKey(), hub::DownloadQueue::keyFor(hub::HubKind::HuggingFace, pick.huggingFaceId));
+        QVERIFY(stateOf(welcome->downloadKey()) != hub::DownloadState::Cancelled);  // it is in the queue
+        QVERIFY(m_services->settings().firstRunDone());
+        // The fake hub has no such repo: the failure shows in the dialog, in words.
+        auto* status = child<QLabel>(*welcome, "welcomeStatus");
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), test::kPatienceMs);
+        QVERIFY2(status->text().contains(pick.huggingFaceId), qPrintable(status->text()));
+    }
+
+    void welcomeDownloadsAndThenLoadsTheModel() {
+        const auto welcome = openWelcome({tinyEntry()});
+        QVERIFY(welcome);
+        QCOMPARE(welcome->proposedIndex(), 0);
+        QTest::mouseClick(child<QPushButton>(*welcome, "startButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
+        QCOMPARE(m_services->loader().model()->id, QString(kModel));
+        QTRY_COMPARE_WITH_TIMEOUT(welcome->result(), int(QDialog::Accepted), test::kPatienceMs);
+    }
+
+    void skipMarksTheFirstRunDone() {
+        ui::WelcomeDialog welcome(*m_services);
+        welcome.show();
+        QTest::mouseClick(child<QPushButton>(welcome, "skipButton"), Qt::LeftButton);
+        QVERIFY(m_services->settings().firstRunDone());
+        QCOMPARE(welcome.result(), int(QDialog::Rejected));
+        QVERIFY(m_services->downloads().downloads().empty());
+    }
+};
+
+QTEST_MAIN(WelcomeTest)
+#include "welcome_test.moc"

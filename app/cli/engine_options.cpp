@@ -20,8 +20,10 @@ void addEngineOptions(QCommandLineParser& parser) {
         {"dtype", "Compute dtype: auto or float32 (exact products), or bfloat16 (for bf16 weights on AVX512_BF16 "
                   "CPUs, activations rounded to bf16 in prefill and batches).",
          "dtype", "auto"},
-        {"quantization", "none (weights as stored) or int8 (weight-only, one scale per row, converted at load: "
-                         "about half the memory traffic of bf16, so faster decode).", "method", "none"},
+        {"quantization", "none (weights as stored), int8 (one scale per row: about half the memory traffic of "
+                         "bf16) or int4 (GGUF Q4_0 blocks: under a third); weight-only, converted at load, for 16-bit "
+                         "safetensors models (GGUF files are already quantized).",
+         "method", "none"},
         {"no-enable-prefix-caching", "Do not reuse the KV cache of shared prompt prefixes."},
         {"threads", "CPU threads (default: all cores).", "n", "0"},
         {"device", "auto (CUDA when a usable NVIDIA GPU and driver are present, else the CPU), cpu or cuda "
@@ -68,7 +70,7 @@ Result<EngineOptions> readEngineOptions(const QCommandLineParser& parser) {
         if (!status) return status.error();
     options.threads = size_t(threads);
     const auto quantization = parseQuantization(parser.value("quantization").toStdString());
-    if (!quantization) return makeError(fmt::format("--quantization '{}': use none or int8", parser.value("quantization").toStdString()));
+    if (!quantization) return makeError(fmt::format("--quantization '{}': use none, int8 or int4", parser.value("quantization").toStdString()));
     options.quantization = *quantization;
     auto bytes = parseByteSize(parser.value("kv-cache-memory-bytes"));
     if (!bytes) return makeError("--kv-cache-memory-bytes: " + bytes.error().message);

@@ -44,7 +44,7 @@ int runGenerate(const QStringList& arguments) {
     const QCommandLineOption maxTokensOption("max-tokens", "Tokens to generate (default 32).", "n", "32");
     const QCommandLineOption ignoreEosOption("ignore-eos", "Keep generating past end-of-sequence tokens.");
     const QCommandLineOption threadsOption("threads", "CPU threads (default: all cores).", "n", "0");
-    const QCommandLineOption quantizationOption("quantization", "none or int8 (weight-only, converted at load).", "method", "none");
+    const QCommandLineOption quantizationOption("quantization", "none, int8 or int4 (weight-only, converted at load).", "method", "none");
     parser.addOptions({modelOption, promptOption, idsOption, tokenizerOption, maxTokensOption, ignoreEosOption,
                        threadsOption, quantizationOption});
     parser.process(arguments);
@@ -65,7 +65,7 @@ int runGenerate(const QStringList& arguments) {
     if (!ok || threads < 0) return fail("--threads must be a non-negative integer");
 
     const auto quantization = parseQuantization(parser.value(quantizationOption).toStdString());
-    if (!quantization) return fail("--quantization: use none or int8");
+    if (!quantization) return fail("--quantization: use none, int8 or int4");
     auto model = loadModel(*modelDir, *quantization);
     if (!model) return fail(model.error().message);
     std::unique_ptr<Tokenizer> tokenizer;

@@ -60,7 +60,6 @@ bool hasBlockWeights(const Model& model) {
 }
 
 Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& modelPath, Quantization quantization) {
-    if (quantization == Quantization::Int4) return makeError("--quantization int4 is not implemented yet");
     const auto gguf = locateGgufModel(modelPath);
     if (!gguf) return gguf.error();
     if (*gguf && quantization != Quantization::None)
@@ -71,12 +70,15 @@ Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& mode
     if (!loaded) return loaded.error();
     std::shared_ptr<Model> model = std::move(loaded).value();
     model->quantization = quantization;
-    if (quantization == Quantization::Int8) {
+    if (quantization != Quantization::None) {
         ThreadPool pool;
         const auto matrices = quantizableMatrices(model->weights);
         model->quantized.reserve(matrices.size());  // views point into these vectors' buffers
         for (TensorView* m : matrices) {
-            model->quantized.push_back(quantizeRowsInt8(*m, pool));
+            auto q = quantization == Quantization::Int8 ? std::optional(quantizeRowsInt8(*m, pool))
+                                                         : quantizeRowsInt4(*m, pool);
+            if (!q) continue;
+            model->quantized.push_back(std::move(*q));
             *m = model->quantized.back().view();
         }
     }

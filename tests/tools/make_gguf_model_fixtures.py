@@ -503,16 +503,25 @@ def planted_bugs(arch: Arch, hf_dir: Path) -> dict[str, dict[str, Any]]:
 # ------------------------------------------------------------------------------------------------------------------
 
 PROMPT_CANDIDATES = 32
+MIN_DISTINCT = 8
 
 
 def make_prompt(arch: Arch, trained: int, files: list[Path]) -> list[int]:
     """Of PROMPT_CANDIDATES seeded random prompts (ids of trained tokens), the one whose greedy paths on the given
-    files have the widest smallest top1-top2 margin: near-ties on a greedy path make poor truth."""
+    files have the widest smallest top1-top2 margin (near-ties make poor truth), among those whose paths have at
+    least MIN_DISTINCT different tokens (random models like to repeat one token with a wide margin, and a path of
+    one repeated token tests little)."""
     import numpy as np
 
     rng = np.random.default_rng(arch.seed)
     candidates = [rng.integers(0, trained, PROMPT_LEN).tolist() for _ in range(PROMPT_CANDIDATES)]
-    return max(candidates, key=lambda p: min(min(llama_run(f, p, RunSettings())["margins"]) for f in files))
+
+    def score(prompt: list[int]) -> tuple[bool, float]:
+        runs = [llama_run(f, prompt, RunSettings()) for f in files]
+        varied = all(len(set(r["greedy"])) >= MIN_DISTINCT for r in runs)
+        return varied, min(min(r["margins"]) for r in runs)
+
+    return max(candidates, key=score)
 
 
 def sha256(path: Path) -> str:

@@ -150,6 +150,11 @@ Status buildByteLevel(const GgufVocab& vocab, BpeTokenizerParts& parts) {
 // SentencePiece BPE merges the adjacent pair whose joined piece scores highest. As
 // tokenizers' SentencePieceExtractor does for tokenizer.json, every split of a piece into
 // two pieces becomes a merge ranked by the piece's score, then by the halves' ids.
+// Pieces longer than this make no merges: SentencePiece pieces are 16 characters by default
+// and no real vocabulary comes near it, while a hostile file's megabyte-long tokens would
+// cost time quadratic in their length.
+constexpr size_t kMaxMergedPieceBytes = 256;
+
 std::vector<BpeModel::MergeRule> mergesFromScores(const GgufVocab& vocab) {
     const TextIds ids = idsByText(vocab.tokens);
     struct Candidate {
@@ -159,6 +164,7 @@ std::vector<BpeModel::MergeRule> mergesFromScores(const GgufVocab& vocab) {
     std::vector<Candidate> candidates;
     for (size_t id = 0; id < vocab.tokens.size(); ++id) {
         const std::string_view piece = vocab.tokens[id];
+        if (piece.size() > kMaxMergedPieceBytes) continue;
         // Splits fall between characters, never inside one.
         for (size_t cut = utf8SequenceLength(static_cast<unsigned char>(piece[0])); cut < piece.size();
              cut += utf8SequenceLength(static_cast<unsigned char>(piece[cut]))) {

@@ -1,5 +1,7 @@
 #include "engine/tokenizer/gguf_vocab.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 #include <fmt/std.h>
 
@@ -123,7 +125,14 @@ Result<GgufVocab> readGgufVocab(const gguf::File& file) {
             return meta.error("tokenizer.ggml.scores",
                               fmt::format("{} entries for {} tokens in tokenizer.ggml.tokens", (*scores)->size(), n));
         vocab.scores.reserve(n);
-        for (const gguf::Value& s : **scores) vocab.scores.push_back(float(*s.asNumber()));
+        for (const gguf::Value& s : **scores) {
+            const double score = *s.asNumber();
+            // The merges are sorted by score: a NaN would break the ordering itself.
+            if (!std::isfinite(score))
+                return meta.error("tokenizer.ggml.scores",
+                                  fmt::format("entry {} is {}, not a finite score", vocab.scores.size(), score));
+            vocab.scores.push_back(float(score));
+        }
     }
 
     auto merges = meta.array("tokenizer.ggml.merges", ValueType::String, "strings");

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <random>
 
@@ -429,6 +430,51 @@ private slots:
         QVERIFY((*tokenizer)->isSpecial(257));
     }
 
+    // Random token types, merges, scores and special ids: an error or a working tokenizer,
+    // never a crash.
+    void randomVocabulariesLoadOrFailCleanly() {
+        std::mt19937 rng(7);
+        QTemporaryDir dir;
+        const fs::path file = fs::path(dir.path().toStdString()) / "random.gguf";
+        std::vector<std::string> pieces = TinyGpt2().tokens;
+        for (const char* extra : {"<unk>", "<s>", "\u2581", "\u2581a", "ab", "\u2581ab", "<0x41>", "a\u2581", "<0xZZ>"})
+            pieces.push_back(extra);
+        int loaded = 0;
+        for (int n = 0; n < 300; ++n) {
+            const bool llama = rng() % 2;
+            std::vector<int32_t> types(pieces.size());
+            std::vector<float> scores(pieces.size());
+            for (size_t i = 0; i < pieces.size(); ++i) {
+                types[i] = rng() % 100 ? 1 : 1 + int32_t(rng() % 6);
+                scores[i] = -float(rng() % 50);
+            }
+            std::vector<std::string> merges = {"a b"};
+            for (int m = int(rng() % 3); m > 0; --m)
+                merges.push_back(pieces[rng() % pieces.size()] + " " + pieces[rng() % pieces.size()]);
+            GgufWriter w;
+            w.string("tokenizer.ggml.model", llama ? "llama" : "gpt2")
+                .strings("tokenizer.ggml.tokens", pieces)
+                .i32s("tokenizer.ggml.token_type", types)
+                .u32("tokenizer.ggml.bos_token_id", rng() % pieces.size())
+                .u32("tokenizer.ggml.eos_token_id", rng() % pieces.size())
+                .boolean("tokenizer.ggml.add_eos_token", rng() % 2);
+            if (llama) w.f32s("tokenizer.ggml.scores", scores);
+            if (!llama || rng() % 2) w.strings("tokenizer.ggml.merges", merges);
+            w.write(file);
+            auto tokenizer = loadTokenizer(file);
+            if (!tokenizer) {
+                QVERIFY2(tokenizer.error().message.find("random.gguf") != std::string::npos, tokenizer.error().message.c_str());
+                continue;
+            }
+            ++loaded;
+            const auto ids = (*tokenizer)->encode(" ab <s>a\u00e9\u2581<|end|>xyz", true);
+            QVERIFY(ids.ok());
+            QVERIFY((*tokenizer)->decode(*ids, false).ok());
+            QVERIFY((*tokenizer)->decode(*ids, true).ok());
+        }
+        QVERIFY(loaded > 20);  // the loop reaches encoding, not only errors
+    }
+
     // Not a bound, a record: loading the 150k vocabulary from GGUF against tokenizer.json.
     void loadTimesAreReported() {
         for (const char* name : {"qwen3", "llama3"}) {
@@ -502,6 +548,12 @@ private:
                 {"llama without scores", "tokenizer.ggml.scores: missing", [base] { return base("llama"); }},
                 {"scores length mismatch", "tokenizer.ggml.scores: 2 entries for 258 tokens",
                  [base] { return base("llama").f32s("tokenizer.ggml.scores", {0, 0}); }},
+                {"a score that is not a number", "tokenizer.ggml.scores: entry 1 is nan, not a finite score",
+                 [base, tiny] {
+                     std::vector<float> scores(tiny.tokens.size(), 0.0f);
+                     scores[1] = std::numeric_limits<float>::quiet_NaN();
+                     return base("llama").f32s("tokenizer.ggml.scores", scores);
+                 }},
                 {"scores of the wrong type", "tokenizer.ggml.scores: expected an array of floats, found an array of string",
                  [base] { return base("llama").strings("tokenizer.ggml.scores", {"0"}); }},
                 {"chat template not a string", "tokenizer.chat_template: expected a string, found a uint32",

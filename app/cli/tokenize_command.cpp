@@ -61,7 +61,8 @@ Result<std::string> renderChatFile(const std::string& modelDir, const QString& f
     if (!chatTemplate) return chatTemplate.error();
     if (!*chatTemplate)
         return makeError(fmt::format("{}: no chat template (looked for chat_template.jinja, and chat_template in "
-                                     "tokenizer_config.json and chat_template.json)",
+                                     "tokenizer_config.json and chat_template.json, or tokenizer.chat_template in a "
+                                     "GGUF file)",
                                      modelDir));
     nlohmann::ordered_json context = nlohmann::ordered_json::object();
     context["messages"] = request["messages"];

@@ -31,9 +31,11 @@ Result<RepoQuants> fetchRepoQuants(const HubClient& hub, const QString& id) {
     if (!info) return info.error();
     auto listing = hub.listFiles(info->id, info->revision);
     if (!listing) return listing.error();
+    RepoQuants repo{*info, *listing, isGgufRepository(*listing), {}, std::nullopt, {}};
+    if (!repo.ggufRepository) return repo;  // a safetensors repo: no quants on offer
     auto quants = ggufQuants(*listing, info->id);
     if (!quants) return quants.error();
-    RepoQuants repo{*info, std::move(*quants), std::nullopt, {}};
+    repo.quants = std::move(*quants);
     bool hasConfig = false;
     for (const HubFile& f : *listing) hasConfig |= f.path == "config.json";
     if (hasConfig && (repo.shape = shapeFromConfig(hub, info->id, info->revision))) repo.shapeFrom = info->id;

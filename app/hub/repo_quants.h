@@ -14,7 +14,9 @@ namespace pagoda::hub {
 
 struct RepoQuants {
     HubModelInfo info;
-    std::vector<GgufQuant> quants;
+    std::vector<HubFile> listing;     // the whole repository at info.revision
+    bool ggufRepository = false;      // its model files are .gguf (isGgufRepository)
+    std::vector<GgufQuant> quants;    // empty unless ggufRepository
     std::optional<ModelShape> shape;  // unset: neither the repo nor its base model has a config.json
     QString shapeFrom;                // the repo whose config.json gave the shape
 };

@@ -22,6 +22,7 @@
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
 #include "tests/support/patience.h"
+#include "tests/support/tiny_gguf.h"
 #include "ui/models/download_row.h"
 #include "ui/models/downloads_panel.h"
 #include "ui/models/library_model.h"
@@ -44,6 +45,7 @@ class ModelsPageTest : public QObject {
 
     std::unique_ptr<test::FakeHubProcess> m_hub;
     QTemporaryDir m_source;
+    QTemporaryDir m_ggufSource;
     std::unique_ptr<QTemporaryDir> m_work;
     std::unique_ptr<DesktopServices> m_services;
 
@@ -96,6 +98,13 @@ private slots:
         test::makeChatModelDir(m_source.path().toStdString(), "qwen3-gqa7-bf16-sharded");
         m_hub->addRepo(kModel, m_source.path(), QJsonObject{{"downloads", 500}, {"likes", 7}, {"license", "apache-2.0"}});
         m_hub->addRepo("Qwen/Tiny-Chat-2", m_source.path(), QJsonObject{{"downloads", 100}});
+        // A GGUF repo (not matched by "tiny"): two quants, one split, with the chat model as its base.
+        const QString gguf = m_ggufSource.path();
+        test::writeFile(gguf + "/small-q4_k_m.gguf", test::tinyGgufModel(4000));
+        test::writeFile(gguf + "/small-q8_0-00001-of-00002.gguf", test::tinyGgufPart(1, 2, 8000));
+        test::writeFile(gguf + "/small-q8_0-00002-of-00002.gguf", test::tinyGgufPart(2, 2, 8000));
+        test::writeFile(gguf + "/README.md", "# Small\n");
+        m_hub->addRepo("Quant/Small-GGUF", gguf, QJsonObject{{"base_model", kModel}});
         for (const char* name : {"HF_TOKEN", "HF_HOME", "HF_HUB_CACHE", "MODELSCOPE_API_TOKEN", "MODELSCOPE_CACHE", "MODELSCOPE_DOMAIN"})
             qunsetenv(name);
         qputenv("HF_ENDPOINT", m_hub->hubUrl().toString().toUtf8());
@@ -225,6 +234,53 @@ private slots:
         QTest::mouseClick(child<QPushButton>(*page, "deleteButton"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(library->models().rowCount(), 0, test::kPatienceMs);
         QVERIFY(!QFileInfo::exists(folderOf(kModel)));
+    }
+
+    // A GGUF repo offers its quants, Q4_K_M first chosen; the files and the memory follow the
+    // choice, and Download fetches that quant only, which the library then lists by its tag.
+    void ggufRepoOffersItsQuantsAndDownloadsTheChosenOne() {
+        auto page = openPage();
+        search(*page, "small-gguf");
+        auto* view = child<QTableView>(*page, "resultsView");
+        QCOMPARE(view->model()->rowCount(), 1);
+        view->selectRow(0);
+        auto* quants = child<QComboBox>(*page, "quantChoice");
+        auto* files = child<QTableWidget>(*page, "filesView");
+        QTRY_VERIFY_WITH_TIMEOUT(files->rowCount() > 0, test::kPatienceMs);
+        QVERIFY(quants->isVisibleTo(page.get()));
+        QCOMPARE(quants->count(), 2);
+        QCOMPARE(quants->currentData().toString(), QString("Q4_K_M"));
+        QVERIFY2(quants->itemText(1).startsWith("Q8_0 — ") && quants->itemText(1).contains("KiB"), qPrintable(quants->itemText(1)));
+        auto fileNames = [&] {
+            QStringList names;
+            for (int r = 0; r < files->rowCount(); ++r) names << files->item(r, 0)->text();
+            return names;
+        };
+        QCOMPARE(fileNames(), QStringList({"small-q4_k_m.gguf", "README.md"}));
+        const QString q4Memory = child<QLabel>(*page, "detailsMemoryLabel")->text();
+        QVERIFY2(q4Memory.contains("8K-token context"), qPrintable(q4Memory));  // the base model's shape: KV included
+
+        quants->setCurrentIndex(1);
+        QCOMPARE(fileNames(), QStringList({"small-q8_0-00001-of-00002.gguf", "small-q8_0-00002-of-00002.gguf", "README.md"}));
+        QVERIFY2(child<QLabel>(*page, "totalSizeLabel")->text().contains("in 3 file"),
+                 qPrintable(child<QLabel>(*page, "totalSizeLabel")->text()));
+        QVERIFY(child<QLabel>(*page, "detailsMemoryLabel")->text().contains("8K-token context"));
+
+        QTest::mouseClick(child<QPushButton>(*page, "downloadButton"), Qt::LeftButton);
+        auto* library = page->findChild<ui::LibraryPanel*>();
+        auto readyQuant = [&] {
+            for (int r = 0; r < library->models().rowCount(); ++r) {
+                const hub::LocalModel& m = library->models().modelAt(r);
+                if (m.status == hub::ModelStatus::Ready && m.id == "Quant/Small-GGUF") return m.name();
+            }
+            return QString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(readyQuant(), QString("Quant/Small-GGUF:Q8_0"), test::kPatienceMs);
+        QCOMPARE(library->models().rowCount(), 1);
+        QVERIFY(!QFileInfo::exists(m_work->path() + "/models/huggingface/Quant/Small-GGUF/small-q4_k_m.gguf"));
+        // Another repo hides the choice again.
+        selectResult(*page, kModel);
+        QVERIFY(!quants->isVisibleTo(page.get()));
     }
 
     void pauseResumeAndCancelButtonsActOnTheQueue() {

@@ -52,7 +52,8 @@ QVariant LibraryModel::data(const QModelIndex& index, int role) const {
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
         case ModelColumn:
-            return m.hub && m.source == hub::ModelSource::Pagoda ? m.id + "  (" + hub::hubName(*m.hub) + ")" : m.id;
+            // A GGUF quant by the name --model takes: Owner/Repo-GGUF:Q4_K_M.
+            return m.hub && m.source == hub::ModelSource::Pagoda ? m.name() + "  (" + hub::hubName(*m.hub) + ")" : m.name();
         case SourceColumn: return sourceText(m.source);
         case StatusColumn:
             if (loaded) return m_loading ? tr("loading…") : tr("loaded");

@@ -132,8 +132,8 @@ void LibraryPanel::deleteSelected() {
     if (!model.readOnly) {
         const bool imported = model.source == hub::ModelSource::Imported;
         const QString question = imported
-            ? tr("Remove %1 from the library? Its files stay in %2.").arg(model.id, model.folder)
-            : tr("Delete %1? This deletes %2 in %3.").arg(model.id, hub::formatBytes(model.sizeOnDisk), model.folder);
+            ? tr("Remove %1 from the library? Its files stay in %2.").arg(model.name(), model.folder)
+            : tr("Delete %1? This deletes %2 in %3.").arg(model.name(), hub::formatBytes(model.sizeOnDisk), model.folder);
         if (QMessageBox::question(this, tr("Delete model"), question, QMessageBox::Yes | QMessageBox::Cancel,
                                   QMessageBox::Cancel) != QMessageBox::Yes)
             return;
@@ -143,9 +143,9 @@ void LibraryPanel::deleteSelected() {
     }
     m_busy = true;
     updateButtons();
-    showStatus(tr("Deleting %1…").arg(model.id), false);
+    showStatus(tr("Deleting %1…").arg(model.name()), false);
     runInBackground(this, [library = m_library, model] { return message(library.remove(model)); },
-                    [this, id = model.id](QString error) {
+                    [this, id = model.name()](QString error) {
                         m_busy = false;
                         showStatus(error.isEmpty() ? tr("%1 was removed.").arg(id) : error, !error.isEmpty());
                         refresh();
@@ -161,12 +161,12 @@ void LibraryPanel::verifySelected() {
     if (!picked) return;
     m_busy = true;
     updateButtons();
-    showStatus(tr("Checking the files of %1…").arg(picked->id), false);
+    showStatus(tr("Checking the files of %1…").arg(picked->name()), false);
     runInBackground(
         this, [library = m_library, model = *picked, stop = m_stop] {
             return message(library.verify(model, [stop](qint64, qint64) { return !stop->load(); }));
         },
-        [this, id = picked->id](QString error) {
+        [this, id = picked->name()](QString error) {
             m_busy = false;
             showStatus(error.isEmpty() ? tr("The files of %1 are intact.").arg(id) : error, !error.isEmpty());
             refresh();
@@ -201,8 +201,8 @@ void LibraryPanel::onLoaderChanged() {
     m_model->setLoaded(model && loader.state() != ModelLoader::State::Failed ? model->folder : QString(), loading);
     switch (loader.state()) {
         case ModelLoader::State::Empty: m_loaded->setText(tr("No model is loaded.")); break;
-        case ModelLoader::State::Loading: m_loaded->setText(tr("Loading %1…").arg(model ? model->id : QString())); break;
-        case ModelLoader::State::Loaded: m_loaded->setText(tr("Loaded: <b>%1</b>").arg(model ? model->id.toHtmlEscaped() : QString())); break;
+        case ModelLoader::State::Loading: m_loaded->setText(tr("Loading %1…").arg(model ? model->name() : QString())); break;
+        case ModelLoader::State::Loaded: m_loaded->setText(tr("Loaded: <b>%1</b>").arg(model ? model->name().toHtmlEscaped() : QString())); break;
         case ModelLoader::State::Failed: m_loaded->setText(tr("No model is loaded: the last load failed.")); break;
     }
     updateButtons();

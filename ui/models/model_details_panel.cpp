@@ -1,5 +1,6 @@
 #include "ui/models/model_details_panel.h"
 
+#include <QComboBox>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -9,6 +10,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "app/hub/gguf_quants.h"
 #include "app/hub/hub_client.h"
 #include "ui/inline_status.h"
 #include "ui/background.h"
@@ -25,6 +27,12 @@ QLabel* valueLabel(QWidget* parent, const char* objectName) {
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
 }
+
+// What the background read of a selected model brings: a GGUF repo's quants, else the plan.
+struct DetailsAnswer {
+    std::optional<Result<hub::RepoQuants>> quants;
+    std::optional<Result<hub::DownloadPlan>> plan;
+};
 
 QString parametersText(qint64 parameters) {
     if (parameters <= 0) return {};
@@ -52,7 +60,10 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
     m_total = valueLabel(m_body, "totalSizeLabel");
     m_memory = valueLabel(m_body, "detailsMemoryLabel");
     m_context = valueLabel(m_body, "contextLabel");
+    m_quant = new QComboBox(m_body);
+    m_quant->setObjectName("quantChoice");
     auto* form = new QFormLayout;
+    form->addRow(tr("Quantization:"), m_quant);
     form->addRow(tr("Licence:"), m_license);
     form->addRow(tr("Revision:"), m_revision);
     form->addRow(tr("Architecture:"), m_architecture);
@@ -95,8 +106,10 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_status);
     layout->addWidget(m_body, 1);
 
+    connect(m_quant, qOverload<int>(&QComboBox::currentIndexChanged), this, &ModelDetailsPanel::chooseQuant);
     connect(m_download, &QPushButton::clicked, this, [this] {
-        emit downloadRequested(hub::DownloadRequest{hubKindOf(m_choice), m_row.id, {}});
+        const QString tag = m_quants && m_quant->currentIndex() >= 0 ? m_quant->currentData().toString() : QString();
+        emit downloadRequested(hub::DownloadRequest{hubKindOf(m_choice), m_row.id, {}, {tag, {}}});
         m_download->setEnabled(false);
         m_download->setText(tr("Added to downloads"));
     });
@@ -106,6 +119,7 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
 void ModelDetailsPanel::clear() {
     ++m_generation;
     m_row = {};
+    m_quants.reset();
     m_title->setText(tr("No model selected"));
     m_summary->setText(tr("Pick a model to see its files, its download size and whether it fits this machine."));
     m_busy->hide();
@@ -125,6 +139,12 @@ void ModelDetailsPanel::showModel(const ResultRow& row, HubChoice choice) {
     m_architecture->setText(QStringLiteral("-"));
     m_total->setText(row.sizeBytes > 0 ? tr("about %1").arg(hub::formatBytes(row.sizeBytes)) : QStringLiteral("-"));
     m_files->setRowCount(0);
+    m_quants.reset();
+    {
+        const QSignalBlocker quiet(m_quant);
+        m_quant->clear();
+    }
+    setQuantRowVisible(false);
     showMemory(row.weightBytes);
     m_download->setEnabled(true);
     m_download->setText(tr("Download"));
@@ -134,17 +154,28 @@ void ModelDetailsPanel::showModel(const ResultRow& row, HubChoice choice) {
     m_busy->show();
     showStatus(tr("Reading the file list from %1…").arg(hubChoiceTitle(choice)), false);
     runInBackground(
-        this, [endpoint, id = row.id] { return hub::planDownload(*hub::makeHubClient(endpoint), id, {}); },
-        [this, generation](Result<hub::DownloadPlan> plan) {
+        this,
+        [endpoint, id = row.id] {
+            const auto client = hub::makeHubClient(endpoint);
+            DetailsAnswer answer;
+            // A GGUF repo is offered quant by quant; anything else is planned as a whole.
+            auto quants = hub::fetchRepoQuants(*client, id);
+            if (!quants || quants->ggufRepository) answer.quants = std::move(quants);
+            else answer.plan = hub::planDownload(*client, id, {});
+            return answer;
+        },
+        [this, generation](DetailsAnswer answer) {
             if (generation != m_generation) return;
             m_busy->hide();
-            if (!plan) {
-                return showStatus(tr("Could not read the files of %1: %2")
-                                      .arg(m_row.id, QString::fromStdString(plan.error().message)),
+            const Error* failure = answer.quants && !*answer.quants ? &answer.quants->error()
+                                   : answer.plan && !*answer.plan  ? &answer.plan->error()
+                                                                   : nullptr;
+            if (failure)
+                return showStatus(tr("Could not read the files of %1: %2").arg(m_row.id, QString::fromStdString(failure->message)),
                                   true);
-            }
             showStatus({}, false);
-            showPlan(*plan);
+            if (answer.quants) return showQuants(**answer.quants);
+            showPlan(**answer.plan);
         });
 }
 
@@ -162,18 +193,59 @@ void ModelDetailsPanel::showPlan(const hub::DownloadPlan& plan) {
     m_files->setRowCount(int(plan.files.size()));
     for (size_t i = 0; i < plan.files.size(); ++i) {
         const hub::HubFile& file = plan.files[i];
-        if (file.path.endsWith(".safetensors")) weights += std::max<qint64>(file.size, 0);
+        if (file.path.endsWith(".safetensors") || file.path.endsWith(".gguf", Qt::CaseInsensitive))
+            weights += std::max<qint64>(file.size, 0);
         m_files->setItem(int(i), 0, new QTableWidgetItem(file.path));
         auto* size = new QTableWidgetItem(file.size >= 0 ? hub::formatBytes(file.size) : tr("unknown"));
         size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_files->setItem(int(i), 1, size);
     }
     m_total->setText(tr("%1 in %n file(s)", nullptr, int(plan.files.size())).arg(hub::formatBytes(plan.totalBytes)));
-    if (!m_row.shape) {
+    if (!m_row.shape || m_quants) {
         m_row.weightBytes = weights;
         showMemory(weights);
     }
     emit sizesKnown(m_row.id, plan.totalBytes, weights);
+}
+
+void ModelDetailsPanel::showQuants(const hub::RepoQuants& repo) {
+    m_quants = repo;
+    const qint64 available = memoryForFit();
+    int preferred = 0;
+    {
+        const QSignalBlocker quiet(m_quant);
+        m_quant->clear();
+        for (const hub::GgufQuant& q : repo.quants) {
+            const auto estimate = hub::estimateQuant(repo, q, kFitContextTokens, available);
+            m_quant->addItem(tr("%1 — %2, %3").arg(q.tag, hub::formatBytes(q.bytes), fitText(estimate.fit)), q.tag);
+            if (q.tag.compare(hub::kDefaultGgufQuant, Qt::CaseInsensitive) == 0) preferred = m_quant->count() - 1;
+        }
+    }
+    setQuantRowVisible(true);
+    m_quant->setCurrentIndex(preferred);
+    chooseQuant(preferred);
+}
+
+void ModelDetailsPanel::chooseQuant(int index) {
+    if (!m_quants || index < 0 || size_t(index) >= m_quants->quants.size()) return;
+    const hub::GgufQuant& q = m_quants->quants[size_t(index)];
+    hub::DownloadPlan plan;
+    plan.info = m_quants->info;
+    if (auto selected = hub::selectGgufFiles(m_quants->listing, {q.tag, q.firstPart().path}, plan); !selected)
+        return showStatus(QString::fromStdString(selected.error().message), true);
+    plan.totalBytes = 0;
+    for (const hub::HubFile& f : plan.files) plan.totalBytes += std::max<qint64>(f.size, 0);
+    // The estimate sizes this quant: its files' bytes as the weights, the KV cache from the shape when known.
+    m_row.shape = m_quants->shape;
+    if (m_row.shape) m_row.shape->weightBytes = q.bytes;
+    showPlan(plan);
+    if (m_row.shape) showMemory(q.bytes);
+}
+
+void ModelDetailsPanel::setQuantRowVisible(bool visible) {
+    m_quant->setVisible(visible);
+    if (auto* form = m_body->findChild<QFormLayout*>(); form && form->labelForField(m_quant))
+        form->labelForField(m_quant)->setVisible(visible);
 }
 
 void ModelDetailsPanel::showMemory(qint64 weightBytes) {

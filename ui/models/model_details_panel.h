@@ -1,15 +1,18 @@
 // The browser's right half: what the selected model is (licence, revision, architecture),
 // the files Pagoda would download with their sizes, the total, the memory it needs here and
-// the longest context that fits, and the Download button.
+// the longest context that fits, and the Download button. A GGUF repository gets a choice of
+// quantization (each with its size and fit), Q4_K_M first chosen when offered.
 #pragma once
 
 #include <QWidget>
 
 #include "app/hub/download_plan.h"
 #include "app/hub/download_queue.h"
+#include "app/hub/repo_quants.h"
 #include "ui/models/hub_choice.h"
 #include "ui/models/results_model.h"
 
+class QComboBox;
 class QFormLayout;
 class QLabel;
 class QProgressBar;
@@ -34,6 +37,9 @@ signals:
 
 private:
     void showPlan(const hub::DownloadPlan& plan);
+    void showQuants(const hub::RepoQuants& repo);
+    void chooseQuant(int index);
+    void setQuantRowVisible(bool visible);
     void showMemory(qint64 weightBytes);
     void showStatus(const QString& text, bool error);
 
@@ -51,6 +57,8 @@ private:
     QLabel* m_status;
     QProgressBar* m_busy;
     QTableWidget* m_files;
+    QComboBox* m_quant;
+    std::optional<hub::RepoQuants> m_quants;  // a GGUF repository's offer; unset for safetensors repos
     QPushButton* m_download;
     QWidget* m_body;
 };

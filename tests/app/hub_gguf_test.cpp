@@ -117,6 +117,18 @@ private slots:
                 QJsonObject{{"listing_lies",
                              QJsonObject{{"liar-q4_k_m.gguf", QJsonObject{{"sha256", sha256("something else")}}},
                                          {"liar-q8_0.gguf", QJsonObject{{"size", m_q8.size() - 100}}}}}});
+        // llama.cpp's own files (tests/fixtures/gguf-models), named as GGUF repos name them: a
+        // split Q4_K_M (qwen3) and a Q8_0 (qwen2), for pull and then chat.
+        const QString fixtures = PAGODA_SOURCE_DIR "/tests/fixtures/gguf-models/";
+        auto fixture = [&](const QString& path) {
+            QFile file(fixtures + path);
+            if (!file.open(QIODevice::ReadOnly)) qFatal("missing fixture %s", qPrintable(path));
+            return file.readAll();
+        };
+        addRepo("Qwen/Fixture-GGUF",
+                {{"fixture-q4_k_m-00001-of-00002.gguf", fixture("qwen3-Q4_K_M-split/qwen3-Q4_K_M-split-00001-of-00002.gguf")},
+                 {"fixture-q4_k_m-00002-of-00002.gguf", fixture("qwen3-Q4_K_M-split/qwen3-Q4_K_M-split-00002-of-00002.gguf")},
+                 {"fixture-q8_0.gguf", fixture("qwen2-Q8_0/qwen2-Q8_0.gguf")}});
         addRepo("Broken/Split-GGUF", {{"broken-q4_k_m-00001-of-00003.gguf", test::tinyGgufPart(1, 3, 100)},
                                       {"broken-q4_k_m-00003-of-00003.gguf", test::tinyGgufPart(3, 3, 100)}});
     }
@@ -394,6 +406,25 @@ private slots:
         QCOMPARE(pagoda({"pull", "Qwen/Tiny-GGUF:Q4_K_M", "--endpoint", endpoint()}).exitCode, 0);
         const Run run = pagoda({"generate", "--model", "Qwen/Tiny-GGUF", "--prompt-ids", "1", "--max-tokens", "1"});
         QVERIFY2(run.err.contains("tiny-q4_k_m.gguf") && !run.err.contains("quantizations downloaded"), qPrintable(run.err));
+    }
+
+    // The done-when: pull a GGUF repo's default quant from the hub, then chat with it by its name.
+    void pullThenChatWithTheQuant() {
+        const Run pull = pagoda({"pull", "Qwen/Fixture-GGUF", "--endpoint", endpoint()});
+        QVERIFY2(pull.exitCode == 0, qPrintable(pull.err));
+        QVERIFY2(pull.out.contains("taking Q4_K_M"), qPrintable(pull.out));
+        test::ProcessOptions options;
+        options.environment = cleanEnvironment();
+        options.timeoutMs = 120000;
+        options.input = "hello\n";
+        const Run chat = test::runProcess(PAGODA_EXECUTABLE, {"chat", "--model", "Qwen/Fixture-GGUF:q4_k_m", "--max-tokens", "4"}, options);
+        QVERIFY2(chat.exitCode == 0, qPrintable(chat.err));
+        QVERIFY2(chat.out.contains("ASSISTANT:"), qPrintable(chat.out));
+        QVERIFY2(!chat.err.contains("error", Qt::CaseInsensitive), qPrintable(chat.err));
+        // The other quant too, once pulled, by its own tag.
+        QCOMPARE(pagoda({"pull", "Qwen/Fixture-GGUF:Q8_0", "--endpoint", endpoint()}).exitCode, 0);
+        const Run generate = pagoda({"generate", "--model", "Qwen/Fixture-GGUF:Q8_0", "--prompt-ids", "1,2,3", "--max-tokens", "3"});
+        QVERIFY2(generate.exitCode == 0, qPrintable(generate.err));
     }
 
     // --- search ---

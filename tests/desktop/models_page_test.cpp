@@ -22,7 +22,7 @@
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
 #include "tests/support/patience.h"
-#include "tests/support/tiny_gguf.h"
+#include "tests/support/tiny_gguf.h"  // writeFile
 #include "ui/models/download_row.h"
 #include "ui/models/downloads_panel.h"
 #include "ui/models/library_model.h"
@@ -98,11 +98,13 @@ private slots:
         test::makeChatModelDir(m_source.path().toStdString(), "qwen3-gqa7-bf16-sharded");
         m_hub->addRepo(kModel, m_source.path(), QJsonObject{{"downloads", 500}, {"likes", 7}, {"license", "apache-2.0"}});
         m_hub->addRepo("Qwen/Tiny-Chat-2", m_source.path(), QJsonObject{{"downloads", 100}});
-        // A GGUF repo (not matched by "tiny"): two quants, one split, with the chat model as its base.
-        const QString gguf = m_ggufSource.path();
-        test::writeFile(gguf + "/small-q4_k_m.gguf", test::tinyGgufModel(4000));
-        test::writeFile(gguf + "/small-q8_0-00001-of-00002.gguf", test::tinyGgufPart(1, 2, 8000));
-        test::writeFile(gguf + "/small-q8_0-00002-of-00002.gguf", test::tinyGgufPart(2, 2, 8000));
+        // A GGUF repo (not matched by "tiny") of llama.cpp's own files: a split Q4_K_M and a
+        // Q8_0, with the chat model as its base.
+        const QString gguf = m_ggufSource.path(), fixtures = PAGODA_SOURCE_DIR "/tests/fixtures/gguf-models/";
+        for (const auto& [from, to] : {std::pair{"qwen3-Q4_K_M-split/qwen3-Q4_K_M-split-00001-of-00002.gguf", "small-q4_k_m-00001-of-00002.gguf"},
+                                       std::pair{"qwen3-Q4_K_M-split/qwen3-Q4_K_M-split-00002-of-00002.gguf", "small-q4_k_m-00002-of-00002.gguf"},
+                                       std::pair{"qwen2-Q8_0/qwen2-Q8_0.gguf", "small-q8_0.gguf"}})
+            QVERIFY(QFile::copy(fixtures + from, gguf + "/" + to));
         test::writeFile(gguf + "/README.md", "# Small\n");
         m_hub->addRepo("Quant/Small-GGUF", gguf, QJsonObject{{"base_model", kModel}});
         for (const char* name : {"HF_TOKEN", "HF_HOME", "HF_HUB_CACHE", "MODELSCOPE_API_TOKEN", "MODELSCOPE_CACHE", "MODELSCOPE_DOMAIN"})
@@ -251,18 +253,20 @@ private slots:
         QCOMPARE(quants->count(), 2);
         QCOMPARE(quants->currentData().toString(), QString("Q4_K_M"));
         QVERIFY2(quants->itemText(1).startsWith("Q8_0 — ") && quants->itemText(1).contains("KiB"), qPrintable(quants->itemText(1)));
+        QVERIFY2(quants->itemText(0).startsWith("Q4_K_M — ") && quants->itemText(0).contains("586.7 KiB"),
+                 qPrintable(quants->itemText(0)));  // the sum of its two parts
         auto fileNames = [&] {
             QStringList names;
             for (int r = 0; r < files->rowCount(); ++r) names << files->item(r, 0)->text();
             return names;
         };
-        QCOMPARE(fileNames(), QStringList({"small-q4_k_m.gguf", "README.md"}));
+        QCOMPARE(fileNames(), QStringList({"small-q4_k_m-00001-of-00002.gguf", "small-q4_k_m-00002-of-00002.gguf", "README.md"}));
         const QString q4Memory = child<QLabel>(*page, "detailsMemoryLabel")->text();
         QVERIFY2(q4Memory.contains("8K-token context"), qPrintable(q4Memory));  // the base model's shape: KV included
 
         quants->setCurrentIndex(1);
-        QCOMPARE(fileNames(), QStringList({"small-q8_0-00001-of-00002.gguf", "small-q8_0-00002-of-00002.gguf", "README.md"}));
-        QVERIFY2(child<QLabel>(*page, "totalSizeLabel")->text().contains("in 3 file"),
+        QCOMPARE(fileNames(), QStringList({"small-q8_0.gguf", "README.md"}));
+        QVERIFY2(child<QLabel>(*page, "totalSizeLabel")->text().contains("in 2 file"),
                  qPrintable(child<QLabel>(*page, "totalSizeLabel")->text()));
         QVERIFY(child<QLabel>(*page, "detailsMemoryLabel")->text().contains("8K-token context"));
 
@@ -277,7 +281,14 @@ private slots:
         };
         QTRY_COMPARE_WITH_TIMEOUT(readyQuant(), QString("Quant/Small-GGUF:Q8_0"), test::kPatienceMs);
         QCOMPARE(library->models().rowCount(), 1);
-        QVERIFY(!QFileInfo::exists(m_work->path() + "/models/huggingface/Quant/Small-GGUF/small-q4_k_m.gguf"));
+        QVERIFY(!QFileInfo::exists(m_work->path() + "/models/huggingface/Quant/Small-GGUF/small-q4_k_m-00001-of-00002.gguf"));
+        // The quant loads in the window, by its file.
+        auto* load = child<QPushButton>(*page, "loadButton");
+        QTRY_VERIFY_WITH_TIMEOUT(load->isEnabled(), test::kPatienceMs);
+        QTest::mouseClick(load, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
+        QVERIFY(child<QLabel>(*page, "loadedLabel")->text().contains("Quant/Small-GGUF:Q8_0"));
+        QTest::mouseClick(child<QPushButton>(*page, "unloadButton"), Qt::LeftButton);
         // Another repo hides the choice again.
         selectResult(*page, kModel);
         QVERIFY(!quants->isVisibleTo(page.get()));

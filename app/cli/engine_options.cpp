@@ -10,7 +10,10 @@ namespace pagoda::cli {
 
 void addEngineOptions(QCommandLineParser& parser) {
     parser.addOptions({
-        {"model", "A model folder, or the id of a downloaded model (see `pagoda list`).", "dir|id"},
+        {"model", "A model folder, a .gguf file (the first part of a split one), or the name of a downloaded "
+                  "model as `pagoda list` shows it (Qwen/Qwen2.5-0.5B-Instruct; Qwen/Qwen3-8B-GGUF:Q4_K_M for one "
+                  "quantization of a GGUF repository).",
+         "dir|file|id"},
         {"max-model-len", "Context length per sequence (default: the model's, lowered to what the KV cache holds).", "n"},
         {"max-num-seqs", "Sequences batched together (default 64).", "n", "64"},
         {"max-num-batched-tokens", "Token budget of one step; longer prompts are chunked (default 2048).", "n", "2048"},

@@ -37,7 +37,9 @@ int runGenerate(const QStringList& arguments) {
         "Greedy generation. With --prompt, text in and text out through the model's tokenizer; with "
         "--prompt-ids, token ids in and ids out.");
     parser.addHelpOption();
-    const QCommandLineOption modelOption("model", "A model folder, or the id of a downloaded model.", "dir|id");
+    const QCommandLineOption modelOption(
+        "model", "A model folder, a .gguf file, or a downloaded model's name (Qwen/Qwen3-8B-GGUF:Q4_K_M for a GGUF quant).",
+        "dir|file|id");
     const QCommandLineOption promptOption("prompt", "Prompt text (tokenized with the model's tokenizer).", "text");
     const QCommandLineOption idsOption("prompt-ids", "Comma-separated prompt token ids.", "ids");
     const QCommandLineOption tokenizerOption("tokenizer", "Tokenizer directory, if not the model's.", "dir");

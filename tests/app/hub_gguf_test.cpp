@@ -10,10 +10,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/hub/download_queue.h"
 #include "app/hub/gguf_quants.h"
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
@@ -345,6 +347,30 @@ private slots:
                 lastRange = v.toObject()["range"].toString();
         QCOMPARE(lastRange, QString("bytes=%1-").arg(kept));
         QCOMPARE(listed()[0].toObject()["status"].toString(), QString("ready"));
+    }
+
+    // The queue (the Models page's download service): a quant is keyed by its tag, announces
+    // nothing when named, and cancelling it deletes its own files only.
+    void cancellingAQuantKeepsTheOthers() {
+        QCOMPARE(pagoda({"pull", "Qwen/Tiny-GGUF:Q8_0", "--endpoint", endpoint()}).exitCode, 0);
+        m_hub->addFaults({QJsonObject{{"kind", "gate"}, {"path", "tiny-f16-00002"}, {"step_bytes", 4096}, {"count", 0}}});
+        QTemporaryDir state;
+        hub::DownloadQueue::Options options;
+        options.endpointFor = [this](hub::HubKind kind) { return hub::HubEndpoint{kind, m_hub->hubUrl(), {}, false}; };
+        options.stateFile = state.path() + "/downloads.json";
+        options.transfer.stallSeconds = test::kPatienceMs / 1000;  // the gate holds the transfer, not a stall
+        hub::DownloadQueue queue(options);
+        QSignalSpy planned(&queue, &hub::DownloadQueue::planned);
+        QSignalSpy finished(&queue, &hub::DownloadQueue::finished);
+        const QString key = queue.enqueue({hub::HubKind::HuggingFace, "Qwen/Tiny-GGUF", {}, {"f16", {}}});
+        QCOMPARE(key, QString("huggingface:qwen/tiny-gguf:f16"));
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(tinyFolder() + "/tiny-f16-00002-of-00002.gguf.incomplete"), test::kPatienceMs);
+        queue.cancel(key);
+        QVERIFY(finished.wait(test::kPatienceMs));
+        QVERIFY(!finished.at(0).at(1).toBool());
+        QCOMPARE(planned.count(), 0);  // a named quant is not a choice Pagoda made
+        QCOMPARE(filesUnder(tinyFolder()), QStringList({".pagoda-manifest.Q8_0.json", "LICENSE", "README.md", "tiny-q8_0.gguf"}));
+        QCOMPARE(listed().size(), 1);
     }
 
     // --- the library and --model ---

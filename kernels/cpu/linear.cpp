@@ -16,10 +16,22 @@ constexpr size_t kRowTile = 32;
 // Up to this many tokens the weights are read in their own dtype for each token (decode,
 // small batches); from here on widening once and register-blocking wins.
 constexpr size_t kMaxDirectTokens = 3;
+// From this many tokens Q8_0 on the avx512 table is dequantized (integerBlocks).
+constexpr size_t kMinDequantizeTokens = 64;
 // Tokens quantized per task when a call has many.
 constexpr size_t kTokensPerQuantizeTask = 8;
 
-bool integerBlocks(BlockStrategy strategy) { return strategy != BlockStrategy::Dequantize; }
+// Which strategy multiplies block-format weights (BlockStrategy::Auto). Measured with
+// tests/perf/block_linear_bench on the Qwen2.5-0.5B and 3B matrices, 25 and 512 tokens, on a
+// 2-core Xeon (Emerald Rapids): the integer kernels were faster in every case on the avx512bf16
+// table (VNNI; 1.7-3.3x at 512 tokens, 2.3-8x at 25) and on the avx2 one (1.3-2.1x), and on the
+// avx512 table (no VNNI) in every case but Q8_0, whose unsigned bytes only VNNI multiplies
+// without saturating: there dequantizing to f32 was 1.05-1.4x faster at 512 tokens and even
+// at 25.
+bool integerBlocks(const KernelTable& k, const Matrix& w, size_t numTokens, BlockStrategy strategy) {
+    if (strategy != BlockStrategy::Auto) return strategy == BlockStrategy::Integer;
+    return !(k.isa == Isa::Avx512 && w.format == BlockFormat::Q8_0 && numTokens >= kMinDequantizeTokens);
+}
 
 void addBias(const Vector& bias, size_t row0, size_t rowCount, size_t numTokens, float* y, size_t yStride) {
     for (size_t r = 0; r < rowCount; ++r) {
@@ -72,7 +84,7 @@ void linearIntegerBlocks(ThreadPool& pool, const KernelTable& k, const float* x,
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias, float* y,
             size_t yStride, Activations activations, BlockStrategy blockStrategy) {
     const KernelTable& k = kernels();
-    if (w.type == DType::Blocks && integerBlocks(blockStrategy))
+    if (w.type == DType::Blocks && integerBlocks(k, w, numTokens, blockStrategy))
         return linearIntegerBlocks(pool, k, x, numTokens, w, bias, y, yStride);
     const WeightRows rows{w.data, w.type, w.rowScales, w.cols, w.format};
     const size_t numTiles = (w.rows + kRowTile - 1) / kRowTile;

@@ -33,10 +33,11 @@ enum class Activations { F32, Bf16 };
 
 // How weights in a GGUF block format (DType::Blocks) meet the activations. Integer: x is
 // quantized to 8 bits per block (kernel_table.h, QuantizedActivations) and multiplied with the
-// blocks in integer arithmetic, each block decoded once per four tokens. Dequantize: a tile of
-// rows is decoded to f32 and multiplied exactly as f32 weights are. Auto (what the engine uses):
-// Integer for decode and the token counts where it measured faster, Dequantize beyond
-// (linear.cpp); the others are for tests and benchmarks.
+// blocks in integer arithmetic, each block decoded once per four tokens (for eight tokens and
+// more, the 32-element formats rearrange a tile's rows first: block_kernels_impl.h).
+// Dequantize: a tile of rows is decoded to f32 and multiplied exactly as f32 weights are. Auto
+// (what the engine uses): whichever measured faster for the table, format and token count
+// (linear.cpp: Integer but for one case); the others are for tests and benchmarks.
 enum class BlockStrategy { Auto, Integer, Dequantize };
 
 // x: [numTokens, w.cols] f32; y: [numTokens, w.rows] f32 with row stride yStride

@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "kernels/cpu/isa/kernel_table.h"
 #include "kernels/cpu/isa/simd.h"
@@ -48,6 +49,15 @@ constexpr size_t kBlockBytes = F == BlockFormat::Q4_0   ? 18
                                                         : 210;
 // Tokens whose dot products share one pass over a row (each block is decoded once for them).
 constexpr size_t kTokenGroup = 4;
+
+// Decode streams the rows of a tile from memory; each block asks for the bytes this far ahead
+// (into the next rows) as it is read. Measured on the Qwen2.5 shapes (block_linear_bench, 2
+// threads, 35 GB/s): 2 KiB reached 59-73% of the read bandwidth, 4 KiB 63-80%, 8 KiB no more.
+constexpr size_t kPrefetchAhead = 4096;
+template <BlockFormat F>
+inline void prefetchAheadOf(const uint8_t* block) {
+    for (size_t line = 0; line < kBlockBytes<F>; line += 64) __builtin_prefetch(block + kPrefetchAhead + line);
+}
 
 inline uint16_t u16At(const uint8_t* p) {
     uint16_t v;
@@ -167,14 +177,14 @@ inline TokenActivations tokenActivations(const QuantizedActivations& x, size_t t
 
 #if defined(__AVX2__)
 
-// ---- x86-64-v3 and up: 32 bytes per integer vector (the multiply ports do as many byte products per
-// cycle on 256 bits as on 512 on the Intel cores measured, and one 32-element block fills one). ----
-
 #if defined(__AVX512VNNI__)
 constexpr bool kVnni = true;
 #else
 constexpr bool kVnni = false;
 #endif
+
+// ---- x86-64-v3 and up: 32 bytes per integer vector (the multiply ports do as many byte products per
+// cycle on 256 bits as on 512 on the Intel cores measured, and one 32-element block fills one). ----
 
 using VI = __m256i;
 inline VI loadI(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
@@ -182,7 +192,7 @@ inline VI bytes(int v) { return _mm256_set1_epi8(char(v)); }
 
 // acc (s32 lanes) += the sums of u · s over each four bytes, u unsigned and s signed. Without
 // VNNI the pairs pass through s16 (vpmaddubsw saturates), so u · s pair sums must stay below
-// 2^15: every format's q is below 64 except Q8_0's, which takes its own route there.
+// 2^15: u is at most 128 (|w| of a signed 32-element block) or 63 (K formats), s at most 127.
 inline VI dotBytes(VI acc, VI u, VI s) {
 #if defined(__AVX512VNNI__)
     return _mm256_dpbusd_epi32(acc, u, s);
@@ -215,74 +225,73 @@ inline VI moveBit(VI v) {
     else return v;
 }
 
-// 0xff in byte i where bit i of `bits` is set.
-inline VI bitsToBytes(uint32_t bits) {
+// `value` in byte i where bit i of `bits` is set, 0 elsewhere.
+inline VI bitBytes(uint32_t bits, uint8_t value) {
 #if defined(__AVX512BW__) && defined(__AVX512VL__)
-    return _mm256_movm_epi8(__mmask32(bits));
+    return _mm256_maskz_mov_epi8(__mmask32(bits), bytes(value));
 #else
     const VI spread = _mm256_shuffle_epi8(_mm256_set1_epi32(int(bits)),
                                           _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
                                                             0x0101010101010101, 0x0000000000000000));
     const VI withOthers = _mm256_or_si256(spread, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
-    return _mm256_cmpeq_epi8(withOthers, _mm256_set1_epi64x(-1));
+    return _mm256_and_si256(_mm256_cmpeq_epi8(withOthers, _mm256_set1_epi64x(-1)), bytes(value));
 #endif
 }
 
-// The 32 q of a 32-element block (not Q8_0 without VNNI: see dotBytes).
+// The 32 weights of a 32-element block as bytes: signed q − mn for the formats with an offset
+// (Q4_0: nibble − 8, Q5_0: 5 bits − 16, Q8_0: as stored), unsigned q for Q4_1 and Q5_1.
 template <BlockFormat F>
 inline VI smallQuants(const uint8_t* b) {
     using enum BlockFormat;
     if constexpr (F == Q8_0) {
-        return _mm256_xor_si256(loadI(b + 2), bytes(0x80));
+        return loadI(b + 2);
     } else {
         constexpr bool hasMin = F == Q4_1 || F == Q5_1, fifth = F == Q5_0 || F == Q5_1;
         const uint8_t* qs = b + (hasMin ? 4 : 2) + (fifth ? 4 : 0);
         const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
-        VI q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), bytes(0x0f));
-        if constexpr (fifth) q = _mm256_or_si256(q, _mm256_and_si256(bitsToBytes(u32At(qs - 4)), bytes(0x10)));
-        return q;
+        const VI q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), bytes(0x0f));
+        if constexpr (F == Q4_0) return _mm256_sub_epi8(q, bytes(8));
+        else if constexpr (F == Q4_1) return q;
+        else if constexpr (F == Q5_0) return _mm256_or_si256(q, bitBytes(~u32At(qs - 4), 0xf0));  // clear bit: − 16
+        else return _mm256_or_si256(q, bitBytes(u32At(qs - 4), 0x10));
     }
 }
 
 // x[t] · row for N tokens, 32-element formats: per block one integer dot per token, turned into
-// f32 with d · dx. The offsets of Q4_0, Q5_0 and Q8_0 (mn · Σ qx) start the integer sum; the
-// f16 minimum of Q4_1 and Q5_1 is added in f32.
+// f32 with d · dx, into two accumulators (even and odd blocks) so consecutive blocks overlap.
+// Signed weights meet the activations as |w| · (x with w's sign), so no offset term remains; the
+// f16 minimum of Q4_1 and Q5_1 adds m · dx · Σqx in f32.
 template <BlockFormat F, size_t N>
 void smallRowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
-    using enum BlockFormat;
-    constexpr bool hasMin = F == Q4_1 || F == Q5_1;
-    constexpr bool signedQ8 = F == Q8_0 && !kVnni;  // |w| · (x with w's sign), no offset
-    constexpr int offset = F == Q4_0 ? 8 : F == Q5_0 ? 16 : 128;
-    __m256 acc[N];
+    constexpr bool hasMin = F == BlockFormat::Q4_1 || F == BlockFormat::Q5_1;
+    __m256 even[N], odd[N];
     float accMin[N];
     for (size_t k = 0; k < N; ++k) {
-        acc[k] = _mm256_setzero_ps();
+        even[k] = odd[k] = _mm256_setzero_ps();
         accMin[k] = 0.0f;
     }
-    for (size_t b = 0; b < blocks; ++b) {
+    auto step = [&]<bool Odd>(size_t b) {
         const uint8_t* block = row + b * kBlockBytes<F>;
+        prefetchAheadOf<F>(block);
         const float d = halfAt(block);
-        VI q;
-        if constexpr (signedQ8) q = loadI(block + 2);
-        else q = smallQuants<F>(block);
-        const VI qAbs = signedQ8 ? _mm256_sign_epi8(q, q) : q;
+        const VI q = smallQuants<F>(block);
+        const VI qAbs = hasMin ? q : _mm256_sign_epi8(q, q);
         for (size_t k = 0; k < N; ++k) {
             const VI xv = loadI(x[k].q + 32 * b);
             const float dx = x[k].scales[b];
-            const int sx = x[k].sums[2 * b] + x[k].sums[2 * b + 1];
-            VI i;
-            if constexpr (signedQ8) {
-                i = _mm256_madd_epi16(_mm256_maddubs_epi16(qAbs, _mm256_sign_epi8(xv, q)), _mm256_set1_epi16(1));
-            } else if constexpr (hasMin) {
-                i = dotBytes(_mm256_setzero_si256(), q, xv);
-                accMin[k] += halfAt(block + 2) * dx * float(sx);
-            } else {
-                i = dotBytes(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-offset * sx)), q, xv);
-            }
-            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(d * dx), acc[k]);
+            const VI i = dotBytes(_mm256_setzero_si256(), qAbs, hasMin ? xv : _mm256_sign_epi8(xv, q));
+            __m256& a = Odd ? odd[k] : even[k];
+            a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(d * dx), a);
+            if constexpr (hasMin) accMin[k] += halfAt(block + 2) * dx * float(x[k].sums[2 * b] + x[k].sums[2 * b + 1]);
         }
+    };
+    size_t b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+        step.template operator()<false>(b);
+        step.template operator()<true>(b + 1);
     }
-    for (size_t k = 0; k < N; ++k) out[k] = sum8(acc[k]) + accMin[k];
+    if (b < blocks) step.template operator()<false>(b);
+    for (size_t k = 0; k < N; ++k) out[k] = sum8(_mm256_add_ps(even[k], odd[k])) + accMin[k];
 }
 
 // The 64 q of elements 64C … 64C+63 of a K block, as elements 64C … +31 and 64C+32 … +63.
@@ -319,19 +328,78 @@ inline void superQuants(const uint8_t* b, VI& q0, VI& q1) {
     }
 }
 
-// vpshufb controls giving, from eight s16 scales in each 128-bit lane, scale 2v in every s16 of
-// the low lane and scale 2v + 1 in every s16 of the high one: the scales of the two 16s a vector
-// of 32 quants covers, where vpmaddubsw leaves elements 0–15 in the low lane and 16–31 in the high.
-struct ScaleShuffles {
-    alignas(32) uint8_t control[4][32];
+// A K block's d, dmin and its scales and minimums as s16 vectors, unpacked once per block.
+// Q4_K and Q5_K keep a scale per 32 elements: `scales` holds the eight in both 128-bit lanes.
+// The others keep one per 16: `halves[h]` holds scales 8h … 8h+7 in both lanes. `mins` is mn of
+// each 16, in order, for one vpmaddwd with the activations' sums.
+template <BlockFormat F>
+constexpr bool kScalePer32 = F == BlockFormat::Q4_K || F == BlockFormat::Q5_K;
+
+struct SuperScales {
+    float d, dmin;
+    VI scales;    // per-32 formats
+    VI halves[2];  // per-16 formats
+    VI mins;
 };
-constexpr ScaleShuffles makeScaleShuffles() {
-    ScaleShuffles s{};
-    for (int v = 0; v < 4; ++v)
-        for (int i = 0; i < 32; ++i) s.control[v][i] = uint8_t(4 * v + (i >= 16 ? 2 : 0) + (i & 1));
-    return s;
+
+template <BlockFormat F>
+inline SuperScales superScales(const uint8_t* b) {
+    using enum BlockFormat;
+    SuperScales s;
+    if constexpr (kScalePer32<F>) {  // eight 6-bit scales and minimums in 12 bytes (see blockScales)
+        const uint32_t u0 = u32At(b + 4), u1 = u32At(b + 8), u2 = u32At(b + 12);
+        const uint32_t scLow = u0 & 0x3f3f3f3fu, scHigh = (u2 & 0x0f0f0f0fu) | ((u0 >> 6) & 0x03030303u) << 4;
+        const uint32_t mnLow = u1 & 0x3f3f3f3fu, mnHigh = ((u2 >> 4) & 0x0f0f0f0fu) | ((u1 >> 6) & 0x03030303u) << 4;
+        const VI both = _mm256_cvtepu8_epi16(_mm_set_epi32(int(mnHigh), int(mnLow), int(scHigh), int(scLow)));
+        s.d = halfAt(b);
+        s.dmin = halfAt(b + 2);
+        s.scales = _mm256_permute4x64_epi64(both, 0x44);
+        // Each 32's minimum for both its 16s: words 0,0,1,1,… of the minimums in the high lane.
+        s.mins = _mm256_shuffle_epi8(_mm256_permute4x64_epi64(both, 0xee),
+                                     _mm256_setr_epi8(0, 1, 0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9, 8, 9, 10, 11,
+                                                      10, 11, 12, 13, 12, 13, 14, 15, 14, 15));
+        return s;
+    } else {
+        VI scales16;
+        if constexpr (F == Q6_K) {
+            scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 192)));
+            s.d = s.dmin = halfAt(b + 208);
+            s.mins = _mm256_slli_epi16(scales16, 5);  // 32 · sc
+        } else if constexpr (F == Q2_K) {
+            const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+            scales16 = _mm256_cvtepu8_epi16(_mm_and_si128(packed, _mm_set1_epi8(0x0f)));
+            s.mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), _mm_set1_epi8(0x0f)));
+            s.d = halfAt(b + 80);
+            s.dmin = halfAt(b + 82);
+        } else {
+            static_assert(F == Q3_K);
+            alignas(32) int16_t sc[16], mn[16];
+            blockScales<F>(b, s.d, s.dmin, sc, mn);
+            scales16 = _mm256_load_si256(reinterpret_cast<const __m256i*>(sc));
+            s.mins = _mm256_load_si256(reinterpret_cast<const __m256i*>(mn));
+        }
+        s.halves[0] = _mm256_permute2x128_si256(scales16, scales16, 0x00);
+        s.halves[1] = _mm256_permute2x128_si256(scales16, scales16, 0x11);
+        return s;
+    }
 }
-constexpr ScaleShuffles kScaleShuffles = makeScaleShuffles();
+
+// The s16 scales for vpmaddwd against vector V (elements 32V … 32V+31) of a K block, whose
+// vpmaddubsw pairs hold elements 0–15 in the low lane and 16–31 in the high one.
+template <BlockFormat F, int V>
+inline VI scaleVector(const SuperScales& s) {
+    if constexpr (kScalePer32<F>) {  // scale V in every word
+        return _mm256_shuffle_epi8(s.scales, _mm256_set1_epi16(short(0x0100 * (2 * V + 1) + 2 * V)));
+    } else {  // scale 2V in the low lane, 2V + 1 in the high one
+        constexpr int w = 2 * (V % 4);
+        return _mm256_shuffle_epi8(s.halves[V / 4], _mm256_setr_epi8(2 * w, 2 * w + 1, 2 * w, 2 * w + 1, 2 * w, 2 * w + 1,
+                                                                     2 * w, 2 * w + 1, 2 * w, 2 * w + 1, 2 * w, 2 * w + 1,
+                                                                     2 * w, 2 * w + 1, 2 * w, 2 * w + 1, 2 * w + 2, 2 * w + 3,
+                                                                     2 * w + 2, 2 * w + 3, 2 * w + 2, 2 * w + 3, 2 * w + 2,
+                                                                     2 * w + 3, 2 * w + 2, 2 * w + 3, 2 * w + 2, 2 * w + 3,
+                                                                     2 * w + 2, 2 * w + 3, 2 * w + 2, 2 * w + 3));
+    }
+}
 
 // x[t] · row for N tokens, K formats: per 256 elements, s32 sums of sc · (q · qx) per token
 // (vpmaddubsw, then vpmaddwd with the scales), the minimums' Σ mn · Σqx beside them, and one
@@ -340,19 +408,16 @@ template <BlockFormat F, size_t N>
 void superRowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
     __m256 acc[N];
     for (auto& a : acc) a = _mm256_setzero_ps();
-    alignas(32) int16_t sc[16], mn[16];
     for (size_t b = 0; b < blocks; ++b) {
         const uint8_t* block = row + b * kBlockBytes<F>;
-        float d, dmin;
-        blockScales<F>(block, d, dmin, sc, mn);
+        prefetchAheadOf<F>(block);
+        const SuperScales scales = superScales<F>(block);
         VI sums[N];
         for (auto& s : sums) s = _mm256_setzero_si256();
         auto chunk = [&]<int C>() {
             VI q0, q1;
             superQuants<F, C>(block, q0, q1);
-            const VI scales = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(sc + 8 * (C / 2))));
-            const VI s0 = _mm256_shuffle_epi8(scales, loadI(kScaleShuffles.control[2 * (C % 2)]));
-            const VI s1 = _mm256_shuffle_epi8(scales, loadI(kScaleShuffles.control[2 * (C % 2) + 1]));
+            const VI s0 = scaleVector<F, 2 * C>(scales), s1 = scaleVector<F, 2 * C + 1>(scales);
             for (size_t k = 0; k < N; ++k) {
                 const int8_t* xq = x[k].q + 256 * b + 64 * C;
                 sums[k] = dotWords(sums[k], _mm256_maddubs_epi16(q0, loadI(xq)), s0);
@@ -363,12 +428,11 @@ void superRowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, 
         chunk.template operator()<1>();
         chunk.template operator()<2>();
         chunk.template operator()<3>();
-        const VI mins = _mm256_load_si256(reinterpret_cast<const __m256i*>(mn));
         for (size_t k = 0; k < N; ++k) {
             const float dx = x[k].scales[b];
-            const VI minSums = _mm256_madd_epi16(mins, loadI(x[k].sums + 16 * b));
-            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[k]), _mm256_set1_ps(d * dx), acc[k]);
-            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(minSums), _mm256_set1_ps(-dmin * dx), acc[k]);
+            const VI minSums = _mm256_madd_epi16(scales.mins, loadI(x[k].sums + 16 * b));
+            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[k]), _mm256_set1_ps(scales.d * dx), acc[k]);
+            acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(minSums), _mm256_set1_ps(-scales.dmin * dx), acc[k]);
         }
     }
     for (size_t k = 0; k < N; ++k) out[k] = sum8(acc[k]);
@@ -378,6 +442,164 @@ template <BlockFormat F, size_t N>
 void rowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
     if constexpr (kSuperBlock<F>) superRowDots<F, N>(row, blocks, x, out);
     else smallRowDots<F, N>(row, blocks, x, out);
+}
+
+// ---- Prefill of the 32-element formats: rows interleaved. ----
+// Per block and token, the row-at-a-time kernel above spends as many instructions turning one
+// integer dot into f32 as computing it. Here a tile's rows are first rearranged (once per call)
+// so that one vector holds the same four elements of eight rows: vpdpbusd against those four
+// activation bytes broadcast gives eight rows' partial dots, and each block costs eight
+// vpdpbusd per token and eight rows, then one conversion to f32 for all eight rows.
+//   tile q: for each group of 8 rows, each block, each 4-element step s: row r's q[4s .. 4s+3]
+//   at byte 4r of a 32-byte vector (unsigned q: w = d · q + m);
+//   tile scales / mins: d and m per block and row, 8 rows side by side.
+// Without VNNI the byte products pass through s16 pairs, which Q8_0's unsigned q (0–255)
+// would saturate: that table keeps Q8_0 on the row kernel.
+#if defined(__AVX512VNNI__)
+template <BlockFormat F>
+constexpr bool kInterleavedPrefill = !kSuperBlock<F>;
+#else
+template <BlockFormat F>
+constexpr bool kInterleavedPrefill = !kSuperBlock<F> && F != BlockFormat::Q8_0;
+#endif
+constexpr size_t kGroupRows = 8;
+// Row groups and tokens one pass keeps in registers (accumulators: groups × tokens × 2).
+#if defined(__AVX512F__)
+constexpr size_t kPassGroups = 2;
+#else
+constexpr size_t kPassGroups = 1;
+#endif
+constexpr size_t kPassTokens = 4;
+
+struct InterleavedTile {
+    std::vector<uint8_t> q;
+    std::vector<float> scales, mins;
+};
+
+// The unsigned q of a 32-element block (see the top of the file).
+template <BlockFormat F>
+inline VI unsignedQuants(const uint8_t* b) {
+    using enum BlockFormat;
+    if constexpr (F == Q8_0) return _mm256_xor_si256(loadI(b + 2), bytes(0x80));
+    else if constexpr (F == Q4_0) return _mm256_add_epi8(smallQuants<F>(b), bytes(8));
+    else if constexpr (F == Q5_0) return _mm256_add_epi8(smallQuants<F>(b), bytes(16));
+    else return smallQuants<F>(b);
+}
+
+// Rows [0, rowCount) of a tile into `tile`, padded with zero rows to whole groups of eight.
+template <BlockFormat F>
+void interleaveRows(const uint8_t* rows, size_t rowBytes, size_t rowCount, size_t blocks, InterleavedTile& tile) {
+    using enum BlockFormat;
+    const size_t groups = (rowCount + kGroupRows - 1) / kGroupRows;
+    tile.q.resize(groups * blocks * 256);
+    tile.scales.resize(groups * blocks * kGroupRows);
+    tile.mins.resize(groups * blocks * kGroupRows);
+    for (size_t g = 0; g < groups; ++g)
+        for (size_t b = 0; b < blocks; ++b) {
+            VI q[kGroupRows];
+            float* scales = &tile.scales[(g * blocks + b) * kGroupRows];
+            float* mins = &tile.mins[(g * blocks + b) * kGroupRows];
+            for (size_t r = 0; r < kGroupRows; ++r) {
+                const size_t row = g * kGroupRows + r;
+                if (row >= rowCount) {
+                    q[r] = _mm256_setzero_si256();
+                    scales[r] = mins[r] = 0.0f;
+                    continue;
+                }
+                const uint8_t* block = rows + row * rowBytes + b * kBlockBytes<F>;
+                q[r] = unsignedQuants<F>(block);
+                scales[r] = halfAt(block);
+                mins[r] = F == Q4_1 || F == Q5_1 ? halfAt(block + 2) : -(F == Q4_0 ? 8.0f : F == Q5_0 ? 16.0f : 128.0f) * scales[r];
+            }
+            // Transpose 8 × 8 four-byte words: vector s gets word s of every row.
+            const VI a0 = _mm256_unpacklo_epi32(q[0], q[1]), a1 = _mm256_unpackhi_epi32(q[0], q[1]);
+            const VI a2 = _mm256_unpacklo_epi32(q[2], q[3]), a3 = _mm256_unpackhi_epi32(q[2], q[3]);
+            const VI a4 = _mm256_unpacklo_epi32(q[4], q[5]), a5 = _mm256_unpackhi_epi32(q[4], q[5]);
+            const VI a6 = _mm256_unpacklo_epi32(q[6], q[7]), a7 = _mm256_unpackhi_epi32(q[6], q[7]);
+            const VI b0 = _mm256_unpacklo_epi64(a0, a2), b1 = _mm256_unpackhi_epi64(a0, a2);
+            const VI b2 = _mm256_unpacklo_epi64(a1, a3), b3 = _mm256_unpackhi_epi64(a1, a3);
+            const VI b4 = _mm256_unpacklo_epi64(a4, a6), b5 = _mm256_unpackhi_epi64(a4, a6);
+            const VI b6 = _mm256_unpacklo_epi64(a5, a7), b7 = _mm256_unpackhi_epi64(a5, a7);
+            uint8_t* out = &tile.q[(g * blocks + b) * 256];
+            auto store = [&](size_t s, VI v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 32 * s), v); };
+            store(0, _mm256_permute2x128_si256(b0, b4, 0x20));
+            store(1, _mm256_permute2x128_si256(b1, b5, 0x20));
+            store(2, _mm256_permute2x128_si256(b2, b6, 0x20));
+            store(3, _mm256_permute2x128_si256(b3, b7, 0x20));
+            store(4, _mm256_permute2x128_si256(b0, b4, 0x31));
+            store(5, _mm256_permute2x128_si256(b1, b5, 0x31));
+            store(6, _mm256_permute2x128_si256(b2, b6, 0x31));
+            store(7, _mm256_permute2x128_si256(b3, b7, 0x31));
+        }
+}
+
+// G groups of eight rows (from group g0) × N tokens over all blocks; y gets rows [8 g0, 8 (g0 + G))
+// of each token, clipped to rowCount.
+template <size_t G, size_t N>
+void interleavedDots(const InterleavedTile& tile, size_t blocks, size_t g0, const TokenActivations* x, size_t rowCount,
+                     float* y, size_t yStride) {
+    __m256 acc[G][N];
+    for (auto& group : acc)
+        for (auto& a : group) a = _mm256_setzero_ps();
+    for (size_t b = 0; b < blocks; ++b) {
+        VI sums[G][N];
+        for (auto& group : sums)
+            for (auto& s : group) s = _mm256_setzero_si256();
+        for (size_t step = 0; step < 8; ++step) {
+            VI w[G];
+            for (size_t g = 0; g < G; ++g) w[g] = loadI(&tile.q[((g0 + g) * blocks + b) * 256 + 32 * step]);
+            for (size_t k = 0; k < N; ++k) {
+                const VI xv = _mm256_set1_epi32(int(u32At(reinterpret_cast<const uint8_t*>(x[k].q + 32 * b + 4 * step))));
+                for (size_t g = 0; g < G; ++g) sums[g][k] = dotBytes(sums[g][k], w[g], xv);
+            }
+        }
+        for (size_t k = 0; k < N; ++k) {
+            const float dx = x[k].scales[b], dxSum = dx * float(x[k].sums[2 * b] + x[k].sums[2 * b + 1]);
+            for (size_t g = 0; g < G; ++g) {
+                const size_t at = ((g0 + g) * blocks + b) * kGroupRows;
+                const __m256 scaled = _mm256_mul_ps(_mm256_loadu_ps(&tile.scales[at]), _mm256_set1_ps(dx));
+                acc[g][k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[g][k]), scaled, acc[g][k]);
+                acc[g][k] = _mm256_fmadd_ps(_mm256_loadu_ps(&tile.mins[at]), _mm256_set1_ps(dxSum), acc[g][k]);
+            }
+        }
+    }
+    for (size_t k = 0; k < N; ++k)
+        for (size_t g = 0; g < G; ++g) {
+            const size_t r0 = (g0 + g) * kGroupRows;
+            float* out = y + k * yStride + r0;
+            if (r0 + kGroupRows <= rowCount) {
+                _mm256_storeu_ps(out, acc[g][k]);
+            } else {
+                alignas(32) float lanes[kGroupRows];
+                _mm256_store_ps(lanes, acc[g][k]);
+                for (size_t r = 0; r < rowCount - r0 && r0 + r < rowCount; ++r) out[r] = lanes[r];
+            }
+        }
+}
+
+template <BlockFormat F>
+void multiplyBlocksInterleaved(const QuantizedActivations& x, size_t numTokens, const uint8_t* rows, size_t rowBytes,
+                               size_t blocks, size_t rowCount, float* y, size_t yStride) {
+    thread_local InterleavedTile tile;
+    interleaveRows<F>(rows, rowBytes, rowCount, blocks, tile);
+    const size_t groups = (rowCount + kGroupRows - 1) / kGroupRows;
+    for (size_t t = 0; t < numTokens; t += kPassTokens) {
+        TokenActivations xs[kPassTokens];
+        const size_t n = numTokens - t < kPassTokens ? numTokens - t : kPassTokens;
+        for (size_t k = 0; k < n; ++k) xs[k] = tokenActivations(x, t + k);
+        float* yt = y + t * yStride;
+        size_t g = 0;
+        auto pass = [&]<size_t G>() {
+            switch (n) {
+                case 1: interleavedDots<G, 1>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+                case 2: interleavedDots<G, 2>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+                case 3: interleavedDots<G, 3>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+                default: interleavedDots<G, 4>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+            }
+        };
+        for (; g + kPassGroups <= groups; g += kPassGroups) pass.template operator()<kPassGroups>();
+        for (; g < groups; ++g) pass.template operator()<1>();
+    }
 }
 
 #else  // baseline: portable scalar, the same integer sums
@@ -408,19 +630,33 @@ void rowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float
     }
 }
 
+template <BlockFormat F>
+constexpr bool kInterleavedPrefill = false;
+template <BlockFormat F>
+void multiplyBlocksInterleaved(const QuantizedActivations&, size_t, const uint8_t*, size_t, size_t, size_t, float*, size_t) {}
+
 #endif
 
+// From this many tokens the 32-element formats take the interleaved kernel (measured: see
+// linear.cpp's notes on the prefill strategies).
+constexpr size_t kInterleavedMinTokens = 8;
+
+// Rows of the tile inside groups of tokens: a group's quantized activations (4 × cols bytes) stay
+// in L1 while the tile's rows pass through them from L2, so prefill reads each activation from
+// memory once per tile rather than once per row.
 template <BlockFormat F>
 void multiplyBlocksAs(const QuantizedActivations& x, size_t numTokens, const WeightRows& w, size_t row0,
                       size_t rowCount, float* y, size_t yStride) {
     const size_t blocks = w.cols / kBlockElements<F>, rowBytes = blocks * kBlockBytes<F>;
     const auto* base = static_cast<const uint8_t*>(w.data) + row0 * rowBytes;
-    for (size_t r = 0; r < rowCount; ++r) {
-        const uint8_t* row = base + r * rowBytes;
-        for (size_t t = 0; t < numTokens; t += kTokenGroup) {
-            const size_t n = numTokens - t < kTokenGroup ? numTokens - t : kTokenGroup;
-            TokenActivations xs[kTokenGroup];
-            for (size_t k = 0; k < n; ++k) xs[k] = tokenActivations(x, t + k);
+    if (kInterleavedPrefill<F> && numTokens >= kInterleavedMinTokens)
+        return multiplyBlocksInterleaved<F>(x, numTokens, base, rowBytes, blocks, rowCount, y + row0, yStride);
+    for (size_t t = 0; t < numTokens; t += kTokenGroup) {
+        const size_t n = numTokens - t < kTokenGroup ? numTokens - t : kTokenGroup;
+        TokenActivations xs[kTokenGroup];
+        for (size_t k = 0; k < n; ++k) xs[k] = tokenActivations(x, t + k);
+        for (size_t r = 0; r < rowCount; ++r) {
+            const uint8_t* row = base + r * rowBytes;
             float out[kTokenGroup];
             switch (n) {
                 case 1: rowDots<F, 1>(row, blocks, xs, out); break;

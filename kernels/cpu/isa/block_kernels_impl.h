@@ -444,26 +444,29 @@ void rowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float
     else smallRowDots<F, N>(row, blocks, x, out);
 }
 
-// ---- Prefill of the 32-element formats: rows interleaved. ----
-// Per block and token, the row-at-a-time kernel above spends as many instructions turning one
-// integer dot into f32 as computing it. Here a tile's rows are first rearranged (once per call)
-// so that one vector holds the same four elements of eight rows: vpdpbusd against those four
-// activation bytes broadcast gives eight rows' partial dots, and each block costs eight
-// vpdpbusd per token and eight rows, then one conversion to f32 for all eight rows.
-//   tile q: for each group of 8 rows, each block, each 4-element step s: row r's q[4s .. 4s+3]
-//   at byte 4r of a 32-byte vector (unsigned q: w = d · q + m);
-//   tile scales / mins: d and m per block and row, 8 rows side by side.
-// Without VNNI the byte products pass through s16 pairs, which Q8_0's unsigned q (0–255)
-// would saturate: that table keeps Q8_0 on the row kernel.
+// ---- Prefill: rows interleaved. ----
+// Per block and token, the row-at-a-time kernels above spend about as many instructions turning
+// integer dots into f32 as computing them. For prefill a tile's rows are first rearranged (once
+// per call) so that one vector holds the same four elements of eight rows: vpdpbusd against
+// those four activation bytes, broadcast, gives eight rows' partial dots at once, and the f32
+// work is done once per eight rows.
+//   q: per group of 8 rows, block, and 4-element step s, a 32-byte vector holding row r's
+//      unsigned q[4s .. 4s+3] at byte 4r.
+//   32-element formats (w = d · q + m): scales = d and mins = m, per block, 8 rows side by side.
+//   K formats: scales = d · sc per scale group (32 elements for Q4_K and Q5_K, 16 for the
+//      others) and 8 rows; minPairs = the s16 pair (mn[2p], mn[2p+1]) of each 32 elements for
+//      8 rows, for one vpmaddwd with the activations' sums of both 16s; dmins = dmin of 8 rows.
+// Without VNNI the byte products pass through s16 pairs, which Q8_0's unsigned q (0–255) would
+// saturate: that table keeps Q8_0 on the row kernel.
 #if defined(__AVX512VNNI__)
 template <BlockFormat F>
-constexpr bool kInterleavedPrefill = !kSuperBlock<F>;
+constexpr bool kInterleavedPrefill = true;
 #else
 template <BlockFormat F>
-constexpr bool kInterleavedPrefill = !kSuperBlock<F> && F != BlockFormat::Q8_0;
+constexpr bool kInterleavedPrefill = F != BlockFormat::Q8_0;
 #endif
 constexpr size_t kGroupRows = 8;
-// Row groups and tokens one pass keeps in registers (accumulators: groups × tokens × 2).
+// Row groups and tokens one pass keeps in registers (3 × groups × tokens vectors).
 #if defined(__AVX512F__)
 constexpr size_t kPassGroups = 2;
 #else
@@ -471,9 +474,15 @@ constexpr size_t kPassGroups = 1;
 #endif
 constexpr size_t kPassTokens = 4;
 
+template <BlockFormat F>
+constexpr size_t kScaleGroup = kSuperBlock<F> ? (kScalePer32<F> ? 32 : 16) : 32;  // elements per scale
+template <BlockFormat F>
+constexpr size_t kScaleGroups = kBlockElements<F> / kScaleGroup<F>;  // per block
+
 struct InterleavedTile {
     std::vector<uint8_t> q;
-    std::vector<float> scales, mins;
+    std::vector<float> scales, mins, dmins;
+    std::vector<int16_t> minPairs;
 };
 
 // The unsigned q of a 32-element block (see the top of the file).
@@ -486,80 +495,153 @@ inline VI unsignedQuants(const uint8_t* b) {
     else return smallQuants<F>(b);
 }
 
+// Eight rows' vectors of 32 q → eight vectors of one 4-element step each (an 8 × 8 transpose
+// of four-byte words).
+inline void interleaveWords(const VI q[8], uint8_t* out) {
+    const VI a0 = _mm256_unpacklo_epi32(q[0], q[1]), a1 = _mm256_unpackhi_epi32(q[0], q[1]);
+    const VI a2 = _mm256_unpacklo_epi32(q[2], q[3]), a3 = _mm256_unpackhi_epi32(q[2], q[3]);
+    const VI a4 = _mm256_unpacklo_epi32(q[4], q[5]), a5 = _mm256_unpackhi_epi32(q[4], q[5]);
+    const VI a6 = _mm256_unpacklo_epi32(q[6], q[7]), a7 = _mm256_unpackhi_epi32(q[6], q[7]);
+    const VI b0 = _mm256_unpacklo_epi64(a0, a2), b1 = _mm256_unpackhi_epi64(a0, a2);
+    const VI b2 = _mm256_unpacklo_epi64(a1, a3), b3 = _mm256_unpackhi_epi64(a1, a3);
+    const VI b4 = _mm256_unpacklo_epi64(a4, a6), b5 = _mm256_unpackhi_epi64(a4, a6);
+    const VI b6 = _mm256_unpacklo_epi64(a5, a7), b7 = _mm256_unpackhi_epi64(a5, a7);
+    auto store = [&](size_t s, VI v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 32 * s), v); };
+    store(0, _mm256_permute2x128_si256(b0, b4, 0x20));
+    store(1, _mm256_permute2x128_si256(b1, b5, 0x20));
+    store(2, _mm256_permute2x128_si256(b2, b6, 0x20));
+    store(3, _mm256_permute2x128_si256(b3, b7, 0x20));
+    store(4, _mm256_permute2x128_si256(b0, b4, 0x31));
+    store(5, _mm256_permute2x128_si256(b1, b5, 0x31));
+    store(6, _mm256_permute2x128_si256(b2, b6, 0x31));
+    store(7, _mm256_permute2x128_si256(b3, b7, 0x31));
+}
+
 // Rows [0, rowCount) of a tile into `tile`, padded with zero rows to whole groups of eight.
 template <BlockFormat F>
 void interleaveRows(const uint8_t* rows, size_t rowBytes, size_t rowCount, size_t blocks, InterleavedTile& tile) {
     using enum BlockFormat;
-    const size_t groups = (rowCount + kGroupRows - 1) / kGroupRows;
-    tile.q.resize(groups * blocks * 256);
-    tile.scales.resize(groups * blocks * kGroupRows);
-    tile.mins.resize(groups * blocks * kGroupRows);
+    constexpr size_t vectors = kBlockElements<F> / 32, S = kScaleGroups<F>;
+    const size_t groups = (rowCount + kGroupRows - 1) / kGroupRows, groupBlocks = groups * blocks;
+    tile.q.resize(groupBlocks * kBlockElements<F> * kGroupRows);
+    tile.scales.resize(groupBlocks * S * kGroupRows);
+    if constexpr (kSuperBlock<F>) {
+        tile.dmins.resize(groupBlocks * kGroupRows);
+        tile.minPairs.resize(groupBlocks * 8 * kGroupRows * 2);
+    } else {
+        tile.mins.resize(groupBlocks * kGroupRows);
+    }
     for (size_t g = 0; g < groups; ++g)
         for (size_t b = 0; b < blocks; ++b) {
-            VI q[kGroupRows];
-            float* scales = &tile.scales[(g * blocks + b) * kGroupRows];
-            float* mins = &tile.mins[(g * blocks + b) * kGroupRows];
+            const size_t gb = g * blocks + b;
+            alignas(32) uint8_t q[kGroupRows][kBlockElements<F>];
             for (size_t r = 0; r < kGroupRows; ++r) {
                 const size_t row = g * kGroupRows + r;
+                float* scales = &tile.scales[gb * S * kGroupRows + r];
                 if (row >= rowCount) {
-                    q[r] = _mm256_setzero_si256();
-                    scales[r] = mins[r] = 0.0f;
+                    __builtin_memset(q[r], 0, sizeof q[r]);
+                    for (size_t sg = 0; sg < S; ++sg) scales[sg * kGroupRows] = 0.0f;
+                    if constexpr (kSuperBlock<F>) {
+                        tile.dmins[gb * kGroupRows + r] = 0.0f;
+                        for (size_t p = 0; p < 8; ++p) tile.minPairs[((gb * 8 + p) * kGroupRows + r) * 2] = tile.minPairs[((gb * 8 + p) * kGroupRows + r) * 2 + 1] = 0;
+                    } else {
+                        tile.mins[gb * kGroupRows + r] = 0.0f;
+                    }
                     continue;
                 }
                 const uint8_t* block = rows + row * rowBytes + b * kBlockBytes<F>;
-                q[r] = unsignedQuants<F>(block);
-                scales[r] = halfAt(block);
-                mins[r] = F == Q4_1 || F == Q5_1 ? halfAt(block + 2) : -(F == Q4_0 ? 8.0f : F == Q5_0 ? 16.0f : 128.0f) * scales[r];
+                if constexpr (kSuperBlock<F>) {
+                    auto chunk = [&]<int C>() {
+                        VI q0, q1;
+                        superQuants<F, C>(block, q0, q1);
+                        _mm256_store_si256(reinterpret_cast<__m256i*>(q[r] + 64 * C), q0);
+                        _mm256_store_si256(reinterpret_cast<__m256i*>(q[r] + 64 * C + 32), q1);
+                    };
+                    chunk.template operator()<0>();
+                    chunk.template operator()<1>();
+                    chunk.template operator()<2>();
+                    chunk.template operator()<3>();
+                    float d, dmin;
+                    int16_t sc[16], mn[16];
+                    blockScales<F>(block, d, dmin, sc, mn);
+                    for (size_t sg = 0; sg < S; ++sg) scales[sg * kGroupRows] = d * float(sc[sg * kScaleGroup<F> / 16]);
+                    tile.dmins[gb * kGroupRows + r] = dmin;
+                    for (size_t p = 0; p < 8; ++p) {
+                        int16_t* pair = &tile.minPairs[((gb * 8 + p) * kGroupRows + r) * 2];
+                        pair[0] = mn[2 * p];
+                        pair[1] = mn[2 * p + 1];
+                    }
+                } else {
+                    _mm256_store_si256(reinterpret_cast<__m256i*>(q[r]), unsignedQuants<F>(block));
+                    scales[0] = halfAt(block);
+                    tile.mins[gb * kGroupRows + r] =
+                        F == Q4_1 || F == Q5_1 ? halfAt(block + 2) : -(F == Q4_0 ? 8.0f : F == Q5_0 ? 16.0f : 128.0f) * scales[0];
+                }
             }
-            // Transpose 8 × 8 four-byte words: vector s gets word s of every row.
-            const VI a0 = _mm256_unpacklo_epi32(q[0], q[1]), a1 = _mm256_unpackhi_epi32(q[0], q[1]);
-            const VI a2 = _mm256_unpacklo_epi32(q[2], q[3]), a3 = _mm256_unpackhi_epi32(q[2], q[3]);
-            const VI a4 = _mm256_unpacklo_epi32(q[4], q[5]), a5 = _mm256_unpackhi_epi32(q[4], q[5]);
-            const VI a6 = _mm256_unpacklo_epi32(q[6], q[7]), a7 = _mm256_unpackhi_epi32(q[6], q[7]);
-            const VI b0 = _mm256_unpacklo_epi64(a0, a2), b1 = _mm256_unpackhi_epi64(a0, a2);
-            const VI b2 = _mm256_unpacklo_epi64(a1, a3), b3 = _mm256_unpackhi_epi64(a1, a3);
-            const VI b4 = _mm256_unpacklo_epi64(a4, a6), b5 = _mm256_unpackhi_epi64(a4, a6);
-            const VI b6 = _mm256_unpacklo_epi64(a5, a7), b7 = _mm256_unpackhi_epi64(a5, a7);
-            uint8_t* out = &tile.q[(g * blocks + b) * 256];
-            auto store = [&](size_t s, VI v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 32 * s), v); };
-            store(0, _mm256_permute2x128_si256(b0, b4, 0x20));
-            store(1, _mm256_permute2x128_si256(b1, b5, 0x20));
-            store(2, _mm256_permute2x128_si256(b2, b6, 0x20));
-            store(3, _mm256_permute2x128_si256(b3, b7, 0x20));
-            store(4, _mm256_permute2x128_si256(b0, b4, 0x31));
-            store(5, _mm256_permute2x128_si256(b1, b5, 0x31));
-            store(6, _mm256_permute2x128_si256(b2, b6, 0x31));
-            store(7, _mm256_permute2x128_si256(b3, b7, 0x31));
+            for (size_t v = 0; v < vectors; ++v) {
+                VI rowsOfV[kGroupRows];
+                for (size_t r = 0; r < kGroupRows; ++r) rowsOfV[r] = _mm256_load_si256(reinterpret_cast<const __m256i*>(q[r] + 32 * v));
+                interleaveWords(rowsOfV, &tile.q[(gb * vectors + v) * 256]);
+            }
         }
 }
 
 // G groups of eight rows (from group g0) × N tokens over all blocks; y gets rows [8 g0, 8 (g0 + G))
 // of each token, clipped to rowCount.
-template <size_t G, size_t N>
+template <BlockFormat F, size_t G, size_t N>
 void interleavedDots(const InterleavedTile& tile, size_t blocks, size_t g0, const TokenActivations* x, size_t rowCount,
                      float* y, size_t yStride) {
+    constexpr size_t S = kScaleGroups<F>, stepsPerScale = kScaleGroup<F> / 4, E = kBlockElements<F>;
     __m256 acc[G][N];
     for (auto& group : acc)
         for (auto& a : group) a = _mm256_setzero_ps();
     for (size_t b = 0; b < blocks; ++b) {
-        VI sums[G][N];
-        for (auto& group : sums)
-            for (auto& s : group) s = _mm256_setzero_si256();
-        for (size_t step = 0; step < 8; ++step) {
-            VI w[G];
-            for (size_t g = 0; g < G; ++g) w[g] = loadI(&tile.q[((g0 + g) * blocks + b) * 256 + 32 * step]);
-            for (size_t k = 0; k < N; ++k) {
-                const VI xv = _mm256_set1_epi32(int(u32At(reinterpret_cast<const uint8_t*>(x[k].q + 32 * b + 4 * step))));
-                for (size_t g = 0; g < G; ++g) sums[g][k] = dotBytes(sums[g][k], w[g], xv);
+        if constexpr (kSuperBlock<F>) {  // the minimums: dmin · Σ_p (mn pair) · (sums pair), per row
+            VI mins[G][N];
+            for (auto& group : mins)
+                for (auto& m : group) m = _mm256_setzero_si256();
+            for (size_t p = 0; p < 8; ++p)
+                for (size_t k = 0; k < N; ++k) {
+                    const VI sumPair = _mm256_set1_epi32(int(u32At(reinterpret_cast<const uint8_t*>(x[k].sums + 16 * b + 2 * p))));
+                    for (size_t g = 0; g < G; ++g)
+                        mins[g][k] = dotWords(mins[g][k], loadI(&tile.minPairs[(((g0 + g) * blocks + b) * 8 + p) * kGroupRows * 2]), sumPair);
+                }
+            for (size_t k = 0; k < N; ++k)
+                for (size_t g = 0; g < G; ++g) {
+                    const __m256 dmin = _mm256_loadu_ps(&tile.dmins[((g0 + g) * blocks + b) * kGroupRows]);
+                    acc[g][k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(mins[g][k]), _mm256_mul_ps(dmin, _mm256_set1_ps(-x[k].scales[b])), acc[g][k]);
+                }
+        }
+        __m256 partial[G][N];  // Σ over scale groups of (d · sc) · integer dot, before dx
+        for (auto& group : partial)
+            for (auto& a : group) a = _mm256_setzero_ps();
+        for (size_t sg = 0; sg < S; ++sg) {
+            VI sums[G][N];
+            for (auto& group : sums)
+                for (auto& v : group) v = _mm256_setzero_si256();
+            for (size_t st = 0; st < stepsPerScale; ++st) {
+                const size_t step = sg * stepsPerScale + st;
+                VI w[G];
+                for (size_t g = 0; g < G; ++g) w[g] = loadI(&tile.q[(((g0 + g) * blocks + b) * E / 4 + step) * 32]);
+                for (size_t k = 0; k < N; ++k) {
+                    const VI xv = _mm256_set1_epi32(int(u32At(reinterpret_cast<const uint8_t*>(x[k].q + E * b + 4 * step))));
+                    for (size_t g = 0; g < G; ++g) sums[g][k] = dotBytes(sums[g][k], w[g], xv);
+                }
+            }
+            for (size_t g = 0; g < G; ++g) {
+                const __m256 scale = _mm256_loadu_ps(&tile.scales[(((g0 + g) * blocks + b) * S + sg) * kGroupRows]);
+                for (size_t k = 0; k < N; ++k) partial[g][k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[g][k]), scale, partial[g][k]);
             }
         }
         for (size_t k = 0; k < N; ++k) {
-            const float dx = x[k].scales[b], dxSum = dx * float(x[k].sums[2 * b] + x[k].sums[2 * b + 1]);
+            const float dx = x[k].scales[b];
             for (size_t g = 0; g < G; ++g) {
-                const size_t at = ((g0 + g) * blocks + b) * kGroupRows;
-                const __m256 scaled = _mm256_mul_ps(_mm256_loadu_ps(&tile.scales[at]), _mm256_set1_ps(dx));
-                acc[g][k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[g][k]), scaled, acc[g][k]);
-                acc[g][k] = _mm256_fmadd_ps(_mm256_loadu_ps(&tile.mins[at]), _mm256_set1_ps(dxSum), acc[g][k]);
+                acc[g][k] = _mm256_fmadd_ps(partial[g][k], _mm256_set1_ps(dx), acc[g][k]);
+                if constexpr (!kSuperBlock<F>) {  // m · dx · Σqx
+                    const float dxSum = dx * float(x[k].sums[2 * b] + x[k].sums[2 * b + 1]);
+                    acc[g][k] = _mm256_fmadd_ps(_mm256_loadu_ps(&tile.mins[((g0 + g) * blocks + b) * kGroupRows]),
+                                                _mm256_set1_ps(dxSum), acc[g][k]);
+                }
             }
         }
     }
@@ -572,7 +654,7 @@ void interleavedDots(const InterleavedTile& tile, size_t blocks, size_t g0, cons
             } else {
                 alignas(32) float lanes[kGroupRows];
                 _mm256_store_ps(lanes, acc[g][k]);
-                for (size_t r = 0; r < rowCount - r0 && r0 + r < rowCount; ++r) out[r] = lanes[r];
+                for (size_t r = 0; r0 + r < rowCount; ++r) out[r] = lanes[r];
             }
         }
 }
@@ -591,10 +673,10 @@ void multiplyBlocksInterleaved(const QuantizedActivations& x, size_t numTokens, 
         size_t g = 0;
         auto pass = [&]<size_t G>() {
             switch (n) {
-                case 1: interleavedDots<G, 1>(tile, blocks, g, xs, rowCount, yt, yStride); break;
-                case 2: interleavedDots<G, 2>(tile, blocks, g, xs, rowCount, yt, yStride); break;
-                case 3: interleavedDots<G, 3>(tile, blocks, g, xs, rowCount, yt, yStride); break;
-                default: interleavedDots<G, 4>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+                case 1: interleavedDots<F, G, 1>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+                case 2: interleavedDots<F, G, 2>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+                case 3: interleavedDots<F, G, 3>(tile, blocks, g, xs, rowCount, yt, yStride); break;
+                default: interleavedDots<F, G, 4>(tile, blocks, g, xs, rowCount, yt, yStride); break;
             }
         };
         for (; g + kPassGroups <= groups; g += kPassGroups) pass.template operator()<kPassGroups>();
@@ -637,9 +719,11 @@ void multiplyBlocksInterleaved(const QuantizedActivations&, size_t, const uint8_
 
 #endif
 
-// From this many tokens the 32-element formats take the interleaved kernel (measured: see
-// linear.cpp's notes on the prefill strategies).
-constexpr size_t kInterleavedMinTokens = 8;
+// From this many tokens a call rearranges its tiles' rows (measured on the Qwen2.5-3B matrices
+// with the avx512bf16 table, 4 to 24 tokens: the 32-element formats gain from 6, Q4_K from 12,
+// Q6_K from 16, where the row kernel had been 8-20% faster below).
+template <BlockFormat F>
+constexpr size_t kInterleavedMinTokens = !kSuperBlock<F> ? 6 : F == BlockFormat::Q4_K || F == BlockFormat::Q5_K ? 12 : 16;
 
 // Rows of the tile inside groups of tokens: a group's quantized activations (4 × cols bytes) stay
 // in L1 while the tile's rows pass through them from L2, so prefill reads each activation from
@@ -649,7 +733,7 @@ void multiplyBlocksAs(const QuantizedActivations& x, size_t numTokens, const Wei
                       size_t rowCount, float* y, size_t yStride) {
     const size_t blocks = w.cols / kBlockElements<F>, rowBytes = blocks * kBlockBytes<F>;
     const auto* base = static_cast<const uint8_t*>(w.data) + row0 * rowBytes;
-    if (kInterleavedPrefill<F> && numTokens >= kInterleavedMinTokens)
+    if (kInterleavedPrefill<F> && numTokens >= kInterleavedMinTokens<F>)
         return multiplyBlocksInterleaved<F>(x, numTokens, base, rowBytes, blocks, rowCount, y + row0, yStride);
     for (size_t t = 0; t < numTokens; t += kTokenGroup) {
         const size_t n = numTokens - t < kTokenGroup ? numTokens - t : kTokenGroup;

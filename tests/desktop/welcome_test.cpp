@@ -152,7 +152,9 @@ private slots:
                  proposalSentence(welcome->catalog(), welcome->proposal(), welcome->machine()));
         QTest::mouseClick(child<QPushButton>(*welcome, "startButton"), Qt::LeftButton);
         const hub::CatalogEntry& pick = welcome->catalog()[size_t(welcome->proposedIndex())];
-        QCOMPARE(welcome->downloadKey(), hub::DownloadQueue::keyFor(hub::HubKind::HuggingFace, pick.huggingFaceId));
+        // A GGUF pick asks for its own quant, not whatever the repository's default is.
+        QCOMPARE(welcome->downloadKey(),
+                 hub::DownloadQueue::keyFor({hub::HubKind::HuggingFace, pick.huggingFaceId, {}, {pick.quant, {}}}));
         QVERIFY(stateOf(welcome->downloadKey()) != hub::DownloadState::Cancelled);  // it is in the queue
         QVERIFY(m_services->settings().firstRunDone());
         // The fake hub has no such repo: the failure shows in the dialog, in words.

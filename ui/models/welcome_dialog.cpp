@@ -192,9 +192,9 @@ void WelcomeDialog::startDownload() {
     m_services.settings().setFirstRunDone(true);
 
     connect(&m_services.downloads(), &hub::DownloadQueue::progress, this, &WelcomeDialog::onProgress);
-    // A GGUF pick's repository is asked for its default quant, Q4_K_M, which every pick is
-    // (memory_catalog_test checks); name entry.quant here once DownloadRequest carries one.
-    m_key = m_services.downloads().enqueue({hubKindOf(choice), entry.idOn(hubKindOf(choice)), {}});
+    // A GGUF pick names its quant; the repository holds many.
+    m_key = m_services.downloads().enqueue(
+        {hubKindOf(choice), entry.idOn(hubKindOf(choice)), {}, hub::GgufSelection{entry.quant, {}}});
     auto* starter = StartAfterDownload::watch(m_services, m_key);
     connect(starter, &StartAfterDownload::done, this, [this](bool ok, const QString& message) {
         if (!ok) return showStatus(message, true);

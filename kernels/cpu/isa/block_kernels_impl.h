@@ -438,10 +438,90 @@ void superRowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, 
     for (size_t k = 0; k < N; ++k) out[k] = sum8(acc[k]);
 }
 
+#if defined(__AVX512BW__)
+// The 32-element formats with AVX-512: two blocks per 512-bit vector, fewer instructions per
+// block in the decode step (from cache, one core: Q5_0 12.8 → 14.1 GB/s, Q8_0 25 → 27). AVX-512
+// has no vpsignb: x takes w's sign through a mask of w's sign bits.
+template <BlockFormat F>
+inline __m512i smallQuantsPair(const uint8_t* b0) {
+    using enum BlockFormat;
+    const uint8_t* b1 = b0 + kBlockBytes<F>;
+    if constexpr (F == Q8_0) {
+        return _mm512_inserti64x4(_mm512_castsi256_si512(loadI(b0 + 2)), loadI(b1 + 2), 1);
+    } else {
+        constexpr bool hasMin = F == Q4_1 || F == Q5_1, fifth = F == Q5_0 || F == Q5_1;
+        constexpr size_t at = (hasMin ? 4 : 2) + (fifth ? 4 : 0);
+        // Each block's 16 packed bytes in two 128-bit lanes, the second shifted by 4: [b0 low nibbles,
+        // b0 high, b1 low, b1 high], elements in order (broadcast loads keep this off the shuffle port).
+        __m512i packed = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b0 + at)));
+        packed = _mm512_mask_broadcast_i32x4(packed, 0xff00, _mm_loadu_si128(reinterpret_cast<const __m128i*>(b1 + at)));
+        const __m512i q = _mm512_and_si512(_mm512_srlv_epi16(packed, _mm512_setr_epi64(0, 0, 0x0004000400040004, 0x0004000400040004, 0, 0,
+                                                                                         0x0004000400040004, 0x0004000400040004)),
+                                           _mm512_set1_epi8(0x0f));
+        if constexpr (F == Q4_0) return _mm512_sub_epi8(q, _mm512_set1_epi8(8));
+        else if constexpr (F == Q4_1) return q;
+        else {
+            const __mmask64 high = __mmask64(u32At(b0 + at - 4)) | __mmask64(u32At(b1 + at - 4)) << 32;
+            if constexpr (F == Q5_0) return _mm512_or_si512(q, _mm512_maskz_mov_epi8(~high, _mm512_set1_epi8(char(0xf0))));
+            else return _mm512_or_si512(q, _mm512_maskz_mov_epi8(high, _mm512_set1_epi8(0x10)));
+        }
+    }
+}
+
+template <BlockFormat F, size_t N>
+void smallRowDotsWide(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
+    constexpr bool hasMin = F == BlockFormat::Q4_1 || F == BlockFormat::Q5_1;
+    __m512 acc[N];
+    float accMin[N];
+    for (size_t k = 0; k < N; ++k) {
+        acc[k] = _mm512_setzero_ps();
+        accMin[k] = 0.0f;
+    }
+    size_t b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+        const uint8_t* block = row + b * kBlockBytes<F>;
+        prefetchAheadOf<F>(block);
+        prefetchAheadOf<F>(block + kBlockBytes<F>);
+        const float d0 = halfAt(block), d1 = halfAt(block + kBlockBytes<F>);
+        const __m512i q = smallQuantsPair<F>(block);
+        const __m512i qAbs = hasMin ? q : _mm512_abs_epi8(q);
+        const __mmask64 negative = _mm512_movepi8_mask(q);
+        for (size_t k = 0; k < N; ++k) {
+            __m512i xv = _mm512_loadu_si512(x[k].q + 32 * b);
+            if constexpr (!hasMin) xv = _mm512_mask_sub_epi8(xv, negative, _mm512_setzero_si512(), xv);
+#if defined(__AVX512VNNI__)
+            const __m512i i = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qAbs, xv);
+#else
+            const __m512i i = _mm512_madd_epi16(_mm512_maddubs_epi16(qAbs, xv), _mm512_set1_epi16(1));
+#endif
+            const float* dx = x[k].scales + b;
+            const __m512 scale = _mm512_insertf32x8(_mm512_set1_ps(d0 * dx[0]), _mm256_set1_ps(d1 * dx[1]), 1);
+            acc[k] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(i), scale, acc[k]);
+            if constexpr (hasMin) {
+                const int16_t* sx = x[k].sums + 2 * b;
+                accMin[k] += halfAt(block + 2) * dx[0] * float(sx[0] + sx[1]) +
+                             halfAt(block + kBlockBytes<F> + 2) * dx[1] * float(sx[2] + sx[3]);
+            }
+        }
+    }
+    float tail[N] = {};
+    if (b < blocks) {
+        TokenActivations rest[N];
+        for (size_t k = 0; k < N; ++k) rest[k] = {x[k].q + 32 * b, x[k].scales + b, x[k].sums + 2 * b};
+        smallRowDots<F, N>(row + b * kBlockBytes<F>, 1, rest, tail);
+    }
+    for (size_t k = 0; k < N; ++k) out[k] = _mm512_reduce_add_ps(acc[k]) + accMin[k] + tail[k];
+}
+#endif
+
 template <BlockFormat F, size_t N>
 void rowDots(const uint8_t* row, size_t blocks, const TokenActivations* x, float* out) {
     if constexpr (kSuperBlock<F>) superRowDots<F, N>(row, blocks, x, out);
+#if defined(__AVX512BW__)
+    else smallRowDotsWide<F, N>(row, blocks, x, out);
+#else
     else smallRowDots<F, N>(row, blocks, x, out);
+#endif
 }
 
 // ---- Prefill: rows interleaved. ----

@@ -16,6 +16,9 @@ packages=(
     # openai_client_test runs the seed documents' curl examples as written; hub_cli_test
     # mounts a 1 MiB tmpfs (a full disk) in a namespace of its own
     curl mount
+    # gguf_tokenizer_test inflates its gzipped GGUF fixtures (libcurl's -dev pulls it in
+    # today; named so that stays true)
+    zlib1g-dev
 )
 
 missing=()

@@ -58,6 +58,36 @@ std::vector<Shape> shapes() {
     };
 }
 
+// One decoder layer's projections (q, k, v, o, gate, up, down) as a file type stores them; a
+// Q4_K_M layer as llama.cpp quantizes most layers (the others give attn_v and ffn_down Q6_K).
+struct LayerMatrix {
+    size_t rows, cols;
+    Weights weights;
+};
+struct Layer {
+    const char* model;
+    const char* file;
+    std::vector<LayerMatrix> matrices;
+};
+
+std::vector<Layer> layers() {
+    using enum BlockFormat;
+    auto layer = [](const char* model, const char* file, size_t hidden, size_t kv, size_t inter, Weights narrow,
+                    Weights wide) {  // narrow: the matrices of `hidden` columns; wide: ffn_down
+        return Layer{model, file,
+                     {{hidden, hidden, narrow}, {kv, hidden, narrow}, {kv, hidden, narrow}, {hidden, hidden, narrow},
+                      {inter, hidden, narrow}, {inter, hidden, narrow}, {hidden, inter, wide}}};
+    };
+    return {
+        layer("0.5B", "Q4_K_M", 896, 128, 4864, blocks(Q5_0), blocks(Q4_K)),  // 896 columns: Q5_0 fallback
+        layer("0.5B", "Q8_0", 896, 128, 4864, blocks(Q8_0), blocks(Q8_0)),
+        layer("0.5B", "bf16", 896, 128, 4864, kBf16, kBf16),
+        layer("3B", "Q4_K_M", 2048, 256, 11008, blocks(Q4_K), blocks(Q4_K)),
+        layer("3B", "Q8_0", 2048, 256, 11008, blocks(Q8_0), blocks(Q8_0)),
+        layer("3B", "bf16", 2048, 256, 11008, kBf16, kBf16),
+    };
+}
+
 size_t matrixBytes(const Weights& w, size_t rows, size_t cols) {
     if (w.type != DType::Blocks) return rows * cols * dtypeSize(w.type);
     const BlockLayout l = blockLayout(w.format);
@@ -174,6 +204,34 @@ int main(int argc, char** argv) {
                 std::printf("%-5s %-8s %-7s %8.2f %10.1f %9.2f %7.0f%%\n", s.model, s.matrix, w.name, double(bytes) / 1e6,
                             t * 1e6, gbs, bandwidth > 0 ? 100 * gbs / bandwidth : 0.0);
             }
+    }
+
+    if (only != "prefill" && filter.empty()) {
+        std::printf("\ndecode, 1 token, whole layers (q k v o gate up down in turn, rotated through 1 GiB)\n");
+        std::printf("%-5s %-7s %9s %10s %9s %8s\n", "model", "file", "MB", "us/layer", "GB/s", "of bw");
+        for (const Layer& l : layers()) {
+            size_t layerBytes = 0;
+            for (const LayerMatrix& m : l.matrices) layerBytes += matrixBytes(m.weights, m.rows, m.cols);
+            const size_t copies = std::max<size_t>(1, kRotation / layerBytes);
+            std::vector<Matrix> matrices;
+            size_t at = 0;
+            for (size_t c = 0; c < copies; ++c)
+                for (const LayerMatrix& m : l.matrices) {
+                    const size_t bytes = matrixBytes(m.weights, m.rows, m.cols);
+                    fill(storage.data() + at, bytes, m.weights, uint32_t(at));
+                    matrices.push_back({storage.data() + at, m.weights.type, m.rows, m.cols, nullptr, m.weights.format});
+                    at += bytes;
+                }
+            std::vector<double> seconds;
+            for (int r = 0; r < repeats; ++r) {
+                const auto start = Clock::now();
+                for (const Matrix& m : matrices) linear(pool, x.data(), 1, m, {}, y.data(), m.rows);
+                seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count() / double(copies));
+            }
+            const double t = median(seconds), gbs = double(layerBytes) / t / 1e9;
+            std::printf("%-5s %-7s %9.2f %10.1f %9.2f %7.0f%%\n", l.model, l.file, double(layerBytes) / 1e6, t * 1e6, gbs,
+                        bandwidth > 0 ? 100 * gbs / bandwidth : 0.0);
+        }
     }
 
     if (only != "decode") {

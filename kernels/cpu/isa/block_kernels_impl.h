@@ -16,8 +16,10 @@
 // with the sums of qx over each 16), so one block contributes
 //   dx · (d · Σ_s sc[s] · Σ_{e∈s} q[e] · qx[e]  −  dmin · Σ_s mn[s] · Σ_{e∈s} qx[e]),
 // two exact integer sums (u8 × s8 products: vpmaddubsw, vpdpbusd) and a few float operations.
-// The 32-element formats use the integers directly; the K formats fold each 16's scale in with
-// vpmaddwd / vpdpwssd and convert once per 256 elements.
+// The row kernels (decode, small batches) take the 32-element formats as signed bytes (q − mn,
+// so the offset term vanishes) and fold each 16's scale of the K formats in with vpmaddwd /
+// vpdpwssd, converting once per 256 elements; prefill first rearranges a tile's rows so that one
+// vpdpbusd serves eight rows ("Prefill: rows interleaved" below).
 #pragma once
 
 #include <immintrin.h>
@@ -183,8 +185,9 @@ constexpr bool kVnni = true;
 constexpr bool kVnni = false;
 #endif
 
-// ---- x86-64-v3 and up: 32 bytes per integer vector (the multiply ports do as many byte products per
-// cycle on 256 bits as on 512 on the Intel cores measured, and one 32-element block fills one). ----
+// ---- x86-64-v3 and up: 32 bytes per integer vector, one 32-element block or run of a K block, the
+// same code for AVX2 and AVX-512 (whose tables add VNNI and take 512 bits where that measured
+// faster: the 32-element formats' decode). ----
 
 using VI = __m256i;
 inline VI loadI(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }

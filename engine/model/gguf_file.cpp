@@ -332,19 +332,21 @@ Result<File> File::open(const std::filesystem::path& path) {
     return file;
 }
 
-Result<std::vector<File>> openModelFiles(const std::filesystem::path& anyPart) {
+std::vector<std::filesystem::path> modelPartPaths(const std::filesystem::path& anyPart) {
     static const std::regex kSplitName(R"((.*)-(\d{5})-of-(\d{5})\.gguf)");
     std::smatch match;
     const std::string name = anyPart.filename().string();
+    if (!std::regex_match(name, match, kSplitName)) return {anyPart};
+    const int count = std::stoi(match[3].str());
     std::vector<std::filesystem::path> paths;
-    if (std::regex_match(name, match, kSplitName)) {
-        const int count = std::stoi(match[3].str());
-        if (count < 1) return makeError(fmt::format("{}: a split of {} parts", anyPart, count));
-        for (int i = 1; i <= count; ++i)
-            paths.push_back(anyPart.parent_path() / fmt::format("{}-{:05d}-of-{:05d}.gguf", match[1].str(), i, count));
-    } else {
-        paths.push_back(anyPart);
-    }
+    for (int i = 1; i <= count; ++i)
+        paths.push_back(anyPart.parent_path() / fmt::format("{}-{:05d}-of-{:05d}.gguf", match[1].str(), i, count));
+    return paths;
+}
+
+Result<std::vector<File>> openModelFiles(const std::filesystem::path& anyPart) {
+    const std::vector<std::filesystem::path> paths = modelPartPaths(anyPart);
+    if (paths.empty()) return makeError(fmt::format("{}: a split of 0 parts", anyPart));
     std::vector<File> files;
     std::set<std::string, std::less<>> names;
     size_t tensors = 0;

@@ -97,6 +97,10 @@ private:
     std::vector<TensorInfo> m_tensors;
 };
 
+// The paths of every part of the model `anyPart` belongs to, in order: itself alone unless
+// its name is a split part's (NAME-0000k-of-0000N.gguf); none for a split of 0 parts.
+std::vector<std::filesystem::path> modelPartPaths(const std::filesystem::path& anyPart);
+
 // A model in one file, or in the parts llama.cpp's gguf-split writes
 // (NAME-00001-of-0000N.gguf): given any part, every part in order, checked to belong
 // together (split.no, split.count, split.tensors.count, no tensor twice).

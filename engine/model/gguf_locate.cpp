@@ -1,7 +1,6 @@
 #include "engine/model/gguf_locate.h"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -10,6 +9,8 @@
 #include <fmt/ranges.h>
 #include <fmt/std.h>
 
+#include "engine/model/gguf_file.h"
+
 namespace pagoda {
 
 namespace fs = std::filesystem;
@@ -17,12 +18,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // A split part NAME-0000k-of-0000N.gguf stands for its whole model, named by its first part.
-std::string modelKey(const std::string& fileName) {
-    static const std::regex kSplitName(R"((.*)-(\d{5})-of-(\d{5})\.gguf)");
-    std::smatch match;
-    if (std::regex_match(fileName, match, kSplitName))
-        return fmt::format("{}-00001-of-{}.gguf", match[1].str(), match[3].str());
-    return fileName;
+std::string modelKey(const fs::path& file) {
+    const std::vector<fs::path> parts = gguf::modelPartPaths(file);
+    return (parts.empty() ? file : parts.front()).filename().string();
 }
 
 bool hasGgufExtension(const fs::path& p) {
@@ -45,7 +43,7 @@ Result<std::optional<fs::path>> locateGgufModel(const fs::path& modelPath) {
     std::set<std::string> models;
     for (fs::directory_iterator it(modelPath, ec), end; !ec && it != end; it.increment(ec)) {
         if (!hasGgufExtension(it->path()) || !it->is_regular_file(ec)) continue;
-        models.insert(modelKey(it->path().filename().string()));
+        models.insert(modelKey(it->path()));
     }
     if (ec) return makeError(fmt::format("{}: cannot list the directory: {}", modelPath, ec.message()));
     if (models.empty()) return std::optional<fs::path>();

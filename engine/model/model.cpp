@@ -1,5 +1,7 @@
 #include "engine/model/model.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/std.h>
 
@@ -12,11 +14,13 @@ namespace pagoda {
 namespace {
 
 // Every matrix the CPU multiplies by: the projections and the LM head (a copy of the
-// embedding when tied: the embedding itself stays exact for the row lookups).
-std::vector<TensorView*> quantizableMatrices(DecoderWeights& w) {
-    std::vector<TensorView*> matrices;
-    for (LayerWeights& l : w.layers)
-        for (TensorView* m : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) matrices.push_back(m);
+// embedding when tied: the embedding itself stays exact for the row lookups). Weights is
+// DecoderWeights or const DecoderWeights.
+template <class Weights>
+auto matricesOf(Weights& w) {
+    std::vector<decltype(&w.lmHead)> matrices;
+    for (auto& l : w.layers)
+        for (auto* m : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) matrices.push_back(m);
     matrices.push_back(&w.lmHead);
     return matrices;
 }
@@ -52,11 +56,9 @@ Result<std::shared_ptr<Model>> loadSafetensorsModel(const std::filesystem::path&
 }  // namespace
 
 bool hasBlockWeights(const Model& model) {
-    if (model.weights.embed.type == DType::Blocks || model.weights.lmHead.type == DType::Blocks) return true;
-    for (const LayerWeights& l : model.weights.layers)
-        for (const TensorView* m : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down})
-            if (m->type == DType::Blocks) return true;
-    return false;
+    const auto matrices = matricesOf(model.weights);
+    return model.weights.embed.type == DType::Blocks ||
+           std::any_of(matrices.begin(), matrices.end(), [](const TensorView* m) { return m->type == DType::Blocks; });
 }
 
 Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& modelPath, Quantization quantization) {
@@ -72,7 +74,7 @@ Result<std::shared_ptr<const Model>> loadModel(const std::filesystem::path& mode
     model->quantization = quantization;
     if (quantization != Quantization::None) {
         ThreadPool pool;
-        const auto matrices = quantizableMatrices(model->weights);
+        const auto matrices = matricesOf(model->weights);
         model->quantized.reserve(matrices.size());  // views point into these vectors' buffers
         for (TensorView* m : matrices) {
             auto q = quantization == Quantization::Int8 ? std::optional(quantizeRowsInt8(*m, pool))

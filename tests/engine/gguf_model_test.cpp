@@ -78,6 +78,11 @@ GgufTruth loadTruth(const fs::path& dir) {
 
 fs::path modelFile(const fs::path& dir, const GgufTruth& truth) { return dir / truth.files.front(); }
 
+Result<std::shared_ptr<const Model>> loadFixtureModel(const QString& fixture, const GgufTruth& truth) {
+    return loadModel(modelFile(fixturesDir() / fixture.toStdString(), truth));
+}
+
+
 // How far our logits are from llama.cpp's, relative to the spread of llama.cpp's (their
 // standard deviation over the vocabulary at that position), over rows of `vocab` logits.
 struct Distance {
@@ -110,6 +115,12 @@ Distance distance(const float* ours, const float* theirs, size_t rows, size_t vo
         d.mean += sumAbs / double(vocab) / double(rows);
     }
     return d;
+}
+
+// Fails the calling test when `d` exceeds either tolerance.
+void verifyWithinTolerance(const Distance& d) {
+    QVERIFY2(d.worst <= kWorstTolerance, qPrintable(QString("worst relative error %1").arg(d.worst)));
+    QVERIFY2(d.mean <= kMeanTolerance, qPrintable(QString("mean relative error %1").arg(d.mean)));
 }
 
 // Runs `ids` as one prefill from position `start` of sequence 0 and returns every position's logits.
@@ -164,9 +175,8 @@ private slots:
     void tensorsKeepTheFilesTypes_data() { fixtureRows(); }
     void tensorsKeepTheFilesTypes() {
         QFETCH(QString, fixture);
-        const fs::path dir = fixturesDir() / fixture.toStdString();
-        const GgufTruth truth = loadTruth(dir);
-        auto model = loadModel(modelFile(dir, truth));
+        const GgufTruth truth = loadTruth(fixturesDir() / fixture.toStdString());
+        auto model = loadFixtureModel(fixture, truth);
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
         const LayerWeights& layer = (*model)->weights.layers[0];
         const std::pair<const char*, const TensorView*> checks[] = {
@@ -184,9 +194,8 @@ private slots:
     void promptLogitsMatchLlamaCpp_data() { fixtureRows(); }
     void promptLogitsMatchLlamaCpp() {
         QFETCH(QString, fixture);
-        const fs::path dir = fixturesDir() / fixture.toStdString();
-        const GgufTruth truth = loadTruth(dir);
-        auto model = loadModel(modelFile(dir, truth));
+        const GgufTruth truth = loadTruth(fixturesDir() / fixture.toStdString());
+        auto model = loadFixtureModel(fixture, truth);
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
         QCOMPARE(size_t((*model)->config.vocabSize), truth.vocab);
         CpuExecutor executor(*model, {8, 16, 0});
@@ -195,8 +204,7 @@ private slots:
         const Distance d = distance(ours.data(), truth.promptLogits.data(), truth.promptIds.size(), truth.vocab);
         qInfo("%s: prompt logits differ from llama.cpp's by at most %.4f (mean %.5f) of their spread",
               qPrintable(fixture), d.worst, d.mean);
-        QVERIFY2(d.worst <= kWorstTolerance, qPrintable(QString("worst relative error %1").arg(d.worst)));
-        QVERIFY2(d.mean <= kMeanTolerance, qPrintable(QString("mean relative error %1").arg(d.mean)));
+        verifyWithinTolerance(d);
     }
 
     // Decode: each of llama.cpp's greedy tokens fed alone on top of the cache (the
@@ -204,9 +212,8 @@ private slots:
     void decodeStepLogitsMatchLlamaCpp_data() { fixtureRows(); }
     void decodeStepLogitsMatchLlamaCpp() {
         QFETCH(QString, fixture);
-        const fs::path dir = fixturesDir() / fixture.toStdString();
-        const GgufTruth truth = loadTruth(dir);
-        auto model = loadModel(modelFile(dir, truth));
+        const GgufTruth truth = loadTruth(fixturesDir() / fixture.toStdString());
+        auto model = loadFixtureModel(fixture, truth);
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
         CpuExecutor executor(*model, {8, 16, 0});
         run(executor, truth.promptIds, 0);
@@ -220,8 +227,7 @@ private slots:
         }
         qInfo("%s: %zu decode steps differ from llama.cpp's by at most %.4f (mean %.5f) of their spread",
               qPrintable(fixture), steps, all.worst, all.mean);
-        QVERIFY2(all.worst <= kWorstTolerance, qPrintable(QString("worst relative error %1").arg(all.worst)));
-        QVERIFY2(all.mean <= kMeanTolerance, qPrintable(QString("mean relative error %1").arg(all.mean)));
+        verifyWithinTolerance(all);
     }
 
     // Greedy tokens agree with llama.cpp's up to the first step where llama.cpp itself was
@@ -229,9 +235,8 @@ private slots:
     void greedyTokensAgreeExceptAtNearTies_data() { fixtureRows(); }
     void greedyTokensAgreeExceptAtNearTies() {
         QFETCH(QString, fixture);
-        const fs::path dir = fixturesDir() / fixture.toStdString();
-        const GgufTruth truth = loadTruth(dir);
-        auto model = loadModel(modelFile(dir, truth));
+        const GgufTruth truth = loadTruth(fixturesDir() / fixture.toStdString());
+        auto model = loadFixtureModel(fixture, truth);
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
         CpuExecutor executor(*model, {8, 16, 0});
         auto result = greedyGenerate(executor, (*model)->config, truth.promptIds,

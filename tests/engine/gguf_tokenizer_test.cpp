@@ -24,10 +24,14 @@
 #include "engine/tokenizer/unicode.h"
 #include "tests/support/jsonl.h"
 #include "tests/support/model_fixture.h"
+#include "tests/support/tokenizer_fixture.h"
 
 using namespace pagoda;
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::cachedTokenizer;
+using test::idsOf;
+using test::show;
 
 namespace {
 
@@ -74,25 +78,6 @@ const json& meta(const std::string& name) {
     json& slot = cache[name];
     if (slot.is_null()) slot = json::parse(readRegularFile(test::tokenizerFixturesDir() / "expected" / (name + ".meta.json")).value());
     return slot;
-}
-
-const Tokenizer& cachedTokenizer(const fs::path& path) {
-    static std::map<fs::path, std::unique_ptr<Tokenizer>> cache;
-    auto& slot = cache[path];
-    if (!slot) {
-        auto loaded = loadTokenizer(path);
-        if (!loaded) qFatal("%s", loaded.error().message.c_str());
-        slot = std::move(loaded).value();
-    }
-    return *slot;
-}
-
-std::vector<int32_t> idsOf(const json& j) { return j.get<std::vector<int32_t>>(); }
-
-QString show(const std::vector<int32_t>& ids) {
-    QStringList parts;
-    for (int32_t id : ids) parts << QString::number(id);
-    return "[" + parts.join(",") + "]";
 }
 
 // llama.cpp's converter marks an added token that HF calls non-special as CONTROL when it

@@ -12,10 +12,14 @@
 #include "engine/tokenizer/unicode.h"
 #include "tests/support/jsonl.h"
 #include "tests/support/model_fixture.h"
+#include "tests/support/tokenizer_fixture.h"
 
 using namespace pagoda;
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::cachedTokenizer;
+using test::idsOf;
+using test::show;
 
 namespace {
 
@@ -41,26 +45,6 @@ const std::map<std::string, std::string>& corpus() {
         return m;
     }();
     return texts;
-}
-
-// Tokenizers load once per process (the Qwen3 file is 11 MB).
-const Tokenizer& cachedTokenizer(const fs::path& dir) {
-    static std::map<fs::path, std::unique_ptr<Tokenizer>> cache;
-    auto& slot = cache[dir];
-    if (!slot) {
-        auto loaded = loadTokenizer(dir);
-        if (!loaded) qFatal("%s", loaded.error().message.c_str());
-        slot = std::move(loaded).value();
-    }
-    return *slot;
-}
-
-std::vector<int32_t> idsOf(const json& j) { return j.get<std::vector<int32_t>>(); }
-
-QString show(const std::vector<int32_t>& ids) {
-    QStringList parts;
-    for (int32_t id : ids) parts << QString::number(id);
-    return "[" + parts.join(",") + "]";
 }
 
 }  // namespace

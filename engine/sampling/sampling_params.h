@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/common/result.h"
+#include "engine/structured/structured_output.h"
 
 namespace pagoda {
 
@@ -37,8 +38,13 @@ struct SamplingParams {
     int minTokens = 0;               // eos and stop_token_ids are masked (-inf) until this many tokens were generated
     int maxTokens = 16;              // >= 1
     std::optional<int> logprobs;     // number of top logprobs to return (0..20); unset = none
+    // vLLM's prompt_logprobs: per prompt token its logprob, rank and this many top entries
+    // (0..20); unset = none. Such a request reads nothing from the prefix cache (as vLLM v1).
+    std::optional<int> promptLogprobs;
     bool skipSpecialTokens = true;
     bool includeStopStrInOutput = false;
+    // Output constrained to a grammar (JSON schema, regex, choice, GBNF); unset = free text.
+    std::optional<structured::StructuredOutput> structuredOutput;
 
     bool greedy() const { return temperature < kGreedyTemperature; }
 

@@ -70,6 +70,7 @@ Status Engine::addRequest(Request request) {
         seq->arrival = now;
         state.sequences.push_back(std::move(seq));
     }
+    if (state.params->promptLogprobs) m_promptLogprobs.add(request.id, request.promptIds, *state.params->promptLogprobs);
     m_scheduler.addWaiting(state.sequences[0].get());
     for (size_t i = 1; i < state.sequences.size(); ++i)
         m_scheduler.addSibling(state.sequences[0].get(), state.sequences[i].get());
@@ -119,8 +120,7 @@ Batch Engine::buildBatch(const SchedulerOutput& scheduled) const {
     for (const auto& s : scheduled.scheduled) {
         const Sequence& seq = *s.sequence;
         builder.addSequence(std::span(seq.tokenIds).subspan(seq.numComputedTokens, s.numNewTokens),
-                            int32_t(seq.numComputedTokens), seq.blockTable,
-                            s.completesPending() ? LogitsFor::Last : LogitsFor::None);
+                            int32_t(seq.numComputedTokens), seq.blockTable, m_promptLogprobs.logitsFor(s));
     }
     return builder.build();
 }
@@ -132,13 +132,17 @@ void Engine::processResults(const SchedulerOutput& scheduled, std::span<const fl
     for (const auto& s : scheduled.scheduled) {
         Sequence& seq = *s.sequence;
         const bool samples = s.completesPending();
+        const LogitsFor rowsFor = m_promptLogprobs.logitsFor(s);
+        const size_t numRows = PromptLogprobsProcessor::numRows(rowsFor, s.numNewTokens);
+        const auto rows = logits.subspan(row * vocab, numRows * vocab);
+        row += numRows;
+        if (rowsFor == LogitsFor::All) m_promptLogprobs.consume(s, rows, vocab);
         seq.numComputedTokens += s.numNewTokens;
         if (seq.numOutputTokens() == 0) m_metrics.promptTokens += s.numNewTokens;
         m_blocks.cacheComputedBlocks(seq);
         if (!samples) continue;
 
-        m_logitsScratch.assign(logits.begin() + long(row * vocab), logits.begin() + long((row + 1) * vocab));
-        ++row;
+        m_logitsScratch.assign(rows.end() - long(vocab), rows.end());  // the last row samples
         const SampleInput input{seq.params.get(),
                                 std::span(seq.tokenIds).first(seq.numPromptTokens),
                                 std::span(seq.tokenIds).subspan(seq.numPromptTokens),
@@ -215,6 +219,7 @@ void Engine::retireFinishedRequests(std::vector<RequestOutput>& outputs) {
         out.usage.promptTokens = first.numPromptTokens;
         out.usage.cachedPromptTokens = first.numCachedPromptTokens;
         for (const auto& seq : state.sequences) out.usage.completionTokens += seq->numOutputTokens();
+        m_promptLogprobs.deliver(out, state.numFinished == state.sequences.size());
         if (state.numFinished == state.sequences.size()) {
             out.finished = true;
             ++m_metrics.requestsFinished;

@@ -13,6 +13,7 @@
 #include "engine/executor/executor.h"
 #include "engine/metrics.h"
 #include "engine/model/model_config.h"
+#include "engine/prompt_logprobs.h"
 #include "engine/request.h"
 #include "engine/sampling/sampler.h"
 #include "engine/scheduler/scheduler.h"
@@ -73,6 +74,7 @@ private:
     BlockManager m_blocks;
     Scheduler m_scheduler;
     Sampler m_sampler;
+    PromptLogprobsProcessor m_promptLogprobs;
     std::unordered_map<std::string, RequestState> m_requests;
     std::vector<RequestOutput> m_pendingOutputs;  // aborts, delivered by the next step
     int64_t m_nextSequenceId = 0;

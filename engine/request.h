@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/prompt_logprobs.h"
 #include "engine/sampling/sampler.h"
 #include "engine/sampling/sampling_params.h"
 #include "engine/sequence.h"
@@ -40,6 +41,9 @@ struct RequestOutput {
     std::vector<CompletionOutput> outputs;
     bool finished = false;  // every choice has finished
     Usage usage;            // so far; final when finished
+    // When params.promptLogprobs was set: entries for prompt tokens 1.. (the first token has
+    // none), in the request's first output only.
+    std::optional<std::vector<PromptTokenLogprobs>> promptLogprobs;
 };
 
 }  // namespace pagoda

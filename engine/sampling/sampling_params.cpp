@@ -55,6 +55,8 @@ Status SamplingParams::validate(int vocabSize) const {
         return makeError(fmt::format("min_tokens must be at most max_tokens ({}), got {}", maxTokens, minTokens));
     if (logprobs && (*logprobs < 0 || *logprobs > kMaxLogprobs))
         return makeError(fmt::format("logprobs must be in [0, {}], got {}", kMaxLogprobs, *logprobs));
+    if (promptLogprobs && (*promptLogprobs < 0 || *promptLogprobs > kMaxLogprobs))
+        return makeError(fmt::format("prompt_logprobs must be in [0, {}], got {}", kMaxLogprobs, *promptLogprobs));
     return Ok{};
 }
 

@@ -59,7 +59,9 @@ SchedulerOutput Scheduler::schedule() {
     while (out.numPreempted == 0 && !m_waiting.empty() && budget > 0 &&
            m_running.size() < size_t(m_config.maxNumSeqs)) {
         Sequence* seq = m_waiting.front();
-        if (seq->numComputedTokens == 0 && seq->blockTable.empty()) {
+        // Prompt logprobs need every prompt row computed, so such a sequence reads no cache (vLLM v1).
+        const bool wantsPromptRows = seq->params && seq->params->promptLogprobs;
+        if (seq->numComputedTokens == 0 && seq->blockTable.empty() && !wantsPromptRows) {
             const size_t cached = m_blocks.acquireCachedPrefix(*seq);
             if (seq->numOutputTokens() == 0) seq->numCachedPromptTokens = std::max(seq->numCachedPromptTokens, cached);
         }

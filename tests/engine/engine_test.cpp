@@ -2,6 +2,8 @@
 // and preemption never change what a request generates, and every block comes back.
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 
@@ -57,6 +59,8 @@ struct Finished {
     std::map<int, FinishReason> reasons;
     std::map<int, std::string> stopStrings;
     Usage usage;
+    std::optional<std::vector<PromptTokenLogprobs>> promptLogprobs;
+    int promptLogprobDeliveries = 0;
 };
 
 // Steps until idle, checking block accounting after every step.
@@ -74,6 +78,10 @@ std::map<std::string, Finished> runToCompletion(Engine& engine, size_t* maxStepT
                 if (!c.stopString.empty()) f.stopStrings[c.index] = c.stopString;
             }
             f.usage = out.usage;
+            if (out.promptLogprobs) {
+                f.promptLogprobs = out.promptLogprobs;
+                ++f.promptLogprobDeliveries;
+            }
         }
         const auto live = engine.liveSequences();
         if (!engine.blockManager().consistentWith(live)) qFatal("block accounting broken");
@@ -87,6 +95,58 @@ std::map<std::string, Finished> runToCompletion(Engine& engine, size_t* maxStepT
 std::vector<int32_t> soloGreedy(const std::shared_ptr<const Model>& model, const std::vector<int32_t>& ids, int maxTokens) {
     CpuExecutor executor(model, {16, 16, 2});
     return greedyGenerate(executor, model->config, ids, {maxTokens, true, {}}).value().tokens;
+}
+
+// log_softmax (in double) of the logits at every position of `ids`, from a forward pass of its
+// own on a fresh executor: row i is the distribution of token i + 1.
+std::vector<std::vector<double>> referenceLogprobs(const std::shared_ptr<const Model>& model,
+                                                   const std::vector<int32_t>& ids) {
+    CpuExecutor executor(model, {16, 16, 2});
+    std::vector<int32_t> table;
+    for (int b = 0; b * 16 < int(ids.size()); ++b) table.push_back(b);
+    BatchBuilder builder(16);
+    builder.addSequence(ids, 0, table, LogitsFor::All);
+    const auto logits = executor.execute(builder.build());
+    if (!logits) qFatal("%s", logits.error().message.c_str());
+    const size_t vocab = size_t(model->config.vocabSize);
+    std::vector<std::vector<double>> rows(ids.size(), std::vector<double>(vocab));
+    for (size_t r = 0; r < ids.size(); ++r) {
+        const float* row = logits->data() + r * vocab;
+        const double maxLogit = *std::max_element(row, row + vocab);
+        double sum = 0;
+        for (size_t v = 0; v < vocab; ++v) sum += std::exp(double(row[v]) - maxLogit);
+        for (size_t v = 0; v < vocab; ++v) rows[r][v] = double(row[v]) - maxLogit - std::log(sum);
+    }
+    return rows;
+}
+
+SamplingParams withPromptLogprobs(SamplingParams params, int top) {
+    params.promptLogprobs = top;
+    return params;
+}
+
+// Entries for prompt tokens 1.. agree with a separate forward pass: logprob, rank and top list.
+void checkAgainstReference(const std::vector<PromptTokenLogprobs>& entries, const std::vector<int32_t>& ids,
+                           const std::vector<std::vector<double>>& reference, int top) {
+    QCOMPARE(entries.size(), ids.size() - 1);
+    constexpr double kTolerance = 1e-4;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const PromptTokenLogprobs& e = entries[i];
+        const std::vector<double>& ref = reference[i];
+        QCOMPARE(e.token, ids[i + 1]);
+        const double own = ref[size_t(e.token)];
+        QVERIFY2(std::abs(e.logprob - own) < kTolerance, fmt::format("token {}: {} vs {}", i + 1, e.logprob, own).c_str());
+        const auto above = std::count_if(ref.begin(), ref.end(), [&](double v) { return v > own + kTolerance; });
+        const auto atLeast = std::count_if(ref.begin(), ref.end(), [&](double v) { return v >= own - kTolerance; });
+        QVERIFY2(e.rank >= above + 1 && e.rank <= atLeast, fmt::format("token {}: rank {}", i + 1, e.rank).c_str());
+        QCOMPARE(e.top.size(), size_t(top));
+        for (size_t k = 0; k < e.top.size(); ++k) {
+            QVERIFY(std::abs(e.top[k].logprob - ref[size_t(e.top[k].token)]) < kTolerance);
+            if (k > 0) QVERIFY(e.top[k].logprob <= e.top[k - 1].logprob);
+        }
+        const double best = *std::max_element(ref.begin(), ref.end());
+        QVERIFY(std::abs(e.top[0].logprob - best) < kTolerance);
+    }
 }
 
 }  // namespace
@@ -267,6 +327,71 @@ private slots:
         QCOMPARE(results.at("eos").reasons.at(0), FinishReason::Stop);
         QCOMPARE(results.at("ignored").tokens.at(0), truth.greedyIdsF32);
         QVERIFY(results.at("min").tokens.at(0).size() > 15);
+    }
+
+    void promptLogprobsEqualLogSoftmaxOfASeparateForwardPass() {
+        const auto model = fixtureModel("qwen3-f32");
+        const auto ids = prompt(40, 3);
+        auto engine = makeEngine(model, 64);
+        QVERIFY(engine->addRequest({"asked", ids, withPromptLogprobs(greedy(4), 5)}).ok());
+        const Finished f = runToCompletion(*engine).at("asked");
+        QVERIFY(f.promptLogprobs.has_value());
+        QCOMPARE(f.promptLogprobDeliveries, 1);
+        checkAgainstReference(*f.promptLogprobs, ids, referenceLogprobs(model, ids), 5);
+        QCOMPARE(f.tokens.at(0), soloGreedy(model, ids, 4));  // asking changes nothing generated
+
+        // prompt_logprobs 0: the prompt token alone; a one-token prompt has no entries.
+        QVERIFY(engine->addRequest({"zero", ids, withPromptLogprobs(greedy(1), 0)}).ok());
+        QVERIFY(engine->addRequest({"single", {ids[0]}, withPromptLogprobs(greedy(1), 3)}).ok());
+        const auto results = runToCompletion(*engine);
+        QCOMPARE(results.at("zero").promptLogprobs->size(), ids.size() - 1);
+        QVERIFY(results.at("zero").promptLogprobs->front().top.empty());
+        QVERIFY(results.at("single").promptLogprobs.has_value());
+        QVERIFY(results.at("single").promptLogprobs->empty());
+    }
+
+    void promptLogprobsAreTheSameChunkedBatchedPreemptedAndAfterACacheHit() {
+        const auto model = fixtureModel("qwen3-f32");
+        std::vector<std::vector<int32_t>> prompts;
+        for (int i = 0; i < 3; ++i) prompts.push_back(prompt(size_t(37 + 5 * i), 10 + i));
+        const auto alone = [&](const std::vector<int32_t>& ids) {
+            auto engine = makeEngine(model, 64);
+            if (!engine->addRequest({"solo", ids, withPromptLogprobs(greedy(20), 3)}).ok()) qFatal("rejected");
+            return runToCompletion(*engine).at("solo");
+        };
+        // Chunks of 16 tokens mixed with other requests, a pool small enough to preempt, and
+        // the prompts already in the prefix cache (which a prompt-logprobs request must not use).
+        EngineConfig config;
+        config.scheduler.maxNumBatchedTokens = 16;
+        auto engine = makeEngine(model, 12, config);
+        for (size_t i = 0; i < prompts.size(); ++i)
+            QVERIFY(engine->addRequest({fmt::format("warm{}", i), prompts[i], greedy(1)}).ok());
+        runToCompletion(*engine);
+        for (size_t i = 0; i < prompts.size(); ++i) {
+            SamplingParams params = withPromptLogprobs(greedy(20), 3);
+            params.n = i == 0 ? 2 : 1;
+            QVERIFY(engine->addRequest({fmt::format("asked{}", i), prompts[i], params}).ok());
+            QVERIFY(engine->addRequest({fmt::format("other{}", i), prompt(30, 50 + int(i)), greedy(20)}).ok());
+        }
+        const auto results = runToCompletion(*engine);
+        QVERIFY(engine->metrics().preemptions > 0);
+        for (size_t i = 0; i < prompts.size(); ++i) {
+            const Finished& f = results.at(fmt::format("asked{}", i));
+            const Finished solo = alone(prompts[i]);
+            QCOMPARE(f.usage.cachedPromptTokens, size_t(0));
+            QCOMPARE(f.promptLogprobDeliveries, 1);
+            QCOMPARE(f.promptLogprobs->size(), solo.promptLogprobs->size());
+            for (size_t t = 0; t < f.promptLogprobs->size(); ++t) {
+                const auto& a = (*f.promptLogprobs)[t];
+                const auto& b = (*solo.promptLogprobs)[t];
+                QCOMPARE(a.token, b.token);
+                QVERIFY2(std::abs(a.logprob - b.logprob) < 1e-4, fmt::format("prompt {} token {}", i, t + 1).c_str());
+                QCOMPARE(a.top.size(), b.top.size());
+                for (size_t k = 0; k < a.top.size(); ++k) QVERIFY(std::abs(a.top[k].logprob - b.top[k].logprob) < 1e-4);
+            }
+            QCOMPARE(f.tokens.at(0), solo.tokens.at(0));
+        }
+        QVERIFY(!results.at("other0").promptLogprobs.has_value());
     }
 
     void kvCacheSizingLowersMaxModelLenAndSaysWhy() {

@@ -25,6 +25,7 @@ Engine::Engine(std::unique_ptr<Executor> executor, const ModelConfig& model, con
       m_tokenizer(tokenizer),
       m_config(config),
       m_eosIds(endOfGenerationIds(model, tokenizer)),
+      m_grammarMasks(tokenizer, m_eosIds),
       m_blocks(m_executor->numKvBlocks(), m_executor->blockSize(), config.enablePrefixCaching),
       m_scheduler(config.scheduler, m_blocks) {
     const int capacity = m_executor->numKvBlocks() * m_executor->blockSize();
@@ -68,6 +69,7 @@ Status Engine::addRequest(Request request) {
             seq->detokenizer = std::make_unique<Detokenizer>(*m_tokenizer, request.promptIds, std::move(options));
         }
         seq->arrival = now;
+        if (auto attached = m_grammarMasks.attach(*seq); !attached) return attached.error();
         state.sequences.push_back(std::move(seq));
     }
     if (state.params->promptLogprobs) m_promptLogprobs.add(request.id, request.promptIds, *state.params->promptLogprobs);
@@ -98,6 +100,7 @@ std::vector<RequestOutput> Engine::step() {
     m_metrics.lastStepTokens = scheduled.numBatchedTokens;
     m_metrics.lastStepSequences = scheduled.scheduled.size();
     if (scheduled.empty()) return outputs;
+    m_grammarMasks.prefetch(scheduled);  // overlaps the forward pass
     auto logits = m_executor->execute(buildBatch(scheduled));
     if (!logits) {
         // The batch was built from validated requests, so this is a backend failure: end
@@ -143,13 +146,19 @@ void Engine::processResults(const SchedulerOutput& scheduled, std::span<const fl
         if (!samples) continue;
 
         m_logitsScratch.assign(rows.end() - long(vocab), rows.end());  // the last row samples
+        RequestOutput& out = outputFor(outputs, seq.requestId);
+        if (!m_grammarMasks.apply(seq, m_logitsScratch)) {  // the grammar outgrew its limits
+            out.outputs.push_back({});
+            out.outputs.back().index = seq.index;
+            finishSequence(seq, FinishReason::Abort, out.outputs.back());
+            continue;
+        }
         const SampleInput input{seq.params.get(),
                                 std::span(seq.tokenIds).first(seq.numPromptTokens),
                                 std::span(seq.tokenIds).subspan(seq.numPromptTokens),
                                 seq.params->ignoreEos ? std::span<const int32_t>() : std::span<const int32_t>(m_eosIds),
                                 seq.rng.get()};
         const SampleResult sample = m_sampler.sample(m_logitsScratch, input);
-        RequestOutput& out = outputFor(outputs, seq.requestId);
         out.outputs.push_back({});
         out.outputs.back().index = seq.index;
         appendToken(seq, sample, out.outputs.back());
@@ -172,6 +181,8 @@ void Engine::appendToken(Sequence& seq, const SampleResult& sample, CompletionOu
     seq.tokenIds.push_back(token);
     out.newTokenIds.push_back(token);
     if (p.logprobs) out.logprobs.push_back(sample);
+    const GrammarMasks::Progress grammar = m_grammarMasks.accept(seq, token);
+    if (grammar == GrammarMasks::Progress::Rejected) return finishSequence(seq, FinishReason::Abort, out);
 
     const bool pastMinTokens = seq.numOutputTokens() > size_t(p.minTokens);
     const bool isEos = std::find(m_eosIds.begin(), m_eosIds.end(), token) != m_eosIds.end();
@@ -190,6 +201,7 @@ void Engine::appendToken(Sequence& seq, const SampleResult& sample, CompletionOu
             }
         }
     }
+    if (grammar == GrammarMasks::Progress::Complete) return finishSequence(seq, FinishReason::Stop, out);
     if (seq.numOutputTokens() >= size_t(p.maxTokens) || seq.tokenIds.size() >= size_t(m_config.maxModelLen))
         return finishSequence(seq, FinishReason::Length, out);
 }

@@ -15,6 +15,7 @@
 #include "engine/model/model_config.h"
 #include "engine/prompt_logprobs.h"
 #include "engine/request.h"
+#include "engine/sampling/grammar_masks.h"
 #include "engine/sampling/sampler.h"
 #include "engine/scheduler/scheduler.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -71,6 +72,7 @@ private:
     const Tokenizer* m_tokenizer;
     EngineConfig m_config;
     std::vector<int32_t> m_eosIds;
+    GrammarMasks m_grammarMasks;
     BlockManager m_blocks;
     Scheduler m_scheduler;
     Sampler m_sampler;

@@ -11,6 +11,7 @@
 
 #include "engine/sampling/sampler.h"
 #include "engine/sampling/sampling_params.h"
+#include "engine/structured/grammar_matcher.h"
 #include "engine/tokenizer/detokenizer.h"
 
 namespace pagoda {
@@ -41,6 +42,9 @@ struct Sequence {
     std::shared_ptr<const SamplingParams> params;
     std::unique_ptr<SamplerRng> rng;
     std::unique_ptr<Detokenizer> detokenizer;  // null when the engine has no tokenizer
+    // Structured output: null when unconstrained. Shared only with GrammarMasks' prefetch.
+    std::shared_ptr<structured::GrammarMatcher> grammar;
+    bool grammarWaiting = false;  // the constraint starts after params->structuredOutput->startsAfterToken
 
     std::chrono::steady_clock::time_point arrival;
     std::optional<std::chrono::steady_clock::time_point> firstTokenTime;

@@ -41,9 +41,6 @@ struct SamplingParams {
     // vLLM's prompt_logprobs: per prompt token its logprob, rank and this many top entries
     // (0..20); unset = none. Such a request reads nothing from the prefix cache (as vLLM v1).
     std::optional<int> promptLogprobs;
-    // vLLM's prompt_logprobs: per prompt token its logprob, rank and this many top entries
-    // (0..20); unset = none. Such a request reads nothing from the prefix cache (as vLLM v1).
-    std::optional<int> promptLogprobs;
     bool skipSpecialTokens = true;
     bool includeStopStrInOutput = false;
     // Output constrained to a grammar (JSON schema, regex, choice, GBNF); unset = free text.

@@ -51,6 +51,11 @@ struct TokenGrammar::Impl {
         bool accepting = false;
         std::unique_ptr<std::array<StateId, 256>> next;  // -1 = not computed yet
         std::shared_ptr<const TokenMask> mask;
+        // Filled before the state's first mask: the ASCII bytes that lead straight back here,
+        // and whether every valid multi-byte character does too (with its prefixes alive).
+        bool loopsKnown = false;
+        bool loopsOnUtf8 = false;
+        std::array<uint64_t, 2> loopsOnAscii{0, 0};
     };
     std::vector<State> states;
     std::unordered_map<std::vector<int32_t>, StateId, VectorHash> stateIndex;  // stacks + accepting flag
@@ -182,9 +187,72 @@ struct TokenGrammar::Impl {
         return to;
     }
 
+    Status findSelfLoops(StateId state) {
+        std::array<uint64_t, 2> ascii{0, 0};
+        for (int b = 0; b < 0x80; ++b) {
+            auto to = step(state, uint8_t(b));
+            if (!to) return to.error();
+            if (*to == state) ascii[size_t(b) >> 6] |= uint64_t(1) << (b & 63);
+        }
+        // Walk the product of this automaton and UTF-8's (the continuation ranges of
+        // TokenVocabulary's validity automaton) from `state` over every multi-byte character.
+        struct Pair {
+            StateId state;
+            int utf8;
+        };
+        static constexpr std::pair<uint8_t, uint8_t> kContinuation[8] = {
+            {0, 0}, {0x80, 0xBF}, {0x80, 0xBF}, {0x80, 0xBF}, {0xA0, 0xBF}, {0x80, 0x9F}, {0x90, 0xBF}, {0x80, 0x8F}};
+        static constexpr int kAfter[8] = {0, 0, 1, 2, 1, 1, 2, 2};
+        const auto afterLead = [](uint8_t b) {
+            if (b >= 0xC2 && b <= 0xDF) return 1;
+            if (b == 0xE0) return 4;
+            if (b == 0xED) return 5;
+            if (b >= 0xE1 && b <= 0xEF) return 2;
+            if (b == 0xF0) return 6;
+            if (b >= 0xF1 && b <= 0xF3) return 3;
+            return 7;  // F4
+        };
+        bool loops = true;
+        std::vector<Pair> pending, seen;
+        const auto visit = [&](StateId to, int utf8) {
+            if (to == kDead) return false;
+            if (utf8 == 0) return to == state;
+            for (const Pair& p : seen)
+                if (p.state == to && p.utf8 == utf8) return true;
+            if (seen.size() >= 64) return false;  // too varied to be a simple loop
+            seen.push_back({to, utf8});
+            pending.push_back({to, utf8});
+            return true;
+        };
+        for (int b = 0xC2; b <= 0xF4 && loops; ++b) {
+            auto to = step(state, uint8_t(b));
+            if (!to) return to.error();
+            loops = visit(*to, afterLead(uint8_t(b)));
+        }
+        while (loops && !pending.empty()) {
+            const Pair p = pending.back();
+            pending.pop_back();
+            for (int b = kContinuation[p.utf8].first; b <= kContinuation[p.utf8].second && loops; ++b) {
+                auto to = step(p.state, uint8_t(b));
+                if (!to) return to.error();
+                loops = visit(*to, kAfter[p.utf8]);
+            }
+        }
+        State& s = states[size_t(state)];
+        s.loopsOnAscii = ascii;
+        s.loopsOnUtf8 = loops;
+        s.loopsKnown = true;
+        return Ok{};
+    }
+
     // One walk over the vocabulary's prefix tree: a subtree is skipped as soon as its
-    // prefix leads to the dead state.
+    // prefix leads to the dead state, and taken whole when all its bytes loop back to the
+    // mask's own state (the inside of a string, where most of the vocabulary is allowed).
     Result<std::shared_ptr<const TokenMask>> computeMask(StateId state) {
+        if (!states[size_t(state)].loopsKnown)
+            if (auto found = findSelfLoops(state); !found) return found.error();
+        const std::array<uint64_t, 2> loopAscii = states[size_t(state)].loopsOnAscii;
+        const bool loopUtf8 = states[size_t(state)].loopsOnUtf8;
         auto mask = std::make_shared<TokenMask>();
         mask->words.assign((vocab.size() + 31) / 32, 0);
         const auto& t = vocab.trie();
@@ -193,6 +261,17 @@ struct TokenGrammar::Impl {
         const int32_t n = int32_t(t.nodeByte.size());
         for (int32_t i = 0; i < n;) {
             const StateId from = walkStates[t.nodeDepth[size_t(i)] - 1];
+            if (from == state && (t.subtreeAscii[size_t(i)][0] & ~loopAscii[0]) == 0 &&
+                (t.subtreeAscii[size_t(i)][1] & ~loopAscii[1]) == 0 &&
+                (!t.subtreeHasNonAscii[size_t(i)] || (loopUtf8 && t.subtreeIsUtf8[size_t(i)]))) {
+                const int32_t end = t.subtreeEnd[size_t(i)];
+                for (int32_t k = t.tokenBegin[size_t(i)]; k < t.tokenBegin[size_t(end)]; ++k) {
+                    const int32_t id = t.tokenIds[size_t(k)];
+                    mask->words[size_t(id) >> 5] |= 1u << (id & 31);
+                }
+                i = end;
+                continue;
+            }
             StateId to;
             const State& s = states[size_t(from)];
             if (s.next && (*s.next)[t.nodeByte[size_t(i)]] >= 0) {

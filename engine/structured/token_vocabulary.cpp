@@ -53,6 +53,67 @@ TokenVocabulary::TokenVocabulary(std::vector<std::string> tokenBytes, std::span<
     }
     for (int32_t node : path) t.subtreeEnd[size_t(node)] = int32_t(t.nodeByte.size());
     t.tokenBegin.push_back(int32_t(t.tokenIds.size()));
+    summarizeSubtrees(t);
+}
+
+namespace {
+
+// UTF-8 validity as a small automaton: 0 = at a character boundary; 1-3 = that many
+// continuation bytes due; 4-7 = the restricted second byte after E0, ED, F0 and F4.
+constexpr int kUtf8States = 8;
+int utf8Step(int state, uint8_t b) {
+    const bool cont = b >= 0x80 && b <= 0xBF;
+    switch (state) {
+        case 0:
+            if (b < 0x80) return 0;
+            if (b >= 0xC2 && b <= 0xDF) return 1;
+            if (b == 0xE0) return 4;
+            if (b == 0xED) return 5;
+            if (b >= 0xE1 && b <= 0xEF) return 2;
+            if (b == 0xF0) return 6;
+            if (b >= 0xF1 && b <= 0xF3) return 3;
+            if (b == 0xF4) return 7;
+            return -1;
+        case 1: return cont ? 0 : -1;
+        case 2: return cont ? 1 : -1;
+        case 3: return cont ? 2 : -1;
+        case 4: return b >= 0xA0 && b <= 0xBF ? 1 : -1;
+        case 5: return b >= 0x80 && b <= 0x9F ? 1 : -1;
+        case 6: return b >= 0x90 && b <= 0xBF ? 2 : -1;
+        case 7: return b >= 0x80 && b <= 0x8F ? 2 : -1;
+    }
+    return -1;
+}
+
+}  // namespace
+
+// Children come after their parent in depth-first order, so one pass from the end sees every
+// child's summary before its parent's.
+void TokenVocabulary::summarizeSubtrees(Trie& t) {
+    const size_t n = t.nodeByte.size();
+    t.subtreeAscii.assign(n, {0, 0});
+    t.subtreeHasNonAscii.assign(n, 0);
+    t.subtreeIsUtf8.assign(n, 0);
+    std::vector<uint8_t> validFrom(n, 0);  // bit u: every path from node i is valid UTF-8 starting in state u
+    for (size_t i = n; i-- > 0;) {
+        const uint8_t b = t.nodeByte[i];
+        auto& ascii = t.subtreeAscii[i];
+        if (b < 0x80) ascii[b >> 6] |= uint64_t(1) << (b & 63);
+        uint8_t nonAscii = b >= 0x80;
+        uint8_t childrenValid = 0xFF;  // per state after this node's byte
+        for (size_t c = i + 1; c < size_t(t.subtreeEnd[i]); c = size_t(t.subtreeEnd[c])) {
+            ascii[0] |= t.subtreeAscii[c][0];
+            ascii[1] |= t.subtreeAscii[c][1];
+            nonAscii |= t.subtreeHasNonAscii[c];
+            childrenValid &= validFrom[c];
+        }
+        t.subtreeHasNonAscii[i] = nonAscii;
+        for (int u = 0; u < kUtf8States; ++u) {
+            const int next = utf8Step(u, b);
+            if (next >= 0 && ((childrenValid >> next) & 1)) validFrom[i] |= uint8_t(1u << u);
+        }
+        t.subtreeIsUtf8[i] = validFrom[i] & 1;
+    }
 }
 
 bool TokenVocabulary::isEos(int32_t id) const {

@@ -4,6 +4,7 @@
 // end-of-generation ids are allowed exactly when the grammar accepts.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -41,10 +42,18 @@ public:
         std::vector<int32_t> tokenBegin;  // nodes + 1 entries
         std::vector<int32_t> tokenIds;
         size_t maxDepth = 0;
+        // For skipping whole subtrees that loop on one state (string contents): the ASCII
+        // bytes anywhere in node i's subtree (node i included), whether it has other bytes,
+        // and whether every path from node i down is valid UTF-8 when node i starts a character.
+        std::vector<std::array<uint64_t, 2>> subtreeAscii;
+        std::vector<uint8_t> subtreeHasNonAscii;
+        std::vector<uint8_t> subtreeIsUtf8;
     };
     const Trie& trie() const { return m_trie; }
 
 private:
+    static void summarizeSubtrees(Trie& trie);
+
     std::vector<std::string> m_tokenBytes;
     std::vector<int32_t> m_eosIds;
     std::vector<char> m_matchesText;

@@ -41,10 +41,10 @@ const Demo& demo() {
     return d;
 }
 
-std::unique_ptr<Engine> makeEngine(int numBlocks, bool withTokenizer = true) {
+std::unique_ptr<Engine> makeEngine(int numBlocks, bool withTokenizer = true, EngineConfig config = {}) {
     auto executor = std::make_unique<CpuExecutor>(demo().model, CpuExecutorOptions{numBlocks, 16, 2});
     return std::make_unique<Engine>(std::move(executor), demo().model->config,
-                                    withTokenizer ? demo().tokenizer.get() : nullptr, EngineConfig{});
+                                    withTokenizer ? demo().tokenizer.get() : nullptr, config);
 }
 
 // {"answer": "yes"|"no", "count": 1 to 3 digits, "tags": ["lowercase word", ...] (at most 3)}
@@ -149,7 +149,7 @@ private slots:
             }
     }
 
-    void constrainedAndFreeRequestsInOneBatchDoNotChangeEachOther() {
+    void constrainedAndFreeRequestsInOneBatchWithPreemptionChunksAndCacheHitsDoNotChangeEachOther() {
         const auto spec = structuredOutput(answerGrammar(), "answer");
         const std::vector<std::string> prompts = {"Tell me a fortune about the sea and the sky and the moon.",
                                                   "Tell me a fortune about the sea and the sky and the sun.",
@@ -162,9 +162,11 @@ private slots:
             auto r = run(*engine);
             alone.merge(r);
         }
-        // All six at once in a pool small enough to preempt, the shared prompt prefix in the
-        // prefix cache from the first request.
-        auto engine = makeEngine(14);
+        // All six at once in a pool small enough to preempt, prompts prefilled in chunks of 8
+        // tokens, the shared prompt prefix in the prefix cache from the first request.
+        EngineConfig chunked;
+        chunked.scheduler.maxNumBatchedTokens = 8;
+        auto engine = makeEngine(14, true, chunked);
         for (size_t i = 0; i < prompts.size(); ++i) {
             QVERIFY(engine->addRequest({fmt::format("free{}", i), promptIds(prompts[i]), freeText(48)}).ok());
             QVERIFY(engine->addRequest({fmt::format("json{}", i), promptIds(prompts[i]), constrained(spec, 0.0f, {})}).ok());

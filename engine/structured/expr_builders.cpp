@@ -1,0 +1,120 @@
+#include "engine/structured/expr_builders.h"
+
+#include <cstdint>
+#include <utility>
+
+#include "engine/common/utf8.h"
+#include "engine/structured/char_sets.h"
+
+namespace pagoda::structured {
+
+namespace {
+
+bool isEmpty(const Expr& e) {
+    return (e.kind == Expr::Kind::Sequence && e.items.empty()) || (e.kind == Expr::Kind::Literal && e.text.empty());
+}
+
+// One code point as a class, for literals of exactly one UTF-8 character and plain classes.
+bool asSingleCharClass(const Expr& e, CodepointRanges& ranges) {
+    if (e.kind == Expr::Kind::CharClass && !e.negated) {
+        ranges.insert(ranges.end(), e.ranges.begin(), e.ranges.end());
+        return true;
+    }
+    if (e.kind != Expr::Kind::Literal || e.text.empty()) return false;
+    if (static_cast<unsigned char>(e.text[0]) >= 0x80 && e.text.size() > 4) return false;
+    size_t pos = 0;
+    const char32_t c = decodeCodepointAt(e.text, pos);
+    if (pos != e.text.size()) return false;
+    ranges.push_back({c, c});
+    return true;
+}
+
+}  // namespace
+
+Expr simpleSequence(std::vector<Expr> items) {
+    std::vector<Expr> flat;
+    for (Expr& item : items) {
+        if (isEmpty(item)) continue;
+        if (item.kind == Expr::Kind::Sequence) {
+            for (Expr& inner : item.items) flat.push_back(std::move(inner));
+        } else if (item.kind == Expr::Kind::Literal && !flat.empty() && flat.back().kind == Expr::Kind::Literal) {
+            flat.back().text += item.text;
+        } else if (item.kind == Expr::Kind::Repeat && item.minRepeat == 0 && item.maxRepeat < 0 && !flat.empty() &&
+                   sameExpr(flat.back(), item)) {
+            continue;  // x* x* is x*
+        } else {
+            flat.push_back(std::move(item));
+        }
+    }
+    if (flat.size() == 1) return std::move(flat[0]);
+    return Expr::sequence(std::move(flat));
+}
+
+Expr simpleChoice(std::vector<Expr> alternatives) {
+    std::vector<Expr> flat;
+    for (Expr& alternative : alternatives) {
+        if (alternative.kind == Expr::Kind::Choice) {
+            for (Expr& inner : alternative.items) flat.push_back(std::move(inner));
+        } else {
+            flat.push_back(std::move(alternative));
+        }
+    }
+    // Single characters become one class: (a|b|[0-9]) is [ab0-9], and (a|a) is [a].
+    std::vector<Expr> kept;
+    CodepointRanges merged;
+    size_t classAt = SIZE_MAX;
+    for (Expr& alternative : flat) {
+        if (asSingleCharClass(alternative, merged)) {
+            if (classAt == SIZE_MAX) {
+                classAt = kept.size();
+                kept.push_back(Expr::empty());
+            }
+            continue;
+        }
+        bool duplicate = false;
+        for (size_t i = 0; i < kept.size(); ++i) duplicate = duplicate || (i != classAt && sameExpr(kept[i], alternative));
+        if (!duplicate) kept.push_back(std::move(alternative));
+    }
+    if (classAt != SIZE_MAX) {
+        merged = normalizedRanges(std::move(merged));
+        if (merged.size() == 1 && merged[0].first == merged[0].last) {
+            std::string text;
+            appendUtf8(text, merged[0].first);
+            kept[classAt] = Expr::literal(std::move(text));
+        } else {
+            kept[classAt] = Expr::charClass(std::move(merged));
+        }
+    }
+    if (kept.size() == 1) return std::move(kept[0]);
+    return Expr::choice(std::move(kept));
+}
+
+Expr simpleRepeat(Expr item, int minRepeat, int maxRepeat) {
+    if (maxRepeat == 0 || isEmpty(item)) return Expr::empty();
+    if (minRepeat == 1 && maxRepeat == 1) return item;
+    if (item.kind == Expr::Kind::Repeat) {
+        const int innerMin = item.minRepeat, innerMax = item.maxRepeat;
+        // (x{m,}){n,M} with n >= 1 is x{m*n,}: n runs of at least m each make any count >= m*n.
+        if (innerMax < 0 && minRepeat >= 1) return simpleRepeat(std::move(item.items[0]), innerMin * minRepeat, -1);
+        if (innerMax < 0 && innerMin <= 1) return simpleRepeat(std::move(item.items[0]), 0, -1);
+        // (x{0,M})* is x*, and (x{1,M}){n,} is x{n,}: runs of 1..M copies reach every count.
+        if (maxRepeat < 0 && innerMax > 0 && innerMin <= 1)
+            return simpleRepeat(std::move(item.items[0]), innerMin == 0 ? 0 : minRepeat, -1);
+    }
+    return Expr::repeat(std::move(item), minRepeat, maxRepeat);
+}
+
+bool sameExpr(const Expr& a, const Expr& b) {
+    if (a.kind != b.kind || a.text != b.text || a.negated != b.negated || a.minRepeat != b.minRepeat ||
+        a.maxRepeat != b.maxRepeat || a.ranges.size() != b.ranges.size() || a.items.size() != b.items.size())
+        return false;
+    for (size_t i = 0; i < a.ranges.size(); ++i) {
+        if (a.ranges[i].first != b.ranges[i].first || a.ranges[i].last != b.ranges[i].last) return false;
+    }
+    for (size_t i = 0; i < a.items.size(); ++i) {
+        if (!sameExpr(a.items[i], b.items[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace pagoda::structured

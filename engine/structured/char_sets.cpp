@@ -38,32 +38,51 @@ struct CategoryName {
     const char* longName;
 };
 constexpr std::array<CategoryName, 30> kCategories{{
-    {"Cn", "Unassigned"},          {"Lu", "Uppercase_Letter"},      {"Ll", "Lowercase_Letter"},
-    {"Lt", "Titlecase_Letter"},    {"Lm", "Modifier_Letter"},       {"Lo", "Other_Letter"},
-    {"Mn", "Nonspacing_Mark"},     {"Mc", "Spacing_Mark"},          {"Me", "Enclosing_Mark"},
-    {"Nd", "Decimal_Number"},      {"Nl", "Letter_Number"},         {"No", "Other_Number"},
-    {"Pc", "Connector_Punctuation"}, {"Pd", "Dash_Punctuation"},    {"Ps", "Open_Punctuation"},
-    {"Pe", "Close_Punctuation"},   {"Pi", "Initial_Punctuation"},   {"Pf", "Final_Punctuation"},
-    {"Po", "Other_Punctuation"},   {"Sm", "Math_Symbol"},           {"Sc", "Currency_Symbol"},
-    {"Sk", "Modifier_Symbol"},     {"So", "Other_Symbol"},          {"Zs", "Space_Separator"},
-    {"Zl", "Line_Separator"},      {"Zp", "Paragraph_Separator"},   {"Cc", "Control"},
-    {"Cf", "Format"},              {"Cs", "Surrogate"},             {"Co", "Private_Use"},
+    {"Cn", "Unassigned"},
+    {"Lu", "Uppercase_Letter"},
+    {"Ll", "Lowercase_Letter"},
+    {"Lt", "Titlecase_Letter"},
+    {"Lm", "Modifier_Letter"},
+    {"Lo", "Other_Letter"},
+    {"Mn", "Nonspacing_Mark"},
+    {"Mc", "Spacing_Mark"},
+    {"Me", "Enclosing_Mark"},
+    {"Nd", "Decimal_Number"},
+    {"Nl", "Letter_Number"},
+    {"No", "Other_Number"},
+    {"Pc", "Connector_Punctuation"},
+    {"Pd", "Dash_Punctuation"},
+    {"Ps", "Open_Punctuation"},
+    {"Pe", "Close_Punctuation"},
+    {"Pi", "Initial_Punctuation"},
+    {"Pf", "Final_Punctuation"},
+    {"Po", "Other_Punctuation"},
+    {"Sm", "Math_Symbol"},
+    {"Sc", "Currency_Symbol"},
+    {"Sk", "Modifier_Symbol"},
+    {"So", "Other_Symbol"},
+    {"Zs", "Space_Separator"},
+    {"Zl", "Line_Separator"},
+    {"Zp", "Paragraph_Separator"},
+    {"Cc", "Control"},
+    {"Cf", "Format"},
+    {"Cs", "Surrogate"},
+    {"Co", "Private_Use"},
 }};
 
-// Groups of categories: the first letter of the short names, and LC.
+// Groups of categories: every category whose short name starts with the group's letter.
 struct CategoryGroup {
-    const char* shortName;
+    char letter;
     const char* longName;
-    const char* members;  // first letters of the member categories' short names, or "LC"
 };
 constexpr std::array<CategoryGroup, 7> kGroups{{
-    {"L", "Letter", "L"},
-    {"M", "Mark", "M"},
-    {"N", "Number", "N"},
-    {"P", "Punctuation", "P"},
-    {"S", "Symbol", "S"},
-    {"Z", "Separator", "Z"},
-    {"C", "Other", "C"},
+    {'L', "Letter"},
+    {'M', "Mark"},
+    {'N', "Number"},
+    {'P', "Punctuation"},
+    {'S', "Symbol"},
+    {'Z', "Separator"},
+    {'C', "Other"},
 }};
 
 // Ranges of every category, computed once by asking utf8proc about every code point.
@@ -122,8 +141,8 @@ std::optional<CodepointRanges> unicodeCategory(std::string_view name) {
     if (name == "LC" || sameName(name, "Cased_Letter"))
         return unionOf([](std::string_view s) { return s == "Lu" || s == "Ll" || s == "Lt"; });
     for (const CategoryGroup& group : kGroups) {
-        if (name == group.shortName || sameName(name, group.longName))
-            return unionOf([&](std::string_view s) { return s[0] == group.members[0]; });
+        if (name == std::string_view(&group.letter, 1) || sameName(name, group.longName))
+            return unionOf([&](std::string_view s) { return s[0] == group.letter; });
     }
     return std::nullopt;
 }

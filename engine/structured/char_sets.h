@@ -15,8 +15,12 @@ namespace pagoda::structured {
 using CodepointRanges = std::vector<CodepointRange>;
 
 // Sorted, merged, surrogates removed (utf8_ranges.h's normalizeClass), and the complement.
-inline CodepointRanges normalizedRanges(const CodepointRanges& ranges) { return normalizeClass(ranges, false); }
-inline CodepointRanges complementRanges(const CodepointRanges& ranges) { return normalizeClass(ranges, true); }
+inline CodepointRanges normalizedRanges(const CodepointRanges& ranges) {
+    return normalizeClass(ranges, false);
+}
+inline CodepointRanges complementRanges(const CodepointRanges& ranges) {
+    return normalizeClass(ranges, true);
+}
 
 // ECMAScript's classes (not in unicode-ignoreCase mode): \d, \w, and \s = WhiteSpace plus
 // LineTerminator, which includes the Unicode space separators and U+FEFF.

@@ -72,7 +72,8 @@ Expr simpleChoice(std::vector<Expr> alternatives) {
             continue;
         }
         bool duplicate = false;
-        for (size_t i = 0; i < kept.size(); ++i) duplicate = duplicate || (i != classAt && sameExpr(kept[i], alternative));
+        for (size_t i = 0; i < kept.size(); ++i)
+            duplicate = duplicate || (i != classAt && sameExpr(kept[i], alternative));
         if (!duplicate) kept.push_back(std::move(alternative));
     }
     if (classAt != SIZE_MAX) {

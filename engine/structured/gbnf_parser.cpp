@@ -109,8 +109,7 @@ private:
     void parseRule() {
         const size_t nameAt = m_pos;
         std::string name = parseName();
-        if (name.empty())
-            expected("a rule 'name ::= ...' (a rule ends with its line unless inside ( ) or after '|')");
+        if (name.empty()) expected("a rule 'name ::= ...' (a rule ends with its line unless inside ( ) or after '|')");
         skipSpace(false);
         if (m_text.substr(m_pos, 3) != "::=") expected(fmt::format("'::=' after the rule name '{}'", name));
         m_pos += 3;
@@ -170,8 +169,9 @@ private:
                 std::string name = parseName();
                 skipSpace(false);
                 if (m_text.substr(m_pos, 3) == "::=")
-                    fail(at, fmt::format("rule '{}' starts on the same line as the previous rule (put it on its own line)",
-                                         name));
+                    fail(at,
+                         fmt::format("rule '{}' starts on the same line as the previous rule (put it on its own line)",
+                                     name));
                 m_references.emplace(name, at);
                 items.push_back(Expr::ref(std::move(name)));
             } else if (c == '*' || c == '+' || c == '?' || c == '{') {
@@ -302,27 +302,28 @@ private:
         if (atEnd()) fail(at, "input ends after '\\'");
         const char e = m_text[m_pos++];
         switch (e) {
-        case 'n':
-            return '\n';
-        case 't':
-            return '\t';
-        case 'r':
-            return '\r';
-        case '\\':
-        case '"':
-        case '[':
-        case ']':
-        case '-':
-        case '^':
-            return char32_t(e);
-        case 'x':
-            return hexDigits(at, 2);
-        case 'u':
-            return hexDigits(at, 4);
-        case 'U':
-            return hexDigits(at, 8);
-        default:
-            fail(at, fmt::format("unknown escape '\\{}' (expected \\n \\t \\r \\\\ \\\" \\[ \\] \\- \\xHH \\uHHHH or "
+            case 'n':
+                return '\n';
+            case 't':
+                return '\t';
+            case 'r':
+                return '\r';
+            case '\\':
+            case '"':
+            case '[':
+            case ']':
+            case '-':
+            case '^':
+                return char32_t(e);
+            case 'x':
+                return hexDigits(at, 2);
+            case 'u':
+                return hexDigits(at, 4);
+            case 'U':
+                return hexDigits(at, 8);
+            default:
+                fail(at,
+                     fmt::format("unknown escape '\\{}' (expected \\n \\t \\r \\\\ \\\" \\[ \\] \\- \\xHH \\uHHHH or "
                                  "\\UHHHHHHHH)",
                                  describeChar(e)));
         }

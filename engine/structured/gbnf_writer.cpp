@@ -114,8 +114,8 @@ private:
         if (auto it = m_names.find(name); it != m_names.end()) return it->second;
         std::string base;
         for (char c : name) {
-            const bool valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                               c == '_';
+            const bool valid =
+                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
             base += valid ? c : '-';
         }
         if (base.empty()) base = "rule";
@@ -127,36 +127,36 @@ private:
 
     void appendExpr(std::string& out, const Expr& e, Precedence context) {
         switch (e.kind) {
-        case Expr::Kind::Literal:
-            appendLiteral(out, e.text);
-            return;
-        case Expr::Kind::CharClass:
-            appendClass(out, e);
-            return;
-        case Expr::Kind::RuleRef:
-            out += nameFor(e.text);  // a rule not in the grammar still gets a valid name
-            return;
-        case Expr::Kind::Sequence:
-            if (e.items.empty()) {
-                out += "\"\"";
-            } else if (e.items.size() == 1) {
-                appendExpr(out, e.items[0], context);
-            } else {
-                appendJoined(out, e.items, " ", Precedence::Sequence, context > Precedence::Sequence);
-            }
-            return;
-        case Expr::Kind::Choice:
-            if (e.items.empty()) {
-                out += "[]";  // the empty class: matches nothing
-            } else if (e.items.size() == 1) {
-                appendExpr(out, e.items[0], context);
-            } else {
-                appendJoined(out, e.items, " | ", Precedence::Sequence, context > Precedence::Choice);
-            }
-            return;
-        case Expr::Kind::Repeat:
-            appendRepeat(out, e);
-            return;
+            case Expr::Kind::Literal:
+                appendLiteral(out, e.text);
+                return;
+            case Expr::Kind::CharClass:
+                appendClass(out, e);
+                return;
+            case Expr::Kind::RuleRef:
+                out += nameFor(e.text);  // a rule not in the grammar still gets a valid name
+                return;
+            case Expr::Kind::Sequence:
+                if (e.items.empty()) {
+                    out += "\"\"";
+                } else if (e.items.size() == 1) {
+                    appendExpr(out, e.items[0], context);
+                } else {
+                    appendJoined(out, e.items, " ", Precedence::Sequence, context > Precedence::Sequence);
+                }
+                return;
+            case Expr::Kind::Choice:
+                if (e.items.empty()) {
+                    out += "[]";  // the empty class: matches nothing
+                } else if (e.items.size() == 1) {
+                    appendExpr(out, e.items[0], context);
+                } else {
+                    appendJoined(out, e.items, " | ", Precedence::Sequence, context > Precedence::Choice);
+                }
+                return;
+            case Expr::Kind::Repeat:
+                appendRepeat(out, e);
+                return;
         }
     }
 
@@ -202,6 +202,8 @@ private:
 
 }  // namespace
 
-std::string toGbnf(const Grammar& grammar) { return GbnfWriter(grammar).write(grammar); }
+std::string toGbnf(const Grammar& grammar) {
+    return GbnfWriter(grammar).write(grammar);
+}
 
 }  // namespace pagoda::structured

@@ -10,33 +10,15 @@
 #include "engine/common/utf8.h"
 #include "engine/structured/char_sets.h"
 #include "engine/structured/expr_builders.h"
+#include "engine/structured/regex_scanner.h"
 
 namespace pagoda::structured {
 
 namespace {
 
+using namespace regex_detail;
+
 constexpr int kMaxGroupDepth = 256;  // deeper nesting would only exhaust the stack
-
-// Thrown inside the parser, caught in regexToExpr: recursive descent unwinds in one step.
-struct RegexError {
-    std::string message;
-};
-
-[[noreturn]] void fail(std::string message) { throw RegexError{"regex: " + std::move(message)}; }
-
-[[noreturn]] void unsupported(std::string_view construct, size_t offset, std::string_view hint = {}) {
-    fail(fmt::format("{} at offset {} is not supported{}", construct, offset, hint));
-}
-
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 Expr literalOf(char32_t c) {
     std::string text;
@@ -57,9 +39,9 @@ struct Quantifier {
     int max = -1;
 };
 
-class RegexParser {
+class RegexParser : RegexScanner {
 public:
-    explicit RegexParser(std::string_view pattern) : m_pattern(pattern) {}
+    explicit RegexParser(std::string_view pattern) : RegexScanner(pattern) {}
 
     Expr parse(RegexMatch match) {
         std::vector<Alternative> alternatives;
@@ -111,12 +93,6 @@ private:
         for (Alternative& a : alternatives) each.push_back(padded(std::move(a.body), a.anchoredStart, a.anchoredEnd));
         return simpleChoice(std::move(each));
     }
-
-    bool atEnd() const { return m_pos >= m_pattern.size(); }
-    char peek(size_t ahead = 0) const {
-        return m_pos + ahead < m_pattern.size() ? m_pattern[m_pos + ahead] : '\0';
-    }
-    bool lookingAt(std::string_view s) const { return m_pattern.substr(m_pos).starts_with(s); }
 
     // A sequence of quantified atoms up to '|', ')' or the end. Only top-level alternatives
     // may carry anchors, and only at their edges: elsewhere ^ and $ are assertions a grammar
@@ -172,24 +148,25 @@ private:
     Expr parseAtom() {
         const size_t at = m_pos;
         switch (peek()) {
-        case '(':
-            return parseGroup();
-        case '[':
-            return parseClass();
-        case '.':
-            ++m_pos;
-            return Expr::charClass(ecmaLineTerminators(), true);
-        case '\\':
-            return parseAtomEscape();
-        case '*':
-        case '+':
-        case '?':
-            fail(fmt::format("quantifier '{}' at offset {} has nothing to repeat", peek(), at));
-        case '{':
-            if (bracesQuantifierAt(m_pos)) fail(fmt::format("quantifier '{{' at offset {} has nothing to repeat", at));
-            break;  // not a quantifier: a literal '{', as in ECMAScript (Annex B) and Python
-        default:
-            break;
+            case '(':
+                return parseGroup();
+            case '[':
+                return parseClass();
+            case '.':
+                ++m_pos;
+                return Expr::charClass(ecmaLineTerminators(), true);
+            case '\\':
+                return parseAtomEscape();
+            case '*':
+            case '+':
+            case '?':
+                fail(fmt::format("quantifier '{}' at offset {} has nothing to repeat", peek(), at));
+            case '{':
+                if (bracesQuantifierAt(m_pos))
+                    fail(fmt::format("quantifier '{{' at offset {} has nothing to repeat", at));
+                break;  // not a quantifier: a literal '{', as in ECMAScript (Annex B) and Python
+            default:
+                break;
         }
         return literalOf(decodeCodepointAt(m_pattern, m_pos));
     }
@@ -199,26 +176,26 @@ private:
         const size_t at = m_pos;
         Quantifier q;
         switch (peek()) {
-        case '*':
-            q = {0, -1};
-            ++m_pos;
-            break;
-        case '+':
-            q = {1, -1};
-            ++m_pos;
-            break;
-        case '?':
-            q = {0, 1};
-            ++m_pos;
-            break;
-        case '{': {
-            std::optional<Quantifier> braces = bracesQuantifierAt(m_pos, &m_pos);
-            if (!braces) return std::nullopt;
-            q = *braces;
-            break;
-        }
-        default:
-            return std::nullopt;
+            case '*':
+                q = {0, -1};
+                ++m_pos;
+                break;
+            case '+':
+                q = {1, -1};
+                ++m_pos;
+                break;
+            case '?':
+                q = {0, 1};
+                ++m_pos;
+                break;
+            case '{': {
+                std::optional<Quantifier> braces = bracesQuantifierAt(m_pos, &m_pos);
+                if (!braces) return std::nullopt;
+                q = *braces;
+                break;
+            }
+            default:
+                return std::nullopt;
         }
         if (peek() == '?') {
             ++m_pos;
@@ -246,9 +223,10 @@ private:
             long ignored = 0;
             if (i < m_pattern.size() && m_pattern[i] == ',' && (++i, number(ignored)) && i < m_pattern.size() &&
                 m_pattern[i] == '}')
-                fail(fmt::format("quantifier '{}' at offset {} is ambiguous (a literal in ECMAScript, {{0,{}}} in "
-                                 "Python); write {{0,{}}} or escape the brace",
-                                 m_pattern.substr(at, i + 1 - at), at, ignored, ignored));
+                fail(
+                    fmt::format("quantifier '{}' at offset {} is ambiguous (a literal in ECMAScript, {{0,{}}} in "
+                                "Python); write {{0,{}}} or escape the brace",
+                                m_pattern.substr(at, i + 1 - at), at, ignored, ignored));
             return std::nullopt;
         }
         bool unbounded = false;
@@ -291,9 +269,11 @@ private:
     // After "(?": the group kinds that only group, and errors naming the ones that assert.
     void skipGroupPrefix(size_t open) {
         static constexpr std::pair<std::string_view, std::string_view> kUnsupported[] = {
-            {"(?=", "lookahead"},           {"(?!", "negative lookahead"}, {"(?<=", "lookbehind"},
-            {"(?<!", "negative lookbehind"}, {"(?P=", "backreference"},     {"(?P>", "recursion"},
-            {"(?>", "atomic group"},        {"(?#", "comment group"},      {"(?(", "conditional group"},
+            {"(?=", "lookahead"},         {"(?!", "negative lookahead"},
+            {"(?<=", "lookbehind"},       {"(?<!", "negative lookbehind"},
+            {"(?P=", "backreference"},    {"(?P>", "recursion"},
+            {"(?>", "atomic group"},      {"(?#", "comment group"},
+            {"(?(", "conditional group"},
         };
         for (const auto& [prefix, name] : kUnsupported) {
             if (lookingAt(prefix)) unsupported(fmt::format("{} '{}'", name, prefix), open);
@@ -307,8 +287,8 @@ private:
             const size_t nameAt = m_pos;
             while (!atEnd() && (isAsciiLetter(peek()) || isDigit(peek()) || peek() == '_')) ++m_pos;
             if (m_pos == nameAt || isDigit(m_pattern[nameAt]) || peek() != '>')
-                fail(fmt::format("group name at offset {} is malformed (expected a name such as (?<year>...))",
-                                 nameAt));
+                fail(
+                    fmt::format("group name at offset {} is malformed (expected a name such as (?<year>...))", nameAt));
             ++m_pos;
             return;
         }
@@ -342,9 +322,10 @@ private:
                 ClassTerm last = parseClassTerm();
                 const std::string_view text = m_pattern.substr(termAt, m_pos - termAt);
                 if (!first.single || !last.single)
-                    fail(fmt::format("range '{}' at offset {} has a class such as \\d as an end (expected single "
-                                     "characters, or escape the '-')",
-                                     text, termAt));
+                    fail(
+                        fmt::format("range '{}' at offset {} has a class such as \\d as an end (expected single "
+                                    "characters, or escape the '-')",
+                                    text, termAt));
                 if (first.codepoint > last.codepoint)
                     fail(fmt::format("range '{}' at offset {} is out of order", text, termAt));
                 set.push_back({first.codepoint, last.codepoint});
@@ -393,151 +374,6 @@ private:
         return literalOf(parseCharEscape(at));
     }
 
-    // \d \D \w \W \s \S and \p{..} \P{..}; nothing (and nothing consumed) for other escapes.
-    std::optional<CodepointRanges> parseSetEscape(size_t at) {
-        const char e = peek();
-        const CodepointRanges* base = nullptr;
-        switch (e) {
-        case 'd':
-        case 'D':
-            base = &ecmaDigits();
-            break;
-        case 'w':
-        case 'W':
-            base = &ecmaWordChars();
-            break;
-        case 's':
-        case 'S':
-            base = &ecmaSpaces();
-            break;
-        case 'p':
-        case 'P': {
-            ++m_pos;
-            CodepointRanges set = parseUnicodeProperty(at);
-            return e == 'P' ? complementRanges(set) : set;
-        }
-        default:
-            return std::nullopt;
-        }
-        ++m_pos;
-        return (e >= 'A' && e <= 'Z') ? complementRanges(*base) : *base;
-    }
-
-    // After \p or \P: {Name}, {General_Category=Name}, {gc=Name}, or a one-letter name.
-    CodepointRanges parseUnicodeProperty(size_t at) {
-        std::string_view name;
-        if (peek() == '{') {
-            const size_t close = m_pattern.find('}', m_pos);
-            if (close == std::string_view::npos)
-                fail(fmt::format("property escape at offset {} is never closed (expected '}}')", at));
-            name = m_pattern.substr(m_pos + 1, close - m_pos - 1);
-            m_pos = close + 1;
-        } else if (isAsciiLetter(peek())) {
-            name = m_pattern.substr(m_pos++, 1);
-        } else {
-            fail(fmt::format("property escape at offset {} needs a name (expected \\p{{L}} or similar)", at));
-        }
-        const std::string_view text = m_pattern.substr(at, m_pos - at);
-        if (const size_t eq = name.find('='); eq != std::string_view::npos) {
-            const std::string_view key = name.substr(0, eq);
-            if (key != "General_Category" && key != "gc")
-                unsupported(fmt::format("Unicode property '{}'", text), at, " (only general categories such as \\p{L} are)");
-            name = name.substr(eq + 1);
-        }
-        std::optional<CodepointRanges> set = unicodeCategory(name);
-        if (!set)
-            fail(fmt::format("Unicode property '{}' at offset {} is unknown (expected a general category such as "
-                             "L, Lu, Nd, P or Letter)",
-                             text, at));
-        return std::move(*set);
-    }
-
-    // One character after '\' (m_pos is just past the backslash at `at`).
-    char32_t parseCharEscape(size_t at) {
-        const char e = m_pattern[m_pos++];
-        switch (e) {
-        case 'n':
-            return '\n';
-        case 't':
-            return '\t';
-        case 'r':
-            return '\r';
-        case 'f':
-            return '\f';
-        case 'v':
-            return '\v';
-        case '0':
-            if (isDigit(peek())) unsupported("octal escape '\\0' followed by digits", at);
-            return 0;
-        case 'c':
-            if (!isAsciiLetter(peek()))
-                fail(fmt::format("control escape '\\c' at offset {} needs a letter (as in \\cJ)", at));
-            return char32_t(m_pattern[m_pos++] % 32);
-        case 'x':
-            return hexDigits(at, 2);
-        case 'U':
-            return checkedCodepoint(hexDigits(at, 8), at);
-        case 'u':
-            return unicodeEscape(at);
-        default:
-            break;
-        }
-        if (isDigit(e)) unsupported(fmt::format("backreference '\\{}'", e), at);
-        if (isAsciiLetter(e)) fail(fmt::format("escape '\\{}' at offset {} is unknown", e, at));
-        --m_pos;  // an escaped punctuation mark (or any other character) stands for itself
-        return decodeCodepointAt(m_pattern, m_pos);
-    }
-
-    char32_t hexDigits(size_t at, int count) {
-        char32_t value = 0;
-        for (int k = 0; k < count; ++k) {
-            const int digit = hexValue(peek());
-            if (digit < 0)
-                fail(fmt::format("escape '{}' at offset {} needs {} hex digits", m_pattern.substr(at, 2), at, count));
-            value = value * 16 + char32_t(digit);
-            ++m_pos;
-        }
-        return value;
-    }
-
-    // \uXXXX (a surrogate pair \uD83D\uDE00 is one character) or \u{X...}.
-    char32_t unicodeEscape(size_t at) {
-        if (peek() == '{') {
-            ++m_pos;
-            char32_t value = 0;
-            int digits = 0;
-            for (; hexValue(peek()) >= 0; ++m_pos, ++digits) value = std::min<char32_t>(value * 16 + char32_t(hexValue(peek())), 0x110000);
-            if (digits == 0 || peek() != '}')
-                fail(fmt::format("escape '\\u{{' at offset {} needs hex digits and a closing '}}'", at));
-            ++m_pos;
-            return checkedCodepoint(value, at);
-        }
-        const char32_t unit = hexDigits(at, 4);
-        if (unit >= 0xD800 && unit <= 0xDBFF && lookingAt("\\u")) {
-            const size_t save = m_pos;
-            m_pos += 2;
-            bool fourHex = true;
-            for (size_t k = 0; k < 4; ++k) fourHex = fourHex && hexValue(peek(k)) >= 0;
-            if (fourHex) {
-                const char32_t low = hexDigits(save, 4);
-                if (low >= 0xDC00 && low <= 0xDFFF) return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-            }
-            m_pos = save;
-        }
-        return checkedCodepoint(unit, at);
-    }
-
-    static char32_t checkedCodepoint(char32_t value, size_t at) {
-        if (value > kMaxCodepoint)
-            fail(fmt::format("escape at offset {} names a code point beyond U+10FFFF", at));
-        if (value >= 0xD800 && value <= 0xDFFF)
-            fail(fmt::format("escape at offset {} names a lone surrogate U+{:04X}, which UTF-8 text cannot contain",
-                             at, uint32_t(value)));
-        return value;
-    }
-
-    std::string_view m_pattern;
-    size_t m_pos = 0;
     size_t m_classOpen = 0;
     int m_depth = 0;
 };
@@ -549,7 +385,7 @@ Result<Expr> regexToExpr(std::string_view pattern, RegexMatch match) {
         return makeError(fmt::format("regex: pattern is not valid UTF-8 at offset {}", *bad));
     try {
         return RegexParser(pattern).parse(match);
-    } catch (const RegexError& error) {
+    } catch (const regex_detail::RegexError& error) {
         return makeError(error.message);
     }
 }

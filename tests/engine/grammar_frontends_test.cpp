@@ -51,57 +51,57 @@ private:
     Positions run(const Expr& e, const Positions& starts) {
         Positions ends;
         switch (e.kind) {
-        case Expr::Kind::Literal:
-            for (size_t p : starts)
-                if (m_text.substr(p).starts_with(e.text)) ends.insert(p + e.text.size());
-            break;
-        case Expr::Kind::CharClass:
-            for (size_t p : starts) {
-                if (p >= m_text.size()) continue;
-                const size_t length = utf8SequenceLength(static_cast<unsigned char>(m_text[p]));
-                if (p + length > m_text.size() || firstInvalidUtf8Byte(m_text.substr(p, length))) continue;
-                const char32_t c = decodeUtf8(m_text.substr(p, length))[0];
-                bool in = false;
-                for (const CodepointRange& r : e.ranges) in = in || (c >= r.first && c <= r.last);
-                if (in != e.negated) ends.insert(p + length);
-            }
-            break;
-        case Expr::Kind::RuleRef:
-            for (size_t p : starts) {
-                const auto key = std::make_pair(e.text, p);
-                if (!m_memo.count(key)) {
-                    m_memo[key] = {};  // a left-recursive call sees nothing, enough for these tests
-                    const Rule* rule = m_grammar.find(e.text);
-                    m_memo[key] = rule ? run(rule->body, {p}) : Positions{};
+            case Expr::Kind::Literal:
+                for (size_t p : starts)
+                    if (m_text.substr(p).starts_with(e.text)) ends.insert(p + e.text.size());
+                break;
+            case Expr::Kind::CharClass:
+                for (size_t p : starts) {
+                    if (p >= m_text.size()) continue;
+                    const size_t length = utf8SequenceLength(static_cast<unsigned char>(m_text[p]));
+                    if (p + length > m_text.size() || firstInvalidUtf8Byte(m_text.substr(p, length))) continue;
+                    const char32_t c = decodeUtf8(m_text.substr(p, length))[0];
+                    bool in = false;
+                    for (const CodepointRange& r : e.ranges) in = in || (c >= r.first && c <= r.last);
+                    if (in != e.negated) ends.insert(p + length);
                 }
-                ends.insert(m_memo[key].begin(), m_memo[key].end());
+                break;
+            case Expr::Kind::RuleRef:
+                for (size_t p : starts) {
+                    const auto key = std::make_pair(e.text, p);
+                    if (!m_memo.count(key)) {
+                        m_memo[key] = {};  // a left-recursive call sees nothing, enough for these tests
+                        const Rule* rule = m_grammar.find(e.text);
+                        m_memo[key] = rule ? run(rule->body, {p}) : Positions{};
+                    }
+                    ends.insert(m_memo[key].begin(), m_memo[key].end());
+                }
+                break;
+            case Expr::Kind::Sequence: {
+                Positions at = starts;
+                for (const Expr& item : e.items) at = run(item, at);
+                return at;
             }
-            break;
-        case Expr::Kind::Sequence: {
-            Positions at = starts;
-            for (const Expr& item : e.items) at = run(item, at);
-            return at;
-        }
-        case Expr::Kind::Choice:
-            for (const Expr& item : e.items) {
-                const Positions some = run(item, starts);
-                ends.insert(some.begin(), some.end());
+            case Expr::Kind::Choice:
+                for (const Expr& item : e.items) {
+                    const Positions some = run(item, starts);
+                    ends.insert(some.begin(), some.end());
+                }
+                break;
+            case Expr::Kind::Repeat: {
+                Positions current = starts;
+                if (e.minRepeat == 0) ends = starts;
+                for (int count = 1; !current.empty() && (e.maxRepeat < 0 || count <= e.maxRepeat); ++count) {
+                    current = run(e.items[0], current);
+                    if (count < e.minRepeat) continue;
+                    Positions fresh;
+                    for (size_t p : current)
+                        if (ends.insert(p).second) fresh.insert(p);
+                    // Past the minimum a position met before leads nowhere new.
+                    if (e.maxRepeat < 0) current = fresh;
+                }
+                break;
             }
-            break;
-        case Expr::Kind::Repeat: {
-            Positions current = starts;
-            if (e.minRepeat == 0) ends = starts;
-            for (int count = 1; !current.empty() && (e.maxRepeat < 0 || count <= e.maxRepeat); ++count) {
-                current = run(e.items[0], current);
-                if (count < e.minRepeat) continue;
-                Positions fresh;
-                for (size_t p : current)
-                    if (ends.insert(p).second) fresh.insert(p);
-                // Past the minimum a position met before leads nowhere new.
-                if (e.maxRepeat < 0) current = fresh;
-            }
-            break;
-        }
         }
         return ends;
     }
@@ -175,7 +175,9 @@ size_t countNodes(const Expr& e) {
     return n;
 }
 
-std::string nul(std::string_view s) { return std::string(s.data(), s.size()); }
+std::string nul(std::string_view s) {
+    return std::string(s.data(), s.size());
+}
 
 }  // namespace
 
@@ -198,7 +200,8 @@ private slots:
             {"[^a-c]", {"d", "é", "\n", "😀"}, {"a", "dd"}},
             {".", {"a", "é", "😀", "\t"}, {"\n", "\r", "\u2028", "\u2029", "ab", ""}},
             {"a.c", {"a😀c", "a c"}, {"a\nc"}},
-            {R"(\s)", {" ", "\t", "\n", "\v", "\f", "\u00a0", "\u1680", "\u2003", "\u3000", "\ufeff", "\u2028"},
+            {R"(\s)",
+             {" ", "\t", "\n", "\v", "\f", "\u00a0", "\u1680", "\u2003", "\u3000", "\ufeff", "\u2028"},
              {"a", "\u200b"}},
             {R"(\S)", {"a", "é"}, {" ", "\u2003", "\n"}},
             {R"(\w+)", {"a_9Z"}, {"é", "a-b"}},
@@ -333,8 +336,7 @@ private slots:
         QVERIFY(folded);
         QCOMPARE(toGbnf(grammarOf(*folded)), std::string("root ::= \"a\"+ \"b\"\n"));
         QCOMPARE(toGbnf(grammarOf(*regexToExpr("(a|a)*"))), std::string("root ::= \"a\"*\n"));
-        QCOMPARE(toGbnf(grammarOf(*regexToExpr(R"(\d{3}-\d{4})"))),
-                 std::string("root ::= [0-9]{3} \"-\" [0-9]{4}\n"));
+        QCOMPARE(toGbnf(grammarOf(*regexToExpr(R"(\d{3}-\d{4})"))), std::string("root ::= [0-9]{3} \"-\" [0-9]{4}\n"));
         QCOMPARE(toGbnf(grammarOf(*regexToExpr("abc", RegexMatch::Search))), std::string("root ::= .* \"abc\" .*\n"));
     }
 
@@ -343,12 +345,8 @@ private slots:
         const std::string as(200, 'a');
         const std::string xs(200, 'x');
         const std::vector<RegexCase> cases = {
-            {"(a+)+b", {as + "b"}, {as, as + "c"}},
-            {"(a|a)*", {as}, {as + "b"}},
-            {"(a*)*b", {as + "b"}, {as}},
-            {"(a|aa)+", {as}, {as + "b"}},
-            {"(x+x+)+y", {xs + "y"}, {xs}},
-            {"^(a+)+$", {as}, {as + "!"}},
+            {"(a+)+b", {as + "b"}, {as, as + "c"}}, {"(a|a)*", {as}, {as + "b"}},   {"(a*)*b", {as + "b"}, {as}},
+            {"(a|aa)+", {as}, {as + "b"}},          {"(x+x+)+y", {xs + "y"}, {xs}}, {"^(a+)+$", {as}, {as + "!"}},
         };
         for (const RegexCase& c : cases) {
             const RegexMatch match = c.pattern[0] == '^' ? RegexMatch::Search : RegexMatch::Whole;
@@ -366,8 +364,8 @@ private slots:
             "ident ::= [a-z] [a-z0-9_]* ws\n"
             "num   ::= [0-9]+ ws\n"
             "ws    ::= [ \\t\\n]*\n";
-        const std::string failures =
-            gbnfVerdicts(text, {"1+2=3\n", "(a +b)*c=x\n", "( a+b )=x \n", "x=1\ny=2\n"}, {"1+=3\n", "1+2\n", "=3\n", "", "1 + 2=3\n"});
+        const std::string failures = gbnfVerdicts(text, {"1+2=3\n", "(a +b)*c=x\n", "( a+b )=x \n", "x=1\ny=2\n"},
+                                                  {"1+=3\n", "1+2\n", "=3\n", "", "1 + 2=3\n"});
         QVERIFY2(failures.empty(), failures.c_str());
     }
 
@@ -447,10 +445,11 @@ private slots:
         g.add("root", Expr::charClass({{'-', '-'}, {'^', '^'}, {']', ']'}, {'a', 'c'}, {0xA0, 0xA0}}, true));
         g.add("a.b", Expr::repeat(Expr::repeat(Expr::literal("x"), 2, 3), 0, -1));
         g.add("a-b", Expr::choice({}));
-        const std::string expected = "root ::= \"\\\"\\\\\\n\\t\\x00\\u2028é\" root-2 a-b a-b-2\n"
-                                     "root-2 ::= [^\\x2D\\]\\x5Ea-c\\xA0]\n"
-                                     "a-b ::= (\"x\"{2,3})*\n"
-                                     "a-b-2 ::= []\n";
+        const std::string expected =
+            "root ::= \"\\\"\\\\\\n\\t\\x00\\u2028é\" root-2 a-b a-b-2\n"
+            "root-2 ::= [^\\x2D\\]\\x5Ea-c\\xA0]\n"
+            "a-b ::= (\"x\"{2,3})*\n"
+            "a-b-2 ::= []\n";
         QCOMPARE(toGbnf(g), expected);
     }
 
@@ -463,17 +462,25 @@ private slots:
             Strings rejected;
         };
         std::vector<RoundTrip> cases;
-        auto fromRegex = [](std::string_view pattern, RegexMatch match) { return grammarOf(*regexToExpr(pattern, match)); };
+        auto fromRegex = [](std::string_view pattern, RegexMatch match) {
+            return grammarOf(*regexToExpr(pattern, match));
+        };
         cases.push_back({fromRegex(R"(^\+?[1-9]\d{1,14}$)", RegexMatch::Search), {"+14155552671"}, {"0123"}});
         cases.push_back({fromRegex("[^\\s\"\\\\]+|\\p{Lu}{2}", RegexMatch::Whole), {"abc", "ÉÉ"}, {"a b", "\""}});
         cases.push_back({fromRegex("(ab|cd)*(e{2,}|f?)", RegexMatch::Whole), {"abcdee", "", "f"}, {"e", "abc"}});
         Grammar mixed;
         mixed.root = "start";
         mixed.add("start", Expr::sequence({Expr::literal("\xff\xfe"), Expr::ref("body"), Expr::empty()}));
-        mixed.add("body", Expr::choice({Expr::sequence({Expr::literal("["), Expr::optional(Expr::ref("body")),
-                                                        Expr::literal("]")}),
-                                        Expr::repeat(Expr::anyChar(), 1, 2), Expr::choice({})}));
-        cases.push_back({std::move(mixed), {"\xff\xfe[[x]]", "\xff\xfe" "ab", "\xff\xfe[]"}, {"\xff\xfe", "[x]"}});
+        mixed.add(
+            "body",
+            Expr::choice({Expr::sequence({Expr::literal("["), Expr::optional(Expr::ref("body")), Expr::literal("]")}),
+                          Expr::repeat(Expr::anyChar(), 1, 2), Expr::choice({})}));
+        cases.push_back({std::move(mixed),
+                         {"\xff\xfe[[x]]",
+                          "\xff\xfe"
+                          "ab",
+                          "\xff\xfe[]"},
+                         {"\xff\xfe", "[x]"}});
         for (const RoundTrip& c : cases) {
             const std::string text = toGbnf(c.grammar);
             auto parsed = parseGbnf(text);

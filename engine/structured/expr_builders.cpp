@@ -1,6 +1,8 @@
 #include "engine/structured/expr_builders.h"
 
 #include <cstdint>
+#include <functional>
+#include <unordered_map>
 #include <utility>
 
 #include "engine/common/utf8.h"
@@ -27,6 +29,16 @@ bool asSingleCharClass(const Expr& e, CodepointRanges& ranges) {
     if (pos != e.text.size()) return false;
     ranges.push_back({c, c});
     return true;
+}
+
+size_t exprHash(const Expr& e) {
+    size_t h = std::hash<std::string>()(e.text) ^ (size_t(e.kind) << 1) ^ (size_t(e.negated) << 5);
+    auto mix = [&h](size_t v) { h = (h ^ v) * 0x100000001B3ull; };
+    mix(size_t(e.minRepeat));
+    mix(size_t(e.maxRepeat));
+    for (const CodepointRange& r : e.ranges) mix((size_t(r.first) << 32) | r.last);
+    for (const Expr& item : e.items) mix(exprHash(item));
+    return h;
 }
 
 }  // namespace
@@ -63,6 +75,7 @@ Expr simpleChoice(std::vector<Expr> alternatives) {
     std::vector<Expr> kept;
     CodepointRanges merged;
     size_t classAt = SIZE_MAX;
+    std::unordered_multimap<size_t, size_t> seen;  // hash → index in kept
     for (Expr& alternative : flat) {
         if (asSingleCharClass(alternative, merged)) {
             if (classAt == SIZE_MAX) {
@@ -71,10 +84,14 @@ Expr simpleChoice(std::vector<Expr> alternatives) {
             }
             continue;
         }
+        // Hashing keeps this linear: a GBNF rule or a regex may list thousands of alternatives.
+        const size_t hash = exprHash(alternative);
         bool duplicate = false;
-        for (size_t i = 0; i < kept.size(); ++i)
-            duplicate = duplicate || (i != classAt && sameExpr(kept[i], alternative));
-        if (!duplicate) kept.push_back(std::move(alternative));
+        for (auto [it, end] = seen.equal_range(hash); it != end && !duplicate; ++it)
+            duplicate = sameExpr(kept[it->second], alternative);
+        if (duplicate) continue;
+        seen.emplace(hash, kept.size());
+        kept.push_back(std::move(alternative));
     }
     if (classAt != SIZE_MAX) {
         merged = normalizedRanges(std::move(merged));

@@ -355,6 +355,25 @@ private slots:
         }
     }
 
+    void largeAlternationsStayLinear() {
+        // Thousands of alternatives (an enum written as GBNF or as a regex) parse without
+        // comparing every pair, and still match exactly their members.
+        std::string gbnf = "root ::= ";
+        std::string pattern;
+        for (int i = 0; i < 20000; ++i) {
+            gbnf += fmt::format("{}\"w{}\"", i ? " | " : "", i);
+            pattern += fmt::format("{}w{}", i ? "|" : "", i);
+        }
+        const Strings accepted = {"w0", "w12345", "w19999"};
+        const Strings rejected = {"w20000", "w", "w0w1", ""};
+        std::string failures = gbnfVerdicts(gbnf, accepted, rejected);
+        failures += regexVerdicts(pattern, RegexMatch::Whole, accepted, rejected);
+        QVERIFY2(failures.empty(), failures.c_str());
+        auto withDuplicates = parseGbnf("root ::= \"ab\" x | \"ab\" x | \"cd\" | \"ab\" x\nx ::= \"!\"");
+        QVERIFY(withDuplicates);
+        QCOMPARE(toGbnf(*withDuplicates), std::string("root ::= \"ab\" x | \"cd\"\nx ::= \"!\"\n"));
+    }
+
     void gbnfArithmeticGrammar() {
         const char* text =
             "# equations, one per line\n"
@@ -470,7 +489,8 @@ private slots:
         cases.push_back({fromRegex("(ab|cd)*(e{2,}|f?)", RegexMatch::Whole), {"abcdee", "", "f"}, {"e", "abc"}});
         Grammar mixed;
         mixed.root = "start";
-        mixed.add("start", Expr::sequence({Expr::literal("\xff\xfe"), Expr::ref("body"), Expr::empty()}));
+        mixed.add("start", Expr::sequence({Expr::literal("\xff\xfe"), Expr::ref("body"), Expr::empty(),
+                                           Expr::optional(Expr::literal(std::string("\0\"\\", 3)))}));
         mixed.add(
             "body",
             Expr::choice({Expr::sequence({Expr::literal("["), Expr::optional(Expr::ref("body")), Expr::literal("]")}),
@@ -479,8 +499,8 @@ private slots:
                          {"\xff\xfe[[x]]",
                           "\xff\xfe"
                           "ab",
-                          "\xff\xfe[]"},
-                         {"\xff\xfe", "[x]"}});
+                          "\xff\xfe[]", "\xff\xfe[]" + std::string("\0\"\\", 3)},
+                         {"\xff\xfe", "[x]", "\xff\xfe[]" + std::string("\0\"", 2)}});
         for (const RoundTrip& c : cases) {
             const std::string text = toGbnf(c.grammar);
             auto parsed = parseGbnf(text);

@@ -20,6 +20,18 @@ int32_t argmax(std::span<const float> logits) {
     return int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
+namespace {
+
+// The most likely token the mask allows; -1 when it allows none.
+int32_t maskedArgmax(std::span<const float> logits, const structured::TokenMask& mask) {
+    int32_t best = -1;
+    for (size_t id = 0; id < logits.size() && id < mask.words.size() * 32; ++id)
+        if (mask.allows(int32_t(id)) && (best < 0 || logits[id] > logits[size_t(best)])) best = int32_t(id);
+    return best;
+}
+
+}  // namespace
+
 Result<GreedyResult> greedyGenerate(Executor& executor, const ModelConfig& config, std::span<const int32_t> prompt,
                                     const GreedyOptions& options) {
     if (prompt.empty()) return makeError("the prompt is empty; give at least one token");
@@ -49,13 +61,27 @@ Result<GreedyResult> greedyGenerate(Executor& executor, const ModelConfig& confi
         if (!logits) return logits.error();
         (i == 0 ? result.prefillSeconds : result.decodeSeconds) += seconds;
 
-        const int32_t next = argmax(*logits);
+        int32_t next = 0;
+        if (options.grammar) {
+            auto mask = options.grammar->nextMask();
+            if (!mask) return mask.error();
+            next = maskedArgmax(*logits, **mask);
+            if (next < 0) return makeError("the grammar allows no token here (the vocabulary cannot spell what it needs)");
+            auto accepted = options.grammar->acceptToken(next);
+            if (!accepted) return accepted.error();
+        } else {
+            next = argmax(*logits);
+        }
         result.tokens.push_back(next);
         position += int32_t(step.size());
         step.assign(1, next);
         const auto& eos = options.eosTokenIds;
         if (!options.ignoreEos && std::find(eos.begin(), eos.end(), next) != eos.end()) {
             result.stoppedOnEos = true;
+            break;
+        }
+        if (options.grammar && options.grammar->terminated()) {
+            result.grammarComplete = true;
             break;
         }
     }

@@ -10,6 +10,7 @@
 #include "engine/common/result.h"
 #include "engine/executor/executor.h"
 #include "engine/model/model_config.h"
+#include "engine/structured/grammar_matcher.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace pagoda {
@@ -18,11 +19,15 @@ struct GreedyOptions {
     int maxTokens = 32;
     bool ignoreEos = false;
     std::vector<int32_t> eosTokenIds;  // ends generation unless ignoreEos; see endOfGenerationIds
+    // When set, each token is the most likely one the grammar allows, and generation ends when
+    // the grammar does (`pagoda generate --json-schema`).
+    structured::GrammarMatcher* grammar = nullptr;
 };
 
 struct GreedyResult {
     std::vector<int32_t> tokens;  // generated ids, including the eos id that ended it
     bool stoppedOnEos = false;
+    bool grammarComplete = false;  // a grammar was given and nothing more may follow
     double prefillSeconds = 0;
     double decodeSeconds = 0;  // all decode steps together
 };

@@ -8,6 +8,8 @@
 
 #include "app/api/api_active.h"
 #include "app/api/api_server.h"
+#include "app/api/openai_extensions.h"
+#include "app/api/structured_output_fields.h"
 #include "engine/chat/chat_output_parser.h"
 
 namespace pagoda {
@@ -73,6 +75,9 @@ void ApiServer::chatCompletions(const HttpRequest& request, HttpResponder&& resp
     auto active = std::make_shared<Active>();
     active->outputOptions =
         chatOutputOptionsFor(chatTemplate->source(), *prompt, toolsOffered ? toolNames(parsed->tools) : std::vector<std::string>());
+    if (auto error = openai::constrainChatAnswer(parsed->tools, parsed->toolChoice, active->outputOptions,
+                                                 chatTemplate->source(), *tokenizer, params))
+        return sendError(responder, request, *error);
     active->chat = true;
     active->responseId = makeCompletionId("chatcmpl");
     active->model = parsed->model.empty() ? servedModelName() : parsed->model;

@@ -9,6 +9,7 @@
 
 #include "app/api/api_active.h"
 #include "app/api/openai_fields.h"
+#include "app/api/structured_output_fields.h"
 
 namespace pagoda {
 
@@ -80,6 +81,17 @@ ApiResult<OllamaFields> readOllamaFields(const ordered_json& body) {
     return f;
 }
 
+// Ollama's `format` ("json" or a JSON Schema) as a compiled constraint in `params`.
+std::optional<ApiError> applyFormat(const ordered_json& body, SamplingParams& params) {
+    std::optional<openai::StructuredOutputField> format;
+    if (auto error = openai::readOllamaFormat(openai::FieldReader(body), format)) return error;
+    if (!format) return std::nullopt;
+    auto compiled = openai::compileStructuredOutputField(*format);
+    if (!compiled) return compiled.error();
+    params.structuredOutput = std::move(compiled).value();
+    return std::nullopt;
+}
+
 ordered_json modelDetails(const std::string& family) {
     return {{"parent_model", ""}, {"format", "safetensors"}, {"family", family}, {"families", {family}},
             {"parameter_size", ""}, {"quantization_level", ""}};
@@ -137,6 +149,7 @@ void ApiServer::ollamaChat(const HttpRequest& request, HttpResponder&& responder
     SamplingParams params = parsed->params;
     auto numPredict = applyOptions(*body, params);
     if (!numPredict) return sendError(responder, request, numPredict.error());
+    if (auto error = applyFormat(*body, params)) return sendError(responder, request, *error);
     ordered_json context = ordered_json::object();
     if (fields->think) context["enable_thinking"] = *fields->think;
     context["messages"] = parsed->messages;
@@ -155,6 +168,9 @@ void ApiServer::ollamaChat(const HttpRequest& request, HttpResponder&& responder
     active->dialect = Active::Dialect::Ollama;
     active->chat = true;
     active->outputOptions = chatOutputOptionsFor(chatTemplate->source(), *prompt, toolNames(parsed->tools));
+    if (auto error = openai::constrainChatAnswer(parsed->tools, parsed->toolChoice, active->outputOptions,
+                                                 chatTemplate->source(), *tokenizer, params))
+        return sendError(responder, request, *error);
     active->responseId = makeCompletionId("ollama");
     active->model = model.empty() ? servedModelName() : model;
     active->stream = fields->stream;
@@ -177,6 +193,7 @@ void ApiServer::ollamaGenerate(const HttpRequest& request, HttpResponder&& respo
     SamplingParams params = m_host.samplingDefaults();
     auto numPredict = applyOptions(*body, params);
     if (!numPredict) return sendError(responder, request, numPredict.error());
+    if (auto error = applyFormat(*body, params)) return sendError(responder, request, *error);
 
     // Like Ollama: the prompt goes through the chat template as a user turn unless `raw`.
     const ChatTemplate* chatTemplate = m_host.chatTemplate();
@@ -189,6 +206,10 @@ void ApiServer::ollamaGenerate(const HttpRequest& request, HttpResponder&& respo
                                  ordered_json{{"messages", messages}, {"add_generation_prompt", true}});
         if (!prompt) return sendError(responder, request, badRequest(prompt.error().message, "prompt"));
         text = std::move(prompt).value();
+        const ChatOutputOptions options = chatOutputOptionsFor(chatTemplate->source(), text, {});
+        if (auto error = openai::constrainChatAnswer(ordered_json(), "none", options, chatTemplate->source(), *tokenizer,
+                                                     params))
+            return sendError(responder, request, *error);
     }
     auto ids = tokenizer->encode(text, raw);
     if (!ids) return sendError(responder, request, badRequest(ids.error().message, "prompt"));

@@ -11,6 +11,7 @@
 
 #include "app/api/openai_fields.h"
 #include "app/api/openai_messages.h"
+#include "app/api/structured_output_fields.h"
 #include "engine/common/utf8.h"
 
 namespace pagoda {
@@ -250,22 +251,21 @@ FieldError readStreamOptions(const FieldReader& fields, bool stream, bool& inclu
     return std::nullopt;
 }
 
-// The engine has no grammar-constrained decoding: asking for JSON mode must fail loudly
-// rather than quietly return free text.
-FieldError readResponseFormat(const FieldReader& fields) {
-    const Json* format = fields.find("response_format");
-    if (!format) return std::nullopt;
-    if (!format->is_object()) return openai::typeError("response_format", "an object", *format);
-    const FieldReader formatFields(*format, "response_format");
-    const Json* type = formatFields.find("type");
-    if (!type) return openai::missingField("response_format.type");
-    std::string name;
-    if (auto e = openai::toString(*type, "response_format.type", name)) return e;
-    if (name != "text")
-        return badRequest(fmt::format("Invalid value for 'response_format.type': {}. This server does not constrain "
-                                      "output to a format; only 'text' is supported.",
-                                      openai::shortDump(*type)),
-                          "response_format.type");
+// response_format, structured_outputs, guided_*, grammar, json_schema: compiled into the
+// params. A forced tool call is a constraint of its own (built once the template's tool-call
+// markup is known), so it cannot be combined with another, as vLLM refuses.
+FieldError readStructuredOutputForChat(const FieldReader& fields, ChatCompletionRequest& request) {
+    std::optional<openai::StructuredOutputField> field;
+    if (auto e = openai::readStructuredOutput(fields, field)) return e;
+    if (!field) return std::nullopt;
+    if (request.toolChoice == "required" || request.toolChoice.is_object())
+        return badRequest(fmt::format("You can only either use constraints for structured outputs or tools, not "
+                                      "both: 'tool_choice' forces a tool call and '{}' asks for another format.",
+                                      field->field),
+                          field->field);
+    auto compiled = openai::compileStructuredOutputField(*field);
+    if (!compiled) return compiled.error();
+    request.params.structuredOutput = std::move(compiled).value();
     return std::nullopt;
 }
 
@@ -310,7 +310,7 @@ ApiResult<ChatCompletionRequest> parseChatCompletionRequest(const nlohmann::orde
     if (auto e = fields.readBool("stream", request.stream)) return *e;
     if (auto e = readStreamOptions(fields, request.stream, request.includeUsage, request.continuousUsageStats))
         return *e;
-    if (auto e = readResponseFormat(fields)) return *e;
+    if (auto e = readStructuredOutputForChat(fields, request)) return *e;
 
     // max_completion_tokens replaced max_tokens in OpenAI's API; when both come, it wins.
     std::optional<int> maxTokens, maxCompletionTokens;
@@ -393,7 +393,7 @@ ApiResult<CompletionRequest> parseCompletionRequest(const nlohmann::ordered_json
     if (auto e = fields.readBool("stream", request.stream)) return *e;
     if (auto e = readStreamOptions(fields, request.stream, request.includeUsage, request.continuousUsageStats))
         return *e;
-    if (auto e = readResponseFormat(fields)) return *e;
+    if (auto e = openai::readAndCompileStructuredOutput(fields, request.params.structuredOutput)) return *e;
 
     if (auto e = fields.readInt("max_tokens", 1, kIntMax, request.maxTokens)) return *e;
     request.params.maxTokens = *request.maxTokens;

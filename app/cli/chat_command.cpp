@@ -12,7 +12,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/api/structured_output_fields.h"
 #include "app/cli/engine_options.h"
+#include "app/cli/structured_output_options.h"
 #include "engine/engine_thread.h"
 
 namespace pagoda::cli {
@@ -60,6 +62,7 @@ int runChat(const QStringList& arguments) {
         {"system", "A system prompt.", "text"},
         {"chat-template-kwargs", "Extra template variables as JSON, e.g. {\"enable_thinking\": false}.", "json"},
     });
+    addStructuredOutputOptions(parser);
     parser.process(arguments);
 
     QTextStream err(stderr);
@@ -69,6 +72,8 @@ int runChat(const QStringList& arguments) {
     };
     auto options = readEngineOptions(parser);
     if (!options) return fail(options.error().message);
+    auto constraint = readStructuredOutputOptions(parser);
+    if (!constraint) return fail(constraint.error().message);
     auto loaded = loadEngine(*options);
     if (!loaded) return fail(loaded.error().message);
     if (!loaded->tokenizer || !loaded->chatTemplate)
@@ -80,6 +85,7 @@ int runChat(const QStringList& arguments) {
     params.maxTokens = parser.value("max-tokens").toInt();
     if (parser.isSet("temperature")) params.temperature = parser.value("temperature").toFloat();
     if (parser.isSet("top-p")) params.topP = parser.value("top-p").toFloat();
+    params.structuredOutput = *constraint;
     if (auto valid = params.validate(loaded->model->config.vocabSize); !valid) return fail(valid.error().message);
     nlohmann::ordered_json templateKwargs = nlohmann::ordered_json::object();
     if (parser.isSet("chat-template-kwargs")) {
@@ -132,11 +138,18 @@ int runChat(const QStringList& arguments) {
             continue;
         }
 
+        // A thinking model thinks freely; the constraint starts after its </think>.
+        SamplingParams turnParams = params;
+        const ChatOutputOptions outputOptions = chatOutputOptionsFor(loaded->chatTemplate->source(), *prompt, {});
+        if (auto error = openai::constrainChatAnswer(nlohmann::ordered_json(), "none", outputOptions,
+                                                     loaded->chatTemplate->source(), tokenizer, turnParams))
+            return fail(error->message);
+
         Answer answer;
         const std::string id = fmt::format("chat-{}", turn);
         print("ASSISTANT: ");
         engine.submit(
-            {id, std::move(ids).value(), params},
+            {id, std::move(ids).value(), turnParams},
             [&](const RequestOutput& out) {
                 std::lock_guard lock(answer.mutex);
                 for (const auto& c : out.outputs) {

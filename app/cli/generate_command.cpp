@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "app/cli/model_argument.h"
+#include "app/cli/structured_output_options.h"
 #include "engine/executor/cpu/cpu_executor.h"
 #include "engine/generate.h"
 #include "engine/model/model.h"
@@ -49,6 +50,7 @@ int runGenerate(const QStringList& arguments) {
     const QCommandLineOption quantizationOption("quantization", "none, int8 or int4 (weight-only, converted at load).", "method", "none");
     parser.addOptions({modelOption, promptOption, idsOption, tokenizerOption, maxTokensOption, ignoreEosOption,
                        threadsOption, quantizationOption});
+    addStructuredOutputOptions(parser);
     parser.process(arguments);
 
     QTextStream err(stderr);
@@ -66,12 +68,16 @@ int runGenerate(const QStringList& arguments) {
     const int threads = parser.value(threadsOption).toInt(&ok);
     if (!ok || threads < 0) return fail("--threads must be a non-negative integer");
 
+    auto constraint = readStructuredOutputOptions(parser);
+    if (!constraint) return fail(constraint.error().message);
+    if (*constraint && parser.isSet(ignoreEosOption)) return fail("--ignore-eos cannot be combined with a constraint");
+
     const auto quantization = parseQuantization(parser.value(quantizationOption).toStdString());
     if (!quantization) return fail("--quantization: use none, int8 or int4");
     auto model = loadModel(*modelDir, *quantization);
     if (!model) return fail(model.error().message);
     std::unique_ptr<Tokenizer> tokenizer;
-    if (textMode || parser.isSet(tokenizerOption)) {
+    if (textMode || parser.isSet(tokenizerOption) || *constraint) {
         auto loaded = loadTokenizer(parser.isSet(tokenizerOption) ? parser.value(tokenizerOption).toStdString() : *modelDir);
         if (!loaded) return fail(loaded.error().message);
         tokenizer = std::move(loaded).value();
@@ -84,6 +90,12 @@ int runGenerate(const QStringList& arguments) {
     const int tokensNeeded = int(prompt->size()) + maxTokens;
     CpuExecutor executor(*model, {(tokensNeeded + blockSize - 1) / blockSize, blockSize, size_t(threads)});
     GreedyOptions options{maxTokens, parser.isSet(ignoreEosOption), endOfGenerationIds((*model)->config, tokenizer.get())};
+    std::optional<structured::GrammarMatcher> matcher;
+    if (*constraint) {
+        auto vocabulary = structured::TokenVocabulary::fromTokenizer(*tokenizer, options.eosTokenIds);
+        matcher.emplace(std::make_shared<structured::TokenGrammar>((*constraint)->grammar, std::move(vocabulary)));
+        options.grammar = &*matcher;
+    }
     auto result = greedyGenerate(executor, (*model)->config, *prompt, options);
     if (!result) return fail(result.error().message);
 

@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "app/api/openai_protocol.h"
+#include "app/api/structured_output_fields.h"
+#include "tests/support/tokenizer_fixture.h"
 #include "tests/app/openai_protocol_cases.h"
+#include "tests/app/structured_output_cases.h"
 
 using namespace pagoda;
 using Json = nlohmann::ordered_json;
@@ -509,6 +512,115 @@ private slots:
         entry["permission"][0]["id"] = "modelperm-x";
         compareJson(modelsList({entry}), openai_cases::kModels);
         QCOMPARE(modelEntry("qwen", 1, 2)["root"], Json("qwen"));
+    }
+
+    // Structured output: every dialect's form compiles into params.structuredOutput, every bad
+    // one is a 400 naming the field, and forced tool calls and thinking gate the constraint.
+    void structuredOutputFormsCompileIntoTheParams_data() {
+        QTest::addColumn<int>("index");
+        const auto forms = openai_cases::structuredForms();
+        for (size_t i = 0; i < forms.size(); ++i) QTest::newRow(forms[i].name) << int(i);
+    }
+    void structuredOutputFormsCompileIntoTheParams() {
+        QFETCH(int, index);
+        const auto form = openai_cases::structuredForms()[size_t(index)];
+        const SamplingParams params = form.endpoint == openai_cases::Endpoint::Chat ? chatOk(form.body).params
+                                                                                    : completionOk(form.body).params;
+        QVERIFY(params.structuredOutput);
+        QVERIFY(params.structuredOutput->grammar);
+        QVERIFY(!params.structuredOutput->startsAfterToken);
+    }
+
+    void structuredOutputErrorsNameTheField_data() {
+        QTest::addColumn<int>("index");
+        const auto cases = openai_cases::structuredOutputErrorCases();
+        for (size_t i = 0; i < cases.size(); ++i) QTest::newRow(cases[i].name) << int(i);
+    }
+    void structuredOutputErrorsNameTheField() {
+        QFETCH(int, index);
+        const auto c = openai_cases::structuredOutputErrorCases()[size_t(index)];
+        const auto error = firstError(c.endpoint, c.body);
+        QVERIFY2(error, "the body was accepted");
+        QCOMPARE(error->status, c.status);
+        QCOMPARE(QString::fromStdString(*error->param), QString(c.param));
+        QVERIFY2(error->message.find(c.message) != std::string::npos, error->message.c_str());
+    }
+
+    void oneSchemaSentInAnyFormIsOneGrammar() {
+        const std::string schema = openai_cases::kPersonSchema;
+        const auto viaGuided = chatOk(openai_cases::chat("\"guided_json\": " + schema)).params.structuredOutput;
+        const auto viaFormat = chatOk(openai_cases::chat(
+            "\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"p\", \"schema\": " + schema + "}}"))
+                                   .params.structuredOutput;
+        QCOMPARE(viaGuided->key, viaFormat->key);
+        QCOMPARE(viaGuided->grammar.get(), viaFormat->grammar.get());  // compiled once
+        const auto other = chatOk(openai_cases::chat(js("'guided_choice': ['a']"))).params.structuredOutput;
+        QVERIFY(other->key != viaGuided->key);
+        QVERIFY(!chatOk(openai_cases::chat(js("'response_format': {'type': 'text'}"))).params.structuredOutput);
+    }
+
+    void ollamaFormatIsJsonOrASchema() {
+        std::optional<openai::StructuredOutputField> field;
+        QVERIFY(!openai::readOllamaFormat(openai::FieldReader(Json::parse(js("{'format': 'json'}"))), field));
+        QCOMPARE(int(field->request.kind), int(structured::StructuredOutputRequest::Kind::JsonObject));
+        field.reset();
+        QVERIFY(!openai::readOllamaFormat(openai::FieldReader(Json::parse(js("{'format': ''}"))), field));
+        QVERIFY(!field);
+        QVERIFY(!openai::readOllamaFormat(openai::FieldReader(Json::parse(js("{'format': {'type': 'object'}}"))), field));
+        QCOMPARE(int(field->request.kind), int(structured::StructuredOutputRequest::Kind::JsonSchema));
+        const auto yaml = openai::readOllamaFormat(openai::FieldReader(Json::parse(js("{'format': 'yaml'}"))), field);
+        QVERIFY(yaml);
+        QCOMPARE(yaml->param.value(), std::string("format"));
+        const auto number = openai::readOllamaFormat(openai::FieldReader(Json::parse(js("{'format': 3}"))), field);
+        QVERIFY(number);
+        QVERIFY2(number->message.find("a JSON Schema object") != std::string::npos, number->message.c_str());
+    }
+
+    void forcedToolCallsAndThinkingGateTheConstraint() {
+        const auto qwen3 = std::filesystem::path(PAGODA_SOURCE_DIR) / "tests/fixtures/tokenizers/qwen3";
+        const Tokenizer& tokenizer = test::cachedTokenizer(qwen3);
+        QFile config(QString::fromStdString((qwen3 / "tokenizer_config.json").string()));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const std::string qwenTemplate = Json::parse(config.readAll().toStdString())["chat_template"];
+        const int32_t thinkEnd = *tokenizer.tokenToId("</think>");
+        const std::string thinking = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n";
+        const std::string notThinking = thinking + "<think>\n\n</think>\n\n";
+        const auto request = chatOk(openai_cases::chat(openai_cases::kTools + js(", 'tool_choice': 'required'")));
+        const auto named = chatOk(openai_cases::chat(
+            openai_cases::kTools + js(", 'tool_choice': {'type': 'function', 'function': {'name': 'get_weather'}}")));
+
+        // Qwen3 in thinking mode: a forced call after </think>.
+        SamplingParams params = request.params;
+        auto options = chatOutputOptionsFor(qwenTemplate, thinking, {"get_weather"});
+        QVERIFY(!openai::constrainChatAnswer(request.tools, request.toolChoice, options, qwenTemplate, tokenizer, params));
+        QVERIFY(params.structuredOutput);
+        QCOMPARE(params.structuredOutput->startsAfterToken, std::optional<int32_t>(thinkEnd));
+        const std::string requiredKey = params.structuredOutput->key;
+
+        // Thinking switched off by the template: the constraint starts at once; a named choice
+        // is another grammar.
+        SamplingParams off = named.params;
+        options = chatOutputOptionsFor(qwenTemplate, notThinking, {"get_weather"});
+        QVERIFY(!openai::constrainChatAnswer(named.tools, named.toolChoice, options, qwenTemplate, tokenizer, off));
+        QVERIFY(off.structuredOutput);
+        QVERIFY(!off.structuredOutput->startsAfterToken);
+        QVERIFY(off.structuredOutput->key != requiredKey);
+
+        // tool_choice auto forces nothing; a format alone is gated the same way.
+        const auto format = chatOk(openai_cases::chat(openai_cases::kTools + js(", 'response_format': {'type': 'json_object'}")));
+        SamplingParams gated = format.params;
+        options = chatOutputOptionsFor(qwenTemplate, thinking, {"get_weather"});
+        QVERIFY(!openai::constrainChatAnswer(format.tools, format.toolChoice, options, qwenTemplate, tokenizer, gated));
+        QCOMPARE(gated.structuredOutput->key, format.params.structuredOutput->key);
+        QCOMPARE(gated.structuredOutput->startsAfterToken, std::optional<int32_t>(thinkEnd));
+
+        // A template with no tool-call markup cannot be forced: a 400 on tool_choice.
+        SamplingParams plain = request.params;
+        options = chatOutputOptionsFor("{{ messages }}", "hi", {"get_weather"});
+        const auto error = openai::constrainChatAnswer(request.tools, request.toolChoice, options, "{{ messages }}", tokenizer, plain);
+        QVERIFY(error);
+        QCOMPARE(error->param.value(), std::string("tool_choice"));
+        QVERIFY2(error->message.find("tool-call markup") != std::string::npos, error->message.c_str());
     }
 };
 

@@ -23,6 +23,9 @@ struct ApiServer::Active {
     bool stream = false;
     bool includeUsage = false;
     bool logprobs = false;
+    bool continuousUsage = false;  // stream_options.continuous_usage_stats: usage on every chunk
+    bool returnTokenIds = false;   // vLLM's return_token_ids
+    std::optional<int> echoTopLogprobs;  // completions echo with logprobs: top entries per prompt token
     int n = 1;
     size_t pendingEngineRequests = 0;
     HttpResponder responder;  // a whole answer at the end, or the stream's chunks as they come
@@ -31,10 +34,14 @@ struct ApiServer::Active {
     http::HeaderList cors;  // the CORS headers every part of the answer carries
     QElapsedTimer timer;
     std::vector<std::string> echo;  // completions with echo: each prompt's text
+    std::vector<std::vector<int32_t>> promptIds;  // each prompt's tokens, as the engine got them
+    // Each prompt's prompt logprobs, once the engine sent them (prompt_logprobs or echo with logprobs).
+    std::vector<std::optional<std::vector<PromptTokenLogprobs>>> promptLogprobs;
     ChatOutputOptions outputOptions;  // chat: how reasoning and tool calls are written
     struct Choice {
         std::unique_ptr<ChatOutputStream> parser;  // chat streams only: text deltas → message deltas
         std::string text;
+        std::vector<int32_t> tokenIds;
         std::vector<SampleResult> logprobs;
         std::optional<FinishReason> finish;
         nlohmann::ordered_json stopReason;
@@ -55,6 +62,14 @@ struct ApiServer::Active {
     };
     std::vector<Choice> choices;
     Usage usage;
+
+    // A stream chunk's usage under continuous_usage_stats (vLLM: the prompt's tokens and the
+    // choice's so far), else none.
+    std::optional<Usage> streamUsage(int index, size_t completionTokens) const;
+    // A stream chunk's token ids under return_token_ids, the prompt's with the choice's first.
+    std::optional<StreamTokenIds> streamTokenIds(int index, const std::vector<int32_t>& newTokenIds, bool first) const;
+    // return_token_ids and prompt logprobs (with completions' echoed logprobs) of a whole answer's choice.
+    void addVllmExtras(size_t index, const TokenTextFn& tokenText, ChoiceResult& result) const;
 
 };
 

@@ -24,6 +24,36 @@ std::string ApiServer::tokenText(int32_t id) const {
     return bytes ? std::move(bytes).value() : std::string();
 }
 
+std::optional<Usage> ApiServer::Active::streamUsage(int index, size_t completionTokens) const {
+    if (!continuousUsage) return std::nullopt;
+    Usage usage;
+    usage.promptTokens = promptIds[size_t(index / n)].size();
+    usage.completionTokens = completionTokens;
+    return usage;
+}
+
+std::optional<StreamTokenIds> ApiServer::Active::streamTokenIds(int index, const std::vector<int32_t>& newTokenIds,
+                                                                bool first) const {
+    if (!returnTokenIds) return std::nullopt;
+    StreamTokenIds ids{newTokenIds, std::nullopt};
+    if (first) ids.promptTokenIds = promptIds[size_t(index / n)];
+    return ids;
+}
+
+void ApiServer::Active::addVllmExtras(size_t index, const TokenTextFn& tokenText, ChoiceResult& result) const {
+    const size_t prompt = index / size_t(n);
+    if (returnTokenIds) {
+        result.tokenIds = choices[index].tokenIds;
+        result.promptTokenIds = promptIds[prompt];
+    }
+    const auto& entries = promptLogprobs[prompt];
+    if (!entries) return;
+    result.promptLogprobs = openai::promptLogprobsJson(*entries, tokenText);
+    if (echoTopLogprobs)
+        result.logprobsJson = openai::echoedCompletionLogprobs(promptIds[prompt], *entries, *echoTopLogprobs,
+                                                               choices[index].logprobs, tokenText, 0);
+}
+
 std::optional<ApiError> fitContext(size_t promptTokens, std::optional<int> requested, const char* param,
                                    int maxModelLen, SamplingParams& params) {
     if (promptTokens >= size_t(maxModelLen)) return promptTooLong(maxModelLen, int(promptTokens));
@@ -67,6 +97,9 @@ void ApiServer::chatCompletions(const HttpRequest& request, HttpResponder&& resp
 
     SamplingParams params = parsed->params;
     const char* param = body->contains("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+    if (auto error = openai::truncatePrompt(*ids, parsed->vllm.truncatePromptTokens, m_host.maxModelLen(),
+                                            parsed->maxTokens, param))
+        return sendError(responder, request, *error);
     if (auto error = fitContext(ids->size(), parsed->maxTokens, param, m_host.maxModelLen(), params))
         return sendError(responder, request, *error);
     if (auto valid = params.validate(m_host.vocabSize()); !valid)
@@ -84,6 +117,8 @@ void ApiServer::chatCompletions(const HttpRequest& request, HttpResponder&& resp
     active->stream = parsed->stream;
     active->includeUsage = parsed->includeUsage;
     active->logprobs = parsed->logprobs;
+    active->continuousUsage = parsed->continuousUsageStats;
+    active->returnTokenIds = parsed->vllm.returnTokenIds;
     begin(std::move(active), std::move(responder), request, {std::move(ids).value()}, params);
 }
 
@@ -110,8 +145,17 @@ void ApiServer::completions(const HttpRequest& request, HttpResponder&& responde
             echo.push_back(text ? std::move(text).value() : std::string());
         }
     SamplingParams params = parsed->params;
-    for (auto& ids : prompts) {
+    for (size_t p = 0; p < prompts.size(); ++p) {
+        auto& ids = prompts[p];
         if (ids.empty()) return sendError(responder, request, badRequest("the prompt is empty", "prompt"));
+        const size_t untruncated = ids.size();
+        if (auto error = openai::truncatePrompt(ids, parsed->vllm.truncatePromptTokens, m_host.maxModelLen(),
+                                                parsed->maxTokens, "max_tokens"))
+            return sendError(responder, request, *error);
+        if (ids.size() < untruncated && p < echo.size() && tokenizer) {  // echo what the model read
+            auto text = tokenizer->decode(ids, false);
+            echo[p] = text ? std::move(text).value() : std::string();
+        }
         SamplingParams fitted = params;
         if (auto error = fitContext(ids.size(), parsed->maxTokens, "max_tokens", m_host.maxModelLen(), fitted))
             return sendError(responder, request, *error);
@@ -129,6 +173,9 @@ void ApiServer::completions(const HttpRequest& request, HttpResponder&& responde
     active->includeUsage = parsed->includeUsage;
     active->logprobs = parsed->logprobs.has_value();
     if (parsed->echo) active->echo = std::move(echo);
+    if (parsed->echo && parsed->logprobs) active->echoTopLogprobs = *parsed->logprobs;
+    active->continuousUsage = parsed->continuousUsageStats;
+    active->returnTokenIds = parsed->vllm.returnTokenIds;
     begin(std::move(active), std::move(responder), request, std::move(prompts), params);
 }
 
@@ -145,6 +192,8 @@ void ApiServer::begin(std::shared_ptr<Active> active, HttpResponder&& responder,
     if (active->chat && active->stream)  // whole answers are parsed once, at the end
         for (auto& choice : active->choices) choice.parser = std::make_unique<ChatOutputStream>(active->outputOptions);
     active->pendingEngineRequests = prompts.size();
+    active->promptIds = prompts;
+    active->promptLogprobs.resize(prompts.size());
     active->responder = std::move(responder);
     if (active->stream)
         active->responder.beginStream(
@@ -175,12 +224,13 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
         if (!choice.started) {
             choice.started = true;
             a.responder.sendChunk(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
-                                                                std::nullopt, nullptr, nullptr)));
+                                                                std::nullopt, nullptr, nullptr, a.streamUsage(index, 0),
+                                                                a.streamTokenIds(index, {}, true))));
         }
         const ChatOutputDelta delta = choice.parse(c);
         std::optional<std::string> finishReason = finish;
         if (finish && *finish == "stop" && choice.parser->sawToolCall()) finishReason = "tool_calls";
-        if (delta.empty() && !finishReason && !a.logprobs) return;  // vLLM sends no empty deltas
+        if (delta.empty() && !finishReason && !a.logprobs && !a.returnTokenIds) return;  // vLLM sends no empty deltas
         std::vector<DeltaToolCall> calls;
         for (const ToolCallDelta& t : delta.toolCalls)
             calls.push_back({t.index, t.id.empty() ? std::nullopt : std::optional(t.id),
@@ -191,22 +241,29 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
         const ordered_json logprobs = a.logprobs ? chatLogprobsContent(c.logprobs, tokenTextFn) : ordered_json();
         a.responder.sendChunk(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index,
                                                            chatDelta(content, optional(delta.reasoning), calls),
-                                                           finishReason, stopReason, logprobs)));
+                                                           finishReason, stopReason, logprobs,
+                                                           a.streamUsage(index, choice.tokenIds.size()),
+                                                           a.streamTokenIds(index, c.newTokenIds, false))));
         return;
     }
     std::string text = c.newText;
-    if (!choice.started) {
+    const size_t prompt = size_t(index / a.n);
+    const bool first = !choice.started;
+    if (first) {
         choice.started = true;
-        const size_t prompt = size_t(index / a.n);
         if (prompt < a.echo.size()) text = a.echo[prompt] + text;
     }
-    if (text.empty() && !finish) return;
+    if (text.empty() && !finish && !(a.returnTokenIds && !c.newTokenIds.empty())) return;
     // Offsets count code points (Python's len), not bytes.
     const size_t offset = size_t(std::count_if(choice.text.begin(), choice.text.end(),
                                                [](char ch) { return (static_cast<unsigned char>(ch) & 0xc0) != 0x80; }));
-    const ordered_json logprobs = a.logprobs ? completionLogprobs(c.logprobs, tokenTextFn, offset) : ordered_json();
+    ordered_json logprobs = a.logprobs ? completionLogprobs(c.logprobs, tokenTextFn, offset) : ordered_json();
+    if (first && a.echoTopLogprobs && a.promptLogprobs[prompt])  // echo: the prompt's tokens come first
+        logprobs = openai::echoedCompletionLogprobs(a.promptIds[prompt], *a.promptLogprobs[prompt], *a.echoTopLogprobs,
+                                                    c.logprobs, tokenTextFn, offset);
     a.responder.sendChunk(sseEvent(completionChunk(a.responseId, a.created, a.model, index, text, finish,
-                                                   stopReason, logprobs)));
+                                                   stopReason, logprobs, a.streamUsage(index, choice.tokenIds.size()),
+                                                   a.streamTokenIds(index, c.newTokenIds, first))));
 }
 
 void ApiServer::onOutput(const RequestOutput& out) {
@@ -215,9 +272,11 @@ void ApiServer::onOutput(const RequestOutput& out) {
     EngineRequest& engineRequest = it->second;
     const std::shared_ptr<Active> active = engineRequest.active;
     Active& a = *active;
+    if (out.promptLogprobs) a.promptLogprobs[size_t(engineRequest.promptIndex)] = *out.promptLogprobs;
     for (const CompletionOutput& c : out.outputs) {
         const int index = engineRequest.promptIndex * a.n + c.index;
         Active::Choice& choice = a.choices[size_t(index)];
+        choice.tokenIds.insert(choice.tokenIds.end(), c.newTokenIds.begin(), c.newTokenIds.end());
         if (a.stream) streamOutput(a, c, index);
         choice.text += c.newText;
         choice.logprobs.insert(choice.logprobs.end(), c.logprobs.begin(), c.logprobs.end());
@@ -244,6 +303,7 @@ void ApiServer::complete(Active& a) {
         a.responder.sendChunk(kSseDone);
         a.responder.endStream();
     } else if (a.responder.connected()) {
+        auto tokenTextFn = [this](int32_t id) { return tokenText(id); };
         std::vector<ChoiceResult> choices;
         for (size_t i = 0; i < a.choices.size(); ++i) {
             const Active::Choice& c = a.choices[i];
@@ -263,9 +323,9 @@ void ApiServer::complete(Active& a) {
             }
             r.stopReason = c.stopReason;
             if (a.logprobs) r.logprobs = c.logprobs;
+            a.addVllmExtras(i, tokenTextFn, r);
             choices.push_back(std::move(r));
         }
-        auto tokenTextFn = [this](int32_t id) { return tokenText(id); };
         const ordered_json body = a.chat ? chatCompletionResponse(a.responseId, a.created, a.model, choices, a.usage, tokenTextFn)
                                          : completionResponse(a.responseId, a.created, a.model, choices, a.usage, tokenTextFn);
         a.responder.send({200, "application/json", dumpJson(body), a.cors});

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "app/api/openai_extensions.h"
 #include "app/api/openai_fields.h"
 #include "app/api/openai_messages.h"
 #include "app/api/structured_output_fields.h"
@@ -328,6 +329,8 @@ ApiResult<ChatCompletionRequest> parseChatCompletionRequest(const nlohmann::orde
     if (topLogprobs > 0 && !request.logprobs)
         return badRequest("When using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs");
     request.params.logprobs = request.logprobs ? std::optional<int>(topLogprobs) : std::nullopt;
+    if (auto e = openai::readVllmRequestFields(fields, request.stream, request.vllm)) return *e;
+    request.params.promptLogprobs = request.vllm.promptLogprobs;
     return request;
 }
 
@@ -408,11 +411,11 @@ ApiResult<CompletionRequest> parseCompletionRequest(const nlohmann::ordered_json
                           "n");
 
     if (auto e = fields.readInt("logprobs", 0, kMaxCompletionLogprobs, request.logprobs)) return *e;
-    // echo with logprobs would need the prompt's logprobs, which the engine does not compute.
-    if (request.echo && request.logprobs)
-        return badRequest("echo cannot be combined with logprobs: this server does not compute prompt logprobs.",
-                          "echo");
     request.params.logprobs = request.logprobs;
+    if (auto e = openai::readVllmRequestFields(fields, request.stream, request.vllm)) return *e;
+    request.params.promptLogprobs = request.vllm.promptLogprobs;
+    // echo with logprobs lists the prompt's tokens too, so it needs their logprobs (vLLM's rule).
+    if (request.echo && request.logprobs && !request.params.promptLogprobs) request.params.promptLogprobs = request.logprobs;
     return request;
 }
 

@@ -86,6 +86,13 @@ constexpr int kMaxCompletionLogprobs = 5;  // legacy completions `logprobs`, as 
 // nlohmann's line and column), and any top level other than an object (400).
 ApiResult<nlohmann::ordered_json> parseJsonBody(std::string_view bytes, size_t maxBytes);
 
+// vLLM's extra request fields both routes take (read by openai::readVllmRequestFields).
+struct VllmRequestFields {
+    std::optional<int> promptLogprobs;        // prompt_logprobs: also in params.promptLogprobs
+    bool returnTokenIds = false;              // return_token_ids: prompt_token_ids and token_ids in the answer
+    std::optional<int> truncatePromptTokens;  // truncate_prompt_tokens: keep the last k prompt tokens; -1: all that fit
+};
+
 // POST /v1/chat/completions, checked field by field: a field that is absent or null keeps
 // its default; a present one must have the right JSON type and range, or the error names
 // it in `param`. Fields this server does not know are ignored, as vLLM does.
@@ -124,6 +131,7 @@ struct ChatCompletionRequest {
     // skip_special_tokens, include_stop_str_in_output. Everything that can be checked without
     // the vocabulary is; params.validate(vocabSize) still has to run for token ids and top_k.
     SamplingParams params;
+    VllmRequestFields vllm;
 };
 
 ApiResult<ChatCompletionRequest> parseChatCompletionRequest(const nlohmann::ordered_json& body,
@@ -136,13 +144,14 @@ struct CompletionRequest {
     std::string model;
     std::vector<std::string> prompts;
     std::vector<std::vector<int32_t>> promptIds;
-    bool echo = false;  // the prompt is prepended to each choice's text (not with logprobs)
+    bool echo = false;  // the prompt is prepended to each choice's text (and its tokens to the logprobs)
     bool stream = false;
     bool includeUsage = false;
     bool continuousUsageStats = false;
     std::optional<int> maxTokens = 16;  // OpenAI's legacy default; null also means 16; mirrored in params.maxTokens
     std::optional<int> logprobs;        // legacy `logprobs`: 0..kMaxCompletionLogprobs top entries per token
     SamplingParams params;
+    VllmRequestFields vllm;
 };
 
 ApiResult<CompletionRequest> parseCompletionRequest(const nlohmann::ordered_json& body, const SamplingParams& defaults);
@@ -173,6 +182,13 @@ struct ChoiceResult {
     std::string finishReason = "stop";
     nlohmann::ordered_json stopReason;  // null (EOS, length), the stop string, or the stop token id
     std::optional<std::vector<SampleResult>> logprobs;  // nullopt = not requested (null)
+    // vLLM's extras, null unless asked for: the choice's token ids and, for completions, the
+    // prompt's ids and logprobs (chat sends the first choice's at the response level), and
+    // logprobs built elsewhere (completions echo) to send instead of `logprobs`.
+    nlohmann::ordered_json tokenIds;
+    nlohmann::ordered_json promptTokenIds;
+    nlohmann::ordered_json promptLogprobs;
+    std::optional<nlohmann::ordered_json> logprobsJson;
 };
 
 // The OpenAI word for why a choice ended: "stop", "length", "abort".
@@ -214,6 +230,13 @@ nlohmann::ordered_json chatDelta(const std::optional<std::string>& content,
                                  const std::optional<std::string>& reasoning = {},
                                  const std::vector<DeltaToolCall>& toolCalls = {});
 
+// return_token_ids in a stream: the choice's new token ids in every chunk, the prompt's in the
+// first (vLLM: prompt_token_ids on the chunk for chat, on the choice for completions).
+struct StreamTokenIds {
+    std::vector<int32_t> tokenIds;
+    std::optional<std::vector<int32_t>> promptTokenIds;
+};
+
 // One chat.completion.chunk with one choice. `stop_reason` is sent only with a
 // finish_reason, as vLLM; `usage` only when given (continuous_usage_stats).
 nlohmann::ordered_json chatCompletionChunk(const std::string& id, int64_t created, const std::string& model, int index,
@@ -221,12 +244,14 @@ nlohmann::ordered_json chatCompletionChunk(const std::string& id, int64_t create
                                            const std::optional<std::string>& finishReason,
                                            const nlohmann::ordered_json& stopReason,
                                            const nlohmann::ordered_json& logprobs,
-                                           const std::optional<Usage>& usage = std::nullopt);
+                                           const std::optional<Usage>& usage = std::nullopt,
+                                           const std::optional<StreamTokenIds>& tokenIds = std::nullopt);
 // One text_completion chunk: index, text, logprobs, finish_reason and stop_reason always.
 nlohmann::ordered_json completionChunk(const std::string& id, int64_t created, const std::string& model, int index,
                                        const std::string& text, const std::optional<std::string>& finishReason,
                                        const nlohmann::ordered_json& stopReason, const nlohmann::ordered_json& logprobs,
-                                       const std::optional<Usage>& usage = std::nullopt);
+                                       const std::optional<Usage>& usage = std::nullopt,
+                                       const std::optional<StreamTokenIds>& tokenIds = std::nullopt);
 // The last chunk before [DONE] when include_usage is set: "choices": [] and the usage.
 nlohmann::ordered_json usageChunk(const std::string& id, int64_t created, const std::string& model, const Usage& usage,
                                   bool chat);

@@ -159,7 +159,7 @@ nlohmann::ordered_json chatCompletionResponse(const std::string& id, int64_t cre
         choice["logprobs"] = c.logprobs ? chatLogprobsContent(*c.logprobs, tokenText) : Json(nullptr);
         choice["finish_reason"] = c.finishReason;
         choice["stop_reason"] = c.stopReason;
-        choice["token_ids"] = nullptr;
+        choice["token_ids"] = c.tokenIds;
         choiceList.push_back(std::move(choice));
     }
     Json response = envelope(id, "chat.completion", created, model);
@@ -167,8 +167,8 @@ nlohmann::ordered_json chatCompletionResponse(const std::string& id, int64_t cre
     response["service_tier"] = nullptr;
     response["system_fingerprint"] = nullptr;
     response["usage"] = usageJson(usage, false);
-    response["prompt_logprobs"] = nullptr;
-    response["prompt_token_ids"] = nullptr;
+    response["prompt_logprobs"] = choices.empty() ? Json(nullptr) : choices.front().promptLogprobs;
+    response["prompt_token_ids"] = choices.empty() ? Json(nullptr) : choices.front().promptTokenIds;
     response["kv_transfer_params"] = nullptr;
     return response;
 }
@@ -181,12 +181,14 @@ nlohmann::ordered_json completionResponse(const std::string& id, int64_t created
         Json choice;
         choice["index"] = c.index;
         choice["text"] = c.content.value_or("");
-        choice["logprobs"] = c.logprobs ? completionLogprobs(*c.logprobs, tokenText, 0) : Json(nullptr);
+        choice["logprobs"] = c.logprobsJson ? *c.logprobsJson
+                             : c.logprobs  ? completionLogprobs(*c.logprobs, tokenText, 0)
+                                           : Json(nullptr);
         choice["finish_reason"] = c.finishReason;
         choice["stop_reason"] = c.stopReason;
-        choice["token_ids"] = nullptr;
-        choice["prompt_logprobs"] = nullptr;
-        choice["prompt_token_ids"] = nullptr;
+        choice["token_ids"] = c.tokenIds;
+        choice["prompt_logprobs"] = c.promptLogprobs;
+        choice["prompt_token_ids"] = c.promptTokenIds;
         choiceList.push_back(std::move(choice));
     }
     Json response = envelope(id, "text_completion", created, model);
@@ -232,29 +234,36 @@ nlohmann::ordered_json chatCompletionChunk(const std::string& id, int64_t create
                                            const nlohmann::ordered_json& delta,
                                            const std::optional<std::string>& finishReason,
                                            const nlohmann::ordered_json& stopReason,
-                                           const nlohmann::ordered_json& logprobs, const std::optional<Usage>& usage) {
+                                           const nlohmann::ordered_json& logprobs, const std::optional<Usage>& usage,
+                                           const std::optional<StreamTokenIds>& tokenIds) {
     Json choice;
     choice["index"] = index;
     choice["delta"] = delta;
     choice["logprobs"] = logprobs;
     choice["finish_reason"] = orNull(finishReason);
     if (finishReason) choice["stop_reason"] = stopReason;
+    if (tokenIds) choice["token_ids"] = tokenIds->tokenIds;
     Json chunk = envelope(id, "chat.completion.chunk", created, model);
     chunk["choices"] = Json::array({std::move(choice)});
     if (usage) chunk["usage"] = usageJson(*usage, true);
+    if (tokenIds && tokenIds->promptTokenIds) chunk["prompt_token_ids"] = *tokenIds->promptTokenIds;
     return chunk;
 }
 
 nlohmann::ordered_json completionChunk(const std::string& id, int64_t created, const std::string& model, int index,
                                        const std::string& text, const std::optional<std::string>& finishReason,
                                        const nlohmann::ordered_json& stopReason, const nlohmann::ordered_json& logprobs,
-                                       const std::optional<Usage>& usage) {
+                                       const std::optional<Usage>& usage, const std::optional<StreamTokenIds>& tokenIds) {
     Json choice;
     choice["index"] = index;
     choice["text"] = text;
     choice["logprobs"] = logprobs;
     choice["finish_reason"] = orNull(finishReason);
     choice["stop_reason"] = stopReason;
+    if (tokenIds) {
+        choice["prompt_token_ids"] = tokenIds->promptTokenIds ? Json(*tokenIds->promptTokenIds) : Json(nullptr);
+        choice["token_ids"] = tokenIds->tokenIds;
+    }
     Json chunk = envelope(id, "text_completion", created, model);
     chunk["choices"] = Json::array({std::move(choice)});
     if (usage) chunk["usage"] = usageJson(*usage, true);

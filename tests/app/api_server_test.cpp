@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "app/api/api_server.h"
@@ -30,6 +32,25 @@ QStringList sseEvents(const QByteArray& body) {
     for (const QByteArray& block : body.split('\n'))
         if (block.startsWith("data: ")) events << QString::fromUtf8(block.mid(6));
     return events;
+}
+
+// The JSON chunks of a finished stream, [DONE] left out.
+std::vector<json> streamChunks(const Reply& reply) {
+    std::vector<json> chunks;
+    for (const QString& event : sseEvents(reply.body))
+        if (event != "[DONE]") chunks.push_back(json::parse(event.toStdString()));
+    return chunks;
+}
+
+size_t codePoints(const std::string& text) {
+    return size_t(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+// A prompt of token ids long enough to fill several 16-token KV blocks.
+json longIdPrompt(int salt, int length = 40) {
+    json ids = json::array();
+    for (int i = 0; i < length; ++i) ids.push_back(10 + (i * 7 + salt) % 200);
+    return ids;
 }
 
 }  // namespace
@@ -466,6 +487,195 @@ private slots:
         const Reply local = wait(m_manager.post(request, QByteArray(R"({"model":5})")));
         QCOMPARE(local.status, 400);
         QCOMPARE(get("/health").status, 200);
+    }
+
+    void promptLogprobsComeBackInVllmsShape() {
+        const json ids = longIdPrompt(1, 12);
+        const Reply r = post("/v1/completions",
+                             {{"prompt", ids}, {"max_tokens", 2}, {"temperature", 0}, {"prompt_logprobs", 2}});
+        QCOMPARE(r.status, 200);
+        // Ordered, to see which key comes first.
+        const auto answer = nlohmann::ordered_json::parse(r.body.toStdString());
+        const auto& promptLogprobs = answer["choices"][0]["prompt_logprobs"];
+        QCOMPARE(promptLogprobs.size(), ids.size());
+        QVERIFY(promptLogprobs[0].is_null());
+        for (size_t i = 1; i < ids.size(); ++i) {
+            const auto& entry = promptLogprobs[i];
+            const std::string own = std::to_string(ids[i].get<int>());
+            QCOMPARE(entry.begin().key(), own);  // the prompt token first, then the top entries
+            QVERIFY(entry.size() >= 2 && entry.size() <= 3);
+            QVERIFY(entry[own]["logprob"].get<double>() <= 0.0);
+            QVERIFY(entry[own]["rank"].get<int64_t>() >= 1);
+            QVERIFY(entry[own]["decoded_token"].is_string());
+        }
+        // The answer is the same as without asking, which reads from the prefix cache.
+        const Reply plain = post("/v1/completions", {{"prompt", ids}, {"max_tokens", 2}, {"temperature", 0}});
+        QCOMPARE(plain.parsed()["choices"][0]["text"], r.parsed()["choices"][0]["text"]);
+        QVERIFY(plain.parsed()["choices"][0]["prompt_logprobs"].is_null());
+
+        const Reply chat = post("/v1/chat/completions", {{"messages", {{{"role", "user"}, {"content", "hello"}}}},
+                                                         {"max_tokens", 2},
+                                                         {"prompt_logprobs", 0}});
+        QCOMPARE(chat.status, 200);
+        const json chatAnswer = chat.parsed();
+        QCOMPARE(chatAnswer["prompt_logprobs"].size(), chatAnswer["usage"]["prompt_tokens"].get<size_t>());
+        QCOMPARE(chatAnswer["prompt_logprobs"][1].size(), size_t(1));  // 0: the prompt token alone
+    }
+
+    void echoWithLogprobsListsThePromptTokensFirst() {
+        const json request = {{"prompt", "hello world, hello"}, {"max_tokens", 3}, {"temperature", 0},
+                              {"echo", true}, {"logprobs", 1}, {"return_token_ids", true}};
+        const Reply r = post("/v1/completions", request);
+        QCOMPARE(r.status, 200);
+        const json answer = r.parsed();
+        const json& choice = answer["choices"][0];
+        const json& logprobs = choice["logprobs"];
+        const size_t promptTokens = answer["usage"]["prompt_tokens"].get<size_t>();
+        QCOMPARE(logprobs["tokens"].size(), promptTokens + 3);
+        QVERIFY(logprobs["token_logprobs"][0].is_null());
+        QVERIFY(logprobs["top_logprobs"][0].is_null());
+        // The prompt's logprobs are the prompt_logprobs the choice carries too.
+        for (size_t i = 1; i < promptTokens; ++i) {
+            const std::string id = std::to_string(choice["prompt_token_ids"][i].get<int>());
+            QCOMPARE(logprobs["token_logprobs"][i].get<double>(), choice["prompt_logprobs"][i][id]["logprob"].get<double>());
+        }
+        // Offsets run over the echoed text: each token starts where the previous ended.
+        std::string joined;
+        for (size_t i = 0; i < logprobs["tokens"].size(); ++i) {
+            QCOMPARE(logprobs["text_offset"][i].get<size_t>(), codePoints(joined));
+            joined += logprobs["tokens"][i].get<std::string>();
+        }
+        QVERIFY(choice["text"].get<std::string>().rfind("hello world, hello", 0) == 0);
+
+        // Streamed: the same tokens and logprobs, the prompt's in the first chunk.
+        json streaming = request;
+        streaming["stream"] = true;
+        const Reply stream = post("/v1/completions", streaming);
+        QCOMPARE(stream.status, 200);
+        json tokens = json::array(), values = json::array();
+        for (const json& chunk : streamChunks(stream))
+            for (const json& c : chunk["choices"]) {
+                for (const auto& t : c["logprobs"]["tokens"]) tokens.push_back(t);
+                for (const auto& v : c["logprobs"]["token_logprobs"]) values.push_back(v);
+            }
+        QCOMPARE(tokens, logprobs["tokens"]);
+        QCOMPARE(values.size(), logprobs["token_logprobs"].size());
+        QVERIFY(values[0].is_null());
+    }
+
+    void aRepeatedLongPromptReportsCachedTokens() {
+        // Chat and completions, whole and streamed: the second time, the prefix cache serves
+        // the prompt's full blocks and usage says how many tokens.
+        const json ids = longIdPrompt(2, 50);
+        const json completion = {{"prompt", ids}, {"max_tokens", 2}};
+        QCOMPARE(post("/v1/completions", completion).status, 200);
+        const json usage = post("/v1/completions", completion).parsed()["usage"];
+        QVERIFY2(usage["prompt_tokens_details"]["cached_tokens"].get<int>() >= 32, usage.dump().c_str());
+        json streamed = completion;
+        streamed["stream"] = true;
+        streamed["stream_options"] = {{"include_usage", true}};
+        const json last = streamChunks(post("/v1/completions", streamed)).back();
+        QVERIFY2(last["usage"]["prompt_tokens_details"]["cached_tokens"].get<int>() >= 32, last.dump().c_str());
+
+        std::string longText;
+        for (int i = 0; i < 12; ++i) longText += "the same long question, asked again and again. ";
+        const json chat = {{"messages", {{{"role", "user"}, {"content", longText}}}}, {"max_tokens", 2}};
+        QCOMPARE(post("/v1/chat/completions", chat).status, 200);
+        const json chatUsage = post("/v1/chat/completions", chat).parsed()["usage"];
+        QVERIFY2(chatUsage["prompt_tokens_details"]["cached_tokens"].get<int>() >= 16, chatUsage.dump().c_str());
+        json chatStreamed = chat;
+        chatStreamed["stream"] = true;
+        chatStreamed["stream_options"] = {{"include_usage", true}};
+        const json chatLast = streamChunks(post("/v1/chat/completions", chatStreamed)).back();
+        QVERIFY2(chatLast["usage"]["prompt_tokens_details"]["cached_tokens"].get<int>() >= 16, chatLast.dump().c_str());
+    }
+
+    void continuousUsageStatsPutUsageOnEveryChunk() {
+        for (const char* path : {"/v1/chat/completions", "/v1/completions"}) {
+            json request = {{"max_tokens", 5}, {"temperature", 0}, {"ignore_eos", true}, {"stream", true},
+                            {"stream_options", {{"include_usage", true}, {"continuous_usage_stats", true}}}};
+            if (std::string(path) == "/v1/completions")
+                request["prompt"] = "once upon a time";
+            else
+                request["messages"] = {{{"role", "user"}, {"content", "hello"}}};
+            const std::vector<json> chunks = streamChunks(post(path, request));
+            QVERIFY(chunks.size() >= 3);
+            const json& final = chunks.back();
+            QVERIFY(final["choices"].empty());
+            QCOMPARE(final["usage"]["completion_tokens"].get<int>(), 5);
+            int previous = -1;
+            for (size_t i = 0; i + 1 < chunks.size(); ++i) {
+                QVERIFY2(chunks[i].contains("usage"), chunks[i].dump().c_str());
+                const json& usage = chunks[i]["usage"];
+                QCOMPARE(usage["prompt_tokens"], final["usage"]["prompt_tokens"]);
+                QVERIFY(usage["completion_tokens"].get<int>() >= previous);
+                QCOMPARE(usage["total_tokens"].get<int>(),
+                         usage["prompt_tokens"].get<int>() + usage["completion_tokens"].get<int>());
+                previous = usage["completion_tokens"].get<int>();
+            }
+            QCOMPARE(previous, 5);
+            // Without the option, only the last chunk has usage.
+            request["stream_options"] = {{"include_usage", true}};
+            const std::vector<json> plain = streamChunks(post(path, request));
+            for (size_t i = 0; i + 1 < plain.size(); ++i) QVERIFY(!plain[i].contains("usage"));
+        }
+    }
+
+    void returnTokenIdsGiveThePromptAndGeneratedIds() {
+        const json ids = longIdPrompt(3, 9);
+        const json request = {{"prompt", ids}, {"max_tokens", 4}, {"temperature", 0}, {"ignore_eos", true},
+                              {"return_token_ids", true}};
+        const json answer = post("/v1/completions", request).parsed();
+        const json& choice = answer["choices"][0];
+        QCOMPARE(choice["prompt_token_ids"], ids);
+        QCOMPARE(choice["token_ids"].size(), size_t(4));
+
+        json streaming = request;
+        streaming["stream"] = true;
+        json streamedIds = json::array();
+        const std::vector<json> chunks = streamChunks(post("/v1/completions", streaming));
+        QCOMPARE(chunks.front()["choices"][0]["prompt_token_ids"], ids);
+        for (const json& chunk : chunks) {
+            for (const auto& id : chunk["choices"][0]["token_ids"]) streamedIds.push_back(id);
+            if (&chunk != &chunks.front()) QVERIFY(chunk["choices"][0]["prompt_token_ids"].is_null());
+        }
+        QCOMPARE(streamedIds, choice["token_ids"]);
+
+        const json chatRequest = {{"messages", {{{"role", "user"}, {"content", "hello"}}}}, {"max_tokens", 3},
+                                  {"temperature", 0}, {"ignore_eos", true}, {"return_token_ids", true}};
+        const json chat = post("/v1/chat/completions", chatRequest).parsed();
+        QCOMPARE(chat["prompt_token_ids"].size(), chat["usage"]["prompt_tokens"].get<size_t>());
+        QCOMPARE(chat["choices"][0]["token_ids"].size(), size_t(3));
+        json chatStreaming = chatRequest;
+        chatStreaming["stream"] = true;
+        json chatIds = json::array();
+        const std::vector<json> chatChunks = streamChunks(post("/v1/chat/completions", chatStreaming));
+        QCOMPARE(chatChunks.front()["prompt_token_ids"], chat["prompt_token_ids"]);
+        for (const json& chunk : chatChunks)
+            for (const auto& id : chunk["choices"][0]["token_ids"]) chatIds.push_back(id);
+        QCOMPARE(chatIds, chat["choices"][0]["token_ids"]);
+    }
+
+    void truncatePromptTokensKeepsTheLastTokens() {
+        const json ids = longIdPrompt(4, 30);
+        const Reply r = post("/v1/completions", {{"prompt", ids}, {"max_tokens", 2}, {"truncate_prompt_tokens", 5},
+                                                 {"return_token_ids", true}});
+        QCOMPARE(r.status, 200);
+        const json answer = r.parsed();
+        QCOMPARE(answer["usage"]["prompt_tokens"].get<int>(), 5);
+        QCOMPARE(answer["choices"][0]["prompt_token_ids"], json(std::vector<int>(ids.end() - 5, ids.end())));
+        const Reply chat = post("/v1/chat/completions", {{"messages", {{{"role", "user"}, {"content", "hello there"}}}},
+                                                         {"max_tokens", 2},
+                                                         {"truncate_prompt_tokens", 3}});
+        QCOMPARE(chat.status, 200);
+        QCOMPARE(chat.parsed()["usage"]["prompt_tokens"].get<int>(), 3);
+        // More than the context leaves for max_tokens: vLLM's 400.
+        const Reply tooMany = post("/v1/completions", {{"prompt", ids}, {"max_tokens", 4},
+                                                       {"truncate_prompt_tokens", m_host.maxModelLen()}});
+        QCOMPARE(tooMany.status, 400);
+        QCOMPARE(tooMany.parsed()["error"]["param"], "truncate_prompt_tokens");
+        QVERIFY(tooMany.parsed()["error"]["message"].get<std::string>().find("Please request a smaller truncation "
+                                                                           "size.") != std::string::npos);
     }
 
 private:

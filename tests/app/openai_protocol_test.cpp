@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/api/openai_extensions.h"
 #include "app/api/openai_protocol.h"
 #include "app/api/structured_output_fields.h"
 #include "tests/support/tokenizer_fixture.h"
@@ -297,6 +298,99 @@ private slots:
         QCOMPARE(*completionOk(openai_cases::completion(js("'logprobs': 2"))).params.logprobs, 2);
         QCOMPARE(*completionOk(openai_cases::completion(js("'logprobs': 0"))).logprobs, 0);
         QVERIFY(!completionOk(openai_cases::completion("")).params.logprobs);
+    }
+
+    void vllmExtensionFieldsBecomeEngineValues() {
+        QCOMPARE(*chatOk(openai_cases::chat(js("'prompt_logprobs': 3"))).params.promptLogprobs, 3);
+        QVERIFY(!chatOk(openai_cases::chat("")).params.promptLogprobs);
+        QCOMPARE(*completionOk(openai_cases::completion(js("'prompt_logprobs': 0"))).params.promptLogprobs, 0);
+        // echo with logprobs needs the prompt's logprobs: as many top entries as logprobs asks,
+        // unless prompt_logprobs says otherwise (vLLM's rule).
+        QCOMPARE(*completionOk(openai_cases::completion(js("'echo': true, 'logprobs': 2"))).params.promptLogprobs, 2);
+        QCOMPARE(*completionOk(openai_cases::completion(js("'echo': true, 'logprobs': 2, 'prompt_logprobs': 4")))
+                      .params.promptLogprobs,
+                 4);
+        QVERIFY(!completionOk(openai_cases::completion(js("'echo': true"))).params.promptLogprobs);
+        // In a stream, only prompt_logprobs 0 (nothing to send) and echo's own are allowed.
+        QVERIFY(completionOk(openai_cases::completion(js("'prompt_logprobs': 0, 'stream': true"))).stream);
+        QCOMPARE(*completionOk(openai_cases::completion(js("'echo': true, 'logprobs': 1, 'stream': true")))
+                      .params.promptLogprobs,
+                 1);
+        QVERIFY(chatOk(openai_cases::chat(js("'return_token_ids': true"))).vllm.returnTokenIds);
+        QVERIFY(!completionOk(openai_cases::completion("")).vllm.returnTokenIds);
+        QCOMPARE(*completionOk(openai_cases::completion(js("'truncate_prompt_tokens': -1"))).vllm.truncatePromptTokens, -1);
+        QCOMPARE(*chatOk(openai_cases::chat(js("'truncate_prompt_tokens': 7"))).vllm.truncatePromptTokens, 7);
+    }
+
+    void truncatePromptKeepsTheLastTokens() {
+        std::vector<int32_t> ids{1, 2, 3, 4, 5, 6};
+        QVERIFY(!openai::truncatePrompt(ids, std::nullopt, 8, 2, "max_tokens"));
+        QCOMPARE(ids.size(), size_t(6));
+        QVERIFY(!openai::truncatePrompt(ids, 4, 8, 2, "max_tokens"));
+        QCOMPARE(ids, (std::vector<int32_t>{3, 4, 5, 6}));
+        QVERIFY(!openai::truncatePrompt(ids, 10, 100, std::nullopt, "max_tokens"));  // shorter already: unchanged
+        QCOMPARE(ids.size(), size_t(4));
+        std::vector<int32_t> full{1, 2, 3, 4, 5, 6, 7, 8, 9};
+        QVERIFY(!openai::truncatePrompt(full, -1, 8, 3, "max_tokens"));  // -1: what leaves room for max_tokens
+        QCOMPARE(full, (std::vector<int32_t>{5, 6, 7, 8, 9}));
+        std::vector<int32_t> noMax{1, 2, 3, 4, 5, 6, 7, 8, 9};
+        QVERIFY(!openai::truncatePrompt(noMax, -1, 8, std::nullopt, "max_tokens"));  // room for one token
+        QCOMPARE(noMax.size(), size_t(7));
+        const auto error = openai::truncatePrompt(noMax, 7, 8, 2, "max_completion_tokens");
+        QVERIFY(error);
+        QCOMPARE(error->param.value(), std::string("truncate_prompt_tokens"));
+        QCOMPARE(error->message, std::string("truncate_prompt_tokens=7 cannot be greater than max_model_len - "
+                                             "max_completion_tokens = 6. Please request a smaller truncation size."));
+    }
+
+    void promptLogprobsAreVllmsShape() {
+        // Prompt "Hi world": token 4 ranked 2nd behind 6; token 5 is the best and also the top entry.
+        const std::vector<PromptTokenLogprobs> entries{
+            {4, -1.5f, 2, {{6, -0.5f}, {4, -1.5f}}},
+            {5, -0.25f, 1, {{5, -0.25f}, {1, -std::numeric_limits<float>::infinity()}}}};
+        compareJson(openai::promptLogprobsJson(entries, tokenText),
+                    js("[null, "
+                       "{'4': {'logprob': -1.5, 'rank': 2, 'decoded_token': ' w'}, "
+                       "'6': {'logprob': -0.5, 'rank': 1, 'decoded_token': 'x'}}, "
+                       "{'5': {'logprob': -0.25, 'rank': 1, 'decoded_token': 'orld'}, "
+                       "'1': {'logprob': -9999.0, 'rank': 2, 'decoded_token': 'Hi'}}]"));
+        compareJson(openai::promptLogprobsJson({}, tokenText), "[null]");  // a one-token prompt
+    }
+
+    void echoedLogprobsPutThePromptFirstWithANullStart() {
+        const std::vector<PromptTokenLogprobs> entries{{4, -1.5f, 2, {{6, -0.5f}, {4, -1.5f}}},
+                                                       {5, -0.25f, 1, {{5, -0.25f}, {1, -3.0f}}}};
+        const Json logprobs = openai::echoedCompletionLogprobs({1, 4, 5}, entries, 1, {{6, -2.0f, {{6, -2.0f}}}},
+                                                               tokenText, 0);
+        compareJson(logprobs,
+                    js("{'text_offset': [0, 2, 4, 8], 'token_logprobs': [null, -1.5, -0.25, -2.0], "
+                       "'tokens': ['Hi', ' w', 'orld', 'x'], "
+                       "'top_logprobs': [null, {' w': -1.5, 'x': -0.5}, {'orld': -0.25}, {'x': -2.0}]}"));
+    }
+
+    void returnTokenIdsInResponsesAndChunks() {
+        ChoiceResult choice;
+        choice.content = "x";
+        choice.tokenIds = Json::array({6});
+        choice.promptTokenIds = Json::array({1, 4});
+        const Json completion = completionResponse("cmpl-1", 5, "m", {choice}, Usage{2, 1, 0}, tokenText);
+        compareJson(completion["choices"][0]["token_ids"], "[6]");
+        compareJson(completion["choices"][0]["prompt_token_ids"], "[1, 4]");
+        const Json chat = chatCompletionResponse("chatcmpl-1", 5, "m", {choice}, Usage{2, 1, 0}, tokenText);
+        compareJson(chat["choices"][0]["token_ids"], "[6]");
+        compareJson(chat["prompt_token_ids"], "[1, 4]");  // chat: at the response level
+
+        compareJson(completionChunk("cmpl-1", 5, "m", 0, "x", std::nullopt, nullptr, nullptr, std::nullopt,
+                                    StreamTokenIds{{6}, std::vector<int32_t>{1, 4}}),
+                    js("{'id': 'cmpl-1', 'object': 'text_completion', 'created': 5, 'model': 'm', 'choices': "
+                       "[{'index': 0, 'text': 'x', 'logprobs': null, 'finish_reason': null, 'stop_reason': null, "
+                       "'prompt_token_ids': [1, 4], 'token_ids': [6]}]}"));
+        compareJson(chatCompletionChunk("chatcmpl-1", 5, "m", 0, chatDelta(std::string("x")), std::nullopt, nullptr,
+                                        nullptr, Usage{2, 1, 0}, StreamTokenIds{{6}, std::vector<int32_t>{1, 4}}),
+                    js("{'id': 'chatcmpl-1', 'object': 'chat.completion.chunk', 'created': 5, 'model': 'm', "
+                       "'choices': [{'index': 0, 'delta': {'content': 'x'}, 'logprobs': null, 'finish_reason': null, "
+                       "'token_ids': [6]}], 'usage': {'prompt_tokens': 2, 'total_tokens': 3, 'completion_tokens': 1}, "
+                       "'prompt_token_ids': [1, 4]}"));
     }
 
     void messagesAreNormalizedForTheTemplate() {

@@ -195,6 +195,39 @@ class OpenAIClientTest(unittest.TestCase):
             # Greedy: the chosen token is the most likely one.
             self.assertAlmostEqual(entry.logprob, entry.top_logprobs[0].logprob, places=4)
 
+    def test_echo_with_logprobs_lists_the_prompt_tokens_first(self):
+        result = self.client.completions.create(model="tiny", prompt="San Francisco is a", max_tokens=3,
+                                                temperature=0, echo=True, logprobs=2)
+        choice = result.choices[0]
+        self.assertTrue(choice.text.startswith("San Francisco is a"))
+        logprobs = choice.logprobs
+        self.assertEqual(len(logprobs.tokens), result.usage.prompt_tokens + 3)
+        self.assertIsNone(logprobs.token_logprobs[0])  # nothing predicts the first token
+        self.assertIsNone(logprobs.top_logprobs[0])
+        self.assertTrue(all(value <= 0 for value in logprobs.token_logprobs[1:]))
+        offsets = [0]
+        for token in logprobs.tokens[:-1]:
+            offsets.append(offsets[-1] + len(token))
+        self.assertEqual(logprobs.text_offset, offsets)
+
+    def test_prompt_logprobs_through_extra_body(self):
+        result = self.client.completions.create(model="tiny", prompt="San Francisco is a", max_tokens=2,
+                                                temperature=0, extra_body={"prompt_logprobs": 3})
+        prompt_logprobs = result.choices[0].model_extra["prompt_logprobs"]
+        self.assertEqual(len(prompt_logprobs), result.usage.prompt_tokens)
+        self.assertIsNone(prompt_logprobs[0])
+        for entry in prompt_logprobs[1:]:
+            self.assertTrue(3 <= len(entry) <= 4)  # the prompt token, then the top 3
+            ranks = sorted(value["rank"] for value in entry.values())
+            self.assertEqual(ranks[0], 1)
+            for value in entry.values():
+                self.assertLessEqual(value["logprob"], 0.0)
+                self.assertIsInstance(value["decoded_token"], str)
+        chat = self.chat(temperature=0, max_tokens=2, extra_body={"prompt_logprobs": 1, "return_token_ids": True})
+        self.assertEqual(len(chat.model_extra["prompt_logprobs"]), chat.usage.prompt_tokens)
+        self.assertEqual(len(chat.model_extra["prompt_token_ids"]), chat.usage.prompt_tokens)
+        self.assertEqual(len(chat.choices[0].model_extra["token_ids"]), 2)
+
     def test_errors_raise_the_clients_exception_classes(self):
         with self.assertRaises(openai.NotFoundError):
             self.client.chat.completions.create(model="nope", messages=[{"role": "user", "content": "hi"}])

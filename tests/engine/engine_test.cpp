@@ -405,6 +405,18 @@ private slots:
         QCOMPARE(tight.numBlocks, 10);
         QCOMPARE(tight.maxModelLen, 160);
         QVERIFY2(tight.note.find("lowered from 2048 to 160") != std::string::npos, tight.note.c_str());
+        QVERIFY2(tight.note.find("KV cache budget") != std::string::npos, tight.note.c_str());
+        // Above the model's context: lowered to it, and the note says so (it was silent).
+        const KvCacheSizing beyond = sizeKvCache(model->config, 256 << 20, 16, 100000, 4);
+        QCOMPARE(beyond.maxModelLen, 2048);
+        QVERIFY2(beyond.note.find("lowered from 100000 to 2048 tokens: the model's context") != std::string::npos,
+                 beyond.note.c_str());
+        QVERIFY2(beyond.note.find("KV cache") == std::string::npos, beyond.note.c_str());
+        const KvCacheSizing both = sizeKvCache(model->config, 10 * 16384, 16, 100000, 4);
+        QVERIFY2(both.note.find("lowered from 100000 to 160 tokens: the model's context") != std::string::npos &&
+                     both.note.find(", and the KV cache budget") != std::string::npos,
+                 both.note.c_str());
+        QVERIFY(sizeKvCache(model->config, 256 << 20, 16, 1000, 4).note.empty());  // what was asked fits
     }
 
     void randomizedStressKeepsEveryInvariant() {

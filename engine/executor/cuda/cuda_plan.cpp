@@ -180,12 +180,11 @@ Result<KvCacheSizing> sizeGpuKvCache(const ModelConfig& config, const GpuMemory&
     // More blocks than max_num_seqs full-length sequences use would only be held idle.
     const int64_t useful = (int64_t(request.maxNumSeqs) * sizing.maxModelLen + request.blockSize - 1) / request.blockSize;
     sizing.numBlocks = int(std::min<int64_t>(sizing.numBlocks, std::max<int64_t>(1, useful)));
-    if (!sizing.note.empty())
-        sizing.note = fmt::format("max_model_len lowered to {} tokens: with gpu_memory_utilization {:.2f} of {:.0f} "
-                                  "MiB and {:.0f} MiB already in use, the KV cache holds {} blocks of {} tokens; raise "
-                                  "--gpu-memory-utilization for longer contexts",
-                                  sizing.maxModelLen, request.utilization, mib(total), mib(used), sizing.numBlocks,
-                                  request.blockSize);
+    sizing.note = maxModelLenNote(
+        request.requestedMaxModelLen, config.maxPositionEmbeddings, sizing.maxModelLen,
+        fmt::format("with gpu_memory_utilization {:.2f} of {:.0f} MiB and {:.0f} MiB already in use, the KV cache "
+                    "holds {} blocks of {} tokens; raise --gpu-memory-utilization for longer contexts",
+                    request.utilization, mib(total), mib(used), sizing.numBlocks, request.blockSize));
     return sizing;
 }
 

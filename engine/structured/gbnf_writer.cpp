@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include <utf8proc.h>
+
 #include "engine/common/utf8.h"
 #include "engine/structured/char_sets.h"
 #include "engine/structured/grammar.h"
@@ -17,10 +19,27 @@ namespace {
 
 enum class Precedence { Choice, Sequence, Atom };
 
-// Code points written as escapes: controls, and the spaces and invisible marks that hide in logs.
+// Code points written as escapes: ASCII controls, and beyond ASCII whatever would not show as
+// itself in a log (controls, format characters, spaces other than ' ', combining marks that
+// attach to their neighbour, private use, unassigned code points).
 bool needsEscape(char32_t c) {
-    return c < 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0xAD || c == 0x1680 || (c >= 0x2000 && c <= 0x200F) ||
-           (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF;
+    if (c < 0x80) return c < 0x20 || c == 0x7F;
+    switch (utf8proc_category(utf8proc_int32_t(c))) {
+        case UTF8PROC_CATEGORY_CN:
+        case UTF8PROC_CATEGORY_CO:
+        case UTF8PROC_CATEGORY_CS:
+        case UTF8PROC_CATEGORY_CC:
+        case UTF8PROC_CATEGORY_CF:
+        case UTF8PROC_CATEGORY_ZS:
+        case UTF8PROC_CATEGORY_ZL:
+        case UTF8PROC_CATEGORY_ZP:
+        case UTF8PROC_CATEGORY_MN:
+        case UTF8PROC_CATEGORY_MC:
+        case UTF8PROC_CATEGORY_ME:
+            return true;
+        default:
+            return false;
+    }
 }
 
 void appendEscaped(std::string& out, char32_t c) {

@@ -1,0 +1,129 @@
+#include "engine/structured/json_grammar_builder.h"
+
+namespace pagoda::structured {
+
+bool isEmptyExpr(const Expr& expr) { return expr.kind == Expr::Kind::Sequence && expr.items.empty(); }
+
+Expr sequenceOf(std::vector<Expr> items) {
+    std::vector<Expr> kept;
+    for (Expr& item : items) {
+        if (isEmptyExpr(item)) continue;
+        if (item.kind == Expr::Kind::Sequence) {
+            for (Expr& inner : item.items) kept.push_back(std::move(inner));
+        } else {
+            kept.push_back(std::move(item));
+        }
+    }
+    return kept.size() == 1 ? std::move(kept[0]) : Expr::sequence(std::move(kept));
+}
+
+Expr choiceOf(std::vector<Expr> items) { return items.size() == 1 ? std::move(items[0]) : Expr::choice(std::move(items)); }
+
+std::string quotedJson(const std::string& text) { return nlohmann::ordered_json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+JsonGrammarBuilder::JsonGrammarBuilder(Grammar& grammar, std::string prefix, JsonGrammarOptions options)
+    : m_grammar(grammar), m_prefix(std::move(prefix)), m_options(options) {
+    for (const Rule& rule : grammar.rules) m_names.insert(rule.name);
+}
+
+std::string JsonGrammarBuilder::freshName(std::string_view hint) {
+    std::string base = m_prefix;
+    for (char c : hint) base += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '-';
+    std::string name = base;
+    for (int n = 2; m_names.count(name); ++n) name = base + "-" + std::to_string(n);
+    m_names.insert(name);
+    return name;
+}
+
+void JsonGrammarBuilder::addRule(const std::string& name, Expr body) { m_grammar.add(name, std::move(body)); }
+
+Expr JsonGrammarBuilder::shared(const std::string& hint, const std::function<Expr()>& body) {
+    if (auto it = m_shared.find(hint); it != m_shared.end()) return Expr::ref(it->second);
+    const std::string name = freshName(hint);
+    m_shared[hint] = name;
+    addRule(name, body());
+    return Expr::ref(name);
+}
+
+Expr JsonGrammarBuilder::ws() {
+    if (m_options.compactWhitespace) return Expr::empty();
+    // Bounded as llama.cpp's `space`: a model stuck emitting whitespace must run out of it.
+    return shared("ws", [] {
+        const Expr indent = Expr::repeat(Expr::charClass({{' ', ' '}, {'\t', '\t'}}), 0, 20);
+        return Expr::optional(Expr::choice({Expr::literal(" "), sequenceOf({Expr::literal("\n"), indent})}));
+    });
+}
+
+Expr JsonGrammarBuilder::stringChar() {
+    return shared("char", [] {
+        const Expr plain = Expr::charClass({{0, 0x1f}, {'"', '"'}, {'\\', '\\'}}, true);
+        const Expr hex = Expr::charClass({{'0', '9'}, {'a', 'f'}, {'A', 'F'}});
+        const Expr escaped = sequenceOf({Expr::literal("\\"), Expr::choice({Expr::charClass({{'"', '"'}, {'\\', '\\'}, {'/', '/'}, {'b', 'b'}, {'f', 'f'}, {'n', 'n'}, {'r', 'r'}, {'t', 't'}}),
+                                                                            sequenceOf({Expr::literal("u"), Expr::repeat(hex, 4, 4)})})});
+        return Expr::choice({plain, escaped});
+    });
+}
+
+Expr JsonGrammarBuilder::string() {
+    return shared("string", [this] { return sequenceOf({Expr::literal("\""), Expr::star(stringChar()), Expr::literal("\"")}); });
+}
+
+Expr JsonGrammarBuilder::integer() {
+    return shared("integer", [] {
+        const Expr digits = Expr::charClass({{'0', '9'}});
+        return sequenceOf({Expr::optional(Expr::literal("-")),
+                           Expr::choice({Expr::literal("0"), sequenceOf({Expr::charClass({{'1', '9'}}), Expr::star(digits)})})});
+    });
+}
+
+Expr JsonGrammarBuilder::number() {
+    return shared("number", [this] {
+        const Expr digits = Expr::charClass({{'0', '9'}});
+        const Expr fraction = sequenceOf({Expr::literal("."), Expr::plus(digits)});
+        const Expr exponent = sequenceOf({Expr::charClass({{'e', 'e'}, {'E', 'E'}}), Expr::optional(Expr::charClass({{'+', '+'}, {'-', '-'}})), Expr::plus(digits)});
+        return sequenceOf({integer(), Expr::optional(fraction), Expr::optional(exponent)});
+    });
+}
+
+Expr JsonGrammarBuilder::object() {
+    return shared("object", [this] {
+        const Expr member = sequenceOf({string(), ws(), Expr::literal(":"), ws(), value(), ws()});
+        const Expr members = sequenceOf({member, Expr::star(sequenceOf({Expr::literal(","), ws(), member}))});
+        return sequenceOf({Expr::literal("{"), ws(), Expr::optional(members), Expr::literal("}")});
+    });
+}
+
+Expr JsonGrammarBuilder::value() {
+    return shared("value", [this] {
+        const Expr element = sequenceOf({value(), ws()});
+        const Expr elements = sequenceOf({element, Expr::star(sequenceOf({Expr::literal(","), ws(), element}))});
+        const Expr array = sequenceOf({Expr::literal("["), ws(), Expr::optional(elements), Expr::literal("]")});
+        return Expr::choice({object(), array, string(), number(), Expr::literal("true"), Expr::literal("false"), Expr::literal("null")});
+    });
+}
+
+Expr JsonGrammarBuilder::constant(const nlohmann::ordered_json& value) {
+    if (value.is_object()) {
+        std::vector<Expr> items{Expr::literal("{"), ws()};
+        bool first = true;
+        for (const auto& [key, member] : value.items()) {
+            if (!first) items.insert(items.end(), {Expr::literal(","), ws()});
+            first = false;
+            items.insert(items.end(), {Expr::literal(quotedJson(key)), ws(), Expr::literal(":"), ws(), constant(member), ws()});
+        }
+        items.push_back(Expr::literal("}"));
+        return sequenceOf(std::move(items));
+    }
+    if (value.is_array()) {
+        std::vector<Expr> items{Expr::literal("["), ws()};
+        for (size_t i = 0; i < value.size(); ++i) {
+            if (i > 0) items.insert(items.end(), {Expr::literal(","), ws()});
+            items.insert(items.end(), {constant(value[i]), ws()});
+        }
+        items.push_back(Expr::literal("]"));
+        return sequenceOf(std::move(items));
+    }
+    return Expr::literal(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace pagoda::structured

@@ -1,0 +1,174 @@
+#include "engine/structured/json_string_grammar.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+
+namespace pagoda::structured {
+namespace {
+
+// Code points JSON must escape inside a string.
+bool mustEscape(char32_t c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+std::string escapeOf(char32_t c) {
+    switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\b': return "\\b";
+    case '\f': return "\\f";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    default: return fmt::format("\\u{:04x}", uint32_t(c));
+    }
+}
+
+std::vector<char32_t> escapedCodepoints() {
+    std::vector<char32_t> result;
+    for (char32_t c = 0; c < 0x20; ++c) result.push_back(c);
+    result.push_back('"');
+    result.push_back('\\');
+    return result;
+}
+
+bool inRanges(const std::vector<CodepointRange>& ranges, char32_t c) {
+    return std::any_of(ranges.begin(), ranges.end(), [c](const CodepointRange& r) { return r.first <= c && c <= r.last; });
+}
+
+// `ranges` without the code points JSON escapes.
+std::vector<CodepointRange> withoutEscaped(const std::vector<CodepointRange>& ranges) {
+    std::vector<CodepointRange> result;
+    for (CodepointRange r : ranges) {
+        char32_t from = std::max<char32_t>(r.first, 0x20);
+        for (char32_t special : {char32_t('"'), char32_t('\\')}) {
+            if (from <= special && special <= r.last) {
+                if (from < special) result.push_back({from, char32_t(special - 1)});
+                from = special + 1;
+            }
+        }
+        if (from <= r.last) result.push_back({from, r.last});
+    }
+    return result;
+}
+
+Expr escapedCharClass(const Expr& raw) {
+    std::vector<Expr> alternatives;
+    std::vector<CodepointRange> plain;
+    if (raw.negated) {
+        plain = raw.ranges;
+        plain.push_back({0, 0x1f});
+        plain.push_back({'"', '"'});
+        plain.push_back({'\\', '\\'});
+        alternatives.push_back(Expr::charClass(plain, true));
+        for (char32_t c : escapedCodepoints())
+            if (!inRanges(raw.ranges, c)) alternatives.push_back(Expr::literal(escapeOf(c)));
+    } else {
+        plain = withoutEscaped(raw.ranges);
+        if (!plain.empty()) alternatives.push_back(Expr::charClass(plain));
+        for (char32_t c : escapedCodepoints())
+            if (inRanges(raw.ranges, c)) alternatives.push_back(Expr::literal(escapeOf(c)));
+    }
+    return alternatives.size() == 1 ? std::move(alternatives[0]) : Expr::choice(std::move(alternatives));
+}
+
+// The characters of an undeclared key: anything but '"', '\' and controls, or a short escape.
+Expr keyChar(JsonGrammarBuilder& builder) {
+    return builder.shared("key-char", [] {
+        return Expr::choice({Expr::charClass({{0, 0x1f}, {'"', '"'}, {'\\', '\\'}}, true),
+                             sequenceOf({Expr::literal("\\"), Expr::charClass({{'"', '"'}, {'\\', '\\'}, {'b', 'b'}, {'f', 'f'}, {'n', 'n'}, {'r', 'r'}, {'t', 't'}})})});
+    });
+}
+
+// One character of a key as the grammar spells it: a UTF-8 code point, or an escape.
+std::vector<std::string> keyTokens(const std::string& name) {
+    const std::string quoted = quotedJson(name);
+    const std::string content = quoted.substr(1, quoted.size() - 2);
+    std::vector<std::string> tokens;
+    for (size_t i = 0; i < content.size();) {
+        size_t length = 1;
+        const auto lead = static_cast<unsigned char>(content[i]);
+        if (lead == '\\') length = content[i + 1] == 'u' ? 6 : 2;
+        else if (lead >= 0xf0) length = 4;
+        else if (lead >= 0xe0) length = 3;
+        else if (lead >= 0xc0) length = 2;
+        tokens.push_back(content.substr(i, length));
+        i += length;
+    }
+    return tokens;
+}
+
+char32_t decodeCodepoint(const std::string& utf8) {
+    const auto b = [&](size_t i) { return char32_t(static_cast<unsigned char>(utf8[i])); };
+    switch (utf8.size()) {
+    case 1: return b(0);
+    case 2: return ((b(0) & 0x1f) << 6) | (b(1) & 0x3f);
+    case 3: return ((b(0) & 0x0f) << 12) | ((b(1) & 0x3f) << 6) | (b(2) & 0x3f);
+    default: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3f) << 12) | ((b(2) & 0x3f) << 6) | (b(3) & 0x3f);
+    }
+}
+
+// Walks the declared keys' common prefixes: at each point a key may end (unless a declared
+// key ends there), leave the tree with a character no declared key has there (then continue
+// freely), or follow a declared key's next character.
+Expr keysOutside(const std::vector<std::vector<std::string>>& keys, const std::vector<size_t>& group, size_t depth, const Expr& freeRest) {
+    bool declaredEndsHere = false;
+    std::map<std::string, std::vector<size_t>> children;
+    for (size_t k : group) {
+        if (keys[k].size() == depth) declaredEndsHere = true;
+        else children[keys[k][depth]].push_back(k);
+    }
+    std::vector<Expr> alternatives;
+    if (!declaredEndsHere) alternatives.push_back(Expr::literal("\""));
+    std::vector<CodepointRange> taken{{0, 0x1f}, {'"', '"'}, {'\\', '\\'}};
+    std::vector<CodepointRange> escapeLetters{{'"', '"'}, {'\\', '\\'}, {'b', 'b'}, {'f', 'f'}, {'n', 'n'}, {'r', 'r'}, {'t', 't'}};
+    for (const auto& [token, members] : children) {
+        if (token[0] == '\\') {
+            std::erase_if(escapeLetters, [&](const CodepointRange& r) { return r.first == char32_t(token[1]); });
+        } else {
+            const char32_t c = decodeCodepoint(token);
+            taken.push_back({c, c});
+        }
+    }
+    alternatives.push_back(sequenceOf({Expr::charClass(taken, true), freeRest}));
+    if (!escapeLetters.empty()) alternatives.push_back(sequenceOf({Expr::literal("\\"), Expr::charClass(escapeLetters), freeRest}));
+    for (const auto& [token, members] : children) {
+        if (token.size() == 6) continue;  // a \u escape, which undeclared keys never use
+        alternatives.push_back(sequenceOf({Expr::literal(token), keysOutside(keys, members, depth + 1, freeRest)}));
+    }
+    return alternatives.size() == 1 ? std::move(alternatives[0]) : Expr::choice(std::move(alternatives));
+}
+
+}  // namespace
+
+Expr jsonEscapedContent(const Expr& raw) {
+    switch (raw.kind) {
+    case Expr::Kind::Literal: {
+        std::string text;
+        for (char c : raw.text) text += mustEscape(char32_t(static_cast<unsigned char>(c))) ? escapeOf(char32_t(c)) : std::string(1, c);
+        return Expr::literal(std::move(text));
+    }
+    case Expr::Kind::CharClass: return escapedCharClass(raw);
+    case Expr::Kind::RuleRef: return raw;
+    case Expr::Kind::Sequence:
+    case Expr::Kind::Choice:
+    case Expr::Kind::Repeat: {
+        Expr result = raw;
+        for (Expr& item : result.items) item = jsonEscapedContent(item);
+        return result;
+    }
+    }
+    return raw;
+}
+
+Expr undeclaredKey(JsonGrammarBuilder& builder, const std::vector<std::string>& declared) {
+    const Expr freeRest = sequenceOf({Expr::star(keyChar(builder)), Expr::literal("\"")});
+    std::vector<std::vector<std::string>> keys;
+    std::vector<size_t> all;
+    for (const std::string& name : declared) {
+        all.push_back(keys.size());
+        keys.push_back(keyTokens(name));
+    }
+    return sequenceOf({Expr::literal("\""), keysOutside(keys, all, 0, freeRest)});
+}
+
+}  // namespace pagoda::structured

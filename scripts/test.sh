@@ -9,7 +9,7 @@ PAGODA_CUDA_ARCHITECTURES=${PAGODA_CUDA_ARCHITECTURES:-75} "$root/scripts/build.
 build_dir=${PAGODA_BUILD_DIR:-$root/build}
 # The API tests drive `pagoda serve` with the official openai client, from a virtualenv.
 venv="$build_dir/test-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import openai" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import openai, jsonschema" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/clients/requirements.txt"
 fi

@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +71,116 @@ private slots:
         m_server = std::make_unique<ApiServer>(m_host, ApiServerOptions{QHostAddress::LocalHost, 0, {}, {"tiny"}, {}});
         QVERIFY(m_server->start().ok());
         m_base = QString("http://127.0.0.1:%1").arg(m_server->port());
+    }
+
+    // Structured output over real HTTP: the random fixture model writes gibberish, so an answer
+    // that parses and fits was made so by the grammar.
+    void constrainedAnswersFitTheirSchemaRegexAndChoice() {
+        const json schema = {{"type", "object"},
+                             {"properties", {{"name", {{"type", "string"}, {"maxLength", 6}}},
+                                             {"n", {{"type", "integer"}, {"minimum", 1}, {"maximum", 9}}},
+                                             {"c", {{"enum", {"x", "y"}}}}}},
+                             {"required", {"name", "n", "c"}},
+                             {"additionalProperties", false}};
+        for (const json& sampling : {json{{"temperature", 0}}, json{{"temperature", 1.0}, {"seed", 3}}}) {
+            json request = {{"messages", {{{"role", "user"}, {"content", "who?"}}}},
+                            {"max_tokens", 200},
+                            {"response_format", {{"type", "json_schema"}, {"json_schema", {{"name", "p"}, {"schema", schema}}}}}};
+            request.update(sampling);
+            const Reply r = post("/v1/chat/completions", request);
+            QCOMPARE(r.status, 200);
+            const json choice = r.parsed()["choices"][0];
+            QCOMPARE(choice["finish_reason"], "stop");
+            const json answer = json::parse(choice["message"]["content"].get<std::string>());
+            QCOMPARE(answer.size(), size_t(3));
+            QVERIFY(answer["name"].is_string());
+            QVERIFY(answer["n"].is_number_integer() && answer["n"] >= 1 && answer["n"] <= 9);
+            QVERIFY(answer["c"] == "x" || answer["c"] == "y");
+            request["stream"] = true;
+            std::string streamed;
+            for (const json& chunk : streamChunks(post("/v1/chat/completions", request)))
+                if (!chunk["choices"].empty() && chunk["choices"][0]["delta"].contains("content"))
+                    streamed += chunk["choices"][0]["delta"]["content"].get<std::string>();
+            QCOMPARE(streamed, choice["message"]["content"].get<std::string>());
+        }
+        const Reply regex = post("/v1/completions", {{"prompt", "mail"}, {"max_tokens", 100}, {"temperature", 1.0},
+                                                     {"n", 4}, {"guided_regex", "[a-z]{1,6}@[a-z]{1,6}\\.(com|org)"}});
+        QCOMPARE(regex.status, 200);
+        for (const json& choice : regex.parsed()["choices"]) {
+            const std::string text = choice["text"];
+            QVERIFY2(std::regex_match(text, std::regex("[a-z]{1,6}@[a-z]{1,6}\\.(com|org)")), text.c_str());
+        }
+        const Reply choice = post("/v1/chat/completions", {{"messages", {{{"role", "user"}, {"content", "?"}}}},
+                                                           {"temperature", 1.0}, {"n", 4},
+                                                           {"structured_outputs", {{"choice", {"left", "right"}}}}});
+        QCOMPARE(choice.status, 200);
+        for (const json& c : choice.parsed()["choices"])
+            QVERIFY(c["message"]["content"] == "left" || c["message"]["content"] == "right");
+    }
+
+    void badConstraintsAre400sNamingTheFieldAndTheServerKeepsServing() {
+        const json message = {{{"role", "user"}, {"content", "hi"}}};
+        const std::vector<std::pair<json, std::string>> cases = {
+            {{{"guided_regex", "(ab"}}, "guided_regex"},
+            {{{"guided_grammar", "start ::= [a-z]"}}, "guided_grammar"},
+            {{{"response_format", {{"type", "json_schema"}, {"json_schema", {{"name", "x"}, {"schema", {{"type", "frob"}}}}}}}},
+             "response_format.json_schema.schema"},
+            {{{"response_format", {{"type", "yaml"}}}}, "response_format.type"},
+            {{{"guided_json", {{"type", "object"}}}, {"grammar", "root ::= [a]"}}, "grammar"},
+            {{{"guided_json", {{"type", "string"}, {"minLength", 1000000000}}}}, "guided_json"},
+        };
+        for (const auto& [fields, param] : cases) {
+            json request = {{"messages", message}};
+            request.update(fields);
+            const Reply r = post("/v1/chat/completions", request);
+            QCOMPARE(r.status, 400);
+            QCOMPARE(r.parsed()["error"]["param"].get<std::string>(), param);
+        }
+        const Reply ollama = post("/api/generate", {{"prompt", "hi"}, {"format", {{"type", "frob"}}}});
+        QCOMPARE(ollama.status, 400);
+        QCOMPARE(ollama.parsed()["error"]["param"], "format");
+        const Reply fine = post("/v1/chat/completions", {{"messages", message}, {"guided_choice", {"ok"}}});
+        QCOMPARE(fine.status, 200);
+        QCOMPARE(fine.parsed()["choices"][0]["message"]["content"], "ok");
+    }
+
+    // Constraints built to explode (a huge enum, deep nesting, nested and ambiguous
+    // repetition, a 3000-way anyOf) are refused or answered, each within the test's patience,
+    // and the server answers an ordinary request afterwards.
+    void explosiveConstraintsAreRefusedOrAnswered_data() {
+        QTest::addColumn<QByteArray>("fields");
+        json bigEnum = json::array();
+        for (int i = 0; i < 20000; ++i) bigEnum.push_back("value-" + std::to_string(i) + std::string(size_t(i % 7), 'x'));
+        json nested = {{"type", "integer"}};
+        for (int i = 0; i < 30; ++i) nested = {{"type", "object"}, {"properties", {{"a", nested}}}, {"required", {"a"}}};
+        json manyAnyOf = json::array();
+        for (int i = 0; i < 3000; ++i) {
+            const std::string key = "k" + std::to_string(i);
+            manyAnyOf.push_back({{"type", "object"}, {"properties", {{key, {{"type", "string"}}}}}, {"required", {key}}});
+        }
+        const json cube = {{"type", "array"}, {"maxItems", 1000},
+                           {"items", {{"type", "array"}, {"maxItems", 1000}, {"items", {{"type", "string"}, {"maxLength", 1000}}}}}};
+        const auto row = [](const char* name, const json& fields) { QTest::newRow(name) << QByteArray::fromStdString(fields.dump()); };
+        row("20000-value enum", {{"guided_json", {{"enum", bigEnum}}}});
+        row("30 nested objects", {{"guided_json", nested}});
+        row("3000-way anyOf", {{"guided_json", {{"anyOf", manyAnyOf}}}});
+        row("1000 x 1000 x 1000 array", {{"guided_json", cube}});
+        row("nested counted regex", {{"guided_regex", "((a{0,10000}){0,10000}){0,10000}"}});
+        row("ambiguous regex", {{"guided_regex", "(a*)*(a|aa)+b"}});
+        row("schema pattern with nested plus", {{"guided_json", {{"type", "string"}, {"pattern", "^(x+x+)+y$"}}}});
+        row("GBNF counted repeat of a repeat", {{"guided_grammar", "root ::= (\"a\"{0,10000}){0,10000}"}});
+        row("minLength of a billion", {{"guided_json", {{"type", "string"}, {"minLength", 1000000000}}}});
+        row("regex repeat of a billion", {{"guided_regex", "a{1000000000}"}});
+    }
+    void explosiveConstraintsAreRefusedOrAnswered() {
+        QFETCH(QByteArray, fields);
+        json request = {{"messages", {{{"role", "user"}, {"content", "hi"}}}}, {"max_tokens", 16}, {"temperature", 0}};
+        request.update(json::parse(fields.toStdString()));
+        const Reply r = post("/v1/chat/completions", request);  // waits at most the test's patience
+        QVERIFY2(r.status == 200 || r.status == 400, r.body.constData());
+        if (r.status == 400) QVERIFY(!r.parsed()["error"]["param"].is_null());
+        const Reply after = post("/v1/chat/completions", {{"messages", {{{"role", "user"}, {"content", "hi"}}}}, {"max_tokens", 2}});
+        QCOMPARE(after.status, 200);
     }
 
     void modelsListsTheLoadedModelWithItsContext() {

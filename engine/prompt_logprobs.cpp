@@ -47,6 +47,7 @@ void PromptLogprobsProcessor::add(const std::string& requestId, std::span<const 
 
 LogitsFor PromptLogprobsProcessor::logitsFor(const ScheduledSequence& scheduled) const {
     const LogitsFor plain = scheduled.completesPending() ? LogitsFor::Last : LogitsFor::None;
+    if (m_requests.empty()) return plain;  // the usual step: nobody asked
     const auto it = m_requests.find(scheduled.sequence->requestId);
     if (it == m_requests.end() || it->second.complete()) return plain;
     // Rows at positions 0 .. entries.size() - 1 give entries; later rows (the prompt's last,

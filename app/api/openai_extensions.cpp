@@ -37,6 +37,9 @@ FieldError readVllmRequestFields(const FieldReader& fields, bool stream, VllmReq
 std::optional<ApiError> truncatePrompt(std::vector<int32_t>& ids, std::optional<int> truncate, int maxModelLen,
                                        std::optional<int> maxTokens, const char* maxTokensParam) {
     if (!truncate) return std::nullopt;
+    if (*truncate == 0)
+        return badRequest("truncate_prompt_tokens=0 would leave no prompt; give -1 or a positive count.",
+                          "truncate_prompt_tokens");
     const int room = maxModelLen - maxTokens.value_or(1);
     if (*truncate > room)
         return badRequest(fmt::format("truncate_prompt_tokens={} cannot be greater than max_model_len - {} = {}. "

@@ -336,6 +336,8 @@ private slots:
         std::vector<int32_t> noMax{1, 2, 3, 4, 5, 6, 7, 8, 9};
         QVERIFY(!openai::truncatePrompt(noMax, -1, 8, std::nullopt, "max_tokens"));  // room for one token
         QCOMPARE(noMax.size(), size_t(7));
+        QCOMPARE(openai::truncatePrompt(noMax, 0, 8, 2, "max_tokens")->param.value(), std::string("truncate_prompt_tokens"));
+        QCOMPARE(noMax.size(), size_t(7));
         const auto error = openai::truncatePrompt(noMax, 7, 8, 2, "max_completion_tokens");
         QVERIFY(error);
         QCOMPARE(error->param.value(), std::string("truncate_prompt_tokens"));

@@ -67,7 +67,8 @@ struct ApiServer::Active {
     // choice's so far), else none.
     std::optional<Usage> streamUsage(int index, size_t completionTokens) const;
     // A stream chunk's token ids under return_token_ids, the prompt's with the choice's first.
-    std::optional<StreamTokenIds> streamTokenIds(int index, const std::vector<int32_t>& newTokenIds, bool first) const;
+    std::optional<StreamTokenIds> streamTokenIds(int index, std::optional<std::vector<int32_t>> newTokenIds,
+                                                 bool first) const;
     // return_token_ids and prompt logprobs (with completions' echoed logprobs) of a whole answer's choice.
     void addVllmExtras(size_t index, const TokenTextFn& tokenText, ChoiceResult& result) const;
 

@@ -32,10 +32,11 @@ std::optional<Usage> ApiServer::Active::streamUsage(int index, size_t completion
     return usage;
 }
 
-std::optional<StreamTokenIds> ApiServer::Active::streamTokenIds(int index, const std::vector<int32_t>& newTokenIds,
+std::optional<StreamTokenIds> ApiServer::Active::streamTokenIds(int index,
+                                                                std::optional<std::vector<int32_t>> newTokenIds,
                                                                 bool first) const {
     if (!returnTokenIds) return std::nullopt;
-    StreamTokenIds ids{newTokenIds, std::nullopt};
+    StreamTokenIds ids{std::move(newTokenIds), std::nullopt};
     if (first) ids.promptTokenIds = promptIds[size_t(index / n)];
     return ids;
 }
@@ -225,7 +226,7 @@ void ApiServer::streamOutput(Active& a, const CompletionOutput& c, int index) {
             choice.started = true;
             a.responder.sendChunk(sseEvent(chatCompletionChunk(a.responseId, a.created, a.model, index, roleDelta(),
                                                                 std::nullopt, nullptr, nullptr, a.streamUsage(index, 0),
-                                                                a.streamTokenIds(index, {}, true))));
+                                                                a.streamTokenIds(index, std::nullopt, true))));
         }
         const ChatOutputDelta delta = choice.parse(c);
         std::optional<std::string> finishReason = finish;

@@ -230,10 +230,11 @@ nlohmann::ordered_json chatDelta(const std::optional<std::string>& content,
                                  const std::optional<std::string>& reasoning = {},
                                  const std::vector<DeltaToolCall>& toolCalls = {});
 
-// return_token_ids in a stream: the choice's new token ids in every chunk, the prompt's in the
-// first (vLLM: prompt_token_ids on the chunk for chat, on the choice for completions).
+// return_token_ids in a stream: the choice's new token ids in every chunk but chat's role
+// chunk, the prompt's in the first (vLLM: prompt_token_ids on the chunk for chat, on the
+// choice for completions).
 struct StreamTokenIds {
-    std::vector<int32_t> tokenIds;
+    std::optional<std::vector<int32_t>> tokenIds;
     std::optional<std::vector<int32_t>> promptTokenIds;
 };
 

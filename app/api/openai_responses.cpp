@@ -242,7 +242,7 @@ nlohmann::ordered_json chatCompletionChunk(const std::string& id, int64_t create
     choice["logprobs"] = logprobs;
     choice["finish_reason"] = orNull(finishReason);
     if (finishReason) choice["stop_reason"] = stopReason;
-    if (tokenIds) choice["token_ids"] = tokenIds->tokenIds;
+    if (tokenIds && tokenIds->tokenIds) choice["token_ids"] = *tokenIds->tokenIds;
     Json chunk = envelope(id, "chat.completion.chunk", created, model);
     chunk["choices"] = Json::array({std::move(choice)});
     if (usage) chunk["usage"] = usageJson(*usage, true);
@@ -262,7 +262,7 @@ nlohmann::ordered_json completionChunk(const std::string& id, int64_t created, c
     choice["stop_reason"] = stopReason;
     if (tokenIds) {
         choice["prompt_token_ids"] = tokenIds->promptTokenIds ? Json(*tokenIds->promptTokenIds) : Json(nullptr);
-        choice["token_ids"] = tokenIds->tokenIds;
+        choice["token_ids"] = tokenIds->tokenIds ? Json(*tokenIds->tokenIds) : Json(nullptr);
     }
     Json chunk = envelope(id, "text_completion", created, model);
     chunk["choices"] = Json::array({std::move(choice)});

@@ -762,8 +762,11 @@ private slots:
         json chatIds = json::array();
         const std::vector<json> chatChunks = streamChunks(post("/v1/chat/completions", chatStreaming));
         QCOMPARE(chatChunks.front()["prompt_token_ids"], chat["prompt_token_ids"]);
+        QVERIFY(!chatChunks.front()["choices"][0].contains("token_ids"));  // the role chunk, as vLLM's
+        QVERIFY(!chatChunks[1].contains("prompt_token_ids"));
         for (const json& chunk : chatChunks)
-            for (const auto& id : chunk["choices"][0]["token_ids"]) chatIds.push_back(id);
+            if (chunk["choices"][0].contains("token_ids"))
+                for (const auto& id : chunk["choices"][0]["token_ids"]) chatIds.push_back(id);
         QCOMPARE(chatIds, chat["choices"][0]["token_ids"]);
     }
 

@@ -383,12 +383,12 @@ private slots:
         compareJson(chat["prompt_token_ids"], "[1, 4]");  // chat: at the response level
 
         compareJson(completionChunk("cmpl-1", 5, "m", 0, "x", std::nullopt, nullptr, nullptr, std::nullopt,
-                                    StreamTokenIds{{6}, std::vector<int32_t>{1, 4}}),
+                                    StreamTokenIds{std::vector<int32_t>{6}, std::vector<int32_t>{1, 4}}),
                     js("{'id': 'cmpl-1', 'object': 'text_completion', 'created': 5, 'model': 'm', 'choices': "
                        "[{'index': 0, 'text': 'x', 'logprobs': null, 'finish_reason': null, 'stop_reason': null, "
                        "'prompt_token_ids': [1, 4], 'token_ids': [6]}]}"));
         compareJson(chatCompletionChunk("chatcmpl-1", 5, "m", 0, chatDelta(std::string("x")), std::nullopt, nullptr,
-                                        nullptr, Usage{2, 1, 0}, StreamTokenIds{{6}, std::vector<int32_t>{1, 4}}),
+                                        nullptr, Usage{2, 1, 0}, StreamTokenIds{std::vector<int32_t>{6}, std::vector<int32_t>{1, 4}}),
                     js("{'id': 'chatcmpl-1', 'object': 'chat.completion.chunk', 'created': 5, 'model': 'm', "
                        "'choices': [{'index': 0, 'delta': {'content': 'x'}, 'logprobs': null, 'finish_reason': null, "
                        "'token_ids': [6]}], 'usage': {'prompt_tokens': 2, 'total_tokens': 3, 'completion_tokens': 1}, "

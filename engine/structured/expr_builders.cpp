@@ -12,6 +12,10 @@ namespace pagoda::structured {
 
 namespace {
 
+// Folding (x{m,}){n,} into x{m*n,} stops where the product would overflow; such counts fail
+// compileGrammar's size limits either way.
+constexpr int64_t kMaxFoldedCount = 1'000'000'000;
+
 bool isEmpty(const Expr& e) {
     return (e.kind == Expr::Kind::Sequence && e.items.empty()) || (e.kind == Expr::Kind::Literal && e.text.empty());
 }
@@ -113,7 +117,8 @@ Expr simpleRepeat(Expr item, int minRepeat, int maxRepeat) {
     if (item.kind == Expr::Kind::Repeat) {
         const int innerMin = item.minRepeat, innerMax = item.maxRepeat;
         // (x{m,}){n,M} with n >= 1 is x{m*n,}: n runs of at least m each make any count >= m*n.
-        if (innerMax < 0 && minRepeat >= 1) return simpleRepeat(std::move(item.items[0]), innerMin * minRepeat, -1);
+        if (innerMax < 0 && minRepeat >= 1 && int64_t(innerMin) * minRepeat <= kMaxFoldedCount)
+            return simpleRepeat(std::move(item.items[0]), innerMin * minRepeat, -1);
         if (innerMax < 0 && innerMin <= 1) return simpleRepeat(std::move(item.items[0]), 0, -1);
         // (x{0,M})* is x*, and (x{1,M}){n,} is x{n,}: runs of 1..M copies reach every count.
         if (maxRepeat < 0 && innerMax > 0 && innerMin <= 1)

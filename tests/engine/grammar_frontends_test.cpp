@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/structured/compiled_grammar.h"
 #include "engine/structured/gbnf_parser.h"
 #include "engine/structured/regex_grammar.h"
 #include "tests/engine/grammar_frontends_support.h"
@@ -190,6 +191,12 @@ private slots:
         auto nested = regexToExpr("((a{100}){100}){100}");
         QVERIFY(nested);
         QVERIFY(countNodes(*nested) <= 4);
+        // Folding stops before the count overflows: a{10^8,} repeated at least 10^4 times stays nested.
+        auto huge = regexToExpr("((a{10000,}){10000,}){10000,}");
+        QVERIFY(huge);
+        QCOMPARE(huge->minRepeat, 10000);
+        QCOMPARE(huge->items[0].minRepeat, 100000000);
+        QVERIFY(!compileGrammar(grammarOf(*huge)));
         // Nested unbounded repeats fold: (a+)+ is a+, so no run of a's has many parses.
         auto folded = regexToExpr("(a+)+b");
         QVERIFY(folded);

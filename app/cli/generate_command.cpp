@@ -101,7 +101,10 @@ int runGenerate(const QStringList& arguments) {
 
     std::string output;
     if (textMode) {
-        auto text = tokenizer->decode(result->tokens, /*skipSpecialTokens=*/true);
+        // The end-of-sequence token is not text, even where the tokenizer does not mark it special.
+        std::span<const int32_t> generated(result->tokens);
+        if (result->stoppedOnEos) generated = generated.first(generated.size() - 1);
+        auto text = tokenizer->decode(generated, /*skipSpecialTokens=*/true);
         if (!text) return fail(text.error().message);
         output = std::move(text).value() + "\n";
     } else {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "tests/support/chat_model_dir.h"
 #include "tests/support/model_fixture.h"
 #include "tests/support/process_run.h"
 
@@ -172,6 +173,47 @@ private slots:
             return out.split("ASSISTANT: ").at(which).split('\n').first();
         };
         QCOMPARE(answerOf(again.out, 1), answerOf(run.out, 2));
+    }
+
+    // --json-schema, --grammar, --regex and --choice on a model whose free output is gibberish:
+    // what comes out fits, and a bad file is named in the error.
+    void generateAndChatFollowAConstraint() {
+        QTemporaryDir dir;
+        const QString model = QString::fromStdString(pagoda::test::makeChatModelDir(dir.path().toStdString()).string());
+        const QString schema = dir.filePath("person.json");
+        std::ofstream(schema.toStdString()) << R"({"type": "object", "properties": {"name": {"type": "string", "maxLength": 5},
+            "age": {"type": "integer", "minimum": 1, "maximum": 99}}, "required": ["name", "age"], "additionalProperties": false})";
+        const Run json = runPagoda({"generate", "--model", model, "--prompt", "hi", "--max-tokens", "200", "--json-schema", schema});
+        QCOMPARE(json.exitCode, 0);
+        const auto person = nlohmann::json::parse(json.out.toStdString());
+        QVERIFY2(person.size() == 2 && person["name"].is_string() && person["age"] >= 1 && person["age"] <= 99,
+                 qPrintable(json.out));
+
+        const QString grammar = dir.filePath("sum.gbnf");
+        std::ofstream(grammar.toStdString()) << "root ::= num (\" + \" num)*\nnum ::= [1-9] [0-9]?\n";
+        const Run sum = runPagoda({"generate", "--model", model, "--prompt", "hi", "--max-tokens", "200", "--grammar", grammar});
+        QCOMPARE(sum.exitCode, 0);
+        QVERIFY2(QRegularExpression("^[1-9][0-9]?( \\+ [1-9][0-9]?)*\n$").match(sum.out).hasMatch(), qPrintable(sum.out));
+        const Run regex = runPagoda({"generate", "--model", model, "--prompt", "hi", "--regex", "[a-z]{2,4}-[0-9]{2}"});
+        QVERIFY2(QRegularExpression("^[a-z]{2,4}-[0-9]{2}\n$").match(regex.out).hasMatch(), qPrintable(regex.out));
+
+        const Run chat = runPagoda({"chat", "--model", model, "--choice", "yes", "--choice", "no"}, "one\ntwo\n/exit\n");
+        QCOMPARE(chat.exitCode, 0);
+        const QStringList answers = chat.out.split("ASSISTANT: ").mid(1);
+        QCOMPARE(answers.size(), 2);
+        for (const QString& answer : answers) QVERIFY2(QRegularExpression("^(yes|no)\n").match(answer).hasMatch(), qPrintable(answer));
+
+        const auto failure = [&](const QStringList& flags) {
+            const Run run = runPagoda(QStringList{"generate", "--model", model, "--prompt", "hi"} + flags);
+            return run.exitCode == 1 ? run.err : QString("exit %1").arg(run.exitCode);
+        };
+        QVERIFY(failure({"--json-schema", dir.filePath("none.json")}).contains(dir.filePath("none.json") + ": cannot read it"));
+        std::ofstream(dir.filePath("list.json").toStdString()) << "[1]";
+        QVERIFY(failure({"--json-schema", dir.filePath("list.json")}).contains("list.json: the file is not a JSON object"));
+        std::ofstream(dir.filePath("bad.gbnf").toStdString()) << "start ::= \"a\"";
+        QVERIFY(failure({"--grammar", dir.filePath("bad.gbnf")}).contains("bad.gbnf: gbnf: no rule named 'root'"));
+        QVERIFY(failure({"--regex", "(a"}).contains("--regex: regex:"));
+        QVERIFY(failure({"--regex", "a", "--choice", "b"}).contains("give only one of"));
     }
 
     void chatRefusesAModelWithoutTemplate() {

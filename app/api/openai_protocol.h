@@ -130,6 +130,9 @@ struct ChatCompletionRequest {
     // with the defaults', as vLLM), ignore_eos, min_tokens, logprobs/top_logprobs,
     // skip_special_tokens, include_stop_str_in_output. Everything that can be checked without
     // the vocabulary is; params.validate(vocabSize) still has to run for token ids and top_k.
+    // params.structuredOutput is the compiled response_format / structured_outputs / guided_* /
+    // grammar / json_schema (structured_output_fields.h); a forced tool call is added once the
+    // prompt is rendered (openai::constrainChatAnswer).
     SamplingParams params;
     VllmRequestFields vllm;
 };

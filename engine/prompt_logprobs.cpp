@@ -11,10 +11,12 @@ namespace pagoda {
 
 void promptTokenLogprobs(std::span<const float> logits, int32_t token, int topCount, PromptTokenLogprobs& out) {
     const size_t vocab = logits.size();
+    // The sampler's vectorized loops; the scratch row is sized once per thread.
+    thread_local std::vector<float> weights;
+    if (weights.size() < vocab) weights.resize(vocab);
     const float maxLogit = sampling::maxValue(logits.data(), vocab);
-    double expSum = 0.0;
-    for (float l : logits) expSum += double(sampling::expNonPositive(l - maxLogit));  // NaN and -inf add 0
-    const double logNormalizer = double(maxLogit) + std::log(expSum);
+    sampling::expShifted(logits.data(), weights.data(), vocab, maxLogit, 1.0f);
+    const double logNormalizer = double(maxLogit) + std::log(sampling::sum(weights.data(), vocab));
 
     const float own = logits[size_t(token)];
     out.token = token;

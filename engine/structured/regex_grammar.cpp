@@ -102,18 +102,22 @@ private:
         std::vector<Expr> items;
         while (!atEnd() && peek() != '|' && peek() != ')') {
             const size_t at = m_pos;
-            if (peek() == '^') {
+            // Python's \A and \Z (and PCRE's \z) anchor the whole string, as ^ and $ do here.
+            if (const size_t length = startAnchorLength(); length > 0) {
                 if (!topLevel || !items.empty())
-                    unsupported("anchor '^'", at, " (only at the start of the pattern or of a top-level alternative)");
-                ++m_pos;
+                    unsupported(fmt::format("anchor '{}'", m_pattern.substr(at, length)), at,
+                                " (only at the start of the pattern or of a top-level alternative)");
+                m_pos += length;
                 alternative.anchoredStart = true;
                 rejectQuantifierAfter("an anchor");
                 continue;
             }
-            if (peek() == '$') {
-                while (peek() == '$') ++m_pos;
+            if (const size_t length = endAnchorLength(); length > 0) {
+                m_pos += length;
+                while (endAnchorLength() > 0) m_pos += endAnchorLength();
                 if (!topLevel || !(atEnd() || peek() == '|'))
-                    unsupported("anchor '$'", at, " (only at the end of the pattern or of a top-level alternative)");
+                    unsupported(fmt::format("anchor '{}'", m_pattern.substr(at, length)), at,
+                                " (only at the end of the pattern or of a top-level alternative)");
                 alternative.anchoredEnd = true;
                 rejectQuantifierAfter("an anchor");
                 continue;
@@ -128,6 +132,9 @@ private:
         alternative.body = simpleSequence(std::move(items));
         return alternative;
     }
+
+    size_t startAnchorLength() const { return peek() == '^' ? 1 : lookingAt("\\A") ? 2 : 0; }
+    size_t endAnchorLength() const { return peek() == '$' ? 1 : (lookingAt("\\Z") || lookingAt("\\z")) ? 2 : 0; }
 
     void rejectQuantifierAfter(std::string_view what) {
         const size_t at = m_pos;
@@ -367,7 +374,7 @@ private:
         const char e = peek();
         if (e == 'b') unsupported("word boundary '\\b'", at);
         if (e == 'B') unsupported("non-word-boundary '\\B'", at);
-        if (e == 'A' || e == 'Z' || e == 'z' || e == 'G') unsupported(fmt::format("anchor '\\{}'", e), at);
+        if (e == 'G') unsupported("anchor '\\G'", at);
         if (e == 'k' && peek(1) == '<') unsupported("named backreference '\\k<'", at);
         if (std::optional<CodepointRanges> set = parseSetEscape(at))
             return Expr::charClass(normalizedRanges(std::move(*set)));

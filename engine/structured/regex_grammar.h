@@ -22,9 +22,9 @@ constexpr int kMaxRegexRepeat = 10000;
 // The expression the pattern (UTF-8) describes, over code points. Classes mean what
 // ECMAScript says: \d is [0-9], \w is [A-Za-z0-9_], \s includes the Unicode spaces, `.` is
 // any character but \n \r U+2028 U+2029; \p{..} takes general categories (L, Lu, Letter...).
-// Lazy quantifiers match the same strings as greedy ones; Python's \A and \Z anchor as ^ and $. Errors start with
-// "regex: " and give byte offsets into the pattern. Repetition stays as Repeat nodes (compileGrammar expands them), so
-// nested quantifiers cost nothing here.
+// Lazy quantifiers match the same strings as greedy ones; Python's \A and \Z anchor as ^
+// and $. Errors start with "regex: " and give byte offsets into the pattern. Repetition
+// stays as Repeat nodes (compileGrammar expands them), so nested quantifiers cost nothing.
 Result<Expr> regexToExpr(std::string_view pattern, RegexMatch match = RegexMatch::Whole);
 
 }  // namespace pagoda::structured

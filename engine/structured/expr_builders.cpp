@@ -26,8 +26,9 @@ bool asSingleCharClass(const Expr& e, CodepointRanges& ranges) {
         ranges.insert(ranges.end(), e.ranges.begin(), e.ranges.end());
         return true;
     }
-    if (e.kind != Expr::Kind::Literal || e.text.empty()) return false;
-    if (static_cast<unsigned char>(e.text[0]) >= 0x80 && e.text.size() > 4) return false;
+    // A literal may hold bytes that are not UTF-8 (GBNF keeps raw bytes); those stay literals.
+    if (e.kind != Expr::Kind::Literal || e.text.empty() || e.text.size() > 4 || firstInvalidUtf8Byte(e.text))
+        return false;
     size_t pos = 0;
     const char32_t c = decodeCodepointAt(e.text, pos);
     if (pos != e.text.size()) return false;

@@ -282,6 +282,7 @@ private slots:
             {"root ::= [^]", {"z"}, {""}},
             {"root ::= (\"a\"+)*", {"", "aaa"}, {"b"}},
             {"root ::= \"\"", {""}, {"a"}},
+            {"root ::= \"\xff\" | \"a\"", {"\xff", "a"}, {"\x07", "\xc3\xbf"}},  // a raw byte stays that byte
             {"root ::= ()", {""}, {"a"}},
             {"root ::= under_score-dash9\nunder_score-dash9 ::= \"ok\"", {"ok"}, {}},
         };

@@ -1,5 +1,7 @@
 #include "engine/structured/json_grammar_builder.h"
 
+#include <cmath>
+
 namespace pagoda::structured {
 
 bool isEmptyExpr(const Expr& expr) { return expr.kind == Expr::Kind::Sequence && expr.items.empty(); }
@@ -124,6 +126,36 @@ Expr JsonGrammarBuilder::constant(const nlohmann::ordered_json& value) {
         return sequenceOf(std::move(items));
     }
     return Expr::literal(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+namespace {
+constexpr uint64_t kPlainRepeat = 64;  // counts up to this stay one Repeat
+}
+
+Expr JsonGrammarBuilder::repeated(const Expr& item, uint64_t min, std::optional<uint64_t> max) {
+    auto block = [&](uint64_t size) {
+        const std::string name = freshName("repeat");
+        addRule(name, Expr::repeat(item, int(size), int(size)));
+        return Expr::ref(name);
+    };
+    // Exactly `count` items: blocks of about sqrt(count), then the remainder.
+    auto exactly = [&](uint64_t count) {
+        if (count <= kPlainRepeat) return Expr::repeat(item, int(count), int(count));
+        const uint64_t size = uint64_t(std::sqrt(double(count)));
+        return sequenceOf({Expr::repeat(block(size), int(count / size), int(count / size)), Expr::repeat(item, int(count % size), int(count % size))});
+    };
+    if (!max) return sequenceOf({exactly(min), Expr::star(item)});
+    const uint64_t extra = *max - min;
+    if (extra <= kPlainRepeat) return sequenceOf({exactly(min), Expr::repeat(item, 0, int(extra))});
+    // 0..extra items as b blocks of `size` and a shorter tail: fewer than `full` blocks and any
+    // tail below `size`, or exactly `full` blocks and a tail up to the remainder. Each length
+    // has one reading, and the grammar holds about 3 * sqrt(extra) rules.
+    const uint64_t size = uint64_t(std::ceil(std::sqrt(double(extra + 1))));
+    const uint64_t full = extra / size, remainder = extra % size;
+    const Expr blockRule = block(size);
+    const Expr upTo = Expr::choice({sequenceOf({Expr::repeat(blockRule, 0, int(full - 1)), Expr::repeat(item, 0, int(size - 1))}),
+                                    sequenceOf({Expr::repeat(blockRule, int(full), int(full)), Expr::repeat(item, 0, int(remainder))})});
+    return sequenceOf({exactly(min), upTo});
 }
 
 }  // namespace pagoda::structured

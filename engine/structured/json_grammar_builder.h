@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ namespace pagoda::structured {
 // Thrown inside the converter (never past its public functions, which return it as an Error).
 struct SchemaError {
     std::string message;
+    // The schema is valid but no value satisfies it: an optional property or an anyOf branch
+    // with such a schema is left out rather than failing the whole schema.
+    bool unsatisfiable = false;
 };
 
 // A sequence of the non-empty items; one item stays itself.
@@ -46,6 +50,9 @@ public:
     Expr value();         // any JSON value
     Expr object();        // any JSON object
     Expr constant(const nlohmann::ordered_json& value);  // exactly this value, whitespace allowed between tokens
+    // item{min,max} (max absent: unbounded) in O(sqrt(count)) rules rather than one per count,
+    // so "maxLength": 32767 stays small.
+    Expr repeated(const Expr& item, uint64_t min, std::optional<uint64_t> max);
 
 private:
     Grammar& m_grammar;

@@ -20,11 +20,12 @@ using Json = nlohmann::ordered_json;
 constexpr size_t kMaxSubschemas = 100'000;
 constexpr size_t kMaxEnumValues = 100'000;
 constexpr int kMaxDepth = 128;
-constexpr uint64_t kMaxCount = 10'000;  // minLength, maxLength, minItems, maxItems
+constexpr uint64_t kMaxCount = 1'000'000;  // minLength, maxLength, minItems, maxItems
 
 const std::vector<std::string> kTypeNames{"null", "boolean", "object", "array", "number", "string", "integer"};
 
 [[noreturn]] void fail(std::string message) { throw SchemaError{std::move(message)}; }
+[[noreturn]] void unsatisfiable(std::string message) { throw SchemaError{std::move(message), true}; }
 
 Expr lit(std::string text) { return Expr::literal(std::move(text)); }
 
@@ -39,7 +40,7 @@ std::optional<uint64_t> countKeyword(const Json& schema, const char* key, const 
     if (!value) return std::nullopt;
     const std::optional<Decimal> d = value->is_number() ? parseDecimal(value->dump()) : std::nullopt;
     if (!d || d->negative || !d->isInteger()) fail("'" + std::string(key) + "' " + where(pointer) + " is " + value->dump() + "; expected a non-negative integer");
-    if (d->intDigits.size() > 7 || std::stoull(d->intDigits) > kMaxCount) {
+    if (d->intDigits.size() > 9 || std::stoull(d->intDigits) > kMaxCount) {
         if (std::string_view(key).starts_with("max")) return kMaxCount + 1;  // larger than any minimum we accept
         fail("'" + std::string(key) + "' " + where(pointer) + " is " + value->dump() + "; at most " + std::to_string(kMaxCount) + " is supported");
     }
@@ -90,7 +91,10 @@ private:
     Expr convert(const Json& schema, const std::string& pointer, int depth) {
         if (++m_subschemas > kMaxSubschemas) fail("the schema has more than 100000 subschemas");
         if (depth > kMaxDepth) fail("the schema nests deeper than 128 levels " + where(pointer));
-        if (schema.is_boolean()) return schema.get<bool>() ? m_builder.value() : Expr::choice({});
+        if (schema.is_boolean()) {
+            if (!schema.get<bool>()) unsatisfiable("the schema " + where(pointer) + " is false");
+            return m_builder.value();
+        }
         if (!schema.is_object()) fail("the schema " + where(pointer) + " is " + schema.dump() + "; expected an object or a boolean");
         for (const auto& [key, value] : schema.items())
             if (isRefusedKeyword(key)) fail("'" + key + "' " + where(pointer) + " is not supported");
@@ -105,24 +109,35 @@ private:
         // branch, and exactly one whenever the branches cannot overlap (different types,
         // different constants, different required properties of closed objects...).
         if (keyword(schema, "oneOf")) return branches(schema, "oneOf", pointer, depth);
-        const Json normalized = modernized(schema);
-        if (keyword(normalized, "enum") || keyword(normalized, "const")) return enumeration(normalized, pointer);
-        return typed(normalized, pointer, depth);
+        if (needsModernizing(schema)) return convert(modernized(schema), pointer, depth);
+        if (keyword(schema, "enum") || keyword(schema, "const")) return enumeration(schema, pointer);
+        return typed(schema, pointer, depth);
     }
 
-    static bool hasSiblingConstraints(const Json& schema) {
-        Json rest = schema;
-        rest.erase("$ref");
-        rest.erase("$recursiveRef");
-        return hasConstrainingKeywords(rest);
+    // Whether keywords other than `except` constrain (copying a schema to erase one would copy its subtree).
+    static bool constrainsBesides(const Json& schema, std::initializer_list<std::string_view> except) {
+        for (const auto& [key, value] : schema.items())
+            if (!isOneOf(key, except) && (isHandledKeyword(key) || isRefusedKeyword(key))) return true;
+        return false;
     }
+
+    static bool hasSiblingConstraints(const Json& schema) { return constrainsBesides(schema, {"$ref", "$recursiveRef"}); }
 
     Expr refRule(const Json& ref, const std::string& pointer, int depth) {
         const ResolvedRef target = resolveRef(m_root, ref, pointer);
+        if (const auto it = m_unsatisfiableRefs.find(target.pointer); it != m_unsatisfiableRefs.end()) throw it->second;
         if (const auto it = m_refRules.find(target.pointer); it != m_refRules.end()) return Expr::ref(it->second);
         const std::string name = m_builder.freshName(hintOf(target.pointer));
         m_refRules[target.pointer] = name;
-        m_builder.addRule(name, convert(*target.schema, target.pointer, depth + 1));
+        try {
+            m_builder.addRule(name, convert(*target.schema, target.pointer, depth + 1));
+        } catch (const SchemaError& error) {
+            if (!error.unsatisfiable) throw;
+            // Rules built meanwhile may call it (recursion): they get a rule that matches nothing.
+            m_builder.addRule(name, Expr::choice({}));
+            m_unsatisfiableRefs.emplace(target.pointer, error);
+            throw;
+        }
         return Expr::ref(name);
     }
 
@@ -141,21 +156,80 @@ private:
         const Json& list = schema[key];
         const std::string listPointer = childPointer(pointer, key);
         if (!list.is_array() || list.empty()) fail("'" + std::string(key) + "' " + where(pointer) + " is " + list.dump() + "; expected a non-empty array of schemas");
-        Json rest = schema;
-        rest.erase(key);
         // Keywords next to anyOf apply to every branch: merge them in (as allOf would).
-        const bool restConstrains = hasConstrainingKeywords(rest);
+        const bool restConstrains = constrainsBesides(schema, {key});
+        Json rest;
+        if (restConstrains) {
+            rest = schema;
+            rest.erase(key);
+        }
+        auto branchPointer = [&](size_t i) { return childPointer(listPointer, std::to_string(i)); };
+        // The branches as converted, where they differ from the list's members.
+        std::vector<Json> rewritten;
+        if (restConstrains) {
+            const Json flatRest = flattenSchema(m_root, rest, pointer);
+            for (size_t i = 0; i < list.size(); ++i)
+                rewritten.push_back(mergeSchemas(flatRest, flattenSchema(m_root, list[i], branchPointer(i)), branchPointer(i)));
+        }
+        if (std::string_view(key) == "oneOf") {
+            std::vector<Json> candidate = restConstrains ? rewritten : flattened(list, listPointer);
+            if (makeExclusive(candidate)) rewritten = std::move(candidate);
+        }
         std::vector<Expr> alternatives;
+        std::optional<SchemaError> lastUnsatisfiable;
         for (size_t i = 0; i < list.size(); ++i) {
-            const std::string branchPointer = childPointer(listPointer, std::to_string(i));
-            if (!restConstrains) {
-                alternatives.push_back(convert(list[i], branchPointer, depth + 1));
-            } else {
-                const Json merged = mergeSchemas(flattenSchema(m_root, rest, pointer), flattenSchema(m_root, list[i], branchPointer), branchPointer);
-                alternatives.push_back(convert(merged, branchPointer, depth + 1));
+            try {
+                alternatives.push_back(convert(rewritten.empty() ? list[i] : rewritten[i], branchPointer(i), depth + 1));
+            } catch (const SchemaError& error) {
+                if (!error.unsatisfiable) throw;
+                lastUnsatisfiable = error;  // a branch nothing matches is no choice
             }
         }
+        if (alternatives.empty()) unsatisfiable("no branch of '" + std::string(key) + "' " + where(pointer) + " can match: " + lastUnsatisfiable->message);
         return choiceOf(std::move(alternatives));
+    }
+
+    std::vector<Json> flattened(const Json& list, const std::string& listPointer) {
+        std::vector<Json> result;
+        for (size_t i = 0; i < list.size(); ++i) result.push_back(flattenSchema(m_root, list[i], childPointer(listPointer, std::to_string(i))));
+        return result;
+    }
+
+    // oneOf's "exactly one", where the branches are objects told apart by required properties:
+    // each branch forbids the properties other branches require and it does not, so no output
+    // satisfies two. Rewrites `branches` and returns true when that applies; otherwise oneOf
+    // stays anyOf (an output may then satisfy two branches).
+    static bool makeExclusive(std::vector<Json>& branches) {
+        std::vector<std::vector<std::string>> required;
+        for (const Json& branch : branches) {
+            if (!branch.is_object() || keyword(branch, "anyOf") || keyword(branch, "oneOf") || keyword(branch, "enum") || keyword(branch, "const"))
+                return false;
+            std::vector<std::string> types = declaredTypes(branch, "");
+            if (types.empty()) types = impliedTypes(branch);
+            if (types != std::vector<std::string>{"object"}) return false;
+            required.emplace_back();
+            if (const Json* list = keyword(branch, "required"); list && list->is_array())
+                for (const Json& name : *list)
+                    if (name.is_string()) required.back().push_back(name.get<std::string>());
+        }
+        auto has = [](const std::vector<std::string>& list, const std::string& name) { return std::find(list.begin(), list.end(), name) != list.end(); };
+        std::vector<Json> exclusive;
+        for (size_t i = 0; i < branches.size(); ++i) {
+            Json branch = branches[i];
+            for (size_t j = 0; j < branches.size(); ++j) {
+                if (j == i) continue;
+                bool distinguished = false;
+                for (const std::string& name : required[j]) {
+                    if (has(required[i], name)) continue;
+                    distinguished = true;
+                    branch["properties"][name] = false;
+                }
+                if (!distinguished) return false;
+            }
+            exclusive.push_back(std::move(branch));
+        }
+        branches = std::move(exclusive);
+        return true;
     }
 
     // enum and const: the values themselves, less those the schema's other keywords reject.
@@ -171,11 +245,11 @@ private:
         }
         for (const auto& [key, value] : schema.items()) {
             if (isHandledKeyword(key) && !isOneOf(key, {"enum", "const", "type", "nullable", "minimum", "maximum", "exclusiveMinimum",
-                                                        "exclusiveMaximum", "minLength", "maxLength", "format"}))
+                                                        "exclusiveMaximum", "minLength", "maxLength", "format", "pattern"}))
                 fail("'" + key + "' next to 'enum'/'const' " + where(pointer) + " is not supported");
         }
         std::erase_if(values, [&](const Json& v) { return !allowedByScalarKeywords(v, schema, pointer); });
-        if (values.empty()) fail("'enum'/'const' " + where(pointer) + " allows no value (empty, or every value contradicts the schema's other keywords)");
+        if (values.empty()) unsatisfiable("'enum'/'const' " + where(pointer) + " allows no value (empty, or every value contradicts the schema's other keywords)");
         if ((m_enumValues += values.size()) > kMaxEnumValues) fail("the schema's enums list more than 100000 values");
         std::vector<Expr> alternatives;
         for (const Json& v : values) alternatives.push_back(m_builder.constant(v));
@@ -196,8 +270,16 @@ private:
             const size_t length = codepointCount(value.get<std::string>());
             if (const auto min = countKeyword(schema, "minLength", pointer); min && length < *min) return false;
             if (const auto max = countKeyword(schema, "maxLength", pointer); max && length > *max) return false;
-            if (const Json* format = keyword(schema, "format"))
-                fail("'format' next to 'enum'/'const' " + where(pointer) + " is not supported");
+            if (const Json* format = keyword(schema, "format"); format && format->is_string()) {
+                const std::optional<Expr> grammar = stringFormatExpr(format->get<std::string>());
+                if (!grammar) fail("'format': " + format->dump() + " " + where(pointer) + " is not supported");
+                if (!exprMatches(*grammar, value.get<std::string>())) return false;
+            }
+            if (const Json* pattern = keyword(schema, "pattern"); pattern && pattern->is_string()) {
+                Result<Expr> regex = regexToExpr(pattern->get<std::string>(), RegexMatch::Search);
+                if (!regex) fail("'pattern' " + where(pointer) + ": " + regex.error().message);
+                if (!exprMatches(*regex, value.get<std::string>())) return false;
+            }
         }
         return true;
     }
@@ -229,7 +311,7 @@ private:
             if (std::find(types.begin(), types.end(), t.get<std::string>()) == types.end()) types.push_back(t.get<std::string>());
         };
         if (type->is_array()) {
-            if (type->empty()) fail("'type' " + where(pointer) + " is an empty list, which no value matches");
+            if (type->empty()) unsatisfiable("'type' " + where(pointer) + " is an empty list, which no value matches");
             for (const Json& t : *type) addType(t);
         } else {
             addType(*type);
@@ -248,7 +330,7 @@ private:
         auto uses = [&](std::initializer_list<std::string_view> keys) {
             return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return keyword(schema, k) != nullptr; });
         };
-        if (uses({"properties", "required", "additionalProperties", "unevaluatedProperties", "minProperties", "maxProperties"})) types.push_back("object");
+        if (uses({"properties", "patternProperties", "required", "additionalProperties", "unevaluatedProperties", "minProperties", "maxProperties"})) types.push_back("object");
         if (uses({"items", "prefixItems", "minItems", "maxItems", "uniqueItems"})) types.push_back("array");
         if (uses({"pattern", "minLength", "maxLength"}) || (keyword(schema, "format") && !uses({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})))
             types.push_back("string");
@@ -302,7 +384,7 @@ private:
         }
         if (!low && !high) return m_builder.integer();
         std::optional<Expr> range = integerRangeExpr(low, high);
-        if (!range) fail("'minimum'/'maximum' " + where(pointer) + " leave no integer");
+        if (!range) unsatisfiable("'minimum'/'maximum' " + where(pointer) + " leave no integer");
         return std::move(*range);
     }
 
@@ -312,14 +394,14 @@ private:
         const std::optional<NumberBound> high = boundOf(schema, "maximum", "exclusiveMaximum", false, pointer);
         if (!low && !high) return m_builder.number();
         std::optional<Expr> range = numberRangeExpr(low, high);
-        if (!range) fail("'minimum'/'maximum' " + where(pointer) + " leave no number");
+        if (!range) unsatisfiable("'minimum'/'maximum' " + where(pointer) + " leave no number");
         return std::move(*range);
     }
 
     Expr stringValue(const Json& schema, const std::string& pointer) {
         const uint64_t minLength = countKeyword(schema, "minLength", pointer).value_or(0);
         const std::optional<uint64_t> maxLength = countKeyword(schema, "maxLength", pointer);
-        if (maxLength && minLength > *maxLength) fail("'minLength' " + where(pointer) + " is above 'maxLength'");
+        if (maxLength && minLength > *maxLength) unsatisfiable("'minLength' " + where(pointer) + " is above 'maxLength'");
         const Json* pattern = keyword(schema, "pattern");
         const Json* format = keyword(schema, "format");
         if (pattern && format) fail("'pattern' together with 'format' " + where(pointer) + " is not supported");
@@ -335,14 +417,16 @@ private:
             content = m_builder.shared("format-" + name, [&] { return std::move(*formatExpr); });
         } else if (pattern) {
             if (!pattern->is_string()) fail("'pattern' " + where(pointer) + " is " + pattern->dump() + "; expected a string");
-            if (minLength > 0 || maxLength) fail("'minLength'/'maxLength' together with 'pattern' " + where(pointer) + " are not supported");
             Result<Expr> regex = regexToExpr(pattern->get<std::string>(), RegexMatch::Search);
             if (!regex) fail("'pattern' " + where(pointer) + ": " + regex.error().message);
+            // Lengths are honoured where the pattern already implies them ("^[0-9]{5}$" and maxLength 5).
+            const ExprLengths lengths = exprLengths(*regex);
+            if (int64_t(minLength) > lengths.shortest || (maxLength && (lengths.longest < 0 || lengths.longest > int64_t(*maxLength))))
+                fail("'minLength'/'maxLength' together with 'pattern' " + where(pointer) + " are not supported (beyond the lengths the pattern implies)");
             content = jsonEscapedContent(*regex);
         } else {
             if (maxLength && *maxLength > kMaxCount) fail("'maxLength' " + where(pointer) + " is above " + std::to_string(kMaxCount) + ", the most supported");
-            content = minLength == 0 && !maxLength ? Expr::star(m_builder.stringChar())
-                                                   : Expr::repeat(m_builder.stringChar(), int(minLength), maxLength ? int(*maxLength) : -1);
+            content = m_builder.repeated(m_builder.stringChar(), minLength, maxLength);
         }
         return sequenceOf({lit("\""), std::move(content), lit("\"")});
     }
@@ -356,12 +440,10 @@ private:
         const bool moreAllowed = !items || *items != Json(false);
         uint64_t minItems = countKeyword(schema, "minItems", pointer).value_or(0);
         std::optional<uint64_t> maxItems = countKeyword(schema, "maxItems", pointer);
-        if (maxItems && minItems > *maxItems) fail("'minItems' " + where(pointer) + " is above 'maxItems'");
+        if (maxItems && minItems > *maxItems) unsatisfiable("'minItems' " + where(pointer) + " is above 'maxItems'");
         if (!moreAllowed) maxItems = std::min<uint64_t>(maxItems.value_or(prefixItems->size()), prefixItems->size());
-        if (minItems > maxItems.value_or(minItems)) fail("'minItems' " + where(pointer) + " asks for more items than 'prefixItems' with 'items': false allow");
-        if (maxItems && *maxItems > kMaxCount) {
-            if (*maxItems > kMaxCount) fail("'maxItems' " + where(pointer) + " is above " + std::to_string(kMaxCount) + ", the most supported");
-        }
+        if (minItems > maxItems.value_or(minItems)) unsatisfiable("'minItems' " + where(pointer) + " asks for more items than 'prefixItems' with 'items': false allow");
+        if (maxItems && *maxItems > kMaxCount) fail("'maxItems' " + where(pointer) + " is above " + std::to_string(kMaxCount) + ", the most supported");
         if (const Json* unique = keyword(schema, "uniqueItems"); unique && *unique == Json(true) && maxItems.value_or(2) > 1)
             fail("'uniqueItems' " + where(pointer) + " is not supported");
 
@@ -374,10 +456,11 @@ private:
         if (moreMax != 0) {
             const Expr item = sequenceOf({items ? convert(*items, childPointer(pointer, "items"), depth + 1) : m_builder.value(), ws});
             const Expr next = sequenceOf({lit(","), ws, item});
+            const auto upTo = [](int max, int less) { return max < 0 ? std::nullopt : std::optional<uint64_t>(max - less); };
             if (prefixCount > 0) {
-                rest = Expr::repeat(next, moreMin, moreMax);
+                rest = m_builder.repeated(next, uint64_t(moreMin), upTo(moreMax, 0));
             } else {
-                rest = sequenceOf({item, Expr::repeat(next, std::max(0, moreMin - 1), moreMax < 0 ? -1 : moreMax - 1)});
+                rest = sequenceOf({item, m_builder.repeated(next, uint64_t(std::max(0, moreMin - 1)), upTo(moreMax, 1))});
                 if (moreMin == 0) rest = Expr::optional(std::move(rest));
             }
         }
@@ -389,6 +472,25 @@ private:
         const std::string name = m_builder.freshName(hintOf(pointer) + "-array");
         m_builder.addRule(name, sequenceOf({lit("["), ws, std::move(rest), lit("]")}));
         return Expr::ref(name);
+    }
+
+    struct PatternProperty {
+        Expr regex;
+        const Json* schema = nullptr;
+        std::string pointer;
+    };
+
+    static std::vector<PatternProperty> patternProperties(const Json& schema, const std::string& pointer) {
+        std::vector<PatternProperty> patterns;
+        const Json* list = keyword(schema, "patternProperties");
+        if (!list) return patterns;
+        if (!list->is_object()) fail("'patternProperties' " + where(pointer) + " is " + list->dump() + "; expected an object");
+        for (const auto& [pattern, propertySchema] : list->items()) {
+            Result<Expr> regex = regexToExpr(pattern, RegexMatch::Search);
+            if (!regex) fail("'patternProperties' " + where(pointer) + ": \"" + pattern + "\": " + regex.error().message);
+            patterns.push_back({std::move(*regex), &propertySchema, childPointer(childPointer(pointer, "patternProperties"), pattern)});
+        }
+        return patterns;
     }
 
     struct Property {
@@ -415,6 +517,15 @@ private:
         if (!additional) additional = keyword(schema, "unevaluatedProperties");
         const bool extrasAllowed = !additional || *additional != Json(false);
 
+        // patternProperties: a property whose name matches a pattern takes that schema too.
+        std::vector<PatternProperty> patterns = patternProperties(schema, pointer);
+        auto matchingSchemas = [&](const std::string& name) {
+            Json all = Json::array();
+            for (const PatternProperty& p : patterns)
+                if (exprMatches(p.regex, name)) all.push_back(*p.schema);
+            return all;
+        };
+
         std::vector<Property> members;
         std::vector<std::string> declared;
         auto isRequired = [&](const std::string& name) { return std::find(required.begin(), required.end(), name) != required.end(); };
@@ -422,38 +533,67 @@ private:
             for (const auto& [name, propertySchema] : properties->items()) {
                 declared.push_back(name);
                 const std::string propertyPointer = childPointer(childPointer(pointer, "properties"), name);
-                if (propertySchema == Json(false)) {
-                    if (isRequired(name)) fail("property '" + name + "' " + where(pointer) + " is required but its schema is false");
-                    continue;
+                Json also = matchingSchemas(name);
+                try {
+                    if (propertySchema == Json(false)) unsatisfiable("property '" + name + "' " + where(pointer) + " is required but its schema is false");
+                    if (also.empty()) {
+                        members.push_back({name, convert(propertySchema, propertyPointer, depth + 1), isRequired(name)});
+                    } else {
+                        also.insert(also.begin(), propertySchema);
+                        members.push_back({name, convert(Json{{"allOf", also}}, propertyPointer, depth + 1), isRequired(name)});
+                    }
+                } catch (const SchemaError& error) {
+                    // An optional property no value satisfies is never written.
+                    if (!error.unsatisfiable || isRequired(name)) throw;
                 }
-                members.push_back({name, convert(propertySchema, propertyPointer, depth + 1), isRequired(name)});
             }
         }
         for (const std::string& name : required) {
             if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
-            if (!extrasAllowed) fail("'required' " + where(pointer) + " lists '" + name + "', which 'properties' lacks while additional properties are not allowed");
             declared.push_back(name);
+            const std::string requiredPointer = childPointer(pointer, "required");
+            if (const Json also = matchingSchemas(name); !also.empty()) {
+                members.push_back({name, convert(also.size() == 1 ? also[0] : Json{{"allOf", also}}, requiredPointer, depth + 1), true});
+                continue;
+            }
+            if (!extrasAllowed) unsatisfiable("'required' " + where(pointer) + " lists '" + name + "', which 'properties' lacks while additional properties are not allowed");
             members.push_back({name, additional ? convert(*additional, additionalPointer, depth + 1) : m_builder.value(), true});
         }
+
+        const Expr ws = m_builder.ws();
+        std::optional<Expr> extra;
+        try {
+            if (patterns.empty() && extrasAllowed) {
+                const Expr value = additional ? convert(*additional, additionalPointer, depth + 1) : m_builder.value();
+                extra = sequenceOf({undeclaredKey(m_builder, declared), ws, lit(":"), ws, value, ws});
+            } else if (patterns.size() == 1 && std::none_of(declared.begin(), declared.end(), [&](const std::string& n) { return exprMatches(patterns[0].regex, n); })) {
+                // Names the one pattern matches (none of them declared), with its schema. Names
+                // matching no pattern are not written: "not matching" has no grammar here.
+                const Expr key = sequenceOf({lit("\""), jsonEscapedContent(patterns[0].regex), lit("\"")});
+                extra = sequenceOf({key, ws, lit(":"), ws, convert(*patterns[0].schema, patterns[0].pointer, depth + 1), ws});
+            }
+        } catch (const SchemaError& error) {
+            if (!error.unsatisfiable) throw;
+        }
+
         const uint64_t requiredCount = uint64_t(std::count_if(members.begin(), members.end(), [](const Property& p) { return p.required; }));
-        if (const auto min = countKeyword(schema, "minProperties", pointer); min && *min > requiredCount)
-            fail("'minProperties' " + where(pointer) + " is not supported (beyond the number of required properties)");
-        if (const auto max = countKeyword(schema, "maxProperties", pointer); max && (extrasAllowed || *max < members.size()))
+        const std::optional<uint64_t> minProperties = countKeyword(schema, "minProperties", pointer);
+        // At least one member (minProperties 1) is a grammar; more than the required ones is not.
+        const bool atLeastOne = minProperties && *minProperties > requiredCount;
+        if (atLeastOne && *minProperties > 1)
+            fail("'minProperties' " + where(pointer) + " is not supported (above 1 and the number of required properties)");
+        if (atLeastOne && members.empty() && !extra) unsatisfiable("'minProperties' " + where(pointer) + " asks for a property the schema does not allow");
+        if (const auto max = countKeyword(schema, "maxProperties", pointer); max && (extra || *max < members.size()))
             fail("'maxProperties' " + where(pointer) + " is not supported (below the number of properties allowed)");
 
         const std::string name = m_builder.freshName(hintOf(pointer) + "-object");
-        const Expr ws = m_builder.ws();
-        std::optional<Expr> extra;
-        if (extrasAllowed) {
-            const Expr value = additional ? convert(*additional, additionalPointer, depth + 1) : m_builder.value();
-            extra = sequenceOf({undeclaredKey(m_builder, declared), ws, lit(":"), ws, value, ws});
-        }
         // Members in the schema's order, optional ones skippable. `afterSome[i]`: members i..
         // once one has been written (each starts with a comma); `none`: none written yet. Both
         // are linear in the member count (llama.cpp chains optional properties alike).
         std::vector<Expr> afterSome(members.size() + 1);
         afterSome[members.size()] = extra ? Expr::star(sequenceOf({lit(","), ws, *extra})) : Expr::empty();
-        Expr none = extra ? Expr::optional(sequenceOf({*extra, afterSome[members.size()]})) : Expr::empty();
+        Expr none = extra ? sequenceOf({*extra, afterSome[members.size()]}) : Expr::choice({});
+        if (!atLeastOne) none = extra ? Expr::optional(std::move(none)) : Expr::empty();
         for (size_t i = members.size(); i-- > 0;) {
             const Expr member = sequenceOf({lit(quotedJson(members[i].name)), ws, lit(":"), ws, members[i].value, ws});
             const Expr commaMember = sequenceOf({lit(","), ws, member});
@@ -473,6 +613,7 @@ private:
     JsonGrammarBuilder& m_builder;
     const Json& m_root;
     std::map<std::string, std::string> m_refRules;  // a referenced schema's pointer -> its rule
+    std::map<std::string, SchemaError> m_unsatisfiableRefs;
     size_t m_subschemas = 0;
     size_t m_enumValues = 0;
 };

@@ -19,6 +19,7 @@ bool oneOf(std::string_view key, std::initializer_list<std::string_view> names) 
 }
 
 [[noreturn]] void fail(std::string message) { throw SchemaError{std::move(message)}; }
+[[noreturn]] void unsatisfiable(std::string message) { throw SchemaError{std::move(message), true}; }
 
 std::vector<std::string> typeList(const SchemaJson& type) {
     std::vector<std::string> types;
@@ -39,7 +40,7 @@ SchemaJson intersectTypes(const SchemaJson& a, const SchemaJson& b, const std::s
         else if ((t == "integer" && has(right, "number")) || (t == "number" && has(right, "integer"))) kept = "integer";
         if (!kept.empty() && !has(common, kept)) common.push_back(kept);
     }
-    if (common.empty()) fail("allOf " + where(pointer) + ": its schemas' types " + a.dump() + " and " + b.dump() + " have nothing in common");
+    if (common.empty()) unsatisfiable("allOf " + where(pointer) + ": its schemas' types " + a.dump() + " and " + b.dump() + " have nothing in common");
     return common.size() == 1 ? SchemaJson(common[0]) : SchemaJson(common);
 }
 
@@ -56,6 +57,8 @@ SchemaJson stricterBound(const SchemaJson& a, const SchemaJson& b, bool larger) 
 void checkAdditionalProperties(const SchemaJson& a, const SchemaJson& b, const std::string& pointer) {
     const auto additional = a.find("additionalProperties");
     if (additional == a.end() || *additional == SchemaJson(true)) return;
+    if (const auto patterns = b.find("patternProperties"); patterns != b.end() && a.value("patternProperties", SchemaJson()) != *patterns)
+        fail("allOf " + where(pointer) + ": 'additionalProperties' of one member would constrain 'patternProperties' of another, which is not supported");
     const auto otherProperties = b.find("properties");
     if (otherProperties == b.end() || !otherProperties->is_object()) return;
     const auto ownProperties = a.find("properties");
@@ -83,14 +86,14 @@ std::string percentDecoded(std::string_view text) {
 }  // namespace
 
 bool isHandledKeyword(std::string_view key) {
-    return oneOf(key, {"type", "enum", "const", "properties", "required", "additionalProperties", "unevaluatedProperties", "minProperties",
+    return oneOf(key, {"type", "enum", "const", "properties", "patternProperties", "required", "additionalProperties", "unevaluatedProperties", "minProperties",
                        "maxProperties", "items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems", "pattern", "format",
                        "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "anyOf",
                        "oneOf", "allOf", "$ref", "$recursiveRef", "nullable"});
 }
 
 bool isRefusedKeyword(std::string_view key) {
-    return oneOf(key, {"not", "if", "then", "else", "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas",
+    return oneOf(key, {"not", "if", "then", "else", "propertyNames", "dependentRequired", "dependentSchemas",
                        "dependencies", "contains", "minContains", "maxContains", "unevaluatedItems", "$dynamicRef"});
 }
 
@@ -136,6 +139,14 @@ ResolvedRef resolveRef(const SchemaJson& root, const SchemaJson& ref, const std:
     fail("'$ref' \"" + ref.get<std::string>() + "\" " + where(pointer) + " points to nothing in the schema");
 }
 
+bool needsModernizing(const SchemaJson& schema) {
+    if (!schema.is_object()) return false;
+    for (const char* key : {"exclusiveMinimum", "exclusiveMaximum"})
+        if (const auto it = schema.find(key); it != schema.end() && it->is_boolean()) return true;
+    const auto items = schema.find("items");
+    return (items != schema.end() && items->is_array()) || schema.contains("additionalItems");
+}
+
 SchemaJson modernized(SchemaJson schema) {
     if (!schema.is_object()) return schema;
     for (auto [exclusive, inclusive] : std::array<std::pair<const char*, const char*>, 2>{{{"exclusiveMinimum", "minimum"}, {"exclusiveMaximum", "maximum"}}}) {
@@ -176,7 +187,7 @@ SchemaJson mergeSchemas(const SchemaJson& a, const SchemaJson& b, const std::str
         if (ours == theirs) continue;
         if (key == "type") {
             ours = intersectTypes(ours, theirs, pointer);
-        } else if (key == "properties" && ours.is_object() && theirs.is_object()) {
+        } else if ((key == "properties" || key == "patternProperties") && ours.is_object() && theirs.is_object()) {
             for (const auto& [name, schema] : theirs.items()) {
                 if (ours.contains(name)) ours[name] = SchemaJson{{"allOf", {ours[name], schema}}};
                 else ours[name] = schema;
@@ -207,6 +218,8 @@ SchemaJson mergeSchemas(const SchemaJson& a, const SchemaJson& b, const std::str
             ours = ours.get<bool>() || theirs.get<bool>();
         } else if (key == "nullable" && ours.is_boolean() && theirs.is_boolean()) {
             ours = ours.get<bool>() && theirs.get<bool>();
+        } else if (key == "const") {
+            unsatisfiable("allOf " + where(pointer) + ": its members require different constants " + ours.dump() + " and " + theirs.dump());
         } else if (isHandledKeyword(key) || isRefusedKeyword(key)) {
             fail("allOf " + where(pointer) + ": its members give '" + key + "' different values (" + ours.dump() + " and " + theirs.dump() +
                  "), which cannot be merged");

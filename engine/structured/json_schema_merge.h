@@ -32,6 +32,7 @@ ResolvedRef resolveRef(const SchemaJson& root, const SchemaJson& ref, const std:
 
 // Draft 4's boolean exclusiveMinimum/exclusiveMaximum and array-form items, as draft 2020-12 writes them.
 SchemaJson modernized(SchemaJson schema);
+bool needsModernizing(const SchemaJson& schema);
 
 // `schema` with its top-level $ref and allOf merged in (members' own nested references stay
 // references). Throws SchemaError.

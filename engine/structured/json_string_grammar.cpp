@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 namespace pagoda::structured {
 namespace {
@@ -169,6 +170,93 @@ Expr undeclaredKey(JsonGrammarBuilder& builder, const std::vector<std::string>& 
         keys.push_back(keyTokens(name));
     }
     return sequenceOf({Expr::literal("\""), keysOutside(keys, all, 0, freeRest)});
+}
+
+namespace {
+
+// The text positions `expr` can end at, given those it may start at.
+std::set<size_t> endPositions(const Expr& expr, std::string_view text, const std::set<size_t>& starts) {
+    std::set<size_t> ends;
+    switch (expr.kind) {
+    case Expr::Kind::Literal:
+        for (size_t p : starts)
+            if (text.substr(p).starts_with(expr.text)) ends.insert(p + expr.text.size());
+        break;
+    case Expr::Kind::CharClass:
+        for (size_t p : starts) {
+            if (p >= text.size()) continue;
+            const auto lead = static_cast<unsigned char>(text[p]);
+            const size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+            if (p + length > text.size()) continue;
+            if (inRanges(expr.ranges, decodeCodepoint(std::string(text.substr(p, length)))) != expr.negated) ends.insert(p + length);
+        }
+        break;
+    case Expr::Kind::RuleRef: break;  // regular expressions have none
+    case Expr::Kind::Sequence: {
+        std::set<size_t> at = starts;
+        for (const Expr& item : expr.items) at = endPositions(item, text, at);
+        return at;
+    }
+    case Expr::Kind::Choice:
+        for (const Expr& item : expr.items) ends.merge(endPositions(item, text, starts));
+        break;
+    case Expr::Kind::Repeat: {
+        std::set<size_t> current = starts;
+        if (expr.minRepeat == 0) ends = starts;
+        for (int count = 1; !current.empty() && (expr.maxRepeat < 0 || count <= expr.maxRepeat); ++count) {
+            current = endPositions(expr.items[0], text, current);
+            if (count < expr.minRepeat) continue;
+            std::set<size_t> fresh;
+            for (size_t p : current)
+                if (ends.insert(p).second) fresh.insert(p);
+            current = fresh;  // a position met before, with repetitions to spare, led everywhere this one can
+        }
+        break;
+    }
+    }
+    return ends;
+}
+
+int64_t times(int64_t count, int64_t n) { return (count < 0 || n < 0) ? -1 : count * n; }
+
+}  // namespace
+
+bool exprMatches(const Expr& expr, std::string_view text) { return endPositions(expr, text, {0}).count(text.size()) > 0; }
+
+ExprLengths exprLengths(const Expr& expr) {
+    switch (expr.kind) {
+    case Expr::Kind::Literal: {
+        const auto n = int64_t(std::count_if(expr.text.begin(), expr.text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+        return {n, n};
+    }
+    case Expr::Kind::CharClass: return {1, 1};
+    case Expr::Kind::RuleRef: return {0, -1};
+    case Expr::Kind::Sequence: {
+        ExprLengths total{0, 0};
+        for (const Expr& item : expr.items) {
+            const ExprLengths part = exprLengths(item);
+            total.shortest += part.shortest;
+            total.longest = (total.longest < 0 || part.longest < 0) ? -1 : total.longest + part.longest;
+        }
+        return total;
+    }
+    case Expr::Kind::Choice: {
+        if (expr.items.empty()) return {0, 0};
+        ExprLengths range = exprLengths(expr.items[0]);
+        for (const Expr& item : expr.items) {
+            const ExprLengths part = exprLengths(item);
+            range.shortest = std::min(range.shortest, part.shortest);
+            range.longest = (range.longest < 0 || part.longest < 0) ? -1 : std::max(range.longest, part.longest);
+        }
+        return range;
+    }
+    case Expr::Kind::Repeat: {
+        const ExprLengths item = exprLengths(expr.items[0]);
+        const int64_t longest = expr.maxRepeat < 0 ? (item.longest == 0 ? 0 : -1) : times(expr.maxRepeat, item.longest);
+        return {item.shortest * expr.minRepeat, longest};
+    }
+    }
+    return {0, -1};
 }
 
 }  // namespace pagoda::structured

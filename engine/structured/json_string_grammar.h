@@ -3,7 +3,9 @@
 // ones a schema declares. Internal to the converter.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/structured/grammar.h"
@@ -19,5 +21,17 @@ Expr jsonEscapedContent(const Expr& raw);
 // keys are written with plain characters and the two-character escapes only, so no other
 // spelling ("\u0061" for "a") can smuggle in a declared key.
 Expr undeclaredKey(JsonGrammarBuilder& builder, const std::vector<std::string>& declared);
+
+// Whether `expr` (no rule references: a regular expression's) matches all of `text` (UTF-8):
+// to check a property name or an enum value against a pattern.
+bool exprMatches(const Expr& expr, std::string_view text);
+
+// The fewest and most code points `expr` matches (most < 0: unbounded), so a minLength or
+// maxLength next to a pattern can be checked against it.
+struct ExprLengths {
+    int64_t shortest = 0;
+    int64_t longest = 0;
+};
+ExprLengths exprLengths(const Expr& expr);
 
 }  // namespace pagoda::structured

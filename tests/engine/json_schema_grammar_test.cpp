@@ -99,11 +99,16 @@ private slots:
     void scalarTypesAcceptTheirJsonForms();
     void objectsFollowTheSchemasPropertyOrder();
     void additionalPropertiesDefaultToAnyValueAfterTheListedOnes();
+    void patternPropertiesConstrainMatchingNames();
+    void oneOfBranchesToldApartByRequiredPropertiesStayExclusive();
+    void unsatisfiableOptionalPartsAreLeftOut();
+    void minPropertiesOneNeedsSomeMember();
     void enumAndConstAcceptExactlyTheirValues();
     void anyOfOneOfAndAllOfCombine();
     void refsResolveLocalPointersAndRecurse();
     void arraysHonourItemsPrefixItemsAndCounts();
     void stringLengthsCountCodePointsAndEscapes();
+    void longLengthsAreExactAtEveryCount();
     void patternsMatchAnywhereUnlessAnchored();
     void formatsAreExact();
     void integerBoundsAreExactAtTheirEdges();
@@ -166,6 +171,49 @@ void JsonSchemaGrammarTest::additionalPropertiesDefaultToAnyValueAfterTheListedO
     });
 }
 
+void JsonSchemaGrammarTest::patternPropertiesConstrainMatchingNames() {
+    checkCases({
+        // The one pattern's names are written with its schema; no other undeclared names.
+        {R"({"type": "object", "patternProperties": {"^x-[a-z]+$": {"type": "integer"}}})",
+         {"{}", R"({"x-a": 1, "x-bc": 2})"}, {R"({"x-a": "s"})", R"({"y": 1})", R"({"x-1": 1})"}},
+        // A declared name a pattern matches must satisfy both schemas.
+        {R"({"properties": {"s_1": {"type": "integer"}}, "patternProperties": {"^s_": {"minimum": 10}}, "additionalProperties": false})",
+         {R"({"s_1": 10})", "{}"}, {R"({"s_1": 9})", R"({"s_2": 10})"}},
+        {R"({"type": "object", "patternProperties": {"^a": {"type": "string"}, "^b": {"type": "integer"}}, "required": ["bee"]})",
+         {R"({"bee": 1})"}, {R"({"bee": "1"})", R"({"bee": 1, "ant": "x"})"}},
+    });
+}
+
+void JsonSchemaGrammarTest::oneOfBranchesToldApartByRequiredPropertiesStayExclusive() {
+    checkCases({
+        {R"({"type": "object", "properties": {"pojo": {"type": "integer"}, "json": {"type": "integer"}}, "additionalProperties": false,
+            "oneOf": [{"required": ["pojo"]}, {"required": ["json"]}]})",
+         {R"({"pojo": 1})", R"({"json": 2})"}, {R"({"pojo": 1, "json": 2})", "{}"}},
+        {R"({"oneOf": [{"type": "object", "required": ["id", "win"]}, {"type": "object", "required": ["id", "lose"]}]})",
+         {R"({"id": 1, "win": 2})", R"({"id": 1, "lose": 2, "other": 3})"}, {R"({"id": 1, "win": 2, "lose": 3})", R"({"id": 1})"}},
+    });
+}
+
+void JsonSchemaGrammarTest::unsatisfiableOptionalPartsAreLeftOut() {
+    checkCases({
+        {R"({"type": "object", "properties": {"a": {"enum": ["x"], "type": "integer"}, "b": {"type": "integer"}}, "additionalProperties": false})",
+         {"{}", R"({"b": 1})"}, {R"({"a": "x"})", R"({"a": 1})"}},
+        {R"({"anyOf": [{"type": "integer", "minimum": 3, "maximum": 2}, {"type": "string"}]})", {R"("s")"}, {"2", "3"}},
+        {R"({"$defs": {"never": {"type": "integer", "minimum": 1, "maximum": 0}}, "type": "object",
+            "properties": {"n": {"$ref": "#/$defs/never"}, "m": {"$ref": "#/$defs/never"}}, "additionalProperties": false})",
+         {"{}"}, {R"({"n": 0})", R"({"m": 1})"}},
+    });
+}
+
+void JsonSchemaGrammarTest::minPropertiesOneNeedsSomeMember() {
+    checkCases({
+        {R"({"type": "object", "properties": {"a": {}, "b": {}}, "additionalProperties": false, "minProperties": 1})",
+         {R"({"a": 1})", R"({"b": 1})", R"({"a": 1, "b": 2})"}, {"{}"}},
+        {R"({"type": "object", "minProperties": 1})", {R"({"x": 1})"}, {"{}"}},
+        {R"({"type": "object", "required": ["a"], "minProperties": 1})", {R"({"a": 1})"}, {"{}"}},
+    });
+}
+
 void JsonSchemaGrammarTest::enumAndConstAcceptExactlyTheirValues() {
     checkCases({
         {R"({"enum": ["red", "green", 1, null, {"a": [1, 2]}]})",
@@ -174,6 +222,8 @@ void JsonSchemaGrammarTest::enumAndConstAcceptExactlyTheirValues() {
         {R"({"type": "string", "enum": ["a", "bb", 3]})", {R"("a")", R"("bb")"}, {"3"}},
         {R"({"type": "integer", "enum": [1, 2, 3], "minimum": 2})", {"2", "3"}, {"1"}},
         {R"({"type": "string", "enum": ["a", "bbb"], "maxLength": 2})", {R"("a")"}, {R"("bbb")"}},
+        {R"({"type": "string", "enum": ["2024-01-01", "soon", "a1", "b2"], "format": "date"})", {R"("2024-01-01")"}, {R"("soon")"}},
+        {R"({"type": "string", "enum": ["a1", "b2", "c"], "pattern": "[0-9]"})", {R"("a1")", R"("b2")"}, {R"("c")"}},
         {R"({"enum": ["tab\there", "quote\""]})", {R"("tab\there")", R"("quote\"")"}, {"\"tab\there\""}},
     });
 }
@@ -241,7 +291,24 @@ void JsonSchemaGrammarTest::stringLengthsCountCodePointsAndEscapes() {
          {R"("ab")", R"("abc")", R"("a\n")", "\"é😀\"", R"("\u00e9x")", R"("\"\\")"},
          {R"("a")", R"("abcd")", R"("a\n\n\n")", "\"😀\"", R"("")"}},
         {R"({"type": "string", "maxLength": 0})", {R"("")"}, {R"("a")"}},
+        {R"({"type": "string", "pattern": "^[0-9]{5}$", "minLength": 5, "maxLength": 5})", {R"("12345")"}, {R"("1234")"}},
     });
+}
+
+void JsonSchemaGrammarTest::longLengthsAreExactAtEveryCount() {
+    // Counts past 64 are built from blocks; every length from 0 to 300 must get the right verdict.
+    Strings accepted, rejected;
+    for (size_t n = 0; n <= 300; ++n) (n >= 70 && n <= 200 ? accepted : rejected).push_back(fmt::format("\"{}\"", std::string(n, 'a')));
+    checkCases({{R"({"type": "string", "minLength": 70, "maxLength": 200})", accepted, rejected}});
+    accepted.clear();
+    rejected.clear();
+    for (size_t n = 0; n <= 150; ++n) {
+        std::string array = "[";
+        for (size_t i = 0; i < n; ++i) array += i ? ",1" : "1";
+        (n >= 1 && n <= 100 ? accepted : rejected).push_back(array + "]");
+    }
+    checkCases({{R"({"type": "array", "items": {"const": 1}, "minItems": 1, "maxItems": 100})", accepted, rejected}});
+    checkCases({{R"({"type": "string", "maxLength": 32767})", {fmt::format("\"{}\"", std::string(32767, 'x'))}, {fmt::format("\"{}\"", std::string(32768, 'x'))}}});
 }
 
 void JsonSchemaGrammarTest::patternsMatchAnywhereUnlessAnchored() {
@@ -354,7 +421,6 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"properties": {"tags": {"type": "array", "uniqueItems": true}}})", "json_schema: 'uniqueItems' at /properties/tags is not supported"},
         {R"({"not": {"type": "string"}})", "'not' at the top level is not supported"},
         {R"({"if": {}, "then": {}, "else": {}})", "is not supported"},
-        {R"({"type": "object", "patternProperties": {"^x": {}}})", "'patternProperties' at the top level"},
         {R"({"propertyNames": {"maxLength": 3}})", "'propertyNames'"},
         {R"({"dependentRequired": {"a": ["b"]}})", "'dependentRequired'"},
         {R"({"dependentSchemas": {"a": {}}})", "'dependentSchemas'"},
@@ -364,7 +430,6 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"unevaluatedItems": false})", "'unevaluatedItems'"},
         {R"({"$dynamicRef": "#meta"})", "'$dynamicRef'"},
         {R"({"type": "integer", "multipleOf": 3})", "'multipleOf' 3 at the top level is not supported"},
-        {R"({"type": "object", "minProperties": 2})", "'minProperties'"},
         {R"({"type": "object", "maxProperties": 1})", "'maxProperties'"},
         {R"({"anyOf": [{"type": "string", "format": "credit-card"}]})", "'format': \"credit-card\" at /anyOf/0 is not supported"},
         {R"({"$ref": "https://example.com/other.json"})", "remote reference"},
@@ -382,8 +447,12 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"type": "string", "pattern": "a", "format": "date"})", "'pattern' together with 'format'"},
         {R"({"type": "string", "pattern": "(a"})", "'pattern' at the top level"},
         {R"({"type": "string", "format": "email", "maxLength": 20})", "'minLength'/'maxLength' together with 'format'"},
-        {R"({"type": "string", "minLength": 1000000})", "'minLength' at the top level is 1000000"},
-        {R"({"type": "string", "maxLength": 1000000})", "'maxLength' at the top level is above 10000"},
+        {R"({"type": "string", "minLength": 1000001})", "'minLength' at the top level is 1000001; at most 1000000 is supported"},
+        {R"({"type": "string", "maxLength": 1000001})", "'maxLength' at the top level is above 1000000"},
+        {R"({"type": "string", "pattern": "^a+$", "maxLength": 3})", "'minLength'/'maxLength' together with 'pattern' at the top level"},
+        {R"({"type": "object", "minProperties": 2, "properties": {"a": {}, "b": {}}})", "'minProperties' at the top level is not supported"},
+        {R"({"type": "object", "properties": {"a": {"type": "integer", "minimum": 3, "maximum": 2}}, "required": ["a"]})", "leave no integer"},
+        {R"({"anyOf": [{"type": "integer", "minimum": 3, "maximum": 2}, {"enum": []}]})", "no branch of 'anyOf' at the top level can match"},
         {R"({"type": "object", "required": ["x"], "additionalProperties": false})", "'required' at the top level lists 'x'"},
         {R"({"properties": {"a": false}, "required": ["a"]})", "property 'a' at the top level is required but its schema is false"},
         {R"(false)", "the schema is false"},

@@ -25,15 +25,23 @@ void promptTokenLogprobs(std::span<const float> logits, int32_t token, int topCo
     if (std::isnan(own)) out.rank = int64_t(vocab);
 
     // A short sorted list filled in id order, so an equal logit never displaces a lower id.
+    // Once full, a logit must beat the last entry to get in: one predictable compare each.
     out.top.clear();
     const size_t wanted = std::min(size_t(std::max(topCount, 0)), vocab);
-    for (size_t i = 0; i < vocab && wanted > 0; ++i) {
-        const float l = logits[i];
-        if (std::isnan(l) || (out.top.size() == wanted && !(l > out.top.back().logprob))) continue;
+    const auto insert = [&out, wanted](int32_t id, float l) {
         const auto at = std::find_if(out.top.begin(), out.top.end(), [l](const TokenLogprob& t) { return t.logprob < l; });
         const ptrdiff_t place = at - out.top.begin();
         if (out.top.size() == wanted) out.top.pop_back();
-        out.top.insert(out.top.begin() + place, {int32_t(i), l});
+        out.top.insert(out.top.begin() + place, {id, l});
+    };
+    size_t i = 0;
+    for (; i < vocab && out.top.size() < wanted; ++i)
+        if (!std::isnan(logits[i])) insert(int32_t(i), logits[i]);
+    float threshold = out.top.empty() ? std::numeric_limits<float>::infinity() : out.top.back().logprob;
+    for (; i < vocab; ++i) {
+        if (!(logits[i] > threshold)) continue;  // NaN never gets in
+        insert(int32_t(i), logits[i]);
+        threshold = out.top.back().logprob;
     }
     for (TokenLogprob& entry : out.top) entry.logprob = float(double(entry.logprob) - logNormalizer);
 }

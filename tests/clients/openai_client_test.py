@@ -228,6 +228,19 @@ class OpenAIClientTest(unittest.TestCase):
         self.assertEqual(len(chat.model_extra["prompt_token_ids"]), chat.usage.prompt_tokens)
         self.assertEqual(len(chat.choices[0].model_extra["token_ids"]), 2)
 
+    def test_continuous_usage_and_token_ids_in_a_stream(self):
+        stream = self.chat(temperature=0, max_tokens=4, stream=True, extra_body={"ignore_eos": True, "return_token_ids": True},
+                           stream_options={"include_usage": True, "continuous_usage_stats": True})
+        chunks = list(stream)
+        final = chunks[-1]
+        self.assertEqual(final.choices, [])
+        self.assertEqual(final.usage.completion_tokens, 4)
+        self.assertTrue(all(c.usage is not None for c in chunks))  # every chunk, not only the last
+        self.assertEqual(chunks[-2].usage.completion_tokens, 4)
+        self.assertEqual(len(chunks[0].model_extra["prompt_token_ids"]), final.usage.prompt_tokens)
+        ids = [i for c in chunks if c.choices for i in (c.choices[0].model_extra.get("token_ids") or [])]
+        self.assertEqual(len(ids), 4)
+
     def test_errors_raise_the_clients_exception_classes(self):
         with self.assertRaises(openai.NotFoundError):
             self.client.chat.completions.create(model="nope", messages=[{"role": "user", "content": "hi"}])

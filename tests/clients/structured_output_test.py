@@ -130,7 +130,7 @@ class StructuredOutputTest(unittest.TestCase):
                     answer = self.chat(temperature=1.0, seed=seed, extra_body=extra).choices[0]
                     text = answer.message.content
                     if answer.finish_reason == "length":  # an unbounded (x)* may run long; it must still fit
-                        self.assertTrue("grammar" in extra, text)
+                        self.assertTrue(any("grammar" in key for key in extra), text)
                         continue
                     self.assertTrue(check(text), f"{extra}: {text!r}")
                 completion = self.client.completions.create(model="tiny", prompt="Mail:", max_tokens=MAX_TOKENS,

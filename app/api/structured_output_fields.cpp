@@ -1,5 +1,6 @@
 #include "app/api/structured_output_fields.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -246,6 +247,31 @@ std::optional<structured::ToolCallGrammarRequest> forcedToolCall(const Json& too
     return request;
 }
 
+// A forced call whose grammar failed: the first offered tool whose parameters the JSON Schema
+// front end refuses is the field at fault; otherwise tool_choice (e.g. a template without markup).
+ApiError forcedCallError(const Json& tools, const structured::ToolCallGrammarRequest& forced, const Error& error) {
+    for (size_t i = 0; i < tools.size(); ++i) {
+        const Json& function = tools[i]["function"];
+        const auto parameters = function.find("parameters");
+        if (parameters == function.end() || !parameters->is_object()) continue;
+        const std::string name = function["name"].get<std::string>();
+        const bool offered = std::any_of(forced.tools.begin(), forced.tools.end(),
+                                         [&](const structured::ToolSignature& tool) { return tool.name == name; });
+        if (!offered) continue;
+        structured::StructuredOutputRequest schema;
+        schema.kind = structured::StructuredOutputRequest::Kind::JsonSchema;
+        schema.text = parameters->dump();
+        if (auto built = structured::buildGrammar(schema); !built) {
+            const std::string path = fmt::format("tools[{}].function.parameters", i);
+            return badRequest(fmt::format("Invalid '{}': tool_choice forces a call of '{}', but its parameters cannot "
+                                          "be enforced: {}",
+                                          path, name, built.error().message),
+                              path);
+        }
+    }
+    return badRequest(fmt::format("Invalid 'tool_choice': {}", error.message), "tool_choice");
+}
+
 bool thinksFirst(const ChatOutputOptions& options, std::string_view templateSource) {
     if (!options.reasoning) return false;
     return options.reasoningStartsOpen || templateSource.find("enable_thinking") != std::string_view::npos;
@@ -258,7 +284,7 @@ FieldError constrainChatAnswer(const Json& tools, const Json& toolChoice, const 
     if (auto forced = forcedToolCall(tools, toolChoice)) {
         forced->format = options.format;
         auto compiled = structured::compileToolCallGrammar(*forced);
-        if (!compiled) return badRequest(fmt::format("Invalid 'tool_choice': {}", compiled.error().message), "tool_choice");
+        if (!compiled) return forcedCallError(tools, *forced, compiled.error());
         params.structuredOutput = std::move(compiled).value();
     }
     if (params.structuredOutput && thinksFirst(options, templateSource))

@@ -717,6 +717,41 @@ private slots:
         QVERIFY(error);
         QCOMPARE(error->param.value(), std::string("tool_choice"));
         QVERIFY2(error->message.find("tool-call markup") != std::string::npos, error->message.c_str());
+
+        // Parameters the JSON Schema front end refuses: the 400 names that tool's parameters.
+        const auto unenforceable = chatOk(openai_cases::chat(js(
+            "'tools': [{'type': 'function', 'function': {'name': 'a'}}, {'type': 'function', 'function': {'name': 'b', "
+            "'parameters': {'type': 'frob'}}}], 'tool_choice': 'required'")));
+        SamplingParams badSchema = unenforceable.params;
+        options = chatOutputOptionsFor(qwenTemplate, notThinking, {"a", "b"});
+        const auto schemaError = openai::constrainChatAnswer(unenforceable.tools, unenforceable.toolChoice, options,
+                                                             qwenTemplate, tokenizer, badSchema);
+        QVERIFY(schemaError);
+        QCOMPARE(schemaError->param.value(), std::string("tools[1].function.parameters"));
+        QVERIFY2(schemaError->message.find("forces a call of 'b'") != std::string::npos, schemaError->message.c_str());
+    }
+
+    // When the constraint waits for </think>: the prompt opened the block (QwQ, GLM-Z1), or the
+    // template has Qwen3's enable_thinking switch and did not close it. A template that only
+    // mentions <think> (Qwen3-Instruct-2507 strips old thoughts) answers at once.
+    void theConstraintWaitsOnlyForModelsThatThink() {
+        const Tokenizer& tokenizer =
+            test::cachedTokenizer(std::filesystem::path(PAGODA_SOURCE_DIR) / "tests/fixtures/tokenizers/qwen3");
+        const int32_t thinkEnd = *tokenizer.tokenToId("</think>");
+        const auto startsAfter = [&](const std::string& templateSource, const std::string& prompt) {
+            SamplingParams params = chatOk(openai_cases::chat(js("'guided_choice': ['a']"))).params;
+            const auto options = chatOutputOptionsFor(templateSource, prompt, {});
+            if (openai::constrainChatAnswer(Json(), "none", options, templateSource, tokenizer, params)) return -2;
+            return params.structuredOutput->startsAfterToken.value_or(-1);
+        };
+        const std::string hybrid = "{% if enable_thinking is defined %}<think>{% endif %}";
+        const std::string mentionsOnly = "{% if '</think>' in content %}{% endif %}";
+        QCOMPARE(startsAfter(hybrid, "<|im_start|>assistant\n"), thinkEnd);
+        QCOMPARE(startsAfter(hybrid, "<|im_start|>assistant\n<think>\n\n</think>\n\n"), -1);
+        QCOMPARE(startsAfter(mentionsOnly, "<|im_start|>assistant\n"), -1);
+        QCOMPARE(startsAfter(mentionsOnly, "<|im_start|>assistant\n<think>\n"), thinkEnd);
+        QCOMPARE(startsAfter("[gMASK]<sop>{{ m }}<|assistant|>", "[gMASK]<sop><|user|>\nhi<|assistant|>\n<think>"), thinkEnd);
+        QCOMPARE(startsAfter("{{ messages }}", "[user] hi\n[assistant] "), -1);
     }
 };
 

@@ -130,6 +130,16 @@ std::vector<Route> routes() {
          {{"model", "tiny"}, {"prompt", json::array({"once upon", "a time"})}, {"max_tokens", 3}, {"echo", true},
           {"stream", false}, {"logprobs", 2}, {"n", 2}, {"temperature", 0.5}, {"stop", "\n"}, {"seed", 3}}},
         {"/v1/completions", {{"prompt", json::array({1, 2, 3})}, {"max_tokens", 2}, {"stream", true}}},
+        // Structured output: each dialect's fields (structured_output_fields.cpp).
+        {"/v1/chat/completions",
+         {{"messages", messages}, {"max_tokens", 3},
+          {"response_format", {{"type", "json_schema"},
+                               {"json_schema", {{"name", "p"}, {"strict", true},
+                                                {"schema", {{"type", "object"}, {"properties", {{"a", {{"type", "integer"}}}}}}}}}}},
+          {"structured_outputs", {{"disable_any_whitespace", true}}}}},
+        {"/v1/completions", {{"prompt", "hi"}, {"max_tokens", 3}, {"guided_regex", "[a-z]+"}}},
+        {"/v1/completions", {{"prompt", "hi"}, {"max_tokens", 3}, {"structured_outputs", {{"choice", {"a", "b"}}}}}},
+        {"/v1/chat/completions", {{"messages", messages}, {"max_tokens", 3}, {"grammar", "root ::= [a-z]+"}}},
         {"/tokenize", {{"model", "tiny"}, {"prompt", "hello world"}, {"add_special_tokens", true}}},
         {"/tokenize", {{"messages", messages}, {"add_generation_prompt", true}}},
         {"/detokenize", {{"model", "tiny"}, {"tokens", json::array({1, 2, 3})}}},
@@ -140,6 +150,9 @@ std::vector<Route> routes() {
                        {"stop", json::array({"\n"})}, {"repeat_penalty", 1.1}}}}},
         {"/api/chat",
          {{"model", "tiny"}, {"messages", messages}, {"stream", true}, {"options", {{"num_predict", 3}}}}},
+        {"/api/chat",
+         {{"model", "tiny"}, {"messages", messages}, {"stream", false}, {"format", {{"type", "object"}}},
+          {"options", {{"num_predict", 3}}}}},
         {"/api/show", {{"model", "tiny"}}},
     };
 }

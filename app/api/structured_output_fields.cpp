@@ -51,9 +51,9 @@ FieldError readSchema(const Json& value, const std::string& path, std::string& o
     const std::string& text = value.get_ref<const std::string&>();
     JsonShapeLimits shape;
     if (auto problem = jsonShapeProblem(text, shape))
-        return badRequest(fmt::format("Invalid '{}': the schema {} (at byte offset {}).", path, problem->what,
-                                      problem->offset),
-                          path);
+        return badRequest(
+            fmt::format("Invalid '{}': the schema {} (at byte offset {}).", path, problem->what, problem->offset),
+            path);
     const Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded())
         return badRequest(fmt::format("Invalid '{}': the string is not JSON, so it is not a JSON Schema.", path), path);
@@ -108,7 +108,8 @@ FieldError readResponseFormat(const FieldReader& fields, Forms& forms) {
             return addText(forms, Kind::JsonSchema, *schema, "response_format.schema");
         return forms.add(form(Kind::JsonObject, "response_format"));
     }
-    if (type != "json_schema") return unsupportedValue("response_format.type", type, {"text", "json_object", "json_schema"});
+    if (type != "json_schema")
+        return unsupportedValue("response_format.type", type, {"text", "json_object", "json_schema"});
     const Json* jsonSchema = formatFields.find("json_schema");
     if (!jsonSchema) return missingField("response_format.json_schema");
     if (!jsonSchema->is_object()) return typeError("response_format.json_schema", "an object", *jsonSchema);
@@ -131,9 +132,10 @@ FieldError readVllmStructuredOutputs(const FieldReader& fields, Forms& forms) {
     if (!outputs->is_object()) return typeError("structured_outputs", "an object", *outputs);
     const FieldReader o(*outputs, "structured_outputs");
     if (o.find("structural_tag"))
-        return badRequest("Invalid 'structured_outputs': 'structural_tag' is not supported by this server; use 'json', "
-                          "'regex', 'choice' or 'grammar'.",
-                          "structured_outputs.structural_tag");
+        return badRequest(
+            "Invalid 'structured_outputs': 'structural_tag' is not supported by this server; use 'json', "
+            "'regex', 'choice' or 'grammar'.",
+            "structured_outputs.structural_tag");
     if (const Json* json = o.find("json"))
         if (auto e = addText(forms, Kind::JsonSchema, *json, o.path("json"))) return e;
     if (const Json* regex = o.find("regex"))

@@ -14,7 +14,8 @@ using Kind = structured::StructuredOutputRequest::Kind;
 Result<std::string> readFile(const QString& path, const char* flag) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(fmt::format("{} {}: cannot read it: {}", flag, path.toStdString(), file.errorString().toStdString()));
+        return makeError(
+            fmt::format("{} {}: cannot read it: {}", flag, path.toStdString(), file.errorString().toStdString()));
     return file.readAll().toStdString();
 }
 

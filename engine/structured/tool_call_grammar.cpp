@@ -21,7 +21,9 @@ void prefixReferences(Expr& expr, const std::string& prefix) {
 }
 
 // A function's name as a JSON string literal, exactly as json.dumps writes it in the markup.
-std::string jsonString(const std::string& text) { return nlohmann::json(text).dump(); }
+std::string jsonString(const std::string& text) {
+    return nlohmann::json(text).dump();
+}
 
 Result<Grammar> argumentsGrammar(const ToolSignature& tool) {
     StructuredOutputRequest request;
@@ -52,8 +54,9 @@ std::string importRules(Grammar& into, const Grammar& from, const std::string& p
 
 Result<Grammar> toolCallGrammar(const ToolCallGrammarRequest& request) {
     if (request.format == ChatOutputFormat::Plain)
-        return makeError("this model's chat template writes no tool-call markup Pagoda knows (Qwen/Hermes "
-                         "<tool_call> or GLM-4), so a tool call cannot be forced");
+        return makeError(
+            "this model's chat template writes no tool-call markup Pagoda knows (Qwen/Hermes "
+            "<tool_call> or GLM-4), so a tool call cannot be forced");
     if (request.tools.empty()) return makeError("no tools to call");
     Grammar grammar;
     std::vector<Expr> calls;
@@ -65,18 +68,21 @@ Result<Grammar> toolCallGrammar(const ToolCallGrammarRequest& request) {
         if (request.format == ChatOutputFormat::Glm4)
             calls.push_back(Expr::sequence({Expr::literal(tool.name + "\n"), Expr::ref(root)}));
         else
-            calls.push_back(Expr::sequence({Expr::literal(fmt::format("{{\"name\": {}, \"arguments\": ", jsonString(tool.name))),
-                                            Expr::ref(root), Expr::literal("}")}));
+            calls.push_back(
+                Expr::sequence({Expr::literal(fmt::format("{{\"name\": {}, \"arguments\": ", jsonString(tool.name))),
+                                Expr::ref(root), Expr::literal("}")}));
     }
     if (request.format == ChatOutputFormat::Glm4) {
         // The reply may start with the line break after <|assistant|>, which the parser drops.
-        grammar.add("tool_call_reply", Expr::sequence({Expr::optional(Expr::literal("\n")), Expr::choice(std::move(calls))}));
+        grammar.add("tool_call_reply",
+                    Expr::sequence({Expr::optional(Expr::literal("\n")), Expr::choice(std::move(calls))}));
     } else {
-        grammar.add("tool_call",
-                    Expr::sequence({Expr::literal("<tool_call>\n"), Expr::choice(std::move(calls)), Expr::literal("\n</tool_call>")}));
+        grammar.add("tool_call", Expr::sequence({Expr::literal("<tool_call>\n"), Expr::choice(std::move(calls)),
+                                                 Expr::literal("\n</tool_call>")}));
         Expr reply = Expr::ref("tool_call");
         if (request.severalCalls)
-            reply = Expr::sequence({std::move(reply), Expr::star(Expr::sequence({Expr::literal("\n"), Expr::ref("tool_call")}))});
+            reply = Expr::sequence(
+                {std::move(reply), Expr::star(Expr::sequence({Expr::literal("\n"), Expr::ref("tool_call")}))});
         grammar.add("tool_call_reply", std::move(reply));
     }
     grammar.root = "tool_call_reply";

@@ -22,7 +22,9 @@ const char* kWeather = R"({"type": "object", "properties": {"city": {"type": "st
 const char* kTime = R"({"type": "object", "properties": {"zone": {"enum": ["UTC", "CET"]}}, "required": ["zone"],
     "additionalProperties": false})";
 
-std::vector<ToolSignature> tools() { return {{"get_weather", kWeather}, {"get_time", kTime}}; }
+std::vector<ToolSignature> tools() {
+    return {{"get_weather", kWeather}, {"get_time", kTime}};
+}
 
 // 256 one-byte tokens (id = byte) and an end token 256.
 std::shared_ptr<const TokenVocabulary> byteVocabulary() {
@@ -86,7 +88,8 @@ ChatOutputOptions parserOptions(ChatOutputFormat format) {
 void checkCall(const ToolCall& call) {
     const auto arguments = nlohmann::json::parse(call.arguments);
     if (call.name == "get_weather") {
-        QVERIFY2(arguments["city"].is_string() && arguments["city"].get<std::string>().size() <= 12 * 4, call.arguments.c_str());
+        QVERIFY2(arguments["city"].is_string() && arguments["city"].get<std::string>().size() <= 12 * 4,
+                 call.arguments.c_str());
         QVERIFY2(arguments["days"].is_number_integer(), call.arguments.c_str());
         QVERIFY(arguments["days"] >= 1 && arguments["days"] <= 7);
         QCOMPARE(arguments.size(), size_t(2));
@@ -105,13 +108,16 @@ class ToolCallGrammarTest : public QObject {
 private slots:
     void hermesCallsNameOnlyOfferedToolsWithValidArguments() {
         auto g = tokenGrammar(request(ChatOutputFormat::QwenHermes, false));
-        const std::string good = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\", \"days\": 3}}\n</tool_call>";
+        const std::string good =
+            "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\", \"days\": 3}}\n</tool_call>";
         QCOMPARE(match(*g, good), std::optional<bool>(true));
         QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"zone\": \"CET\"}}\n</tool_call>"),
                  std::optional<bool>(true));
         QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"rm_rf\""), std::optional<bool>());
-        QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": 5"), std::optional<bool>());
-        QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"zone\": \"PST\""), std::optional<bool>());
+        QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": 5"),
+                 std::optional<bool>());
+        QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"zone\": \"PST\""),
+                 std::optional<bool>());
         QCOMPARE(match(*g, "Sure! <tool_call>"), std::optional<bool>());  // no content before the call
         QCOMPARE(match(*g, good.substr(0, 40)), std::optional<bool>(false));
         QCOMPARE(match(*g, good + "\n" + good), std::optional<bool>());  // a named choice: one call
@@ -119,7 +125,8 @@ private slots:
 
     void requiredAllowsSeveralCalls() {
         auto g = tokenGrammar(request(ChatOutputFormat::QwenHermes, true));
-        const std::string call = "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"zone\": \"UTC\"}}\n</tool_call>";
+        const std::string call =
+            "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"zone\": \"UTC\"}}\n</tool_call>";
         QCOMPARE(match(*g, call), std::optional<bool>(true));
         QCOMPARE(match(*g, call + "\n" + call), std::optional<bool>(true));
         QCOMPARE(match(*g, ""), std::optional<bool>(false));  // at least one
@@ -138,8 +145,9 @@ private slots:
         QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"say \\\"hi\\\"\", \"arguments\": {}}\n</tool_call>"),
                  std::optional<bool>(true));
         // No parameters schema: any JSON object.
-        QCOMPARE(match(*g, "<tool_call>\n{\"name\": \"say \\\"hi\\\"\", \"arguments\": {\"x\": [1, null]}}\n</tool_call>"),
-                 std::optional<bool>(true));
+        QCOMPARE(
+            match(*g, "<tool_call>\n{\"name\": \"say \\\"hi\\\"\", \"arguments\": {\"x\": [1, null]}}\n</tool_call>"),
+            std::optional<bool>(true));
     }
 
     void plainTemplatesAndBadSchemasAreErrorsThatSayWhy() {
@@ -178,8 +186,8 @@ private slots:
         const auto outputFormat = ChatOutputFormat(format);
         std::shared_ptr<const TokenVocabulary> vocabulary = byteVocabulary();
         if (qwenVocabulary) {
-            const Tokenizer& qwen = test::cachedTokenizer(std::filesystem::path(PAGODA_SOURCE_DIR) /
-                                                          "tests/fixtures/tokenizers/qwen3");
+            const Tokenizer& qwen =
+                test::cachedTokenizer(std::filesystem::path(PAGODA_SOURCE_DIR) / "tests/fixtures/tokenizers/qwen3");
             const int32_t eos[] = {*qwen.tokenToId("<|im_end|>")};
             vocabulary = TokenVocabulary::fromTokenizer(qwen, eos);
         }

@@ -1,0 +1,149 @@
+#include <algorithm>
+
+#include "engine/structured/json_schema_converter.h"
+#include "engine/structured/json_schema_formats.h"
+#include "engine/structured/json_schema_merge.h"
+#include "engine/structured/json_string_grammar.h"
+#include "engine/structured/regex_grammar.h"
+
+namespace pagoda::structured {
+namespace {
+
+using namespace schema;
+
+const std::vector<std::string> kTypeNames{"null", "boolean", "object", "array", "number", "string", "integer"};
+
+}  // namespace
+
+// "type" as a list (with "nullable": true adding null); empty when absent.
+std::vector<std::string> SchemaConverter::declaredTypes(const Json& schema, const std::string& pointer) {
+    const Json* type = keyword(schema, "type");
+    if (!type) return {};
+    std::vector<std::string> types;
+    auto addType = [&](const Json& t) {
+        if (!t.is_string() || std::find(kTypeNames.begin(), kTypeNames.end(), t.get<std::string>()) == kTypeNames.end())
+            fail("'type' " + where(pointer) + " has " + t.dump() + "; expected one of null, boolean, object, array, number, string, integer");
+        if (std::find(types.begin(), types.end(), t.get<std::string>()) == types.end()) types.push_back(t.get<std::string>());
+    };
+    if (type->is_array()) {
+        if (type->empty()) unsatisfiable("'type' " + where(pointer) + " is an empty list, which no value matches");
+        for (const Json& t : *type) addType(t);
+    } else {
+        addType(*type);
+    }
+    if (const Json* nullable = keyword(schema, "nullable"); nullable && *nullable == Json(true) &&
+                                                          std::find(types.begin(), types.end(), "null") == types.end())
+        types.push_back("null");
+    return types;
+}
+
+// Without "type", the types whose keywords the schema uses (a stricter reading than JSON
+// Schema's, where "properties" alone still admits strings: generating an object is what the
+// schema's author means). No such keywords: any value.
+std::vector<std::string> SchemaConverter::impliedTypes(const Json& schema) {
+    std::vector<std::string> types;
+    auto uses = [&](std::initializer_list<std::string_view> keys) {
+        return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return keyword(schema, k) != nullptr; });
+    };
+    if (uses({"properties", "patternProperties", "required", "additionalProperties", "unevaluatedProperties", "minProperties", "maxProperties"})) types.push_back("object");
+    if (uses({"items", "prefixItems", "minItems", "maxItems", "uniqueItems"})) types.push_back("array");
+    if (uses({"pattern", "minLength", "maxLength"}) || (keyword(schema, "format") && !uses({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})))
+        types.push_back("string");
+    if (uses({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})) types.push_back("number");
+    return types;
+}
+
+Expr SchemaConverter::typed(const Json& schema, const std::string& pointer, int depth) {
+    std::vector<std::string> types = declaredTypes(schema, pointer);
+    if (types.empty()) types = impliedTypes(schema);
+    if (types.empty()) return m_builder.value();
+    const bool numberToo = std::find(types.begin(), types.end(), "number") != types.end();
+    std::vector<Expr> alternatives;
+    for (const std::string& type : types) {
+        if (type == "null") alternatives.push_back(lit("null"));
+        else if (type == "boolean") alternatives.push_back(Expr::choice({lit("true"), lit("false")}));
+        else if (type == "integer" && !numberToo) alternatives.push_back(integerValue(schema, pointer));
+        else if (type == "number") alternatives.push_back(numberValue(schema, pointer));
+        else if (type == "string") alternatives.push_back(stringValue(schema, pointer));
+        else if (type == "array") alternatives.push_back(arrayValue(schema, pointer, depth));
+        else if (type == "object") alternatives.push_back(objectValue(schema, pointer, depth));
+    }
+    return choiceOf(std::move(alternatives));
+}
+
+// multipleOf is honoured where it says "an integer" (1) or says nothing about one (0.1, 0.01...).
+bool SchemaConverter::multipleOfIsInteger(const Json& schema, const std::string& pointer, bool forIntegers) {
+    const std::optional<Decimal> step = decimalKeyword(schema, "multipleOf", pointer);
+    if (!step) return false;
+    const bool one = step->intDigits == "1" && step->isInteger() && !step->negative;
+    const bool unitFraction = step->intDigits == "0" && !step->negative && !step->fracDigits.empty() &&
+                              step->fracDigits.find_first_not_of('0') == step->fracDigits.size() - 1 && step->fracDigits.back() == '1';
+    if (one || (forIntegers && unitFraction)) return true;
+    fail("'multipleOf' " + std::string(keyword(schema, "multipleOf")->dump()) + " " + where(pointer) + " is not supported (only 1, or for integers a power of ten below 1)");
+}
+
+Expr SchemaConverter::integerValue(const Json& schema, const std::string& pointer) {
+    multipleOfIsInteger(schema, pointer, true);
+    std::optional<Decimal> low, high;
+    if (auto bound = boundOf(schema, "minimum", "exclusiveMinimum", true, pointer))
+        low = bound->exclusive ? integerAbove(bound->value) : ceilDecimal(bound->value);
+    if (auto bound = boundOf(schema, "maximum", "exclusiveMaximum", false, pointer))
+        high = bound->exclusive ? integerBelow(bound->value) : floorDecimal(bound->value);
+    // OpenAPI's integer formats are ranges; other formats say nothing about numbers.
+    if (const Json* format = keyword(schema, "format"); format && (*format == "int32" || *format == "int64")) {
+        const bool wide = *format == "int64";
+        const Decimal formatLow = *parseDecimal(wide ? "-9223372036854775808" : "-2147483648");
+        const Decimal formatHigh = *parseDecimal(wide ? "9223372036854775807" : "2147483647");
+        if (!low || compareDecimal(*low, formatLow) < 0) low = formatLow;
+        if (!high || compareDecimal(*high, formatHigh) > 0) high = formatHigh;
+    }
+    if (!low && !high) return m_builder.integer();
+    std::optional<Expr> range = integerRangeExpr(low, high);
+    if (!range) unsatisfiable("'minimum'/'maximum' " + where(pointer) + " leave no integer");
+    return std::move(*range);
+}
+
+Expr SchemaConverter::numberValue(const Json& schema, const std::string& pointer) {
+    if (keyword(schema, "multipleOf") && multipleOfIsInteger(schema, pointer, false)) return integerValue(schema, pointer);
+    const std::optional<NumberBound> low = boundOf(schema, "minimum", "exclusiveMinimum", true, pointer);
+    const std::optional<NumberBound> high = boundOf(schema, "maximum", "exclusiveMaximum", false, pointer);
+    if (!low && !high) return m_builder.number();
+    std::optional<Expr> range = numberRangeExpr(low, high);
+    if (!range) unsatisfiable("'minimum'/'maximum' " + where(pointer) + " leave no number");
+    return std::move(*range);
+}
+
+Expr SchemaConverter::stringValue(const Json& schema, const std::string& pointer) {
+    const uint64_t minLength = countKeyword(schema, "minLength", pointer).value_or(0);
+    const std::optional<uint64_t> maxLength = countKeyword(schema, "maxLength", pointer);
+    if (maxLength && minLength > *maxLength) unsatisfiable("'minLength' " + where(pointer) + " is above 'maxLength'");
+    const Json* pattern = keyword(schema, "pattern");
+    const Json* format = keyword(schema, "format");
+    if (pattern && format) fail("'pattern' together with 'format' " + where(pointer) + " is not supported");
+    Expr content;
+    if (format) {
+        if (!format->is_string()) fail("'format' " + where(pointer) + " is " + format->dump() + "; expected a string");
+        const std::string name = format->get<std::string>();
+        std::optional<Expr> formatExpr = stringFormatExpr(name);
+        if (!formatExpr) fail("'format': \"" + name + "\" " + where(pointer) + " is not supported");
+        const FormatLengths lengths = stringFormatLengths(name);
+        if (minLength > uint64_t(lengths.shortest) || (maxLength && (lengths.longest < 0 || uint64_t(lengths.longest) > *maxLength)))
+            fail("'minLength'/'maxLength' together with 'format': \"" + name + "\" " + where(pointer) + " are not supported");
+        content = m_builder.shared("format-" + name, [&] { return std::move(*formatExpr); });
+    } else if (pattern) {
+        if (!pattern->is_string()) fail("'pattern' " + where(pointer) + " is " + pattern->dump() + "; expected a string");
+        Result<Expr> regex = regexToExpr(pattern->get<std::string>(), RegexMatch::Search);
+        if (!regex) fail("'pattern' " + where(pointer) + ": " + regex.error().message);
+        // Lengths are honoured where the pattern already implies them ("^[0-9]{5}$" and maxLength 5).
+        const ExprLengths lengths = exprLengths(*regex);
+        if (int64_t(minLength) > lengths.shortest || (maxLength && (lengths.longest < 0 || lengths.longest > int64_t(*maxLength))))
+            fail("'minLength'/'maxLength' together with 'pattern' " + where(pointer) + " are not supported (beyond the lengths the pattern implies)");
+        content = jsonEscapedContent(*regex);
+    } else {
+        if (maxLength && *maxLength > kMaxCount) fail("'maxLength' " + where(pointer) + " is above " + std::to_string(kMaxCount) + ", the most supported");
+        content = m_builder.repeated(m_builder.stringChar(), minLength, maxLength);
+    }
+    return sequenceOf({lit("\""), std::move(content), lit("\"")});
+}
+
+}  // namespace pagoda::structured

@@ -158,4 +158,12 @@ Expr JsonGrammarBuilder::repeated(const Expr& item, uint64_t min, std::optional<
     return sequenceOf({exactly(min), upTo});
 }
 
+Expr JsonGrammarBuilder::compactRepeats(Expr expr) {
+    for (Expr& item : expr.items) item = compactRepeats(std::move(item));
+    const bool large = expr.kind == Expr::Kind::Repeat &&
+                       (uint64_t(expr.minRepeat) > kPlainRepeat || (expr.maxRepeat >= 0 && uint64_t(expr.maxRepeat - expr.minRepeat) > kPlainRepeat));
+    if (!large) return expr;
+    return repeated(expr.items[0], uint64_t(expr.minRepeat), expr.maxRepeat < 0 ? std::nullopt : std::optional<uint64_t>(expr.maxRepeat));
+}
+
 }  // namespace pagoda::structured

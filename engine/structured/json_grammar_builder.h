@@ -53,6 +53,8 @@ public:
     // item{min,max} (max absent: unbounded) in O(sqrt(count)) rules rather than one per count,
     // so "maxLength": 32767 stays small.
     Expr repeated(const Expr& item, uint64_t min, std::optional<uint64_t> max);
+    // `expr` with every long Repeat rewritten by repeated().
+    Expr compactRepeats(Expr expr);
 
 private:
     Grammar& m_grammar;

@@ -107,6 +107,13 @@ Expr email() {
     return seq({atom, Expr::star(seq({lit("."), atom})), lit("@"), hostnameLabels()});
 }
 
+// OpenAPI's "byte": base64 (RFC 4648) with its padding.
+Expr base64() {
+    const Expr symbol = cls({{'A', 'Z'}, {'a', 'z'}, {'0', '9'}, {'+', '+'}, {'/', '/'}});
+    const Expr padded = alt({seq({times(symbol, 2), lit("==")}), seq({times(symbol, 3), lit("=")})});
+    return seq({Expr::star(times(symbol, 4)), Expr::optional(padded)});
+}
+
 // RFC 3986 appendix A.
 struct UriParts {
     Expr pctEncoded = seq({lit("%"), hexDigit(), hexDigit()});
@@ -154,6 +161,7 @@ std::optional<Expr> stringFormatExpr(std::string_view format) {
     if (format == "ipv4") return ipv4();
     if (format == "ipv6") return ipv6();
     if (format == "hostname") return hostnameLabels();
+    if (format == "byte") return base64();
     if (format == "uri") return UriParts{}.uri();
     if (format == "uri-reference") return alt({UriParts{}.uri(), UriParts{}.relativeReference()});
     return std::nullopt;

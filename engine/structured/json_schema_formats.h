@@ -11,7 +11,8 @@
 namespace pagoda::structured {
 
 // date, time, date-time, duration (RFC 3339 and its appendix A), uuid, email (dot-atom local
-// part, domain of hostname labels), ipv4, ipv6, hostname, uri and uri-reference (RFC 3986).
+// part, domain of hostname labels), ipv4, ipv6, hostname (labels; the 253-character total is
+// not enforced), uri and uri-reference (RFC 3986), and OpenAPI's byte (base64).
 // nullopt for any other format.
 std::optional<Expr> stringFormatExpr(std::string_view format);
 

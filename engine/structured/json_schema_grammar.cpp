@@ -97,7 +97,7 @@ Expr SchemaConverter::convert(const Json& schema, const std::string& pointer, in
 
     const Json* ref = keyword(schema, "$ref");
     if (!ref) ref = keyword(schema, "$recursiveRef");
-    if (keyword(schema, "allOf") || (ref && hasSiblingConstraints(schema)))
+    if (keyword(schema, "allOf") || keyword(schema, "not") || (ref && hasSiblingConstraints(schema)))
         return convert(flattenSchema(m_root, schema, pointer), pointer, depth + 1);
     if (ref) return refRule(*ref, pointer, depth);
     if (keyword(schema, "anyOf")) return branches(schema, "anyOf", pointer, depth);
@@ -140,7 +140,7 @@ Expr SchemaConverter::refRule(const Json& ref, const std::string& pointer, int d
 std::string SchemaConverter::hintOf(const std::string& pointer) {
     std::string hint = pointer;
     for (const char* noise : {"/properties/", "/$defs/", "/definitions/", "/items", "/anyOf/", "/oneOf/", "/prefixItems/"}) {
-        for (size_t at; (at = hint.find(noise)) != std::string::npos;) hint.replace(at, std::string_view(noise).size(), "-");
+        for (size_t at; (at = hint.find(noise)) != std::string::npos;) hint.replace(at, std::string_view(noise).size(), 1, '-');
     }
     std::replace(hint.begin(), hint.end(), '/', '-');
     while (!hint.empty() && hint.front() == '-') hint.erase(0, 1);

@@ -83,17 +83,55 @@ std::string percentDecoded(std::string_view text) {
     return result;
 }
 
+// "not" where its complement is a schema of its own: a property absent (not required), the
+// other types (not type), every branch's complement (not anyOf), nothing (not {}).
+SchemaJson negated(const SchemaJson& root, const SchemaJson& excluded, const std::string& pointer, int depth) {
+    const std::string notPointer = childPointer(pointer, "not");
+    const SchemaJson schema = flattenSchema(root, excluded, notPointer, depth + 1);
+    if (schema == SchemaJson(false)) return true;
+    std::vector<std::string> keys;
+    if (schema.is_object())
+        for (const auto& [key, value] : schema.items())
+            if (isHandledKeyword(key) || isRefusedKeyword(key)) keys.push_back(key);
+    if (keys.empty()) unsatisfiable("'not' " + where(pointer) + " excludes every value");
+    if (keys.size() > 1) fail("'not' " + where(pointer) + " with several keywords (" + schema.dump() + ") is not supported");
+    const SchemaJson& value = schema[keys[0]];
+    if (keys[0] == "required" && value.is_array()) {
+        // Not all of them present: the last one absent (stricter when several, never wrong).
+        if (value.empty() || !value.back().is_string()) unsatisfiable("'not' " + where(pointer) + " excludes every object");
+        return SchemaJson{{"properties", {{value.back().get<std::string>(), false}}}};
+    }
+    if (keys[0] == "type") {
+        std::vector<std::string> excludedTypes = typeList(value);
+        const bool numbersOut = std::find(excludedTypes.begin(), excludedTypes.end(), "number") != excludedTypes.end();
+        if (!numbersOut && std::find(excludedTypes.begin(), excludedTypes.end(), "integer") != excludedTypes.end())
+            fail("'not' " + where(pointer) + " excludes integers but not other numbers, which is not supported");
+        SchemaJson types = SchemaJson::array();
+        for (const char* type : {"null", "boolean", "object", "array", "string", "number"})
+            if (std::find(excludedTypes.begin(), excludedTypes.end(), type) == excludedTypes.end()) types.push_back(type);
+        if (types.empty()) unsatisfiable("'not' " + where(pointer) + " excludes every type");
+        return SchemaJson{{"type", types}};
+    }
+    if (keys[0] == "anyOf" && value.is_array()) {
+        SchemaJson result = true;
+        for (size_t i = 0; i < value.size(); ++i)
+            result = mergeSchemas(result, negated(root, value[i], childPointer(childPointer(notPointer, "anyOf"), std::to_string(i)), depth + 1), pointer);
+        return result;
+    }
+    fail("'not' " + where(pointer) + " with '" + keys[0] + "' is not supported");
+}
+
 }  // namespace
 
 bool isHandledKeyword(std::string_view key) {
     return oneOf(key, {"type", "enum", "const", "properties", "patternProperties", "required", "additionalProperties", "unevaluatedProperties", "minProperties",
                        "maxProperties", "items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems", "pattern", "format",
                        "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "anyOf",
-                       "oneOf", "allOf", "$ref", "$recursiveRef", "nullable"});
+                       "oneOf", "allOf", "not", "$ref", "$recursiveRef", "nullable"});
 }
 
 bool isRefusedKeyword(std::string_view key) {
-    return oneOf(key, {"not", "if", "then", "else", "propertyNames", "dependentRequired", "dependentSchemas",
+    return oneOf(key, {"if", "then", "else", "propertyNames", "dependentRequired", "dependentSchemas",
                        "dependencies", "contains", "minContains", "maxContains", "unevaluatedItems", "$dynamicRef"});
 }
 
@@ -234,6 +272,7 @@ SchemaJson flattenSchema(const SchemaJson& root, const SchemaJson& schema, const
     if (!schema.is_object()) fail("the schema " + where(pointer) + " is " + schema.dump() + "; expected an object or a boolean");
     SchemaJson rest = modernized(schema);
     rest.erase("allOf");
+    rest.erase("not");
     rest.erase("$ref");
     rest.erase("$recursiveRef");
     SchemaJson result = true;
@@ -249,6 +288,7 @@ SchemaJson flattenSchema(const SchemaJson& root, const SchemaJson& schema, const
         for (size_t i = 0; i < allOf->size(); ++i)
             result = mergeSchemas(result, flattenSchema(root, (*allOf)[i], childPointer(allOfPointer, std::to_string(i)), depth + 1), pointer);
     }
+    if (const auto excluded = schema.find("not"); excluded != schema.end()) result = mergeSchemas(result, negated(root, *excluded, pointer, depth), pointer);
     return mergeSchemas(result, rest, pointer);
 }
 

@@ -134,11 +134,13 @@ Expr SchemaConverter::stringValue(const Json& schema, const std::string& pointer
         if (!pattern->is_string()) fail("'pattern' " + where(pointer) + " is " + pattern->dump() + "; expected a string");
         Result<Expr> regex = regexToExpr(pattern->get<std::string>(), RegexMatch::Search);
         if (!regex) fail("'pattern' " + where(pointer) + ": " + regex.error().message);
-        // Lengths are honoured where the pattern already implies them ("^[0-9]{5}$" and maxLength 5).
-        const ExprLengths lengths = exprLengths(*regex);
-        if (int64_t(minLength) > lengths.shortest || (maxLength && (lengths.longest < 0 || lengths.longest > int64_t(*maxLength))))
-            fail("'minLength'/'maxLength' together with 'pattern' " + where(pointer) + " are not supported (beyond the lengths the pattern implies)");
-        content = jsonEscapedContent(*regex);
+        // Lengths are honoured where the pattern's own repetition can carry them: "^[a-z]+$"
+        // with maxLength 8 is "^[a-z]{1,8}$".
+        std::optional<Expr> bounded = withLengths(*regex, int64_t(minLength), maxLength ? std::optional<int64_t>(int64_t(*maxLength)) : std::nullopt);
+        if (!bounded)
+            fail("'minLength'/'maxLength' together with 'pattern' " + where(pointer) + " are not supported (the pattern has no single repetition to bound)");
+        if (isNothing(*bounded)) unsatisfiable("'pattern' " + where(pointer) + " allows no string within 'minLength'/'maxLength'");
+        content = m_builder.compactRepeats(jsonEscapedContent(*bounded));
     } else {
         if (maxLength && *maxLength > kMaxCount) fail("'maxLength' " + where(pointer) + " is above " + std::to_string(kMaxCount) + ", the most supported");
         content = m_builder.repeated(m_builder.stringChar(), minLength, maxLength);

@@ -259,4 +259,44 @@ ExprLengths exprLengths(const Expr& expr) {
     return {0, -1};
 }
 
+bool isNothing(const Expr& expr) { return expr.kind == Expr::Kind::Choice && expr.items.empty(); }
+
+std::optional<Expr> withLengths(const Expr& expr, int64_t min, std::optional<int64_t> max) {
+    const ExprLengths lengths = exprLengths(expr);
+    if (min <= lengths.shortest && (!max || (lengths.longest >= 0 && lengths.longest <= *max))) return expr;
+    if (expr.kind == Expr::Kind::Repeat) {
+        const ExprLengths item = exprLengths(expr.items[0]);
+        if (item.shortest != item.longest || item.shortest == 0) return std::nullopt;
+        // k items of width w: min <= k * w <= max.
+        const int64_t width = item.shortest;
+        const int64_t low = std::max<int64_t>(expr.minRepeat, (std::max<int64_t>(min, 0) + width - 1) / width);
+        int64_t high = max ? *max / width : -1;
+        if (expr.maxRepeat >= 0) high = high < 0 ? expr.maxRepeat : std::min<int64_t>(high, expr.maxRepeat);
+        if (high >= 0 && low > high) return Expr::choice({});
+        if (low > INT32_MAX || high > INT32_MAX) return std::nullopt;
+        return Expr::repeat(expr.items[0], int(low), int(high));
+    }
+    if (expr.kind == Expr::Kind::Sequence) {
+        // One item of variable length; the others fixed, their total taken off the bounds.
+        int64_t fixed = 0;
+        std::optional<size_t> variable;
+        for (size_t i = 0; i < expr.items.size(); ++i) {
+            const ExprLengths part = exprLengths(expr.items[i]);
+            if (part.shortest == part.longest) {
+                fixed += part.shortest;
+            } else {
+                if (variable) return std::nullopt;
+                variable = i;
+            }
+        }
+        if (!variable) return Expr::choice({});  // a fixed length, and it does not fit
+        std::optional<Expr> inner = withLengths(expr.items[*variable], min - fixed, max ? std::optional<int64_t>(*max - fixed) : std::nullopt);
+        if (!inner || isNothing(*inner)) return inner;
+        Expr result = expr;
+        result.items[*variable] = std::move(*inner);
+        return result;
+    }
+    return std::nullopt;
+}
+
 }  // namespace pagoda::structured

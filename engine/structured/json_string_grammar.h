@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,11 @@ struct ExprLengths {
     int64_t longest = 0;
 };
 ExprLengths exprLengths(const Expr& expr);
+
+// `expr` limited to matches of min..max code points, where that is exact: the lengths already
+// fit, or one repetition of a fixed-width item (among fixed-width neighbours) can absorb the
+// bounds. nullopt otherwise; an empty choice (isNothing) when no length fits.
+std::optional<Expr> withLengths(const Expr& expr, int64_t min, std::optional<int64_t> max);
+bool isNothing(const Expr& expr);
 
 }  // namespace pagoda::structured

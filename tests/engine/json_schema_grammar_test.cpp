@@ -102,6 +102,7 @@ private slots:
     void patternPropertiesConstrainMatchingNames();
     void oneOfBranchesToldApartByRequiredPropertiesStayExclusive();
     void unsatisfiableOptionalPartsAreLeftOut();
+    void notExcludesWhatItCanSay();
     void minPropertiesOneNeedsSomeMember();
     void enumAndConstAcceptExactlyTheirValues();
     void anyOfOneOfAndAllOfCombine();
@@ -205,6 +206,15 @@ void JsonSchemaGrammarTest::unsatisfiableOptionalPartsAreLeftOut() {
     });
 }
 
+void JsonSchemaGrammarTest::notExcludesWhatItCanSay() {
+    checkCases({
+        {R"({"type": "object", "properties": {"a": {}, "b": {}}, "not": {"required": ["b"]}})", {R"({"a": 1})", "{}"}, {R"({"b": 1})", R"({"a": 1, "b": 2})"}},
+        {R"({"not": {"type": ["string", "number"]}})", {"null", "true", "[]", "{}"}, {R"("s")", "1", "1.5"}},
+        {R"({"type": "object", "not": {"anyOf": [{"required": ["x"]}, {"required": ["y"]}]}})", {R"({"z": 1})"}, {R"({"x": 1})", R"({"y": 1})"}},
+        {R"({"not": false, "type": "boolean"})", {"true"}, {"1"}},
+    });
+}
+
 void JsonSchemaGrammarTest::minPropertiesOneNeedsSomeMember() {
     checkCases({
         {R"({"type": "object", "properties": {"a": {}, "b": {}}, "additionalProperties": false, "minProperties": 1})",
@@ -292,6 +302,12 @@ void JsonSchemaGrammarTest::stringLengthsCountCodePointsAndEscapes() {
          {R"("a")", R"("abcd")", R"("a\n\n\n")", "\"😀\"", R"("")"}},
         {R"({"type": "string", "maxLength": 0})", {R"("")"}, {R"("a")"}},
         {R"({"type": "string", "pattern": "^[0-9]{5}$", "minLength": 5, "maxLength": 5})", {R"("12345")"}, {R"("1234")"}},
+        // The pattern's one repetition carries the lengths.
+        {R"({"type": "string", "pattern": "^[a-z]+$", "maxLength": 3})", {R"("a")", R"("abc")"}, {R"("")", R"("abcd")", R"("ab1")"}},
+        {R"({"type": "string", "pattern": "^id-[0-9]*$", "minLength": 5, "maxLength": 6})", {R"("id-12")", R"("id-123")"}, {R"("id-1")", R"("id-1234")"}},
+        {R"({"type": "string", "pattern": "^(ab)+$", "minLength": 3, "maxLength": 5})", {R"("abab")"}, {R"("ab")", R"("ababab")"}},
+        {R"({"type": "string", "pattern": "^[a-z]+$", "minLength": 2, "maxLength": 300})",
+         {fmt::format("\"{}\"", std::string(300, 'q'))}, {fmt::format("\"{}\"", std::string(301, 'q')), R"("q")"}},
     });
 }
 
@@ -345,6 +361,7 @@ void JsonSchemaGrammarTest::formatsAreExact() {
          {R"("https://example.com/a?b=c#d")", R"("urn:isbn:0451450523")", R"("http://[::1]:8080/")", R"("mailto:a@b.c")"},
          {R"("no scheme")", R"("//example.com")", R"("1http://x")", R"("http://exa mple.com")"}},
         {R"({"type": "string", "format": "uri-reference"})", {R"("/path?q")", R"("https://x.y")", R"("#frag")"}, {R"("a b")"}},
+        {R"({"type": "string", "format": "byte"})", {R"("")", R"("TWFu")", R"("TWE=")", R"("TQ==")"}, {R"("TQ=")", R"("TWFuT")", R"("T===")"}},
         {R"({"type": "string", "format": "hostname"})", {R"("example.com")", R"("a-b.c")"}, {R"("-a.com")", R"("a..b")"}},
         {R"({"type": "string", "format": "uuid", "maxLength": 36})", {R"("123e4567-e89b-12d3-a456-426614174000")"}, {}},
     });
@@ -419,7 +436,6 @@ void JsonSchemaGrammarTest::schemasEmbedUnderTheirOwnPrefixes() {
 void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
     checkErrors({
         {R"({"properties": {"tags": {"type": "array", "uniqueItems": true}}})", "json_schema: 'uniqueItems' at /properties/tags is not supported"},
-        {R"({"not": {"type": "string"}})", "'not' at the top level is not supported"},
         {R"({"if": {}, "then": {}, "else": {}})", "is not supported"},
         {R"({"propertyNames": {"maxLength": 3}})", "'propertyNames'"},
         {R"({"dependentRequired": {"a": ["b"]}})", "'dependentRequired'"},
@@ -449,7 +465,10 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"type": "string", "format": "email", "maxLength": 20})", "'minLength'/'maxLength' together with 'format'"},
         {R"({"type": "string", "minLength": 1000001})", "'minLength' at the top level is 1000001; at most 1000000 is supported"},
         {R"({"type": "string", "maxLength": 1000001})", "'maxLength' at the top level is above 1000000"},
-        {R"({"type": "string", "pattern": "^a+$", "maxLength": 3})", "'minLength'/'maxLength' together with 'pattern' at the top level"},
+        {R"({"type": "string", "pattern": "a+", "maxLength": 3})", "'minLength'/'maxLength' together with 'pattern' at the top level"},
+        {R"({"not": {"type": "integer"}})", "'not' at the top level excludes integers but not other numbers"},
+        {R"({"not": {"minimum": 3}})", "'not' at the top level with 'minimum' is not supported"},
+        {R"({"type": "string", "not": {}})", "'not' at the top level excludes every value"},
         {R"({"type": "object", "minProperties": 2, "properties": {"a": {}, "b": {}}})", "'minProperties' at the top level is not supported"},
         {R"({"type": "object", "properties": {"a": {"type": "integer", "minimum": 3, "maximum": 2}}, "required": ["a"]})", "leave no integer"},
         {R"({"anyOf": [{"type": "integer", "minimum": 3, "maximum": 2}, {"enum": []}]})", "no branch of 'anyOf' at the top level can match"},

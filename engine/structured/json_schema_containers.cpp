@@ -143,22 +143,31 @@ Expr SchemaConverter::objectValue(const Json& schema, const std::string& pointer
     }
 
     const uint64_t requiredCount = uint64_t(std::count_if(members.begin(), members.end(), [](const Property& p) { return p.required; }));
+    // maxProperties: undeclared members only up to what is left when every declared one is
+    // written (stricter than the keyword when some are left out, never looser).
+    std::optional<uint64_t> extraLimit;
+    if (const auto max = countKeyword(schema, "maxProperties", pointer)) {
+        if (*max < requiredCount) unsatisfiable("'maxProperties' " + where(pointer) + " is below the number of required properties");
+        if (*max < members.size()) fail("'maxProperties' " + where(pointer) + " is not supported (below the number of declared properties)");
+        extraLimit = *max - members.size();
+        if (*extraLimit == 0) extra.reset();
+    }
+
     const std::optional<uint64_t> minProperties = countKeyword(schema, "minProperties", pointer);
     // At least one member (minProperties 1) is a grammar; more than the required ones is not.
     const bool atLeastOne = minProperties && *minProperties > requiredCount;
     if (atLeastOne && *minProperties > 1)
         fail("'minProperties' " + where(pointer) + " is not supported (above 1 and the number of required properties)");
     if (atLeastOne && members.empty() && !extra) unsatisfiable("'minProperties' " + where(pointer) + " asks for a property the schema does not allow");
-    if (const auto max = countKeyword(schema, "maxProperties", pointer); max && (extra || *max < members.size()))
-        fail("'maxProperties' " + where(pointer) + " is not supported (below the number of properties allowed)");
 
     const std::string name = m_builder.freshName(hintOf(pointer) + "-object");
     // Members in the schema's order, optional ones skippable. `afterSome[i]`: members i..
     // once one has been written (each starts with a comma); `none`: none written yet. Both
     // are linear in the member count (llama.cpp chains optional properties alike).
     std::vector<Expr> afterSome(members.size() + 1);
-    afterSome[members.size()] = extra ? Expr::star(sequenceOf({lit(","), ws, *extra})) : Expr::empty();
-    Expr none = extra ? sequenceOf({*extra, afterSome[members.size()]}) : Expr::choice({});
+    afterSome[members.size()] = extra ? m_builder.repeated(sequenceOf({lit(","), ws, *extra}), 0, extraLimit) : Expr::empty();
+    Expr none = extra ? sequenceOf({*extra, extraLimit ? m_builder.repeated(sequenceOf({lit(","), ws, *extra}), 0, *extraLimit - 1) : afterSome[members.size()]})
+                      : Expr::choice({});
     if (!atLeastOne) none = extra ? Expr::optional(std::move(none)) : Expr::empty();
     for (size_t i = members.size(); i-- > 0;) {
         const Expr member = sequenceOf({lit(quotedJson(members[i].name)), ws, lit(":"), ws, members[i].value, ws});

@@ -97,7 +97,8 @@ Expr SchemaConverter::convert(const Json& schema, const std::string& pointer, in
 
     const Json* ref = keyword(schema, "$ref");
     if (!ref) ref = keyword(schema, "$recursiveRef");
-    if (keyword(schema, "allOf") || keyword(schema, "not") || (ref && hasSiblingConstraints(schema)))
+    if (keyword(schema, "allOf") || keyword(schema, "not") || keyword(schema, "dependencies") || keyword(schema, "dependentRequired") ||
+        keyword(schema, "dependentSchemas") || (ref && hasSiblingConstraints(schema)))
         return convert(flattenSchema(m_root, schema, pointer), pointer, depth + 1);
     if (ref) return refRule(*ref, pointer, depth);
     if (keyword(schema, "anyOf")) return branches(schema, "anyOf", pointer, depth);

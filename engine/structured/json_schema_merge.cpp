@@ -121,18 +121,38 @@ SchemaJson negated(const SchemaJson& root, const SchemaJson& excluded, const std
     fail("'not' " + where(pointer) + " with '" + keys[0] + "' is not supported");
 }
 
+// A dependency holds whenever its consequence always does: the dependent properties become
+// required (or, where the object cannot hold them, the property that asks for them is left
+// out), a dependent schema applies unconditionally, false leaves the property out. Stricter
+// than the keyword, never looser.
+SchemaJson withDependencies(const SchemaJson& root, SchemaJson schema, const SchemaJson& dependencies, const std::string& pointer, int depth) {
+    if (!dependencies.is_object()) fail("'" + pointer.substr(pointer.rfind('/') + 1) + "' " + where(pointer.substr(0, pointer.rfind('/'))) + " is " + dependencies.dump() + "; expected an object");
+    auto allowed = [&](const SchemaJson& name) {
+        const SchemaJson properties = schema.is_object() ? schema.value("properties", SchemaJson::object()) : SchemaJson::object();
+        return name.is_string() && (properties.contains(name.get<std::string>()) || !schema.is_object() || schema.value("additionalProperties", SchemaJson(true)) != SchemaJson(false));
+    };
+    for (const auto& [name, dependent] : dependencies.items()) {
+        SchemaJson consequence;
+        if (dependent.is_array() && std::all_of(dependent.begin(), dependent.end(), allowed)) consequence = SchemaJson{{"required", dependent}};
+        else if (dependent.is_array() || dependent == SchemaJson(false)) consequence = SchemaJson{{"properties", {{name, false}}}};
+        else consequence = flattenSchema(root, dependent, childPointer(pointer, name), depth + 1);
+        schema = mergeSchemas(schema, consequence, pointer);
+    }
+    return schema;
+}
+
 }  // namespace
 
 bool isHandledKeyword(std::string_view key) {
     return oneOf(key, {"type", "enum", "const", "properties", "patternProperties", "required", "additionalProperties", "unevaluatedProperties", "minProperties",
                        "maxProperties", "items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems", "pattern", "format",
                        "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "anyOf",
-                       "oneOf", "allOf", "not", "$ref", "$recursiveRef", "nullable"});
+                       "oneOf", "allOf", "not", "$ref", "$recursiveRef", "nullable", "dependencies", "dependentRequired",
+                       "dependentSchemas"});
 }
 
 bool isRefusedKeyword(std::string_view key) {
-    return oneOf(key, {"if", "then", "else", "propertyNames", "dependentRequired", "dependentSchemas",
-                       "dependencies", "contains", "minContains", "maxContains", "unevaluatedItems", "$dynamicRef"});
+    return oneOf(key, {"if", "then", "else", "propertyNames", "contains", "minContains", "maxContains", "unevaluatedItems", "$dynamicRef"});
 }
 
 bool hasConstrainingKeywords(const SchemaJson& schema) {
@@ -273,6 +293,7 @@ SchemaJson flattenSchema(const SchemaJson& root, const SchemaJson& schema, const
     SchemaJson rest = modernized(schema);
     rest.erase("allOf");
     rest.erase("not");
+    for (const char* key : {"dependencies", "dependentRequired", "dependentSchemas"}) rest.erase(key);
     rest.erase("$ref");
     rest.erase("$recursiveRef");
     SchemaJson result = true;
@@ -289,7 +310,10 @@ SchemaJson flattenSchema(const SchemaJson& root, const SchemaJson& schema, const
             result = mergeSchemas(result, flattenSchema(root, (*allOf)[i], childPointer(allOfPointer, std::to_string(i)), depth + 1), pointer);
     }
     if (const auto excluded = schema.find("not"); excluded != schema.end()) result = mergeSchemas(result, negated(root, *excluded, pointer, depth), pointer);
-    return mergeSchemas(result, rest, pointer);
+    result = mergeSchemas(result, rest, pointer);
+    for (const char* key : {"dependencies", "dependentRequired", "dependentSchemas"})
+        if (const auto dependencies = schema.find(key); dependencies != schema.end()) result = withDependencies(root, result, *dependencies, childPointer(pointer, key), depth);
+    return result;
 }
 
 }  // namespace pagoda::structured

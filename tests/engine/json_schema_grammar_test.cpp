@@ -103,6 +103,8 @@ private slots:
     void oneOfBranchesToldApartByRequiredPropertiesStayExclusive();
     void unsatisfiableOptionalPartsAreLeftOut();
     void notExcludesWhatItCanSay();
+    void dependenciesHoldByAlwaysHoldingTheirConsequence();
+    void maxPropertiesLimitsUndeclaredMembers();
     void minPropertiesOneNeedsSomeMember();
     void enumAndConstAcceptExactlyTheirValues();
     void anyOfOneOfAndAllOfCombine();
@@ -212,6 +214,26 @@ void JsonSchemaGrammarTest::notExcludesWhatItCanSay() {
         {R"({"not": {"type": ["string", "number"]}})", {"null", "true", "[]", "{}"}, {R"("s")", "1", "1.5"}},
         {R"({"type": "object", "not": {"anyOf": [{"required": ["x"]}, {"required": ["y"]}]}})", {R"({"z": 1})"}, {R"({"x": 1})", R"({"y": 1})"}},
         {R"({"not": false, "type": "boolean"})", {"true"}, {"1"}},
+    });
+}
+
+void JsonSchemaGrammarTest::dependenciesHoldByAlwaysHoldingTheirConsequence() {
+    checkCases({
+        // The dependents become required: whether or not "card" is written, "billing" is.
+        {R"({"type": "object", "properties": {"card": {}, "billing": {}}, "additionalProperties": false, "dependencies": {"card": ["billing"]}})",
+         {R"({"card": 1, "billing": 2})", R"({"billing": 2})"}, {R"({"card": 1})", "{}"}},
+        {R"({"type": "object", "properties": {"card": {}}, "additionalProperties": false, "dependentRequired": {"card": ["billing"]}})",
+         {"{}"}, {R"({"card": 1})"}},
+        {R"({"type": "object", "properties": {"n": {"type": "integer"}}, "dependentSchemas": {"n": {"properties": {"n": {"minimum": 5}}}}})",
+         {R"({"n": 5})", "{}"}, {R"({"n": 4})"}},
+    });
+}
+
+void JsonSchemaGrammarTest::maxPropertiesLimitsUndeclaredMembers() {
+    checkCases({
+        {R"({"type": "object", "maxProperties": 2})", {"{}", R"({"a": 1})", R"({"a": 1, "b": 2})"}, {R"({"a": 1, "b": 2, "c": 3})"}},
+        {R"({"type": "object", "properties": {"a": {}}, "maxProperties": 2})", {R"({"a": 1, "b": 2})", R"({"b": 2})"}, {R"({"a": 1, "b": 2, "c": 3})", R"({"b": 1, "c": 2})"}},
+        {R"({"type": "object", "properties": {"a": {}}, "maxProperties": 1})", {R"({"a": 1})", "{}"}, {R"({"b": 1})"}},
     });
 }
 
@@ -438,15 +460,12 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"properties": {"tags": {"type": "array", "uniqueItems": true}}})", "json_schema: 'uniqueItems' at /properties/tags is not supported"},
         {R"({"if": {}, "then": {}, "else": {}})", "is not supported"},
         {R"({"propertyNames": {"maxLength": 3}})", "'propertyNames'"},
-        {R"({"dependentRequired": {"a": ["b"]}})", "'dependentRequired'"},
-        {R"({"dependentSchemas": {"a": {}}})", "'dependentSchemas'"},
-        {R"({"dependencies": {"a": ["b"]}})", "'dependencies'"},
         {R"({"items": {"contains": {"type": "integer"}}})", "'contains' at /items is not supported"},
         {R"({"minContains": 1})", "'minContains'"},
         {R"({"unevaluatedItems": false})", "'unevaluatedItems'"},
         {R"({"$dynamicRef": "#meta"})", "'$dynamicRef'"},
         {R"({"type": "integer", "multipleOf": 3})", "'multipleOf' 3 at the top level is not supported"},
-        {R"({"type": "object", "maxProperties": 1})", "'maxProperties'"},
+        {R"({"type": "object", "properties": {"a": {}, "b": {}}, "maxProperties": 1})", "'maxProperties' at the top level is not supported"},
         {R"({"anyOf": [{"type": "string", "format": "credit-card"}]})", "'format': \"credit-card\" at /anyOf/0 is not supported"},
         {R"({"$ref": "https://example.com/other.json"})", "remote reference"},
         {R"({"$ref": "#node"})", "anchor"},

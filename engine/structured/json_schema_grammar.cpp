@@ -242,10 +242,12 @@ Expr SchemaConverter::enumeration(const Json& schema, const std::string& pointer
     }
     for (const auto& [key, value] : schema.items()) {
         if (isHandledKeyword(key) && !isOneOf(key, {"enum", "const", "type", "nullable", "minimum", "maximum", "exclusiveMinimum",
-                                                    "exclusiveMaximum", "minLength", "maxLength", "format", "pattern"}))
+                                                    "exclusiveMaximum", "minLength", "maxLength", "format", "pattern", kExcludedValues}))
             fail("'" + key + "' next to 'enum'/'const' " + where(pointer) + " is not supported");
     }
     std::erase_if(values, [&](const Json& v) { return !allowedByScalarKeywords(v, schema, pointer); });
+    if (const Json* excluded = keyword(schema, kExcludedValues))
+        std::erase_if(values, [&](const Json& v) { return std::find(excluded->begin(), excluded->end(), v) != excluded->end(); });
     if (values.empty()) unsatisfiable("'enum'/'const' " + where(pointer) + " allows no value (empty, or every value contradicts the schema's other keywords)");
     if ((m_enumValues += values.size()) > kMaxEnumValues) fail("the schema's enums list more than 100000 values");
     std::vector<Expr> alternatives;

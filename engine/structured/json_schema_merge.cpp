@@ -96,6 +96,8 @@ SchemaJson negated(const SchemaJson& root, const SchemaJson& excluded, const std
     if (keys.empty()) unsatisfiable("'not' " + where(pointer) + " excludes every value");
     if (keys.size() > 1) fail("'not' " + where(pointer) + " with several keywords (" + schema.dump() + ") is not supported");
     const SchemaJson& value = schema[keys[0]];
+    if (keys[0] == "enum" && value.is_array()) return SchemaJson{{kExcludedValues, value}};
+    if (keys[0] == "const") return SchemaJson{{kExcludedValues, SchemaJson::array({value})}};
     if (keys[0] == "required" && value.is_array()) {
         // Not all of them present: the last one absent (stricter when several, never wrong).
         if (value.empty() || !value.back().is_string()) unsatisfiable("'not' " + where(pointer) + " excludes every object");
@@ -148,7 +150,7 @@ bool isHandledKeyword(std::string_view key) {
                        "maxProperties", "items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems", "pattern", "format",
                        "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "anyOf",
                        "oneOf", "allOf", "not", "$ref", "$recursiveRef", "nullable", "dependencies", "dependentRequired",
-                       "dependentSchemas"});
+                       "dependentSchemas", kExcludedValues});
 }
 
 bool isRefusedKeyword(std::string_view key) {
@@ -250,7 +252,7 @@ SchemaJson mergeSchemas(const SchemaJson& a, const SchemaJson& b, const std::str
                 if (ours.contains(name)) ours[name] = SchemaJson{{"allOf", {ours[name], schema}}};
                 else ours[name] = schema;
             }
-        } else if (key == "required" && ours.is_array() && theirs.is_array()) {
+        } else if ((key == "required" || key == kExcludedValues) && ours.is_array() && theirs.is_array()) {
             for (const SchemaJson& name : theirs)
                 if (std::find(ours.begin(), ours.end(), name) == ours.end()) ours.push_back(name);
         } else if (oneOf(key, {"items", "additionalProperties", "unevaluatedProperties"})) {

@@ -14,6 +14,8 @@ using SchemaJson = nlohmann::ordered_json;
 
 // Keywords that constrain instances: those we handle, and those we refuse. Anything else is
 // an annotation or unknown, and (as JSON Schema says of unknown keywords) has no effect.
+// kExcludedValues is ours: "not": {"enum": [...]} becomes the list of values excluded.
+inline constexpr const char* kExcludedValues = "pagoda:notIn";
 bool isHandledKeyword(std::string_view key);
 bool isRefusedKeyword(std::string_view key);
 bool hasConstrainingKeywords(const SchemaJson& schema);

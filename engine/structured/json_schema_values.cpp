@@ -56,18 +56,37 @@ std::vector<std::string> SchemaConverter::impliedTypes(const Json& schema) {
 Expr SchemaConverter::typed(const Json& schema, const std::string& pointer, int depth) {
     std::vector<std::string> types = declaredTypes(schema, pointer);
     if (types.empty()) types = impliedTypes(schema);
-    if (types.empty()) return m_builder.value();
+    const Json* excluded = keyword(schema, kExcludedValues);
+    if (types.empty() && !excluded) return m_builder.value();
+    if (types.empty()) types = {"null", "boolean", "object", "array", "number", "string"};
+    auto isExcluded = [&](const Json& value) { return excluded && std::find(excluded->begin(), excluded->end(), value) != excluded->end(); };
     const bool numberToo = std::find(types.begin(), types.end(), "number") != types.end();
     std::vector<Expr> alternatives;
     for (const std::string& type : types) {
-        if (type == "null") alternatives.push_back(lit("null"));
-        else if (type == "boolean") alternatives.push_back(Expr::choice({lit("true"), lit("false")}));
-        else if (type == "integer" && !numberToo) alternatives.push_back(integerValue(schema, pointer));
+        // Values "not": {"enum": [...]} excludes: left out of null and booleans, written around
+        // for strings; a grammar for "any number but these" is not attempted.
+        if (excluded && type != "null" && type != "boolean" && type != "string" &&
+            std::any_of(excluded->begin(), excluded->end(), [&](const Json& v) { return hasType(v, type); }))
+            fail("'not' " + where(pointer) + " excludes " + type + " values, which is not supported");
+        if (type == "null") {
+            if (!isExcluded(nullptr)) alternatives.push_back(lit("null"));
+        } else if (type == "boolean") {
+            for (bool b : {true, false})
+                if (!isExcluded(b)) alternatives.push_back(lit(b ? "true" : "false"));
+        } else if (type == "string" && excluded && std::any_of(excluded->begin(), excluded->end(), [](const Json& v) { return v.is_string(); })) {
+            if (keyword(schema, "pattern") || keyword(schema, "format") || keyword(schema, "minLength") || keyword(schema, "maxLength"))
+                fail("'not' " + where(pointer) + " excluding strings next to other string keywords is not supported");
+            std::vector<std::string> strings;
+            for (const Json& v : *excluded)
+                if (v.is_string()) strings.push_back(v.get<std::string>());
+            alternatives.push_back(undeclaredKey(m_builder, strings));
+        } else if (type == "integer" && !numberToo) alternatives.push_back(integerValue(schema, pointer));
         else if (type == "number") alternatives.push_back(numberValue(schema, pointer));
         else if (type == "string") alternatives.push_back(stringValue(schema, pointer));
         else if (type == "array") alternatives.push_back(arrayValue(schema, pointer, depth));
         else if (type == "object") alternatives.push_back(objectValue(schema, pointer, depth));
     }
+    if (alternatives.empty()) unsatisfiable("the schema " + where(pointer) + " excludes every value of its types");
     return choiceOf(std::move(alternatives));
 }
 

@@ -214,6 +214,9 @@ void JsonSchemaGrammarTest::notExcludesWhatItCanSay() {
         {R"({"not": {"type": ["string", "number"]}})", {"null", "true", "[]", "{}"}, {R"("s")", "1", "1.5"}},
         {R"({"type": "object", "not": {"anyOf": [{"required": ["x"]}, {"required": ["y"]}]}})", {R"({"z": 1})"}, {R"({"x": 1})", R"({"y": 1})"}},
         {R"({"not": false, "type": "boolean"})", {"true"}, {"1"}},
+        {R"({"type": "string", "not": {"enum": ["parent", "datum"]}})", {R"("item")", R"("par")", R"("parents")", R"("")"}, {R"("parent")", R"("datum")"}},
+        {R"({"type": ["boolean", "null"], "not": {"const": true}})", {"false", "null"}, {"true"}},
+        {R"({"enum": ["a", "b", "c"], "not": {"enum": ["b"]}})", {R"("a")", R"("c")"}, {R"("b")"}},
     });
 }
 
@@ -487,6 +490,7 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"type": "string", "pattern": "a+", "maxLength": 3})", "'minLength'/'maxLength' together with 'pattern' at the top level"},
         {R"({"not": {"type": "integer"}})", "'not' at the top level excludes integers but not other numbers"},
         {R"({"not": {"minimum": 3}})", "'not' at the top level with 'minimum' is not supported"},
+        {R"({"type": "integer", "not": {"enum": [3]}})", "'not' at the top level excludes integer values, which is not supported"},
         {R"({"type": "string", "not": {}})", "'not' at the top level excludes every value"},
         {R"({"type": "object", "minProperties": 2, "properties": {"a": {}, "b": {}}})", "'minProperties' at the top level is not supported"},
         {R"({"type": "object", "properties": {"a": {"type": "integer", "minimum": 3, "maximum": 2}}, "required": ["a"]})", "leave no integer"},

@@ -88,8 +88,12 @@ Status GrammarMasks::apply(Sequence& seq, std::span<float> logits) {
     }
     auto mask = seq.grammar->nextMask();
     if (!mask) return mask.error();
+    if ((*mask)->count() == 0) return makeError("structured output: the grammar allows no token here");
     const auto& words = (*mask)->words;
     const float minusInf = -std::numeric_limits<float>::infinity();
+    // The model's output can be wider than the tokenizer (Qwen pads 151,669 ids to 151,936):
+    // ids past the vocabulary mean no text, so a grammar never allows them.
+    for (size_t id = words.size() * 32; id < logits.size(); ++id) logits[id] = minusInf;
     for (size_t w = 0; w < words.size(); ++w) {
         const uint32_t allowed = words[w];
         if (allowed == 0xFFFFFFFFu) continue;

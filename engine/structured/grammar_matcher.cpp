@@ -101,6 +101,10 @@ struct TokenGrammar::Impl {
             auto [p, parentNode] = work.back();
             work.pop_back();
             if (!visited.insert(key(p, parentNode)).second) continue;
+            if (visited.size() > limits.maxClosure)
+                return makeError(fmt::format("grammar: one byte reaches more than {} parser positions (the grammar "
+                                             "is too ambiguous, e.g. repetitions of optional repetitions)",
+                                             limits.maxClosure));
             const auto& e = elements[size_t(p)];
             switch (e.kind) {
                 case ElementKind::Bytes: {
@@ -326,6 +330,13 @@ TokenGrammar::StateId TokenGrammar::initialState() {
     return id ? *id : kDead;
 }
 
+std::optional<Error> TokenGrammar::initialError() {
+    std::lock_guard lock(m_mutex);
+    auto id = m_impl->initialState();
+    if (id) return std::nullopt;
+    return id.error();
+}
+
 Result<TokenGrammar::StateId> TokenGrammar::advance(StateId state, std::string_view bytes) {
     std::lock_guard lock(m_mutex);
     for (char c : bytes) {
@@ -354,7 +365,9 @@ Result<std::shared_ptr<const TokenMask>> TokenGrammar::mask(StateId state) {
 }
 
 GrammarMatcher::GrammarMatcher(std::shared_ptr<TokenGrammar> grammar)
-    : m_grammar(std::move(grammar)), m_state(m_grammar->initialState()) {}
+    : m_grammar(std::move(grammar)), m_state(m_grammar->initialState()) {
+    if (m_state == TokenGrammar::kDead) m_failed = m_grammar->initialError();
+}
 
 Result<bool> GrammarMatcher::acceptToken(int32_t token) {
     if (m_ended || token < 0 || size_t(token) >= m_grammar->vocabulary().size()) return false;
@@ -372,7 +385,10 @@ Result<bool> GrammarMatcher::acceptToken(int32_t token) {
     return true;
 }
 
-Result<std::shared_ptr<const TokenMask>> GrammarMatcher::nextMask() { return m_grammar->mask(m_state); }
+Result<std::shared_ptr<const TokenMask>> GrammarMatcher::nextMask() {
+    if (m_failed) return *m_failed;
+    return m_grammar->mask(m_state);
+}
 
 bool GrammarMatcher::accepting() { return m_grammar->accepting(m_state); }
 

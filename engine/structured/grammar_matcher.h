@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ struct AutomatonLimits {
     size_t maxStacks = 4'000'000;
     size_t maxStates = 1'000'000;
     size_t maxCachedMasks = 4096;  // beyond this the oldest masks are dropped and recomputed
+    // Parser positions one byte may reach: nested optional repetitions such as
+    // ((a{0,10000}){0,10000}) reach millions before a single byte is read.
+    size_t maxClosure = 200'000;
 };
 
 class TokenGrammar {
@@ -44,7 +48,8 @@ public:
 
     using StateId = int32_t;
     static constexpr StateId kDead = 0;
-    StateId initialState();
+    StateId initialState();  // kDead when the grammar failed to start: see initialError()
+    std::optional<Error> initialError();
     // The state after `bytes`, kDead when the grammar rejects them.
     Result<StateId> advance(StateId state, std::string_view bytes);
     bool accepting(StateId state);  // the text so far is a complete match
@@ -76,6 +81,7 @@ public:
 private:
     std::shared_ptr<TokenGrammar> m_grammar;
     TokenGrammar::StateId m_state;
+    std::optional<Error> m_failed;  // the grammar could not start
     bool m_ended = false;
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "engine/tokenizer/tokenizer.h"
 
 namespace pagoda::structured {
@@ -153,6 +155,11 @@ std::shared_ptr<const TokenVocabulary> TokenVocabulary::fromTokenizer(const Toke
         auto bytes = tokenizer.decodeBytes(one, false);
         if (bytes) tokenBytes[id] = std::move(bytes).value();
     }
+    // SentencePiece byte-fallback tokens stand for one raw byte, which decoding alone turns
+    // into U+FFFD when it is not a whole character.
+    for (int b = 0; b < 256; ++b)
+        if (const auto id = tokenizer.tokenToId(fmt::format("<0x{:02X}>", b)); id && size_t(*id) < n && !tokenizer.isSpecial(*id))
+            tokenBytes[size_t(*id)] = std::string(1, char(b));
     return std::make_shared<const TokenVocabulary>(std::move(tokenBytes), special, eosIds);
 }
 

@@ -143,6 +143,30 @@ private slots:
         QCOMPARE(errorOf(right), QString());
     }
 
+    void nestedOptionalRepetitionsFailFastInsteadOfStalling() {
+        using E = Expr;
+        // ((a{0,10000}){0,10000}){0,10000}: the empty string alone is reachable in 10^12 ways.
+        const Expr nested = E::repeat(E::repeat(E::repeat(E::literal("a"), 0, 10000), 0, 10000), 0, 10000);
+        auto g = tokenGrammar(oneRule(nested));
+        GrammarMatcher m(g);
+        auto mask = m.nextMask();
+        QVERIFY(!mask);
+        QVERIFY2(QString::fromStdString(mask.error().message).contains("too ambiguous"), mask.error().message.c_str());
+    }
+
+    void byteFallbackTokensStandForTheirByte() {
+        const Tokenizer& tok = test::cachedTokenizer(fixture("llama2"));
+        auto vocab = TokenVocabulary::fromTokenizer(tok, {});
+        const auto e4 = tok.tokenToId("<0xE4>").value();
+        QCOMPARE(vocab->bytes(e4), std::string("\xE4"));
+        QCOMPARE(vocab->bytes(tok.tokenToId("<0x0A>").value()), std::string("\n"));
+        // 中 is E4 B8 AD: three byte tokens spell it and a class of CJK characters takes them.
+        auto g = tokenGrammar(oneRule(Expr::plus(Expr::charClass({{0x4E00, 0x9FFF}}))), vocab);
+        GrammarMatcher m(g);
+        for (const char* piece : {"<0xE4>", "<0xB8>", "<0xAD>"}) QVERIFY(m.acceptToken(tok.tokenToId(piece).value()).value());
+        QVERIFY(m.accepting());
+    }
+
     void endOfSequenceIsAllowedExactlyWhenComplete() {
         using E = Expr;
         auto g = tokenGrammar(oneRule(E::sequence({E::literal("yes"), E::optional(E::literal("!"))})));

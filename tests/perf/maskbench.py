@@ -362,6 +362,14 @@ def run_python_engine(engine: str, tok: str, files: list[Path], args, out: Path)
             t.join()
 
 
+def pagoda_commit() -> str:
+    """The commit the runner was built from, "+dirty" when engine/structured had uncommitted changes."""
+    def git(*a: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO), *a], capture_output=True, text=True).stdout.strip()
+    dirty = git("status", "--porcelain", "--", "engine/structured")
+    return git("rev-parse", "--short", "HEAD") + ("+dirty" if dirty else "")
+
+
 def run_pagoda(tok: str, files: list[Path], args, out: Path) -> None:
     listing = out.with_suffix(".todo")
     listing.write_text("".join(f"{p}\n" for p in files))
@@ -372,9 +380,10 @@ def run_pagoda(tok: str, files: list[Path], args, out: Path) -> None:
            "--jobs", str(args.jobs)]
     log(" ".join(cmd))
     subprocess.run(cmd, check=False)
+    commit = pagoda_commit()
     with out.open("a") as f:
         for rec in load_records(tmp).values():
-            rec.update(engine="pagoda", tokenizer=tok)
+            rec.update(engine="pagoda", tokenizer=tok, pagoda_commit=commit)
             f.write(json.dumps(rec) + "\n")
     tmp.unlink(missing_ok=True)
     listing.unlink(missing_ok=True)
@@ -415,7 +424,7 @@ def summarize(recs: list[dict]) -> dict:
     ttfm.sort()
     tbm.sort()
     return {"schemas": len(recs), **counts, "tokens": tokens, "masks": len(tbm),
-            "ttfm": {p: pct(ttfm, p) for p in (50, 90, 99)}, "tbm": {p: pct(tbm, p) for p in (50, 99)},
+            "ttfm": {p: pct(ttfm, p) for p in (50, 90, 99)}, "tbm": {p: pct(tbm, p) for p in (50, 90, 99)},
             "tbm_mean": sum(tbm) / len(tbm) if tbm else None}
 
 
@@ -427,6 +436,7 @@ def table(columns: list[tuple[str, dict]]) -> str:
             ("crash", lambda s: f"{s['crash']:,}"), ("timeout", lambda s: f"{s['timeout']:,}"),
             ("TTFM p50", lambda s: fmt_us(s["ttfm"][50])), ("TTFM p90", lambda s: fmt_us(s["ttfm"][90])),
             ("TTFM p99", lambda s: fmt_us(s["ttfm"][99])), ("TBM p50", lambda s: fmt_us(s["tbm"][50])),
+            ("TBM p90", lambda s: fmt_us(s["tbm"][90])),
             ("TBM p99", lambda s: fmt_us(s["tbm"][99])), ("TBM mean", lambda s: fmt_us(s["tbm_mean"])),
             ("masks", lambda s: f"{s['masks']:,}")]
     out = "| metric | " + " | ".join(name for name, _ in columns) + " |\n"
@@ -466,6 +476,24 @@ def token_agreement(by: dict, tok: str) -> str:
             + (f" (differ: {', '.join(differ[:5])}{'…' if len(differ) > 5 else ''})" if differ else ""))
 
 
+def pagoda_failures(by: dict, tok: str, wanted: set[str], limit: int = 40) -> str:
+    """Schemas LLGuidance passes and Pagoda does not (compile errors aside): where to look for engine bugs."""
+    ref = {r["id"]: r["status"] for r in by.get(("llguidance", tok), [])}
+    rows = [r for r in by.get(("pagoda", tok), []) if r["id"] in wanted and ref.get(r["id"]) == "pass"
+            and r["status"] not in ("pass", "compile_error")]
+    if not rows:
+        return ""
+    rows.sort(key=lambda r: (OUTCOMES.index(r["status"]), r["id"]))
+    out = [f"### {tok}: {len(rows)} schemas LLGuidance passes and Pagoda fails (not counting compile errors)", "",
+           "| schema | Pagoda | what happened |", "|:--|:--|:--|"]
+    for r in rows[:limit]:
+        error = (r.get("error") or "").replace("|", "\\|").replace("\n", " ")
+        out.append(f"| {r['id']} | {r['status']} | {error[:160]} |")
+    if len(rows) > limit:
+        out.append(f"| … {len(rows) - limit} more in build/maskbench-out/pagoda-{tok}.jsonl | | |")
+    return "\n".join(out) + "\n"
+
+
 def machine() -> str:
     try:
         for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
@@ -489,7 +517,7 @@ def versions() -> str:
 
 
 def report(by: dict, files: list[Path], args, command: str) -> str:
-    engines = [e for e in ENGINES if any(k[0] == e for k in by)]
+    engines = [e for e in args.engines.split(",") if any(k[0] == e for k in by)]
     toks = [t for t in TOKENIZERS if any(k[1] == t for k in by)]
     wanted = {p.name for p in files}
     dev_n = sum(split_of(n) in DEV_SPLITS for n in wanted)
@@ -500,7 +528,8 @@ def report(by: dict, files: list[Path], args, command: str) -> str:
           + (f", {args.per_split} per split (the same pseudo-random pick every run)" if args.per_split else "")
           + f"; limits: {args.compile_timeout:g} s without progress while compiling, {args.instance_timeout:g} s "
             "per instance, 8 GiB address space per worker.",
-          f"* Versions: {versions()}.",
+          f"* Versions: {versions()}; Pagoda at commit "
+          f"{', '.join(sorted({r.get('pagoda_commit', '?') for k, v in by.items() if k[0] == 'pagoda' for r in v if r['id'] in wanted})) or '–'}.",
           "* Definitions: see the docstring of tests/perf/maskbench.py (runner.py's, plus an end-of-sequence check "
           "after the last token; TTFM includes the first mask; TBM is mask plus accept of one token, Python call "
           "overhead included for LLGuidance and XGrammar).", ""]
@@ -516,7 +545,7 @@ def report(by: dict, files: list[Path], args, command: str) -> str:
         md += [f"### {tok}: by split", "", "Each cell: passing/schemas · compile errors · validation errors · "
                "invalidation errors · crashes and timeouts.", "",
                split_table({k: [r for r in v if r["id"] in wanted] for k, v in by.items()}, engines, tok),
-               f"Tokens: {token_agreement(by, tok)}.", ""]
+               f"Tokens: {token_agreement(by, tok)}.", "", pagoda_failures(by, tok, wanted)]
     return "\n".join(md) + "\n"
 
 
@@ -539,6 +568,7 @@ def main() -> None:
     ap.add_argument("--resume", action="store_true", help="keep cached results and measure only what is missing")
     ap.add_argument("--report", type=Path, default=HERE / "results/maskbench.md")
     ap.add_argument("--report-only", action="store_true", help="write the report from the cached results")
+    ap.add_argument("--append", action="store_true", help="add to the report instead of replacing it")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -578,7 +608,8 @@ def main() -> None:
     command = args.command or " ".join(["tests/perf/maskbench.py", *sys.argv[1:]])
     text = report(by, files, args, command)
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text)
+    with args.report.open("a" if args.append else "w") as f:
+        f.write(text)
     print(text)
 
 

@@ -30,6 +30,21 @@ void Scheduler::admitSiblings() {
     }
 }
 
+namespace {
+
+// A prompt-logprobs request brings back a row of logits per prompt token it computes (600 KB
+// each at a 152k vocabulary), so its prefill goes in chunks of at most this many tokens.
+constexpr size_t kMaxPromptLogprobRows = 128;
+
+size_t newTokensFor(const Sequence& seq, size_t budget) {
+    size_t numNew = std::min(seq.numUncomputedTokens(), budget);
+    if (seq.params && seq.params->promptLogprobs && seq.numComputedTokens < seq.numPromptTokens)
+        numNew = std::min(numNew, kMaxPromptLogprobRows);
+    return numNew;
+}
+
+}  // namespace
+
 SchedulerOutput Scheduler::schedule() {
     SchedulerOutput out;
     admitSiblings();
@@ -38,7 +53,7 @@ SchedulerOutput Scheduler::schedule() {
     // 1. Running sequences, oldest first; preempting the newest when blocks run out.
     for (size_t i = 0; i < m_running.size() && budget > 0;) {
         Sequence* seq = m_running[i];
-        const size_t numNew = std::min(seq->numUncomputedTokens(), budget);
+        const size_t numNew = newTokensFor(*seq, budget);
         bool preemptedSelf = false;
         while (!m_blocks.allocateSlots(*seq, numNew)) {
             Sequence* victim = m_running.back();
@@ -65,7 +80,7 @@ SchedulerOutput Scheduler::schedule() {
             const size_t cached = m_blocks.acquireCachedPrefix(*seq);
             if (seq->numOutputTokens() == 0) seq->numCachedPromptTokens = std::max(seq->numCachedPromptTokens, cached);
         }
-        const size_t numNew = std::min(seq->numUncomputedTokens(), budget);
+        const size_t numNew = newTokensFor(*seq, budget);
         if (!m_blocks.allocateSlots(*seq, numNew)) {
             // Waiting sequences hold no blocks, so the ones running can always make progress.
             m_blocks.release(*seq);

@@ -350,6 +350,20 @@ private slots:
         QVERIFY(results.at("single").promptLogprobs->empty());
     }
 
+    void aLongPromptWithPromptLogprobsIsPrefilledInBoundedChunks() {
+        // Each prompt row comes back as a whole row of logits, so the scheduler caps the
+        // chunk (128 rows) whatever the token budget allows.
+        const auto model = fixtureModel("qwen3-f32");
+        const auto ids = prompt(250, 5);  // two chunks; referenceLogprobs holds 256 tokens
+        auto engine = makeEngine(model, 64);
+        QVERIFY(engine->addRequest({"long", ids, withPromptLogprobs(greedy(2), 1)}).ok());
+        size_t maxStepTokens = 0;
+        const Finished f = runToCompletion(*engine, &maxStepTokens).at("long");
+        QVERIFY2(maxStepTokens <= 128, qPrintable(QString("a step computed %1 tokens").arg(maxStepTokens)));
+        QCOMPARE(f.promptLogprobs->size(), ids.size() - 1);
+        checkAgainstReference(*f.promptLogprobs, ids, referenceLogprobs(model, ids), 1);
+    }
+
     void promptLogprobsAreTheSameChunkedBatchedPreemptedAndAfterACacheHit() {
         const auto model = fixtureModel("qwen3-f32");
         std::vector<std::vector<int32_t>> prompts;

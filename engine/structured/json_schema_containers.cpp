@@ -60,7 +60,8 @@ std::vector<SchemaConverter::PatternProperty> SchemaConverter::patternProperties
     for (const auto& [pattern, propertySchema] : list->items()) {
         Result<Expr> regex = regexToExpr(pattern, RegexMatch::Search);
         if (!regex) fail("'patternProperties' " + where(pointer) + ": \"" + pattern + "\": " + regex.error().message);
-        patterns.push_back({std::move(*regex), &propertySchema, childPointer(childPointer(pointer, "patternProperties"), pattern)});
+        const bool everyName = pattern.empty() || pattern == ".*" || pattern == "^.*" || pattern == ".*$";
+        patterns.push_back({std::move(*regex), &propertySchema, childPointer(childPointer(pointer, "patternProperties"), pattern), everyName});
     }
     return patterns;
 }
@@ -132,6 +133,9 @@ Expr SchemaConverter::objectValue(const Json& schema, const std::string& pointer
         if (patterns.empty() && extrasAllowed) {
             const Expr value = additional ? convert(*additional, additionalPointer, depth + 1) : m_builder.value();
             extra = sequenceOf({undeclaredKey(m_builder, declared), ws, lit(":"), ws, value, ws});
+        } else if (patterns.size() == 1 && patterns[0].matchesEveryName) {
+            // ".*": every undeclared name, with the pattern's schema.
+            extra = sequenceOf({undeclaredKey(m_builder, declared), ws, lit(":"), ws, convert(*patterns[0].schema, patterns[0].pointer, depth + 1), ws});
         } else if (patterns.size() == 1 && std::none_of(declared.begin(), declared.end(), [&](const std::string& n) { return exprMatches(patterns[0].regex, n); })) {
             // Names the one pattern matches (none of them declared), with its schema. Names
             // matching no pattern are not written: "not matching" has no grammar here.

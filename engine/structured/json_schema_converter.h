@@ -52,6 +52,7 @@ private:
         Expr regex;
         const Json* schema = nullptr;
         std::string pointer;
+        bool matchesEveryName = false;  // "", ".*": search semantics find it in any name
     };
 
     struct Property {

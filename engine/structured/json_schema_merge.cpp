@@ -83,7 +83,7 @@ std::string percentDecoded(std::string_view text) {
     return result;
 }
 
-// "not" where its complement is a schema of its own: a property absent (not required), the
+// "not" where its complement is a schema of its own: some property absent (not required), the
 // other types (not type), every branch's complement (not anyOf), nothing (not {}).
 SchemaJson negated(const SchemaJson& root, const SchemaJson& excluded, const std::string& pointer, int depth) {
     const std::string notPointer = childPointer(pointer, "not");
@@ -99,9 +99,12 @@ SchemaJson negated(const SchemaJson& root, const SchemaJson& excluded, const std
     if (keys[0] == "enum" && value.is_array()) return SchemaJson{{kExcludedValues, value}};
     if (keys[0] == "const") return SchemaJson{{kExcludedValues, SchemaJson::array({value})}};
     if (keys[0] == "required" && value.is_array()) {
-        // Not all of them present: the last one absent (stricter when several, never wrong).
-        if (value.empty() || !value.back().is_string()) unsatisfiable("'not' " + where(pointer) + " excludes every object");
-        return SchemaJson{{"properties", {{value.back().get<std::string>(), false}}}};
+        // Not all of them present: one of them absent.
+        if (value.empty()) unsatisfiable("'not' " + where(pointer) + " excludes every object");
+        SchemaJson absences = SchemaJson::array();
+        for (const SchemaJson& name : value)
+            if (name.is_string()) absences.push_back(SchemaJson{{"properties", {{name.get<std::string>(), false}}}});
+        return absences.size() == 1 ? absences[0] : SchemaJson{{"anyOf", absences}};
     }
     if (keys[0] == "type") {
         std::vector<std::string> excludedTypes = typeList(value);

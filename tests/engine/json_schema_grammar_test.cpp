@@ -182,6 +182,8 @@ void JsonSchemaGrammarTest::patternPropertiesConstrainMatchingNames() {
         // A declared name a pattern matches must satisfy both schemas.
         {R"({"properties": {"s_1": {"type": "integer"}}, "patternProperties": {"^s_": {"minimum": 10}}, "additionalProperties": false})",
          {R"({"s_1": 10})", "{}"}, {R"({"s_1": 9})", R"({"s_2": 10})"}},
+        {R"({"patternProperties": {".*": {"type": "string"}}, "properties": {"basic": {"type": "string"}}, "required": ["basic"]})",
+         {R"({"basic": "x", "more": "y"})"}, {R"({"basic": "x", "more": 1})", R"({"basic": "x", "basic": "y"})", R"({"basic": 1})"}},
         {R"({"type": "object", "patternProperties": {"^a": {"type": "string"}, "^b": {"type": "integer"}}, "required": ["bee"]})",
          {R"({"bee": 1})"}, {R"({"bee": "1"})", R"({"bee": 1, "ant": "x"})"}},
     });
@@ -214,6 +216,9 @@ void JsonSchemaGrammarTest::notExcludesWhatItCanSay() {
         {R"({"not": {"type": ["string", "number"]}})", {"null", "true", "[]", "{}"}, {R"("s")", "1", "1.5"}},
         {R"({"type": "object", "not": {"anyOf": [{"required": ["x"]}, {"required": ["y"]}]}})", {R"({"z": 1})"}, {R"({"x": 1})", R"({"y": 1})"}},
         {R"({"not": false, "type": "boolean"})", {"true"}, {"1"}},
+        // Not both: either may be written alone.
+        {R"({"type": "object", "properties": {"queue": {}, "exchange": {}}, "additionalProperties": false, "not": {"required": ["queue", "exchange"]}})",
+         {R"({"queue": 1})", R"({"exchange": 1})", "{}"}, {R"({"queue": 1, "exchange": 2})"}},
         {R"({"type": "string", "not": {"enum": ["parent", "datum"]}})", {R"("item")", R"("par")", R"("parents")", R"("")"}, {R"("parent")", R"("datum")"}},
         {R"({"type": ["boolean", "null"], "not": {"const": true}})", {"false", "null"}, {"true"}},
         {R"({"enum": ["a", "b", "c"], "not": {"enum": ["b"]}})", {R"("a")", R"("c")"}, {R"("b")"}},

@@ -52,21 +52,20 @@ SchemaJson stricterBound(const SchemaJson& a, const SchemaJson& b, bool larger) 
     return (compareDecimal(*x, *y) < 0) == larger ? b : a;
 }
 
-// A schema with additionalProperties constrains every property it does not list itself,
-// including ones another allOf member adds: that cannot be written as one schema.
-void checkAdditionalProperties(const SchemaJson& a, const SchemaJson& b, const std::string& pointer) {
-    const auto additional = a.find("additionalProperties");
-    if (additional == a.end() || *additional == SchemaJson(true)) return;
-    if (const auto patterns = b.find("patternProperties"); patterns != b.end() && a.value("patternProperties", SchemaJson()) != *patterns)
+// A member's additionalProperties constrains every property it does not list itself, those
+// another member adds included: `own`'s properties that `other` does not list take `other`'s
+// additionalProperties too (false: they cannot be written).
+SchemaJson withOthersAdditional(SchemaJson own, const SchemaJson& other, const std::string& pointer) {
+    const auto additional = other.find("additionalProperties");
+    if (additional == other.end() || *additional == SchemaJson(true)) return own;
+    if (const auto patterns = own.find("patternProperties"); patterns != own.end() && other.value("patternProperties", SchemaJson()) != *patterns)
         fail("allOf " + where(pointer) + ": 'additionalProperties' of one member would constrain 'patternProperties' of another, which is not supported");
-    const auto otherProperties = b.find("properties");
-    if (otherProperties == b.end() || !otherProperties->is_object()) return;
-    const auto ownProperties = a.find("properties");
-    for (const auto& [name, schema] : otherProperties->items()) {
-        if (ownProperties == a.end() || !ownProperties->is_object() || !ownProperties->contains(name))
-            fail("allOf " + where(pointer) + ": 'additionalProperties' of one member would constrain property '" + name +
-                 "' of another, which is not supported");
-    }
+    const auto ownProperties = own.find("properties");
+    if (ownProperties == own.end() || !ownProperties->is_object()) return own;
+    const SchemaJson otherProperties = other.value("properties", SchemaJson::object());
+    for (auto& [name, schema] : ownProperties->items())
+        if (!otherProperties.is_object() || !otherProperties.contains(name)) schema = SchemaJson{{"allOf", {schema, *additional}}};
+    return own;
 }
 
 std::string percentDecoded(std::string_view text) {
@@ -237,10 +236,9 @@ SchemaJson modernized(SchemaJson schema) {
 SchemaJson mergeSchemas(const SchemaJson& a, const SchemaJson& b, const std::string& pointer) {
     if (a.is_boolean()) return a.get<bool>() ? b : a;
     if (b.is_boolean()) return b.get<bool>() ? a : b;
-    checkAdditionalProperties(a, b, pointer);
-    checkAdditionalProperties(b, a, pointer);
-    SchemaJson result = a;
-    for (const auto& [key, theirs] : b.items()) {
+    SchemaJson result = withOthersAdditional(a, b, pointer);
+    const SchemaJson other = withOthersAdditional(b, a, pointer);
+    for (const auto& [key, theirs] : other.items()) {
         const auto it = result.find(key);
         if (it == result.end()) {
             result[key] = theirs;

@@ -284,6 +284,10 @@ void JsonSchemaGrammarTest::anyOfOneOfAndAllOfCombine() {
         {R"({"allOf": [{"properties": {"a": {"type": "integer"}}}, {"properties": {"a": {"minimum": 5}}}], "type": "object"})",
          {R"({"a": 5})"}, {R"({"a": 4})"}},
         {R"({"allOf": [{"enum": [1, 2, 3]}, {"enum": [2, 3, 4]}]})", {"2", "3"}, {"1", "4"}},
+        // One member's additionalProperties reaches the properties only another member lists.
+        {R"({"allOf": [{"properties": {"a": {}}, "additionalProperties": false}, {"properties": {"b": {}}}]})", {R"({"a": 1})", "{}"}, {R"({"b": 1})"}},
+        {R"({"allOf": [{"properties": {"a": {}}, "additionalProperties": {"type": "integer"}}, {"properties": {"b": {}}}]})",
+         {R"({"a": "x", "b": 1})"}, {R"({"b": "x"})"}},
     });
 }
 
@@ -485,7 +489,7 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"type": "number", "exclusiveMinimum": 1, "maximum": 1})", "leave no number"},
         {R"({"allOf": [{"type": "string"}, {"type": "integer"}]})", "allOf at the top level"},
         {R"({"allOf": [{"pattern": "a"}, {"pattern": "b"}]})", "allOf at the top level: its members give 'pattern' different values"},
-        {R"({"allOf": [{"properties": {"a": {}}, "additionalProperties": false}, {"properties": {"b": {}}}]})", "'additionalProperties'"},
+        {R"({"allOf": [{"additionalProperties": false}, {"patternProperties": {"^x": {}}}]})", "'additionalProperties' of one member would constrain 'patternProperties'"},
         {R"({"type": "strin"})", "'type' at the top level has \"strin\""},
         {R"({"type": "string", "pattern": "a", "format": "date"})", "'pattern' together with 'format'"},
         {R"({"type": "string", "pattern": "(a"})", "'pattern' at the top level"},

@@ -1,6 +1,7 @@
 #include "engine/structured/integer_range_grammar.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace pagoda::structured {
@@ -98,7 +99,9 @@ Expr unsignedRange(const std::string& low, const std::optional<std::string>& hig
     if (high && high->size() > lowLength) {
         if (high->size() - lowLength >= 2)
             alternatives.push_back(sequence({digits('1', '9'), Expr::repeat(anyDigit(), int(lowLength), int(high->size()) - 2)}));
-        alternatives.push_back(sameLengthRange("1" + std::string(high->size() - 1, '0'), *high));
+        std::string lowest(high->size(), '0');
+        lowest[0] = '1';
+        alternatives.push_back(sameLengthRange(lowest, *high));
     } else if (!high) {
         alternatives.push_back(sequence({digits('1', '9'), Expr::repeat(anyDigit(), int(lowLength), -1)}));
     }
@@ -113,41 +116,39 @@ struct FractionBound {
 };
 using OptionalBound = std::optional<FractionBound>;
 
-std::optional<Expr> fractionDigits(OptionalBound low, OptionalBound high);
+// `limit`: the most digits still allowed (< 0: any number), for "multipleOf": 0.01.
+std::optional<Expr> fractionDigits(const OptionalBound& lowBound, const OptionalBound& high, int limit);
 
 // One more digit, then whatever the bounds leave for the rest: digits that lead to the same
 // remaining bounds share one character class.
-std::optional<Expr> nextDigit(const OptionalBound& low, const OptionalBound& high) {
-    std::vector<Expr> alternatives;
-    char runFirst = 0;
-    std::optional<std::pair<OptionalBound, OptionalBound>> run;
-    auto flush = [&](char last) {
-        if (!run) return;
-        if (auto rest = fractionDigits(run->first, run->second)) alternatives.push_back(sequence({digits(runFirst, last), std::move(*rest)}));
-        run.reset();
-    };
-    for (char d = '0'; d <= '9'; ++d) {
-        OptionalBound nextLow, nextHigh;
+std::optional<Expr> nextDigit(const OptionalBound& low, const OptionalBound& high, int limit) {
+    if (limit == 0) return std::nullopt;
+    struct Next {
         bool possible = true;
+        OptionalBound low, high;
+        bool operator==(const Next&) const = default;
+    };
+    std::array<Next, 10> next;
+    for (int d = 0; d < 10; ++d) {
+        const char digit = char('0' + d);
         if (low) {
             const char bound = low->digits.empty() ? '0' : low->digits[0];
-            if (d < bound) possible = false;
-            else if (d == bound) nextLow = FractionBound{low->digits.empty() ? "" : low->digits.substr(1), low->exclusive};
+            if (digit < bound) next[d].possible = false;
+            else if (digit == bound) next[d].low = FractionBound{low->digits.empty() ? "" : low->digits.substr(1), low->exclusive};
         }
         if (high) {
             const char bound = high->digits.empty() ? '0' : high->digits[0];
-            if (d > bound) possible = false;
-            else if (d == bound) nextHigh = FractionBound{high->digits.empty() ? "" : high->digits.substr(1), high->exclusive};
-        }
-        std::optional<std::pair<OptionalBound, OptionalBound>> state;
-        if (possible) state = std::make_pair(nextLow, nextHigh);
-        if (state != run) {
-            flush(char(d - 1));
-            run = state;
-            runFirst = d;
+            if (digit > bound) next[d].possible = false;
+            else if (digit == bound) next[d].high = FractionBound{high->digits.empty() ? "" : high->digits.substr(1), high->exclusive};
         }
     }
-    flush('9');
+    std::vector<Expr> alternatives;
+    for (int first = 0, last = 0; first < 10; first = last + 1) {
+        for (last = first; last + 1 < 10 && next[last + 1] == next[first];) ++last;
+        if (!next[first].possible) continue;
+        if (auto rest = fractionDigits(next[first].low, next[first].high, limit < 0 ? -1 : limit - 1))
+            alternatives.push_back(sequence({digits(char('0' + first), char('0' + last)), std::move(*rest)}));
+    }
     return choiceOf(std::move(alternatives));
 }
 
@@ -156,45 +157,47 @@ bool zeroAllowed(const OptionalBound& low, const OptionalBound& high) {
 }
 
 // Digit strings (possibly empty) whose value 0.D lies within the bounds.
-std::optional<Expr> fractionDigits(OptionalBound low, OptionalBound high) {
-    if (low && low->digits.empty() && !low->exclusive) low.reset();
+std::optional<Expr> fractionDigits(const OptionalBound& lowBound, const OptionalBound& high, int limit) {
+    // "At least 0" is no bound.
+    const OptionalBound low = (lowBound && lowBound->digits.empty() && !lowBound->exclusive) ? std::nullopt : lowBound;
     const bool lowIsZero = low && low->digits.empty(), highIsZero = high && high->digits.empty();
-    if (!low && !high) return Expr::star(anyDigit());
+    if (!low && !high) return Expr::repeat(anyDigit(), 0, limit);
     if (highIsZero && (low || high->exclusive)) return std::nullopt;
-    if (highIsZero) return Expr::star(literal("0"));
-    if (lowIsZero && !high) return sequence({Expr::star(literal("0")), digits('1', '9'), Expr::star(anyDigit())});
+    if (highIsZero) return Expr::repeat(literal("0"), 0, limit);
+    if (lowIsZero && !high && limit < 0) return sequence({Expr::star(literal("0")), digits('1', '9'), Expr::star(anyDigit())});
+    // (With a limit the general step below terminates too: each digit spends one.)
     std::vector<Expr> alternatives;
     if (zeroAllowed(low, high)) alternatives.push_back(Expr::empty());
-    if (auto more = nextDigit(low, high)) alternatives.push_back(std::move(*more));
+    if (auto more = nextDigit(low, high, limit)) alternatives.push_back(std::move(*more));
     return choiceOf(std::move(alternatives));
 }
 
 // An optional "." and digits: the fraction of a number whose integer part is already fixed.
-std::optional<Expr> fraction(OptionalBound low, OptionalBound high) {
+std::optional<Expr> fraction(OptionalBound low, OptionalBound high, int limit) {
     if (low && low->digits.empty() && !low->exclusive) low.reset();
     std::vector<Expr> alternatives;
     if (zeroAllowed(low, high)) alternatives.push_back(Expr::empty());
-    if (auto digitsPart = nextDigit(low, high)) alternatives.push_back(sequence({literal("."), std::move(*digitsPart)}));
+    if (auto digitsPart = nextDigit(low, high, limit)) alternatives.push_back(sequence({literal("."), std::move(*digitsPart)}));
     return choiceOf(std::move(alternatives));
 }
 
 // Non-negative numbers m with low <= m (or <) and m <= high (or <), low <= high.
-std::optional<Expr> magnitudeRange(const NumberBound& low, const std::optional<NumberBound>& high) {
+std::optional<Expr> magnitudeRange(const NumberBound& low, const std::optional<NumberBound>& high, int limit) {
     const FractionBound fractionLow{low.value.fracDigits, low.exclusive};
     std::vector<Expr> alternatives;
     auto add = [&](Expr integerPart, std::optional<Expr> fractionPart) {
         if (fractionPart) alternatives.push_back(sequence({std::move(integerPart), std::move(*fractionPart)}));
     };
     if (high && high->value.intDigits == low.value.intDigits) {
-        add(literal(low.value.intDigits), fraction(fractionLow, FractionBound{high->value.fracDigits, high->exclusive}));
+        add(literal(low.value.intDigits), fraction(fractionLow, FractionBound{high->value.fracDigits, high->exclusive}, limit));
         return choiceOf(std::move(alternatives));
     }
-    add(literal(low.value.intDigits), fraction(fractionLow, std::nullopt));
+    add(literal(low.value.intDigits), fraction(fractionLow, std::nullopt, limit));
     const std::string middleLow = increment(low.value.intDigits);
     std::optional<std::string> middleHigh;
     if (high) middleHigh = decrement(high->value.intDigits);
-    if (!middleHigh || compareUnsigned(middleLow, *middleHigh) <= 0) add(unsignedRange(middleLow, middleHigh), fraction(std::nullopt, std::nullopt));
-    if (high) add(literal(high->value.intDigits), fraction(std::nullopt, FractionBound{high->value.fracDigits, high->exclusive}));
+    if (!middleHigh || compareUnsigned(middleLow, *middleHigh) <= 0) add(unsignedRange(middleLow, middleHigh), fraction(std::nullopt, std::nullopt, limit));
+    if (high) add(literal(high->value.intDigits), fraction(std::nullopt, FractionBound{high->value.fracDigits, high->exclusive}, limit));
     return choiceOf(std::move(alternatives));
 }
 
@@ -286,7 +289,7 @@ std::optional<Expr> integerRangeExpr(const std::optional<Decimal>& low, const st
     return choiceOf(std::move(alternatives));
 }
 
-std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const std::optional<NumberBound>& high) {
+std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const std::optional<NumberBound>& high, int maxFractionDigits) {
     if (low && high) {
         const int c = compareDecimal(low->value, high->value);
         if (c > 0 || (c == 0 && (low->exclusive || high->exclusive))) return std::nullopt;
@@ -294,7 +297,7 @@ std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const
     std::vector<Expr> alternatives;
     if (!high || !high->value.negative) {
         const NumberBound from = (low && !low->value.negative) ? *low : NumberBound{};
-        if (auto m = magnitudeRange(from, high)) alternatives.push_back(std::move(*m));
+        if (auto m = magnitudeRange(from, high, maxFractionDigits)) alternatives.push_back(std::move(*m));
     }
     if (!low || low->value.negative) {
         // Negative numbers are "-" and a magnitude above zero ("-0" is left to the non-negative side).
@@ -302,7 +305,7 @@ std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const
                                                                  : NumberBound{Decimal{}, true};
         std::optional<NumberBound> to;
         if (low) to = NumberBound{absolute(low->value), low->exclusive};
-        if (auto m = magnitudeRange(from, to)) alternatives.push_back(sequence({literal("-"), std::move(*m)}));
+        if (auto m = magnitudeRange(from, to, maxFractionDigits)) alternatives.push_back(sequence({literal("-"), std::move(*m)}));
     }
     return choiceOf(std::move(alternatives));
 }

@@ -42,7 +42,8 @@ struct NumberBound {
 std::optional<Expr> integerRangeExpr(const std::optional<Decimal>& low, const std::optional<Decimal>& high);
 
 // JSON numbers in the range, written without an exponent (an exponent would make the digits'
-// value depend on what follows them). nullopt when the range is empty.
-std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const std::optional<NumberBound>& high);
+// value depend on what follows them) and with at most `maxFractionDigits` digits after the
+// point when that is >= 0 ("multipleOf": 0.01). nullopt when the range is empty.
+std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const std::optional<NumberBound>& high, int maxFractionDigits = -1);
 
 }  // namespace pagoda::structured

@@ -78,7 +78,7 @@ private:
     static std::vector<std::string> declaredTypes(const Json& schema, const std::string& pointer);
     static std::vector<std::string> impliedTypes(const Json& schema);
     Expr typed(const Json& schema, const std::string& pointer, int depth);
-    static bool multipleOfIsInteger(const Json& schema, const std::string& pointer, bool forIntegers);
+    static std::optional<int> fractionDigitsOfStep(const Json& schema, const std::string& pointer);
     Expr integerValue(const Json& schema, const std::string& pointer);
     Expr numberValue(const Json& schema, const std::string& pointer);
     Expr stringValue(const Json& schema, const std::string& pointer);

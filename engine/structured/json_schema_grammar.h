@@ -1,7 +1,13 @@
-// JSON Schema to grammar: the output may only be JSON that the schema accepts (with the
-// property order the schema lists). Keywords that constrain values but cannot be enforced
-// while writing (uniqueItems, not, if/then/else, patternProperties, ...) are errors naming
-// the keyword and its JSON pointer, never silently dropped; annotations are ignored.
+// JSON Schema to grammar: the output may only be JSON that the schema accepts, its properties
+// in the order the schema lists them, optional ones skippable, undeclared ones (allowed by
+// default, as JSON Schema says) after them. Keywords that constrain values but cannot be
+// enforced while writing (uniqueItems, if/then/else, propertyNames, contains, multipleOf 3,
+// unknown formats, ...) are errors naming the keyword and its JSON pointer, never silently
+// dropped; annotations and unknown keywords are ignored. Where exactness would need
+// exponential grammar, the grammar is stricter than the schema, never looser: oneOf is anyOf
+// unless its branches differ in required properties; dependencies hold their consequence
+// always; patternProperties admit undeclared names only through a single pattern; bounded
+// numbers are written without exponents.
 #pragma once
 
 #include <string>

@@ -90,19 +90,20 @@ Expr SchemaConverter::typed(const Json& schema, const std::string& pointer, int 
     return choiceOf(std::move(alternatives));
 }
 
-// multipleOf is honoured where it says "an integer" (1) or says nothing about one (0.1, 0.01...).
-bool SchemaConverter::multipleOfIsInteger(const Json& schema, const std::string& pointer, bool forIntegers) {
+// multipleOf as the number of fraction digits it allows: 1 (integers) is 0, 0.01 is 2. Other
+// steps (3, 0.25) are not a digit count and not supported.
+std::optional<int> SchemaConverter::fractionDigitsOfStep(const Json& schema, const std::string& pointer) {
     const std::optional<Decimal> step = decimalKeyword(schema, "multipleOf", pointer);
-    if (!step) return false;
-    const bool one = step->intDigits == "1" && step->isInteger() && !step->negative;
+    if (!step) return std::nullopt;
+    if (step->intDigits == "1" && step->isInteger() && !step->negative) return 0;
     const bool unitFraction = step->intDigits == "0" && !step->negative && !step->fracDigits.empty() &&
                               step->fracDigits.find_first_not_of('0') == step->fracDigits.size() - 1 && step->fracDigits.back() == '1';
-    if (one || (forIntegers && unitFraction)) return true;
-    fail("'multipleOf' " + std::string(keyword(schema, "multipleOf")->dump()) + " " + where(pointer) + " is not supported (only 1, or for integers a power of ten below 1)");
+    if (unitFraction) return int(step->fracDigits.size());
+    fail("'multipleOf' " + std::string(keyword(schema, "multipleOf")->dump()) + " " + where(pointer) + " is not supported (only 1 and powers of ten below 1)");
 }
 
 Expr SchemaConverter::integerValue(const Json& schema, const std::string& pointer) {
-    multipleOfIsInteger(schema, pointer, true);
+    fractionDigitsOfStep(schema, pointer);  // every integer is a multiple of 1 or 0.01
     std::optional<Decimal> low, high;
     if (auto bound = boundOf(schema, "minimum", "exclusiveMinimum", true, pointer))
         low = bound->exclusive ? integerAbove(bound->value) : ceilDecimal(bound->value);
@@ -123,11 +124,12 @@ Expr SchemaConverter::integerValue(const Json& schema, const std::string& pointe
 }
 
 Expr SchemaConverter::numberValue(const Json& schema, const std::string& pointer) {
-    if (keyword(schema, "multipleOf") && multipleOfIsInteger(schema, pointer, false)) return integerValue(schema, pointer);
+    const std::optional<int> fractionDigits = fractionDigitsOfStep(schema, pointer);
+    if (fractionDigits == 0) return integerValue(schema, pointer);
     const std::optional<NumberBound> low = boundOf(schema, "minimum", "exclusiveMinimum", true, pointer);
     const std::optional<NumberBound> high = boundOf(schema, "maximum", "exclusiveMaximum", false, pointer);
-    if (!low && !high) return m_builder.number();
-    std::optional<Expr> range = numberRangeExpr(low, high);
+    if (!low && !high && !fractionDigits) return m_builder.number();
+    std::optional<Expr> range = numberRangeExpr(low, high, fractionDigits.value_or(-1));
     if (!range) unsatisfiable("'minimum'/'maximum' " + where(pointer) + " leave no number");
     return std::move(*range);
 }

@@ -429,6 +429,9 @@ void JsonSchemaGrammarTest::numberBoundsAreExactWithoutExponents() {
         {R"({"type": "number", "minimum": 0.1, "maximum": 0.1})", {"0.1", "0.10"}, {"0.11", "0.09", "0.1000001"}},
         {R"({"type": "number", "minimum": 1e-3, "exclusiveMaximum": 1e2})", {"0.001", "99.999", "50"}, {"0.0009", "100", "100.0"}},
         {R"({"type": "number", "multipleOf": 1, "minimum": 0})", {"3", "0"}, {"3.5", "-1"}},
+        {R"({"type": "number", "multipleOf": 0.01})", {"3", "-0.5", "12.34", "0.01"}, {"12.345", "1e2", "-0"}},
+        {R"({"type": "number", "multipleOf": 0.01, "minimum": 0, "exclusiveMaximum": 1})", {"0", "0.99", "0.5"}, {"1", "0.999", "-0.01"}},
+        {R"({"type": "number", "multipleOf": 0.1, "exclusiveMinimum": 0.25, "maximum": 0.5})", {"0.3", "0.5", "0.4"}, {"0.2", "0.25", "0.35", "0.6"}},
     });
 }
 
@@ -477,6 +480,7 @@ void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
         {R"({"unevaluatedItems": false})", "'unevaluatedItems'"},
         {R"({"$dynamicRef": "#meta"})", "'$dynamicRef'"},
         {R"({"type": "integer", "multipleOf": 3})", "'multipleOf' 3 at the top level is not supported"},
+        {R"({"type": "number", "multipleOf": 0.25})", "'multipleOf' 0.25 at the top level is not supported"},
         {R"({"type": "object", "properties": {"a": {}, "b": {}}, "maxProperties": 1})", "'maxProperties' at the top level is not supported"},
         {R"({"anyOf": [{"type": "string", "format": "credit-card"}]})", "'format': \"credit-card\" at /anyOf/0 is not supported"},
         {R"({"$ref": "https://example.com/other.json"})", "remote reference"},

@@ -159,13 +159,6 @@ bool isRefusedKeyword(std::string_view key) {
     return oneOf(key, {"if", "then", "else", "propertyNames", "contains", "minContains", "maxContains", "unevaluatedItems", "$dynamicRef"});
 }
 
-bool hasConstrainingKeywords(const SchemaJson& schema) {
-    if (!schema.is_object()) return schema == SchemaJson(false);
-    for (const auto& [key, value] : schema.items())
-        if (isHandledKeyword(key) || isRefusedKeyword(key)) return true;
-    return false;
-}
-
 std::string where(const std::string& pointer) { return pointer.empty() ? "at the top level" : "at " + pointer; }
 
 std::string childPointer(const std::string& pointer, std::string_view token) {

@@ -1,6 +1,7 @@
-// allOf, and $ref next to other keywords, become one schema where merging is decidable:
-// property lists and required lists unite, bounds take the stricter value, enums intersect.
-// What cannot be merged exactly is an error naming allOf. Internal to the converter.
+// allOf, $ref next to other keywords, "not" and dependencies become one schema where merging
+// is decidable: property lists and required lists unite, bounds take the stricter value, enums
+// intersect, a negation becomes the schema of its complement. What cannot be merged exactly is
+// an error naming allOf (or not). Internal to the converter.
 #pragma once
 
 #include <string>
@@ -18,7 +19,6 @@ using SchemaJson = nlohmann::ordered_json;
 inline constexpr const char* kExcludedValues = "pagoda:notIn";
 bool isHandledKeyword(std::string_view key);
 bool isRefusedKeyword(std::string_view key);
-bool hasConstrainingKeywords(const SchemaJson& schema);
 
 // "at /properties/x" or "at the top level", for error messages.
 std::string where(const std::string& pointer);
@@ -36,8 +36,8 @@ ResolvedRef resolveRef(const SchemaJson& root, const SchemaJson& ref, const std:
 SchemaJson modernized(SchemaJson schema);
 bool needsModernizing(const SchemaJson& schema);
 
-// `schema` with its top-level $ref and allOf merged in (members' own nested references stay
-// references). Throws SchemaError.
+// `schema` with its top-level $ref, allOf, not and dependencies merged in (members' own nested
+// references stay references). Throws SchemaError.
 SchemaJson flattenSchema(const SchemaJson& root, const SchemaJson& schema, const std::string& pointer, int depth = 0);
 SchemaJson mergeSchemas(const SchemaJson& a, const SchemaJson& b, const std::string& pointer);
 

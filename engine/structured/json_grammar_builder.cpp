@@ -140,6 +140,7 @@ Expr JsonGrammarBuilder::repeated(const Expr& item, uint64_t min, std::optional<
     };
     // Exactly `count` items: blocks of about sqrt(count), then the remainder.
     auto exactly = [&](uint64_t count) {
+        if (count == 0) return Expr::empty();
         if (count <= kPlainRepeat) return Expr::repeat(item, int(count), int(count));
         const uint64_t size = uint64_t(std::sqrt(double(count)));
         return sequenceOf({Expr::repeat(block(size), int(count / size), int(count / size)), Expr::repeat(item, int(count % size), int(count % size))});

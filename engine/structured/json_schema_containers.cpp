@@ -165,6 +165,12 @@ Expr SchemaConverter::objectValue(const Json& schema, const std::string& pointer
     if (atLeastOne && members.empty() && !extra) unsatisfiable("'minProperties' " + where(pointer) + " asks for a property the schema does not allow");
 
     const std::string name = m_builder.freshName(hintOf(pointer) + "-object");
+    if (extra) {
+        // One rule for an undeclared member (its key grammar grows with the declared names), called twice below.
+        const std::string extraName = m_builder.freshName(hintOf(pointer) + "-extra");
+        m_builder.addRule(extraName, std::move(*extra));
+        extra = Expr::ref(extraName);
+    }
     // Members in the schema's order, optional ones skippable. `afterSome[i]`: members i..
     // once one has been written (each starts with a comma); `none`: none written yet. Both
     // are linear in the member count (llama.cpp chains optional properties alike).

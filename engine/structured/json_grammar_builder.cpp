@@ -3,6 +3,9 @@
 #include <cmath>
 
 namespace pagoda::structured {
+namespace {
+constexpr int kMaxConstantDepth = 128;  // the walk recurses; a hostile value must not exhaust the stack
+}
 
 bool isEmptyExpr(const Expr& expr) { return expr.kind == Expr::Kind::Sequence && expr.items.empty(); }
 
@@ -104,14 +107,15 @@ Expr JsonGrammarBuilder::value() {
     });
 }
 
-Expr JsonGrammarBuilder::constant(const nlohmann::ordered_json& value) {
+Expr JsonGrammarBuilder::constant(const nlohmann::ordered_json& value, int depth) {
+    if (depth > kMaxConstantDepth) throw SchemaError{"an enum or const value nests deeper than " + std::to_string(kMaxConstantDepth) + " levels"};
     if (value.is_object()) {
         std::vector<Expr> items{Expr::literal("{"), ws()};
         bool first = true;
         for (const auto& [key, member] : value.items()) {
             if (!first) items.insert(items.end(), {Expr::literal(","), ws()});
             first = false;
-            items.insert(items.end(), {Expr::literal(quotedJson(key)), ws(), Expr::literal(":"), ws(), constant(member), ws()});
+            items.insert(items.end(), {Expr::literal(quotedJson(key)), ws(), Expr::literal(":"), ws(), constant(member, depth + 1), ws()});
         }
         items.push_back(Expr::literal("}"));
         return sequenceOf(std::move(items));
@@ -120,7 +124,7 @@ Expr JsonGrammarBuilder::constant(const nlohmann::ordered_json& value) {
         std::vector<Expr> items{Expr::literal("["), ws()};
         for (size_t i = 0; i < value.size(); ++i) {
             if (i > 0) items.insert(items.end(), {Expr::literal(","), ws()});
-            items.insert(items.end(), {constant(value[i]), ws()});
+            items.insert(items.end(), {constant(value[i], depth + 1), ws()});
         }
         items.push_back(Expr::literal("]"));
         return sequenceOf(std::move(items));

@@ -49,7 +49,7 @@ public:
     Expr integer();       // any JSON integer written without fraction or exponent
     Expr value();         // any JSON value
     Expr object();        // any JSON object
-    Expr constant(const nlohmann::ordered_json& value);  // exactly this value, whitespace allowed between tokens
+    Expr constant(const nlohmann::ordered_json& value, int depth = 0);  // exactly this value, whitespace allowed between tokens
     // item{min,max} (max absent: unbounded) in O(sqrt(count)) rules rather than one per count,
     // so "maxLength": 32767 stays small.
     Expr repeated(const Expr& item, uint64_t min, std::optional<uint64_t> max);

@@ -6,6 +6,9 @@
 #include "engine/structured/regex_grammar.h"
 
 namespace pagoda::structured {
+namespace {
+constexpr size_t kMaxNameBytes = 4096;
+}
 
 using namespace schema;
 
@@ -129,6 +132,9 @@ Expr SchemaConverter::objectValue(const Json& schema, const std::string& pointer
 
     const Expr ws = m_builder.ws();
     std::optional<Expr> extra;
+    // The undeclared-name grammar walks each declared name recursively, one call per character.
+    for (const std::string& n : declared)
+        if (n.size() > kMaxNameBytes) fail("a property name " + where(pointer) + " is longer than " + std::to_string(kMaxNameBytes) + " bytes");
     try {
         if (patterns.empty() && extrasAllowed) {
             const Expr value = additional ? convert(*additional, additionalPointer, depth + 1) : m_builder.value();

@@ -523,7 +523,13 @@ void JsonSchemaGrammarTest::oversizedSchemasAreRefused() {
     std::string hugeEnum = R"({"enum": [)";
     for (int i = 0; i < 100'001; ++i) hugeEnum += fmt::format("{}{}", i ? "," : "", i);
     hugeEnum += "]}";
-    checkErrors({{deep, "nests deeper than 128 levels"}, {hugeEnum, "more than 100000 values"}});
+    std::string deepConst = "1";
+    for (int i = 0; i < 1000; ++i) deepConst = fmt::format("[{}]", deepConst);
+    const std::string longName = fmt::format(R"({{"properties": {{"{}": {{}}}}}})", std::string(5000, 'k'));
+    checkErrors({{deep, "nests deeper than 128 levels"},
+                 {hugeEnum, "more than 100000 values"},
+                 {fmt::format(R"({{"const": {}}})", deepConst), "nests deeper than 128 levels"},
+                 {longName, "a property name at the top level is longer than 4096 bytes"}});
 }
 
 QTEST_APPLESS_MAIN(JsonSchemaGrammarTest)

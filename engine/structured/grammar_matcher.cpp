@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/structured/utf8_ranges.h"
+
 namespace pagoda::structured {
 
 size_t TokenMask::count() const {
@@ -198,23 +200,11 @@ struct TokenGrammar::Impl {
             if (!to) return to.error();
             if (*to == state) ascii[size_t(b) >> 6] |= uint64_t(1) << (b & 63);
         }
-        // Walk the product of this automaton and UTF-8's (the continuation ranges of
-        // TokenVocabulary's validity automaton) from `state` over every multi-byte character.
+        // Walk the product of this automaton and UTF-8's (utf8Step) from `state` over every
+        // multi-byte character: each must stay alive and end back at `state`.
         struct Pair {
             StateId state;
             int utf8;
-        };
-        static constexpr std::pair<uint8_t, uint8_t> kContinuation[8] = {
-            {0, 0}, {0x80, 0xBF}, {0x80, 0xBF}, {0x80, 0xBF}, {0xA0, 0xBF}, {0x80, 0x9F}, {0x90, 0xBF}, {0x80, 0x8F}};
-        static constexpr int kAfter[8] = {0, 0, 1, 2, 1, 1, 2, 2};
-        const auto afterLead = [](uint8_t b) {
-            if (b >= 0xC2 && b <= 0xDF) return 1;
-            if (b == 0xE0) return 4;
-            if (b == 0xED) return 5;
-            if (b >= 0xE1 && b <= 0xEF) return 2;
-            if (b == 0xF0) return 6;
-            if (b >= 0xF1 && b <= 0xF3) return 3;
-            return 7;  // F4
         };
         bool loops = true;
         std::vector<Pair> pending, seen;
@@ -228,18 +218,16 @@ struct TokenGrammar::Impl {
             pending.push_back({to, utf8});
             return true;
         };
-        for (int b = 0xC2; b <= 0xF4 && loops; ++b) {
-            auto to = step(state, uint8_t(b));
-            if (!to) return to.error();
-            loops = visit(*to, afterLead(uint8_t(b)));
-        }
+        pending.push_back({state, 0});
         while (loops && !pending.empty()) {
             const Pair p = pending.back();
             pending.pop_back();
-            for (int b = kContinuation[p.utf8].first; b <= kContinuation[p.utf8].second && loops; ++b) {
+            for (int b = 0x80; b <= 0xFF && loops; ++b) {
+                const int utf8 = utf8Step(p.utf8, uint8_t(b));
+                if (utf8 < 0) continue;
                 auto to = step(p.state, uint8_t(b));
                 if (!to) return to.error();
-                loops = visit(*to, kAfter[p.utf8]);
+                loops = visit(*to, utf8);
             }
         }
         State& s = states[size_t(state)];

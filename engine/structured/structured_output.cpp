@@ -56,13 +56,12 @@ Result<Grammar> buildGrammar(const StructuredOutputRequest& request) {
     return makeError("structured output: unknown kind");
 }
 
-Result<StructuredOutput> compileStructuredOutput(const StructuredOutputRequest& request) {
-    // Clients send the same schema with every request; the engine keys its automata by `key`,
-    // so returning the same compiled grammar also keeps the masks it has computed.
+Result<StructuredOutput> compileCached(std::string key, const std::function<Result<Grammar>()>& build) {
+    // Clients send the same schema (or tools) with every request; the engine keys its automata
+    // by `key`, so returning the same compiled grammar also keeps the masks it has computed.
     static std::mutex mutex;
-    static std::deque<StructuredOutput> recent;
+    static std::deque<StructuredOutput> recent;  // most recent first
     constexpr size_t kRecent = 32;
-    std::string key = cacheKey(request);
     {
         std::lock_guard lock(mutex);
         for (auto it = recent.begin(); it != recent.end(); ++it)
@@ -73,7 +72,7 @@ Result<StructuredOutput> compileStructuredOutput(const StructuredOutputRequest& 
                 return found;
             }
     }
-    auto grammar = buildGrammar(request);
+    auto grammar = build();
     if (!grammar) return grammar.error();
     auto compiled = compileGrammar(*grammar);
     if (!compiled) return compiled.error();
@@ -82,6 +81,10 @@ Result<StructuredOutput> compileStructuredOutput(const StructuredOutputRequest& 
     recent.push_front(out);
     if (recent.size() > kRecent) recent.pop_back();
     return out;
+}
+
+Result<StructuredOutput> compileStructuredOutput(const StructuredOutputRequest& request) {
+    return compileCached(cacheKey(request), [&] { return buildGrammar(request); });
 }
 
 }  // namespace pagoda::structured

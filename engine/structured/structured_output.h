@@ -4,6 +4,7 @@
 // StructuredOutputRequest.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,5 +41,9 @@ struct StructuredOutput {
 // buildGrammar then compileGrammar, remembering the last few results by request so a schema
 // sent again is neither parsed nor compiled again. Thread-safe.
 Result<StructuredOutput> compileStructuredOutput(const StructuredOutputRequest& request);
+
+// The grammar compiled lately for `key` (the last 32 of any kind are kept), else `build()`
+// compiled and remembered. Keys of different kinds of grammar must not collide. Thread-safe.
+Result<StructuredOutput> compileCached(std::string key, const std::function<Result<Grammar>()>& build);
 
 }  // namespace pagoda::structured

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/structured/utf8_ranges.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace pagoda::structured {
@@ -57,37 +58,6 @@ TokenVocabulary::TokenVocabulary(std::vector<std::string> tokenBytes, std::span<
     t.tokenBegin.push_back(int32_t(t.tokenIds.size()));
     summarizeSubtrees(t);
 }
-
-namespace {
-
-// UTF-8 validity as a small automaton: 0 = at a character boundary; 1-3 = that many
-// continuation bytes due; 4-7 = the restricted second byte after E0, ED, F0 and F4.
-constexpr int kUtf8States = 8;
-int utf8Step(int state, uint8_t b) {
-    const bool cont = b >= 0x80 && b <= 0xBF;
-    switch (state) {
-        case 0:
-            if (b < 0x80) return 0;
-            if (b >= 0xC2 && b <= 0xDF) return 1;
-            if (b == 0xE0) return 4;
-            if (b == 0xED) return 5;
-            if (b >= 0xE1 && b <= 0xEF) return 2;
-            if (b == 0xF0) return 6;
-            if (b >= 0xF1 && b <= 0xF3) return 3;
-            if (b == 0xF4) return 7;
-            return -1;
-        case 1: return cont ? 0 : -1;
-        case 2: return cont ? 1 : -1;
-        case 3: return cont ? 2 : -1;
-        case 4: return b >= 0xA0 && b <= 0xBF ? 1 : -1;
-        case 5: return b >= 0x80 && b <= 0x9F ? 1 : -1;
-        case 6: return b >= 0x90 && b <= 0xBF ? 2 : -1;
-        case 7: return b >= 0x80 && b <= 0x8F ? 2 : -1;
-    }
-    return -1;
-}
-
-}  // namespace
 
 // Children come after their parent in depth-first order, so one pass from the end sees every
 // child's summary before its parent's.

@@ -1,7 +1,5 @@
 #include "engine/structured/tool_call_grammar.h"
 
-#include <deque>
-#include <mutex>
 #include <utility>
 
 #include <fmt/format.h>
@@ -12,8 +10,6 @@
 namespace pagoda::structured {
 
 namespace {
-
-constexpr size_t kCachedGrammars = 16;
 
 void prefixReferences(Expr& expr, const std::string& prefix) {
     if (expr.kind == Expr::Kind::RuleRef) expr.text = prefix + expr.text;
@@ -90,23 +86,7 @@ Result<Grammar> toolCallGrammar(const ToolCallGrammarRequest& request) {
 }
 
 Result<StructuredOutput> compileToolCallGrammar(const ToolCallGrammarRequest& request) {
-    static std::mutex mutex;
-    static std::deque<StructuredOutput> cache;  // most recent first
-    std::string key = cacheKey(request);
-    {
-        std::lock_guard lock(mutex);
-        for (const StructuredOutput& cached : cache)
-            if (cached.key == key) return cached;
-    }
-    auto grammar = toolCallGrammar(request);
-    if (!grammar) return grammar.error();
-    auto compiled = compileGrammar(*grammar);
-    if (!compiled) return compiled.error();
-    StructuredOutput output{std::move(compiled).value(), std::move(key), std::nullopt};
-    std::lock_guard lock(mutex);
-    cache.push_front(output);
-    if (cache.size() > kCachedGrammars) cache.pop_back();
-    return output;
+    return compileCached("tools:" + cacheKey(request), [&] { return toolCallGrammar(request); });
 }
 
 }  // namespace pagoda::structured

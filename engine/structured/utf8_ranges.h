@@ -25,4 +25,10 @@ struct Utf8Sequence {
 // by normalizeClass).
 std::vector<Utf8Sequence> utf8Sequences(const std::vector<CodepointRange>& ranges);
 
+// UTF-8 validity as a small automaton over bytes: state 0 is a character boundary, 1-3 that many
+// continuation bytes due, 4-7 the restricted second byte after E0, ED, F0 and F4 (no overlong
+// forms, surrogates or code points past U+10FFFF). Returns -1 for a byte that cannot come next.
+constexpr int kUtf8States = 8;
+int utf8Step(int state, uint8_t byte);
+
 }  // namespace pagoda::structured

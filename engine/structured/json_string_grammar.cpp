@@ -276,6 +276,16 @@ std::optional<Expr> withLengths(const Expr& expr, int64_t min, std::optional<int
         if (low > INT32_MAX || high > INT32_MAX) return std::nullopt;
         return Expr::repeat(expr.items[0], int(low), int(high));
     }
+    if (expr.kind == Expr::Kind::Choice) {
+        // Each alternative bounded on its own; those no length fits drop out.
+        Expr result = Expr::choice({});
+        for (const Expr& alternative : expr.items) {
+            std::optional<Expr> bounded = withLengths(alternative, min, max);
+            if (!bounded) return std::nullopt;
+            if (!isNothing(*bounded)) result.items.push_back(std::move(*bounded));
+        }
+        return result;
+    }
     if (expr.kind == Expr::Kind::Sequence) {
         // One item of variable length; the others fixed, their total taken off the bounds.
         int64_t fixed = 0;

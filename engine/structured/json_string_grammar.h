@@ -36,8 +36,8 @@ struct ExprLengths {
 ExprLengths exprLengths(const Expr& expr);
 
 // `expr` limited to matches of min..max code points, where that is exact: the lengths already
-// fit, or one repetition of a fixed-width item (among fixed-width neighbours) can absorb the
-// bounds. nullopt otherwise; an empty choice (isNothing) when no length fits.
+// fit, or one repetition of a fixed-width item (among fixed-width neighbours, in each
+// alternative of a choice) can absorb the bounds. nullopt otherwise; an empty choice (isNothing) when no length fits.
 std::optional<Expr> withLengths(const Expr& expr, int64_t min, std::optional<int64_t> max);
 bool isNothing(const Expr& expr);
 

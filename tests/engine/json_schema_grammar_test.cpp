@@ -340,6 +340,8 @@ void JsonSchemaGrammarTest::stringLengthsCountCodePointsAndEscapes() {
         {R"({"type": "string", "pattern": "^[a-z]+$", "maxLength": 3})", {R"("a")", R"("abc")"}, {R"("")", R"("abcd")", R"("ab1")"}},
         {R"({"type": "string", "pattern": "^id-[0-9]*$", "minLength": 5, "maxLength": 6})", {R"("id-12")", R"("id-123")"}, {R"("id-1")", R"("id-1234")"}},
         {R"({"type": "string", "pattern": "^(ab)+$", "minLength": 3, "maxLength": 5})", {R"("abab")"}, {R"("ab")", R"("ababab")"}},
+        {R"({"type": "string", "pattern": "^([a-z]|[a-z][a-z/]*[a-z])$", "minLength": 1, "maxLength": 4})",
+         {R"("a")", R"("ab")", R"("a//b")"}, {R"("abcde")", R"("a/")", R"("")"}},
         {R"({"type": "string", "pattern": "^[a-z]+$", "minLength": 2, "maxLength": 300})",
          {fmt::format("\"{}\"", std::string(300, 'q'))}, {fmt::format("\"{}\"", std::string(301, 'q')), R"("q")"}},
     });

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,6 +67,8 @@ private:
     static bool constrainsBesides(const Json& schema, std::initializer_list<std::string_view> except);
     static bool hasSiblingConstraints(const Json& schema);
     Expr refRule(const Json& ref, const std::string& pointer, int depth);
+    // The rule for `key` (a referenced schema), built by `body` once; recursion through it ends there.
+    Expr memoizedRule(const std::string& key, const std::string& hint, const std::function<Expr()>& body);
     static std::string hintOf(const std::string& pointer);
     Expr branches(const Json& schema, const char* key, const std::string& pointer, int depth);
     std::vector<Json> flattened(const Json& list, const std::string& listPointer);
@@ -90,7 +93,7 @@ private:
 
     JsonGrammarBuilder& m_builder;
     const Json& m_root;
-    std::map<std::string, std::string> m_refRules;  // a referenced schema's pointer -> its rule
+    std::map<std::string, std::string> m_refRules;  // a referenced schema's pointer (or merged text) -> its rule
     std::map<std::string, SchemaError> m_unsatisfiableRefs;
     size_t m_subschemas = 0;
     size_t m_enumValues = 0;

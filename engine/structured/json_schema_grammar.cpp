@@ -98,8 +98,14 @@ Expr SchemaConverter::convert(const Json& schema, const std::string& pointer, in
     const Json* ref = keyword(schema, "$ref");
     if (!ref) ref = keyword(schema, "$recursiveRef");
     if (keyword(schema, "allOf") || keyword(schema, "not") || keyword(schema, "dependencies") || keyword(schema, "dependentRequired") ||
-        keyword(schema, "dependentSchemas") || (ref && hasSiblingConstraints(schema)))
-        return convert(flattenSchema(m_root, schema, pointer), pointer, depth + 1);
+        keyword(schema, "dependentSchemas") || (ref && hasSiblingConstraints(schema))) {
+        if (!ref) return convert(flattenSchema(m_root, schema, pointer), pointer, depth + 1);
+        // A reference merged with more: a rule per distinct schema text (references are all
+        // from the root, so equal text means equal meaning), or recursion through it would
+        // inline forever.
+        return memoizedRule("merged " + schema.dump(), hintOf(pointer),
+                            [&] { return convert(flattenSchema(m_root, schema, pointer), pointer, depth + 1); });
+    }
     if (ref) return refRule(*ref, pointer, depth);
     if (keyword(schema, "anyOf")) return branches(schema, "anyOf", pointer, depth);
     // oneOf as anyOf: a grammar cannot say "exactly one"; the output matches at least one
@@ -122,17 +128,21 @@ bool SchemaConverter::hasSiblingConstraints(const Json& schema) { return constra
 
 Expr SchemaConverter::refRule(const Json& ref, const std::string& pointer, int depth) {
     const ResolvedRef target = resolveRef(m_root, ref, pointer);
-    if (const auto it = m_unsatisfiableRefs.find(target.pointer); it != m_unsatisfiableRefs.end()) throw it->second;
-    if (const auto it = m_refRules.find(target.pointer); it != m_refRules.end()) return Expr::ref(it->second);
-    const std::string name = m_builder.freshName(hintOf(target.pointer));
-    m_refRules[target.pointer] = name;
+    return memoizedRule(target.pointer, hintOf(target.pointer), [&] { return convert(*target.schema, target.pointer, depth + 1); });
+}
+
+Expr SchemaConverter::memoizedRule(const std::string& key, const std::string& hint, const std::function<Expr()>& body) {
+    if (const auto it = m_unsatisfiableRefs.find(key); it != m_unsatisfiableRefs.end()) throw it->second;
+    if (const auto it = m_refRules.find(key); it != m_refRules.end()) return Expr::ref(it->second);
+    const std::string name = m_builder.freshName(hint);
+    m_refRules[key] = name;
     try {
-        m_builder.addRule(name, convert(*target.schema, target.pointer, depth + 1));
+        m_builder.addRule(name, body());
     } catch (const SchemaError& error) {
         if (!error.unsatisfiable) throw;
         // Rules built meanwhile may call it (recursion): they get a rule that matches nothing.
         m_builder.addRule(name, Expr::choice({}));
-        m_unsatisfiableRefs.emplace(target.pointer, error);
+        m_unsatisfiableRefs.emplace(key, error);
         throw;
     }
     return Expr::ref(name);

@@ -309,6 +309,9 @@ void JsonSchemaGrammarTest::refsResolveLocalPointersAndRecurse() {
          {"null"}, {"1"}},
         {R"({"$defs": {"a~b": {"type": "null"}, "c/d": {"type": "boolean"}}, "anyOf": [{"$ref": "#/$defs/a~0b"}, {"$ref": "#/$defs/c~1d"}]})",
          {"null", "true"}, {"1"}},
+        // Recursion through a reference merged with more keywords.
+        {R"({"type": "object", "additionalProperties": {"anyOf": [{"type": "string"}, {"$ref": "#", "maxProperties": 2}]}})",
+         {R"({"a": "x", "b": {"c": {"d": "y"}}})", R"({"a": {"b": "x", "c": "y"}})"}, {R"({"a": {"b": "x", "c": "y", "d": "z"}})", R"({"a": 1})"}},
     });
 }
 

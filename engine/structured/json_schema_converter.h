@@ -71,7 +71,6 @@ private:
     Expr memoizedRule(const std::string& key, const std::string& hint, const std::function<Expr()>& body);
     static std::string hintOf(const std::string& pointer);
     Expr branches(const Json& schema, const char* key, const std::string& pointer, int depth);
-    std::vector<Json> flattened(const Json& list, const std::string& listPointer);
     static bool makeExclusive(std::vector<Json>& branches);
     Expr enumeration(const Json& schema, const std::string& pointer);
     bool allowedByScalarKeywords(const Json& value, const Json& schema, const std::string& pointer);

@@ -86,6 +86,11 @@ std::string SchemaConverter::convertRoot() {
 
 Expr SchemaConverter::convert(const Json& schema, const std::string& pointer, int depth) {
     if (++m_subschemas > kMaxSubschemas) fail("the schema has more than 100000 subschemas");
+    // The same subschema rewritten (flattened, modernized) is converted again without counting twice.
+    auto again = [&](const Json& rewritten, int nextDepth) {
+        --m_subschemas;
+        return convert(rewritten, pointer, nextDepth);
+    };
     if (depth > kMaxDepth) fail("the schema nests deeper than 128 levels " + where(pointer));
     if (schema.is_boolean()) {
         if (!schema.get<bool>()) unsatisfiable("the schema " + where(pointer) + " is false");
@@ -97,14 +102,17 @@ Expr SchemaConverter::convert(const Json& schema, const std::string& pointer, in
 
     const Json* ref = keyword(schema, "$ref");
     if (!ref) ref = keyword(schema, "$recursiveRef");
+    const Json* allOf = keyword(schema, "allOf");
+    const bool allOfRefers = allOf && allOf->is_array() &&
+                             std::any_of(allOf->begin(), allOf->end(), [](const Json& member) { return member.is_object() && member.contains("$ref"); });
     if (keyword(schema, "allOf") || keyword(schema, "not") || keyword(schema, "dependencies") || keyword(schema, "dependentRequired") ||
         keyword(schema, "dependentSchemas") || (ref && hasSiblingConstraints(schema))) {
-        if (!ref) return convert(flattenSchema(m_root, schema, pointer), pointer, depth + 1);
-        // A reference merged with more: a rule per distinct schema text (references are all
-        // from the root, so equal text means equal meaning), or recursion through it would
-        // inline forever.
+        if (!ref && !allOfRefers) return again(flattenSchema(m_root, schema, pointer), depth + 1);
+        // A reference merged with more (beside it, or in allOf): a rule per distinct schema
+        // text (references all start from the root, so equal text means equal meaning), or
+        // recursion through it would inline forever.
         return memoizedRule("merged " + schema.dump(), hintOf(pointer),
-                            [&] { return convert(flattenSchema(m_root, schema, pointer), pointer, depth + 1); });
+                            [&] { return again(flattenSchema(m_root, schema, pointer), depth + 1); });
     }
     if (ref) return refRule(*ref, pointer, depth);
     if (keyword(schema, "anyOf")) return branches(schema, "anyOf", pointer, depth);
@@ -112,7 +120,7 @@ Expr SchemaConverter::convert(const Json& schema, const std::string& pointer, in
     // branch, and exactly one whenever the branches cannot overlap (different types,
     // different constants, different required properties of closed objects...).
     if (keyword(schema, "oneOf")) return branches(schema, "oneOf", pointer, depth);
-    if (needsModernizing(schema)) return convert(modernized(schema), pointer, depth);
+    if (needsModernizing(schema)) return again(modernized(schema), depth);
     if (keyword(schema, "enum") || keyword(schema, "const")) return enumeration(schema, pointer);
     return typed(schema, pointer, depth);
 }
@@ -171,22 +179,26 @@ Expr SchemaConverter::branches(const Json& schema, const char* key, const std::s
         rest.erase(key);
     }
     auto branchPointer = [&](size_t i) { return childPointer(listPointer, std::to_string(i)); };
-    // The branches as converted, where they differ from the list's members.
-    std::vector<Json> rewritten;
-    if (restConstrains) {
-        const Json flatRest = flattenSchema(m_root, rest, pointer);
-        for (size_t i = 0; i < list.size(); ++i)
-            rewritten.push_back(mergeSchemas(flatRest, flattenSchema(m_root, list[i], branchPointer(i)), branchPointer(i)));
-    }
+    // Each branch with the rest, as allOf (converted lazily, so a branch that refers back to
+    // this schema becomes a rule rather than an endless inlining).
+    std::vector<Json> branchSchemas;
+    for (size_t i = 0; i < list.size(); ++i) branchSchemas.push_back(restConstrains ? Json{{"allOf", Json::array({rest, list[i]})}} : list[i]);
+    bool exclusive = false;
     if (std::string_view(key) == "oneOf") {
-        std::vector<Json> candidate = restConstrains ? rewritten : flattened(list, listPointer);
-        if (makeExclusive(candidate)) rewritten = std::move(candidate);
+        std::vector<Json> candidate;
+        for (size_t i = 0; i < list.size(); ++i) candidate.push_back(flattenSchema(m_root, branchSchemas[i], branchPointer(i)));
+        exclusive = makeExclusive(candidate);
+        if (exclusive) branchSchemas = std::move(candidate);
     }
     std::vector<Expr> alternatives;
     std::optional<SchemaError> lastUnsatisfiable;
     for (size_t i = 0; i < list.size(); ++i) {
         try {
-            alternatives.push_back(convert(rewritten.empty() ? list[i] : rewritten[i], branchPointer(i), depth + 1));
+            // Exclusive branches are flattened, references and all: a rule per distinct text ends
+            // recursion through them (a query language whose "not" holds a oneOf of queries).
+            alternatives.push_back(exclusive ? memoizedRule("exclusive " + branchSchemas[i].dump(), hintOf(branchPointer(i)),
+                                                            [&] { return convert(branchSchemas[i], branchPointer(i), depth + 1); })
+                                             : convert(branchSchemas[i], branchPointer(i), depth + 1));
         } catch (const SchemaError& error) {
             if (!error.unsatisfiable) throw;
             lastUnsatisfiable = error;  // a branch nothing matches is no choice
@@ -194,12 +206,6 @@ Expr SchemaConverter::branches(const Json& schema, const char* key, const std::s
     }
     if (alternatives.empty()) unsatisfiable("no branch of '" + std::string(key) + "' " + where(pointer) + " can match: " + lastUnsatisfiable->message);
     return choiceOf(std::move(alternatives));
-}
-
-std::vector<Json> SchemaConverter::flattened(const Json& list, const std::string& listPointer) {
-    std::vector<Json> result;
-    for (size_t i = 0; i < list.size(); ++i) result.push_back(flattenSchema(m_root, list[i], childPointer(listPointer, std::to_string(i))));
-    return result;
 }
 
 // oneOf's "exactly one", where the branches are objects told apart by required properties:

@@ -309,7 +309,10 @@ void JsonSchemaGrammarTest::refsResolveLocalPointersAndRecurse() {
          {"null"}, {"1"}},
         {R"({"$defs": {"a~b": {"type": "null"}, "c/d": {"type": "boolean"}}, "anyOf": [{"$ref": "#/$defs/a~0b"}, {"$ref": "#/$defs/c~1d"}]})",
          {"null", "true"}, {"1"}},
-        // Recursion through a reference merged with more keywords.
+        // Recursion through a reference merged with more keywords, beside it or beside its anyOf.
+        {R"({"type": "object", "additionalProperties": {"minProperties": 1, "anyOf": [{"type": "string"}, {"$ref": "#/definitions/r"}]},
+            "definitions": {"r": {"type": "object", "additionalProperties": {"minProperties": 1, "anyOf": [{"type": "string"}, {"$ref": "#/definitions/r"}]}}}})",
+         {R"({"a": "x", "b": {"c": {"d": "y"}}})"}, {R"({"a": {}})", R"({"a": {"b": {}}})"}},
         {R"({"type": "object", "additionalProperties": {"anyOf": [{"type": "string"}, {"$ref": "#", "maxProperties": 2}]}})",
          {R"({"a": "x", "b": {"c": {"d": "y"}}})", R"({"a": {"b": "x", "c": "y"}})"}, {R"({"a": {"b": "x", "c": "y", "d": "z"}})", R"({"a": 1})"}},
     });

@@ -34,8 +34,15 @@ Expr SchemaConverter::arrayValue(const Json& schema, const std::string& pointer,
     const int moreMin = int(minItems > prefixCount ? minItems - prefixCount : 0);
     const int moreMax = maxItems ? int(*maxItems - prefixCount) : -1;
     Expr rest = Expr::empty();
-    if (moreMax != 0) {
-        const Expr item = sequenceOf({items ? convert(*items, childPointer(pointer, "items"), depth + 1) : m_builder.value(), ws});
+    std::optional<Expr> itemValue;
+    try {
+        if (moreMax != 0) itemValue = items ? convert(*items, childPointer(pointer, "items"), depth + 1) : m_builder.value();
+    } catch (const SchemaError& error) {
+        // Items no value satisfies: the array ends after its prefix, if it may.
+        if (!error.unsatisfiable || moreMin > 0) throw;
+    }
+    if (itemValue) {
+        const Expr item = sequenceOf({std::move(*itemValue), ws});
         const Expr next = sequenceOf({lit(","), ws, item});
         const auto upTo = [](int max, int less) { return max < 0 ? std::nullopt : std::optional<uint64_t>(max - less); };
         if (prefixCount > 0) {

@@ -204,6 +204,7 @@ void JsonSchemaGrammarTest::unsatisfiableOptionalPartsAreLeftOut() {
         {R"({"type": "object", "properties": {"a": {"enum": ["x"], "type": "integer"}, "b": {"type": "integer"}}, "additionalProperties": false})",
          {"{}", R"({"b": 1})"}, {R"({"a": "x"})", R"({"a": 1})"}},
         {R"({"anyOf": [{"type": "integer", "minimum": 3, "maximum": 2}, {"type": "string"}]})", {R"("s")"}, {"2", "3"}},
+        {R"({"type": "array", "prefixItems": [{"type": "null"}], "items": {"enum": []}})", {"[]", "[null]"}, {"[null, 1]"}},
         {R"({"$defs": {"never": {"type": "integer", "minimum": 1, "maximum": 0}}, "type": "object",
             "properties": {"n": {"$ref": "#/$defs/never"}, "m": {"$ref": "#/$defs/never"}}, "additionalProperties": false})",
          {"{}"}, {R"({"n": 0})", R"({"m": 1})"}},

@@ -7,6 +7,12 @@
 #   bash tests/perf/run_maskbench.sh --data DIR --resume ...        # keep the cached results, measure what is missing
 #   bash tests/perf/run_maskbench.sh --help                         # maskbench.py's options (all are passed through)
 #
+# tests/perf/results/maskbench.md is two runs, the second appended (--append) to the first:
+#   bash tests/perf/run_maskbench.sh --splits all --per-split 100 --resume
+#   bash tests/perf/run_maskbench.sh --splits all --engines pagoda,llguidance --tokenizers llama3 --resume --append
+# Single-threaded times for all 11,305 schemas and one tokenizer on a 2-core Xeon shared with builds: LLGuidance
+# ~4 min, Pagoda ~19 min, XGrammar ~2 h (its compile often hits the 10 s limit); --jobs N measures N at once.
+#
 # DIR is maskbench/data of a clone of guidance-ai/jsonschemabench (GitHub); MASKBENCH_DATA may name it instead,
 # and without either build/maskbench-data is read.
 # Writes tests/perf/results/maskbench.md; the per-schema JSONL lines stay in build/maskbench-out/.

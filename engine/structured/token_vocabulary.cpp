@@ -66,6 +66,7 @@ void TokenVocabulary::summarizeSubtrees(Trie& t) {
     t.subtreeAscii.assign(n, {0, 0});
     t.subtreeHasNonAscii.assign(n, 0);
     t.subtreeIsUtf8.assign(n, 0);
+    t.subtreeHeight.assign(n, 1);
     std::vector<uint8_t> validFrom(n, 0);  // bit u: every path from node i is valid UTF-8 starting in state u
     for (size_t i = n; i-- > 0;) {
         const uint8_t b = t.nodeByte[i];
@@ -78,6 +79,7 @@ void TokenVocabulary::summarizeSubtrees(Trie& t) {
             ascii[1] |= t.subtreeAscii[c][1];
             nonAscii |= t.subtreeHasNonAscii[c];
             childrenValid &= validFrom[c];
+            t.subtreeHeight[i] = std::max<uint16_t>(t.subtreeHeight[i], uint16_t(t.subtreeHeight[c] + 1));
         }
         t.subtreeHasNonAscii[i] = nonAscii;
         for (int u = 0; u < kUtf8States; ++u) {

@@ -48,6 +48,7 @@ public:
         std::vector<std::array<uint64_t, 2>> subtreeAscii;
         std::vector<uint8_t> subtreeHasNonAscii;
         std::vector<uint8_t> subtreeIsUtf8;
+        std::vector<uint16_t> subtreeHeight;  // bytes on the longest path from node i down, node i included
     };
     const Trie& trie() const { return m_trie; }
 

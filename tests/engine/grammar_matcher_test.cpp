@@ -203,11 +203,16 @@ private slots:
         g.add("string", E::sequence({E::literal("\""), E::star(E::charClass({{'"', '"'}, {'\\', '\\'}, {0, 0x1F}}, true)),
                                      E::literal("\"")}));
         g.add("number", E::sequence({E::optional(E::literal("-")), E::plus(E::charClass({{'0', '9'}}))}));
-        g.add("value", E::choice({E::ref("string"), E::ref("number"), E::literal("true"), E::literal("null")}));
+        // Bounded runs: every position is a state of its own (no state loops back to itself).
+        g.add("bounded", E::sequence({E::literal("<"), E::repeat(E::charClass({{'>', '>'}}, true), 0, 40), E::literal(">")}));
+        g.add("hex", E::sequence({E::literal("#"), E::repeat(E::charClass({{'0', '9'}, {'a', 'f'}}), 24, 24)}));
+        g.add("value", E::choice({E::ref("string"), E::ref("number"), E::literal("true"), E::literal("null"),
+                                  E::ref("bounded"), E::ref("hex")}));
         g.add("root", E::sequence({E::literal("{"), E::ref("ws"), E::ref("string"), E::ref("ws"), E::literal(":"),
                                    E::ref("ws"), E::ref("value"), E::ref("ws"), E::literal("}")}));
         auto tg = tokenGrammar(g, vocab);
-        for (const char* prefix : {"", "{", "{ \"na", "{\"key\": -12", "{\"k\":\"é", "{\"k\": true }"}) {
+        for (const char* prefix : {"", "{", "{ \"na", "{\"key\": -12", "{\"k\":\"é", "{\"k\": true }", "{\"k\": <",
+                                   "{\"k\": <ab c", "{\"k\": <é中 ab cd ef gh ij kl mn op qr st", "{\"k\": #", "{\"k\": #0123456789abcdef012"}) {
             const auto state = tg->advance(tg->initialState(), prefix).value();
             QVERIFY2(state != TokenGrammar::kDead, prefix);
             const auto mask = tg->mask(state).value();

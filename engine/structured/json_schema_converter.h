@@ -72,6 +72,7 @@ private:
     static std::string hintOf(const std::string& pointer);
     Expr branches(const Json& schema, const char* key, const std::string& pointer, int depth);
     static bool makeExclusive(std::vector<Json>& branches);
+    static bool provablyDisjoint(const Json& a, const Json& b);
     Expr enumeration(const Json& schema, const std::string& pointer);
     bool allowedByScalarKeywords(const Json& value, const Json& schema, const std::string& pointer);
     static bool hasType(const Json& value, const std::string& type);

@@ -188,7 +188,16 @@ Expr SchemaConverter::branches(const Json& schema, const char* key, const std::s
         std::vector<Json> candidate;
         for (size_t i = 0; i < list.size(); ++i) candidate.push_back(flattenSchema(m_root, branchSchemas[i], branchPointer(i)));
         exclusive = makeExclusive(candidate);
-        if (exclusive) branchSchemas = std::move(candidate);
+        if (exclusive) {
+            branchSchemas = std::move(candidate);
+        } else {
+            // As anyOf, an output matching two branches would pass: refuse unless that cannot happen.
+            for (size_t i = 0; i < candidate.size(); ++i)
+                for (size_t j = i + 1; j < candidate.size(); ++j)
+                    if (!provablyDisjoint(candidate[i], candidate[j]))
+                        fail("'oneOf' " + where(pointer) + " has branches " + std::to_string(i) + " and " + std::to_string(j) +
+                             " that one value can match, and a grammar cannot enforce \"exactly one\" (anyOf would allow both)");
+        }
     }
     std::vector<Expr> alternatives;
     std::optional<SchemaError> lastUnsatisfiable;
@@ -206,6 +215,73 @@ Expr SchemaConverter::branches(const Json& schema, const char* key, const std::s
     }
     if (alternatives.empty()) unsatisfiable("no branch of '" + std::string(key) + "' " + where(pointer) + " can match: " + lastUnsatisfiable->message);
     return choiceOf(std::move(alternatives));
+}
+
+// Whether no value can match both schemas, for reasons seen at a glance: explicit types that
+// share nothing, constants that differ, or objects where one requires a property the other
+// forbids or fixes to other constants.
+bool SchemaConverter::provablyDisjoint(const Json& a, const Json& b) {
+    auto types = [](const Json& schema) {
+        std::vector<std::string> list = declaredTypes(schema, "");
+        if (std::find(list.begin(), list.end(), "number") != list.end()) list.push_back("integer");
+        return list;
+    };
+    auto values = [](const Json& schema) -> std::optional<std::vector<Json>> {
+        if (const Json* constant = keyword(schema, "const")) return std::vector<Json>{*constant};
+        if (const Json* list = keyword(schema, "enum"); list && list->is_array()) return std::vector<Json>(list->begin(), list->end());
+        return std::nullopt;
+    };
+    auto typeOf = [](const Json& v) -> std::string {
+        if (v.is_null()) return "null";
+        if (v.is_boolean()) return "boolean";
+        if (v.is_number_integer() || v.is_number_unsigned()) return "integer";
+        if (v.is_number()) return "number";
+        if (v.is_string()) return "string";
+        return v.is_array() ? "array" : "object";
+    };
+    const auto ta = types(a), tb = types(b);
+    const auto va = values(a), vb = values(b);
+    auto allowedType = [](const std::vector<std::string>& list, const std::string& t) {
+        return list.empty() || std::find(list.begin(), list.end(), t) != list.end();
+    };
+    if (!ta.empty() && !tb.empty() && std::none_of(ta.begin(), ta.end(), [&](const std::string& t) { return allowedType(tb, t); }))
+        return true;
+    if (va && vb && std::none_of(va->begin(), va->end(), [&](const Json& v) { return std::find(vb->begin(), vb->end(), v) != vb->end(); }))
+        return true;
+    if (va && std::none_of(va->begin(), va->end(), [&](const Json& v) { return allowedType(tb, typeOf(v)); })) return true;
+    if (vb && std::none_of(vb->begin(), vb->end(), [&](const Json& v) { return allowedType(ta, typeOf(v)); })) return true;
+    if (ta != std::vector<std::string>{"object"} || tb != std::vector<std::string>{"object"}) return false;
+    auto required = [](const Json& schema) {
+        std::vector<std::string> names;
+        if (const Json* list = keyword(schema, "required"); list && list->is_array())
+            for (const Json& name : *list)
+                if (name.is_string()) names.push_back(name.get<std::string>());
+        return names;
+    };
+    auto property = [](const Json& schema, const std::string& name) -> const Json* {
+        const Json* properties = keyword(schema, "properties");
+        return properties && properties->is_object() && properties->contains(name) ? &(*properties)[name] : nullptr;
+    };
+    auto forbids = [&](const Json& schema, const std::string& name) {
+        if (const Json* p = property(schema, name)) return p->is_boolean() && !p->get<bool>();
+        const Json* additional = keyword(schema, "additionalProperties");
+        return additional && additional->is_boolean() && !additional->get<bool>() && !keyword(schema, "patternProperties");
+    };
+    auto separates = [&](const Json& x, const Json& y) {
+        for (const std::string& name : required(x)) {
+            if (forbids(y, name)) return true;
+            const Json* px = property(x, name);
+            const Json* py = property(y, name);
+            if (!px || !py || !px->is_object() || !py->is_object()) continue;
+            const auto cx = values(*px), cy = values(*py);
+            if (cx && cy && std::none_of(cx->begin(), cx->end(), [&](const Json& v) { return std::find(cy->begin(), cy->end(), v) != cy->end(); })) {
+                const auto ry = required(y);
+                if (std::find(ry.begin(), ry.end(), name) != ry.end()) return true;  // both must carry it
+            }
+        }
+        return false;
+    };
+    return separates(a, b) || separates(b, a);
 }
 
 // oneOf's "exactly one", where the branches are objects told apart by required properties:

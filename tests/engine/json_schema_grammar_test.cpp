@@ -273,6 +273,10 @@ void JsonSchemaGrammarTest::anyOfOneOfAndAllOfCombine() {
     checkCases({
         {R"({"anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 2}]})", {"5", R"("ab")"}, {R"("abc")", "true"}},
         {R"({"oneOf": [{"type": "boolean"}, {"type": "null"}]})", {"true", "null"}, {"0"}},
+        // Objects told apart by a constant both must carry (a discriminator).
+        {R"({"oneOf": [{"type": "object", "properties": {"kind": {"const": "a"}, "x": {"type": "integer"}}, "required": ["kind"]},
+                       {"type": "object", "properties": {"kind": {"const": "b"}}, "required": ["kind"]}]})",
+         {R"({"kind": "a", "x": 1})", R"({"kind": "b"})"}, {R"({"kind": "c"})", "{}"}},
         // Keywords next to anyOf apply to every branch.
         {R"({"type": "object", "properties": {"a": {}, "b": {}}, "additionalProperties": false,
             "anyOf": [{"required": ["a"]}, {"required": ["b"]}]})",
@@ -482,6 +486,11 @@ void JsonSchemaGrammarTest::schemasEmbedUnderTheirOwnPrefixes() {
 void JsonSchemaGrammarTest::unsupportedKeywordsAreErrorsNamingTheirPlace() {
     checkErrors({
         {R"({"properties": {"tags": {"type": "array", "uniqueItems": true}}})", "json_schema: 'uniqueItems' at /properties/tags is not supported"},
+        // As anyOf, {"content": {"src": ..., "alt": ..., "image": ...}} would match both (MaskBench's one invalidation).
+        {R"({"oneOf": [{"type": "object", "required": ["content"]}, {"type": "object", "required": ["content"], "properties": {"content": {"required": ["src"]}}}]})",
+         "'oneOf' at the top level has branches 0 and 1 that one value can match"},
+        {R"({"properties": {"p": {"oneOf": [{"type": "string", "enum": ["home", "temp"]}, {"type": "string", "format": "date"}]}}})",
+         "'oneOf' at /properties/p has branches 0 and 1"},
         {R"({"if": {}, "then": {}, "else": {}})", "is not supported"},
         {R"({"propertyNames": {"maxLength": 3}})", "'propertyNames'"},
         {R"({"items": {"contains": {"type": "integer"}}})", "'contains' at /items is not supported"},

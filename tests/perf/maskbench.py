@@ -490,7 +490,7 @@ def pagoda_failures(by: dict, tok: str, wanted: set[str], limit: int = 40) -> st
         error = (r.get("error") or "").replace("|", "\\|").replace("\n", " ")
         out.append(f"| {r['id']} | {r['status']} | {error[:160]} |")
     if len(rows) > limit:
-        out.append(f"| … {len(rows) - limit} more in build/maskbench-out/pagoda-{tok}.jsonl | | |")
+        out.append(f"| … {len(rows) - limit} more in pagoda-{tok}.jsonl of --out-dir | | |")
     return "\n".join(out) + "\n"
 
 

@@ -20,7 +20,7 @@ Expr sequence(std::vector<Expr> items) {
     return items.size() == 1 ? std::move(items[0]) : Expr::sequence(std::move(items));
 }
 
-std::optional<Expr> choiceOf(std::vector<Expr> alternatives) {
+std::optional<Expr> simpleChoice(std::vector<Expr> alternatives) {
     if (alternatives.empty()) return std::nullopt;
     if (alternatives.size() == 1) return std::move(alternatives[0]);
     return Expr::choice(std::move(alternatives));
@@ -87,7 +87,7 @@ Expr sameLengthRange(const std::string& a, const std::string& b) {
     if (middleFirst <= middleLast)
         alternatives.push_back(sequence({digits(middleFirst, middleLast), rest > 0 ? Expr::repeat(anyDigit(), rest, rest) : Expr::empty()}));
     if (!bIsHighest) alternatives.push_back(sequence({literal(b.substr(0, 1)), sameLengthRange(std::string(restB.size(), '0'), restB)}));
-    return *choiceOf(std::move(alternatives));
+    return *simpleChoice(std::move(alternatives));
 }
 
 // Canonical unsigned integers in [low, high] (high absent: unbounded), low <= high.
@@ -105,7 +105,7 @@ Expr unsignedRange(const std::string& low, const std::optional<std::string>& hig
     } else if (!high) {
         alternatives.push_back(sequence({digits('1', '9'), Expr::repeat(anyDigit(), int(lowLength), -1)}));
     }
-    return *choiceOf(std::move(alternatives));
+    return *simpleChoice(std::move(alternatives));
 }
 
 // Bounds on the value 0.D of a fraction's digits D. Empty digits with exclusive = "above zero".
@@ -149,7 +149,7 @@ std::optional<Expr> nextDigit(const OptionalBound& low, const OptionalBound& hig
         if (auto rest = fractionDigits(next[first].low, next[first].high, limit < 0 ? -1 : limit - 1))
             alternatives.push_back(sequence({digits(char('0' + first), char('0' + last)), std::move(*rest)}));
     }
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 bool zeroAllowed(const OptionalBound& low, const OptionalBound& high) {
@@ -169,7 +169,7 @@ std::optional<Expr> fractionDigits(const OptionalBound& lowBound, const Optional
     std::vector<Expr> alternatives;
     if (zeroAllowed(low, high)) alternatives.push_back(Expr::empty());
     if (auto more = nextDigit(low, high, limit)) alternatives.push_back(std::move(*more));
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 // An optional "." and digits: the fraction of a number whose integer part is already fixed.
@@ -178,7 +178,7 @@ std::optional<Expr> fraction(OptionalBound low, OptionalBound high, int limit) {
     std::vector<Expr> alternatives;
     if (zeroAllowed(low, high)) alternatives.push_back(Expr::empty());
     if (auto digitsPart = nextDigit(low, high, limit)) alternatives.push_back(sequence({literal("."), std::move(*digitsPart)}));
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 // Non-negative numbers m with low <= m (or <) and m <= high (or <), low <= high.
@@ -190,7 +190,7 @@ std::optional<Expr> magnitudeRange(const NumberBound& low, const std::optional<N
     };
     if (high && high->value.intDigits == low.value.intDigits) {
         add(literal(low.value.intDigits), fraction(fractionLow, FractionBound{high->value.fracDigits, high->exclusive}, limit));
-        return choiceOf(std::move(alternatives));
+        return simpleChoice(std::move(alternatives));
     }
     add(literal(low.value.intDigits), fraction(fractionLow, std::nullopt, limit));
     const std::string middleLow = increment(low.value.intDigits);
@@ -198,7 +198,7 @@ std::optional<Expr> magnitudeRange(const NumberBound& low, const std::optional<N
     if (high) middleHigh = decrement(high->value.intDigits);
     if (!middleHigh || compareUnsigned(middleLow, *middleHigh) <= 0) add(unsignedRange(middleLow, middleHigh), fraction(std::nullopt, std::nullopt, limit));
     if (high) add(literal(high->value.intDigits), fraction(std::nullopt, FractionBound{high->value.fracDigits, high->exclusive}, limit));
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 Decimal absolute(Decimal d) {
@@ -286,7 +286,7 @@ std::optional<Expr> integerRangeExpr(const std::optional<Decimal>& low, const st
         const std::string from = (high && high->negative) ? high->intDigits : "1";
         alternatives.push_back(sequence({literal("-"), unsignedRange(from, low ? std::optional(low->intDigits) : std::nullopt)}));
     }
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const std::optional<NumberBound>& high, int maxFractionDigits) {
@@ -307,7 +307,7 @@ std::optional<Expr> numberRangeExpr(const std::optional<NumberBound>& low, const
         if (low) to = NumberBound{absolute(low->value), low->exclusive};
         if (auto m = magnitudeRange(from, to, maxFractionDigits)) alternatives.push_back(sequence({literal("-"), std::move(*m)}));
     }
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 }  // namespace pagoda::structured

@@ -7,23 +7,6 @@ namespace {
 constexpr int kMaxConstantDepth = 128;  // the walk recurses; a hostile value must not exhaust the stack
 }
 
-bool isEmptyExpr(const Expr& expr) { return expr.kind == Expr::Kind::Sequence && expr.items.empty(); }
-
-Expr sequenceOf(std::vector<Expr> items) {
-    std::vector<Expr> kept;
-    for (Expr& item : items) {
-        if (isEmptyExpr(item)) continue;
-        if (item.kind == Expr::Kind::Sequence) {
-            for (Expr& inner : item.items) kept.push_back(std::move(inner));
-        } else {
-            kept.push_back(std::move(item));
-        }
-    }
-    return kept.size() == 1 ? std::move(kept[0]) : Expr::sequence(std::move(kept));
-}
-
-Expr choiceOf(std::vector<Expr> items) { return items.size() == 1 ? std::move(items[0]) : Expr::choice(std::move(items)); }
-
 std::string quotedJson(const std::string& text) { return nlohmann::ordered_json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 JsonGrammarBuilder::JsonGrammarBuilder(Grammar& grammar, std::string prefix, JsonGrammarOptions options)
@@ -55,7 +38,7 @@ Expr JsonGrammarBuilder::ws() {
     // Bounded as llama.cpp's `space`: a model stuck emitting whitespace must run out of it.
     return shared("ws", [] {
         const Expr indent = Expr::repeat(Expr::charClass({{' ', ' '}, {'\t', '\t'}}), 0, 20);
-        return Expr::optional(Expr::choice({Expr::literal(" "), sequenceOf({Expr::literal("\n"), indent})}));
+        return Expr::optional(Expr::choice({Expr::literal(" "), simpleSequence({Expr::literal("\n"), indent})}));
     });
 }
 
@@ -63,46 +46,46 @@ Expr JsonGrammarBuilder::stringChar() {
     return shared("char", [] {
         const Expr plain = Expr::charClass({{0, 0x1f}, {'"', '"'}, {'\\', '\\'}}, true);
         const Expr hex = Expr::charClass({{'0', '9'}, {'a', 'f'}, {'A', 'F'}});
-        const Expr escaped = sequenceOf({Expr::literal("\\"), Expr::choice({Expr::charClass({{'"', '"'}, {'\\', '\\'}, {'/', '/'}, {'b', 'b'}, {'f', 'f'}, {'n', 'n'}, {'r', 'r'}, {'t', 't'}}),
-                                                                            sequenceOf({Expr::literal("u"), Expr::repeat(hex, 4, 4)})})});
+        const Expr escaped = simpleSequence({Expr::literal("\\"), Expr::choice({Expr::charClass({{'"', '"'}, {'\\', '\\'}, {'/', '/'}, {'b', 'b'}, {'f', 'f'}, {'n', 'n'}, {'r', 'r'}, {'t', 't'}}),
+                                                                            simpleSequence({Expr::literal("u"), Expr::repeat(hex, 4, 4)})})});
         return Expr::choice({plain, escaped});
     });
 }
 
 Expr JsonGrammarBuilder::string() {
-    return shared("string", [this] { return sequenceOf({Expr::literal("\""), Expr::star(stringChar()), Expr::literal("\"")}); });
+    return shared("string", [this] { return simpleSequence({Expr::literal("\""), Expr::star(stringChar()), Expr::literal("\"")}); });
 }
 
 Expr JsonGrammarBuilder::integer() {
     return shared("integer", [] {
         const Expr digits = Expr::charClass({{'0', '9'}});
-        return sequenceOf({Expr::optional(Expr::literal("-")),
-                           Expr::choice({Expr::literal("0"), sequenceOf({Expr::charClass({{'1', '9'}}), Expr::star(digits)})})});
+        return simpleSequence({Expr::optional(Expr::literal("-")),
+                           Expr::choice({Expr::literal("0"), simpleSequence({Expr::charClass({{'1', '9'}}), Expr::star(digits)})})});
     });
 }
 
 Expr JsonGrammarBuilder::number() {
     return shared("number", [this] {
         const Expr digits = Expr::charClass({{'0', '9'}});
-        const Expr fraction = sequenceOf({Expr::literal("."), Expr::plus(digits)});
-        const Expr exponent = sequenceOf({Expr::charClass({{'e', 'e'}, {'E', 'E'}}), Expr::optional(Expr::charClass({{'+', '+'}, {'-', '-'}})), Expr::plus(digits)});
-        return sequenceOf({integer(), Expr::optional(fraction), Expr::optional(exponent)});
+        const Expr fraction = simpleSequence({Expr::literal("."), Expr::plus(digits)});
+        const Expr exponent = simpleSequence({Expr::charClass({{'e', 'e'}, {'E', 'E'}}), Expr::optional(Expr::charClass({{'+', '+'}, {'-', '-'}})), Expr::plus(digits)});
+        return simpleSequence({integer(), Expr::optional(fraction), Expr::optional(exponent)});
     });
 }
 
 Expr JsonGrammarBuilder::object() {
     return shared("object", [this] {
-        const Expr member = sequenceOf({string(), ws(), Expr::literal(":"), ws(), value(), ws()});
-        const Expr members = sequenceOf({member, Expr::star(sequenceOf({Expr::literal(","), ws(), member}))});
-        return sequenceOf({Expr::literal("{"), ws(), Expr::optional(members), Expr::literal("}")});
+        const Expr member = simpleSequence({string(), ws(), Expr::literal(":"), ws(), value(), ws()});
+        const Expr members = simpleSequence({member, Expr::star(simpleSequence({Expr::literal(","), ws(), member}))});
+        return simpleSequence({Expr::literal("{"), ws(), Expr::optional(members), Expr::literal("}")});
     });
 }
 
 Expr JsonGrammarBuilder::value() {
     return shared("value", [this] {
-        const Expr element = sequenceOf({value(), ws()});
-        const Expr elements = sequenceOf({element, Expr::star(sequenceOf({Expr::literal(","), ws(), element}))});
-        const Expr array = sequenceOf({Expr::literal("["), ws(), Expr::optional(elements), Expr::literal("]")});
+        const Expr element = simpleSequence({value(), ws()});
+        const Expr elements = simpleSequence({element, Expr::star(simpleSequence({Expr::literal(","), ws(), element}))});
+        const Expr array = simpleSequence({Expr::literal("["), ws(), Expr::optional(elements), Expr::literal("]")});
         return Expr::choice({object(), array, string(), number(), Expr::literal("true"), Expr::literal("false"), Expr::literal("null")});
     });
 }
@@ -118,7 +101,7 @@ Expr JsonGrammarBuilder::constant(const nlohmann::ordered_json& value, int depth
             items.insert(items.end(), {Expr::literal(quotedJson(key)), ws(), Expr::literal(":"), ws(), constant(member, depth + 1), ws()});
         }
         items.push_back(Expr::literal("}"));
-        return sequenceOf(std::move(items));
+        return simpleSequence(std::move(items));
     }
     if (value.is_array()) {
         std::vector<Expr> items{Expr::literal("["), ws()};
@@ -127,7 +110,7 @@ Expr JsonGrammarBuilder::constant(const nlohmann::ordered_json& value, int depth
             items.insert(items.end(), {constant(value[i], depth + 1), ws()});
         }
         items.push_back(Expr::literal("]"));
-        return sequenceOf(std::move(items));
+        return simpleSequence(std::move(items));
     }
     return Expr::literal(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
@@ -147,20 +130,20 @@ Expr JsonGrammarBuilder::repeated(const Expr& item, uint64_t min, std::optional<
         if (count == 0) return Expr::empty();
         if (count <= kPlainRepeat) return Expr::repeat(item, int(count), int(count));
         const uint64_t size = uint64_t(std::sqrt(double(count)));
-        return sequenceOf({Expr::repeat(block(size), int(count / size), int(count / size)), Expr::repeat(item, int(count % size), int(count % size))});
+        return simpleSequence({Expr::repeat(block(size), int(count / size), int(count / size)), Expr::repeat(item, int(count % size), int(count % size))});
     };
-    if (!max) return sequenceOf({exactly(min), Expr::star(item)});
+    if (!max) return simpleSequence({exactly(min), Expr::star(item)});
     const uint64_t extra = *max - min;
-    if (extra <= kPlainRepeat) return sequenceOf({exactly(min), Expr::repeat(item, 0, int(extra))});
+    if (extra <= kPlainRepeat) return simpleSequence({exactly(min), Expr::repeat(item, 0, int(extra))});
     // 0..extra items as b blocks of `size` and a shorter tail: fewer than `full` blocks and any
     // tail below `size`, or exactly `full` blocks and a tail up to the remainder. Each length
     // has one reading, and the grammar holds about 3 * sqrt(extra) rules.
     const uint64_t size = uint64_t(std::ceil(std::sqrt(double(extra + 1))));
     const uint64_t full = extra / size, remainder = extra % size;
     const Expr blockRule = block(size);
-    const Expr upTo = Expr::choice({sequenceOf({Expr::repeat(blockRule, 0, int(full - 1)), Expr::repeat(item, 0, int(size - 1))}),
-                                    sequenceOf({Expr::repeat(blockRule, int(full), int(full)), Expr::repeat(item, 0, int(remainder))})});
-    return sequenceOf({exactly(min), upTo});
+    const Expr upTo = Expr::choice({simpleSequence({Expr::repeat(blockRule, 0, int(full - 1)), Expr::repeat(item, 0, int(size - 1))}),
+                                    simpleSequence({Expr::repeat(blockRule, int(full), int(full)), Expr::repeat(item, 0, int(remainder))})});
+    return simpleSequence({exactly(min), upTo});
 }
 
 Expr JsonGrammarBuilder::compactRepeats(Expr expr) {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/structured/expr_builders.h"
 #include "engine/structured/grammar.h"
 #include "engine/structured/json_schema_grammar.h"
 
@@ -25,11 +26,6 @@ struct SchemaError {
     bool unsatisfiable = false;
 };
 
-// A sequence of the non-empty items; one item stays itself.
-Expr sequenceOf(std::vector<Expr> items);
-// A choice of the items; one item stays itself.
-Expr choiceOf(std::vector<Expr> items);
-bool isEmptyExpr(const Expr& expr);
 
 class JsonGrammarBuilder {
 public:

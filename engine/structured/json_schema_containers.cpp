@@ -42,23 +42,23 @@ Expr SchemaConverter::arrayValue(const Json& schema, const std::string& pointer,
         if (!error.unsatisfiable || moreMin > 0) throw;
     }
     if (itemValue) {
-        const Expr item = sequenceOf({std::move(*itemValue), ws});
-        const Expr next = sequenceOf({lit(","), ws, item});
+        const Expr item = simpleSequence({std::move(*itemValue), ws});
+        const Expr next = simpleSequence({lit(","), ws, item});
         const auto upTo = [](int max, int less) { return max < 0 ? std::nullopt : std::optional<uint64_t>(max - less); };
         if (prefixCount > 0) {
             rest = m_builder.repeated(next, uint64_t(moreMin), upTo(moreMax, 0));
         } else {
-            rest = sequenceOf({item, m_builder.repeated(next, uint64_t(std::max(0, moreMin - 1)), upTo(moreMax, 1))});
+            rest = simpleSequence({item, m_builder.repeated(next, uint64_t(std::max(0, moreMin - 1)), upTo(moreMax, 1))});
             if (moreMin == 0) rest = Expr::optional(std::move(rest));
         }
     }
     for (size_t i = prefixCount; i-- > 0;) {
         const Expr item = convert((*prefixItems)[i], childPointer(childPointer(pointer, "prefixItems"), std::to_string(i)), depth + 1);
-        Expr element = sequenceOf({i > 0 ? sequenceOf({lit(","), ws}) : Expr::empty(), item, ws, std::move(rest)});
+        Expr element = simpleSequence({i > 0 ? simpleSequence({lit(","), ws}) : Expr::empty(), item, ws, std::move(rest)});
         rest = i >= minItems ? Expr::optional(std::move(element)) : std::move(element);
     }
     const std::string name = m_builder.freshName(hintOf(pointer) + "-array");
-    m_builder.addRule(name, sequenceOf({lit("["), ws, std::move(rest), lit("]")}));
+    m_builder.addRule(name, simpleSequence({lit("["), ws, std::move(rest), lit("]")}));
     return Expr::ref(name);
 }
 
@@ -145,15 +145,15 @@ Expr SchemaConverter::objectValue(const Json& schema, const std::string& pointer
     try {
         if (patterns.empty() && extrasAllowed) {
             const Expr value = additional ? convert(*additional, additionalPointer, depth + 1) : m_builder.value();
-            extra = sequenceOf({undeclaredKey(m_builder, declared), ws, lit(":"), ws, value, ws});
+            extra = simpleSequence({undeclaredKey(m_builder, declared), ws, lit(":"), ws, value, ws});
         } else if (patterns.size() == 1 && patterns[0].matchesEveryName) {
             // ".*": every undeclared name, with the pattern's schema.
-            extra = sequenceOf({undeclaredKey(m_builder, declared), ws, lit(":"), ws, convert(*patterns[0].schema, patterns[0].pointer, depth + 1), ws});
+            extra = simpleSequence({undeclaredKey(m_builder, declared), ws, lit(":"), ws, convert(*patterns[0].schema, patterns[0].pointer, depth + 1), ws});
         } else if (patterns.size() == 1 && std::none_of(declared.begin(), declared.end(), [&](const std::string& n) { return exprMatches(patterns[0].regex, n); })) {
             // Names the one pattern matches (none of them declared), with its schema. Names
             // matching no pattern are not written: "not matching" has no grammar here.
-            const Expr key = sequenceOf({lit("\""), jsonEscapedContent(patterns[0].regex), lit("\"")});
-            extra = sequenceOf({key, ws, lit(":"), ws, convert(*patterns[0].schema, patterns[0].pointer, depth + 1), ws});
+            const Expr key = simpleSequence({lit("\""), jsonEscapedContent(patterns[0].regex), lit("\"")});
+            extra = simpleSequence({key, ws, lit(":"), ws, convert(*patterns[0].schema, patterns[0].pointer, depth + 1), ws});
         }
     } catch (const SchemaError& error) {
         if (!error.unsatisfiable) throw;
@@ -188,20 +188,20 @@ Expr SchemaConverter::objectValue(const Json& schema, const std::string& pointer
     // once one has been written (each starts with a comma); `none`: none written yet. Both
     // are linear in the member count (llama.cpp chains optional properties alike).
     std::vector<Expr> afterSome(members.size() + 1);
-    afterSome[members.size()] = extra ? m_builder.repeated(sequenceOf({lit(","), ws, *extra}), 0, extraLimit) : Expr::empty();
-    Expr none = extra ? sequenceOf({*extra, extraLimit ? m_builder.repeated(sequenceOf({lit(","), ws, *extra}), 0, *extraLimit - 1) : afterSome[members.size()]})
+    afterSome[members.size()] = extra ? m_builder.repeated(simpleSequence({lit(","), ws, *extra}), 0, extraLimit) : Expr::empty();
+    Expr none = extra ? simpleSequence({*extra, extraLimit ? m_builder.repeated(simpleSequence({lit(","), ws, *extra}), 0, *extraLimit - 1) : afterSome[members.size()]})
                       : Expr::choice({});
     if (!atLeastOne) none = extra ? Expr::optional(std::move(none)) : Expr::empty();
     for (size_t i = members.size(); i-- > 0;) {
-        const Expr member = sequenceOf({lit(quotedJson(members[i].name)), ws, lit(":"), ws, members[i].value, ws});
-        const Expr commaMember = sequenceOf({lit(","), ws, member});
-        Expr after = sequenceOf({members[i].required ? commaMember : Expr::optional(commaMember), afterSome[i + 1]});
+        const Expr member = simpleSequence({lit(quotedJson(members[i].name)), ws, lit(":"), ws, members[i].value, ws});
+        const Expr commaMember = simpleSequence({lit(","), ws, member});
+        Expr after = simpleSequence({members[i].required ? commaMember : Expr::optional(commaMember), afterSome[i + 1]});
         if (i > 0) {
             const std::string afterName = m_builder.freshName(hintOf(pointer) + "-after-" + members[i].name);
             m_builder.addRule(afterName, std::move(after));
             afterSome[i] = Expr::ref(afterName);
         }
-        Expr first = sequenceOf({member, afterSome[i + 1]});
+        Expr first = simpleSequence({member, afterSome[i + 1]});
         if (members[i].required) {
             none = std::move(first);
         } else {
@@ -212,7 +212,7 @@ Expr SchemaConverter::objectValue(const Json& schema, const std::string& pointer
             none = Expr::choice(std::move(either));
         }
     }
-    m_builder.addRule(name, sequenceOf({lit("{"), ws, std::move(none), lit("}")}));
+    m_builder.addRule(name, simpleSequence({lit("{"), ws, std::move(none), lit("}")}));
     return Expr::ref(name);
 }
 

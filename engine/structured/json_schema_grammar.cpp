@@ -214,7 +214,7 @@ Expr SchemaConverter::branches(const Json& schema, const char* key, const std::s
         }
     }
     if (alternatives.empty()) unsatisfiable("no branch of '" + std::string(key) + "' " + where(pointer) + " can match: " + lastUnsatisfiable->message);
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 // Whether no value can match both schemas, for reasons seen at a glance: explicit types that
@@ -344,7 +344,7 @@ Expr SchemaConverter::enumeration(const Json& schema, const std::string& pointer
     if ((m_enumValues += values.size()) > kMaxEnumValues) fail("the schema's enums list more than 100000 values");
     std::vector<Expr> alternatives;
     for (const Json& v : values) alternatives.push_back(m_builder.constant(v));
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 bool SchemaConverter::allowedByScalarKeywords(const Json& value, const Json& schema, const std::string& pointer) {

@@ -87,7 +87,7 @@ Expr SchemaConverter::typed(const Json& schema, const std::string& pointer, int 
         else if (type == "object") alternatives.push_back(objectValue(schema, pointer, depth));
     }
     if (alternatives.empty()) unsatisfiable("the schema " + where(pointer) + " excludes every value of its types");
-    return choiceOf(std::move(alternatives));
+    return simpleChoice(std::move(alternatives));
 }
 
 // multipleOf as the number of fraction digits it allows: 1 (integers) is 0, 0.01 is 2. Other
@@ -166,7 +166,7 @@ Expr SchemaConverter::stringValue(const Json& schema, const std::string& pointer
         if (maxLength && *maxLength > kMaxCount) fail("'maxLength' " + where(pointer) + " is above " + std::to_string(kMaxCount) + ", the most supported");
         content = m_builder.repeated(m_builder.stringChar(), minLength, maxLength);
     }
-    return sequenceOf({lit("\""), std::move(content), lit("\"")});
+    return simpleSequence({lit("\""), std::move(content), lit("\"")});
 }
 
 }  // namespace pagoda::structured

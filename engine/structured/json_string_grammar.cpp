@@ -76,7 +76,7 @@ Expr escapedCharClass(const Expr& raw) {
 Expr keyChar(JsonGrammarBuilder& builder) {
     return builder.shared("key-char", [] {
         return Expr::choice({Expr::charClass({{0, 0x1f}, {'"', '"'}, {'\\', '\\'}}, true),
-                             sequenceOf({Expr::literal("\\"), Expr::charClass({{'"', '"'}, {'\\', '\\'}, {'b', 'b'}, {'f', 'f'}, {'n', 'n'}, {'r', 'r'}, {'t', 't'}})})});
+                             simpleSequence({Expr::literal("\\"), Expr::charClass({{'"', '"'}, {'\\', '\\'}, {'b', 'b'}, {'f', 'f'}, {'n', 'n'}, {'r', 'r'}, {'t', 't'}})})});
     });
 }
 
@@ -130,11 +130,11 @@ Expr keysOutside(const std::vector<std::vector<std::string>>& keys, const std::v
             taken.push_back({c, c});
         }
     }
-    alternatives.push_back(sequenceOf({Expr::charClass(taken, true), freeRest}));
-    if (!escapeLetters.empty()) alternatives.push_back(sequenceOf({Expr::literal("\\"), Expr::charClass(escapeLetters), freeRest}));
+    alternatives.push_back(simpleSequence({Expr::charClass(taken, true), freeRest}));
+    if (!escapeLetters.empty()) alternatives.push_back(simpleSequence({Expr::literal("\\"), Expr::charClass(escapeLetters), freeRest}));
     for (const auto& [token, members] : children) {
         if (token.size() == 6) continue;  // a \u escape, which undeclared keys never use
-        alternatives.push_back(sequenceOf({Expr::literal(token), keysOutside(keys, members, depth + 1, freeRest)}));
+        alternatives.push_back(simpleSequence({Expr::literal(token), keysOutside(keys, members, depth + 1, freeRest)}));
     }
     return alternatives.size() == 1 ? std::move(alternatives[0]) : Expr::choice(std::move(alternatives));
 }
@@ -162,14 +162,14 @@ Expr jsonEscapedContent(const Expr& raw) {
 }
 
 Expr undeclaredKey(JsonGrammarBuilder& builder, const std::vector<std::string>& declared) {
-    const Expr freeRest = sequenceOf({Expr::star(keyChar(builder)), Expr::literal("\"")});
+    const Expr freeRest = simpleSequence({Expr::star(keyChar(builder)), Expr::literal("\"")});
     std::vector<std::vector<std::string>> keys;
     std::vector<size_t> all;
     for (const std::string& name : declared) {
         all.push_back(keys.size());
         keys.push_back(keyTokens(name));
     }
-    return sequenceOf({Expr::literal("\""), keysOutside(keys, all, 0, freeRest)});
+    return simpleSequence({Expr::literal("\""), keysOutside(keys, all, 0, freeRest)});
 }
 
 namespace {

@@ -20,9 +20,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -39,6 +37,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/chat/python_json.h"
 #include "engine/structured/compiled_grammar.h"
 #include "engine/structured/grammar_matcher.h"
 #include "engine/structured/json_schema_grammar.h"
@@ -69,91 +68,12 @@ struct Options {
 
 double microsSince(Clock::time_point t0) { return std::chrono::duration<double, std::micro>(Clock::now() - t0).count(); }
 
-// ---- instance text exactly as Python's json.dumps(data, indent=None, ensure_ascii=False) -----------------------
-
-// float.__repr__: the shortest digits that round-trip, positional for exponents -4..15, else d.ddde±XX.
-void appendPythonFloat(std::string& out, double v) {
-    if (std::isnan(v)) return void(out += "NaN");
-    if (std::isinf(v)) return void(out += v < 0 ? "-Infinity" : "Infinity");
-    char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-    std::string sci(buf, res.ptr);
-    if (sci[0] == '-') {
-        out += '-';
-        sci.erase(0, 1);
-    }
-    const size_t e = sci.find('e');
-    std::string digits = sci.substr(0, e);
-    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
-    const int exp10 = std::stoi(sci.substr(e + 1));
-    const int point = exp10 + 1;  // digits before the decimal point
-    const int n = int(digits.size());
-    if (exp10 < -4 || exp10 >= 16) {
-        out += digits[0];
-        if (n > 1) out.append(".").append(digits, 1);
-        out += fmt::format("e{}{:02d}", exp10 < 0 ? '-' : '+', std::abs(exp10));
-    } else if (point <= 0) {
-        out.append("0.").append(size_t(-point), '0').append(digits);
-    } else if (point >= n) {
-        out.append(digits).append(size_t(point - n), '0').append(".0");
-    } else {
-        out.append(digits, 0, size_t(point)).append(".").append(digits, size_t(point));
-    }
-}
-
-void appendPythonString(std::string& out, const std::string& s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-                else out += char(c);
-        }
-    }
-    out += '"';
-}
-
-void appendPythonJson(std::string& out, const ordered_json& v) {
-    switch (v.type()) {
-        case ordered_json::value_t::null: out += "null"; break;
-        case ordered_json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
-        case ordered_json::value_t::number_integer: out += std::to_string(v.get<int64_t>()); break;
-        case ordered_json::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); break;
-        case ordered_json::value_t::number_float: appendPythonFloat(out, v.get<double>()); break;
-        case ordered_json::value_t::string: appendPythonString(out, v.get_ref<const std::string&>()); break;
-        case ordered_json::value_t::array: {
-            out += '[';
-            bool first = true;
-            for (const auto& item : v) {
-                if (!first) out += ", ";
-                first = false;
-                appendPythonJson(out, item);
-            }
-            out += ']';
-            break;
-        }
-        case ordered_json::value_t::object: {
-            out += '{';
-            bool first = true;
-            for (const auto& [key, item] : v.items()) {
-                if (!first) out += ", ";
-                first = false;
-                appendPythonString(out, key);
-                out += ": ";
-                appendPythonJson(out, item);
-            }
-            out += '}';
-            break;
-        }
-        default: out += "null"; break;  // binary / discarded: not produced by the parser
-    }
+// The instance text is Python's json.dumps(data, ensure_ascii=False), as runner.py tokenizes it:
+// engine/chat/python_json writes exactly that (it serves tool-call arguments the same way).
+std::string instanceText(const ordered_json& data) {
+    auto value = pagoda::parsePythonJson(data.dump(), "instance");
+    if (!value) throw std::runtime_error(value.error().message);
+    return pagoda::dumpPythonJson(*value);
 }
 
 // FNV-1a over every instance's ids (uint32 little-endian, 0xFFFFFFFF after each), as maskbench.py's TokenHash.
@@ -242,8 +162,7 @@ ordered_json measureSchema(const fs::path& file, const Context& ctx, int fd) {
     for (size_t i = 0; i < tests.size(); ++i) {
         const auto& test = tests[i];
         const bool valid = test.value("valid", false);
-        std::string text;
-        appendPythonJson(text, test["data"]);
+        const std::string text = instanceText(test["data"]);
         auto ids = ctx.tokenizer.encode(text, false);
         if (!ids) {
             rec["status"] = "crash";

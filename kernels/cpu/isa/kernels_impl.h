@@ -255,8 +255,18 @@ void scale(float a, float* y, size_t n) {
     for (size_t i = vecN; i < n; ++i) y[i] *= a;
 }
 
-const KernelTable kTable{PAGODA_KERNEL_ISA,   widenRows,      multiplyRows, multiplyWidened, kMultiplyBf16,
-                         quantizeActivations, multiplyBlocks, dot,          axpy,            scale};
+const KernelTable kTable{
+    .isa = PAGODA_KERNEL_ISA,
+    .widenRows = widenRows,
+    .multiplyRows = multiplyRows,
+    .multiplyWidened = multiplyWidened,
+    .multiplyBf16 = kMultiplyBf16,
+    .quantizeActivations = quantizeActivations,
+    .multiplyBlocks = multiplyBlocks,
+    .dot = dot,
+    .axpy = axpy,
+    .scale = scale,
+};
 
 }  // namespace
 }  // namespace pagoda::cpu

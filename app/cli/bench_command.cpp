@@ -51,6 +51,11 @@ int runBench(const QStringList& arguments) {
         {"num-prompts", "Requests in total (default 25).", "n", "25"},
         {"concurrency", "Requests in flight at once (default: all of them).", "n", "0"},
         {"seed", "Seed for prompts and sampling (default 2024).", "n", "2024"},
+        {"temperature", "Sampling temperature; 0 is greedy (argmax), as llama-bench and most CPU benchmarks decode "
+                        "(default 1, as vLLM's benchmark_throughput.py samples).", "t", "1"},
+        {"warmup", "Untimed requests (min(16, input-len) prompt tokens, 2 generated) run to completion before "
+                   "the timed ones, so that first-use costs (weight pages, thread start-up) are not timed "
+                   "(default 0).", "n", "0"},
         {"json", "Print the results as one JSON object."},
     });
     parser.process(arguments);
@@ -70,6 +75,11 @@ int runBench(const QStringList& arguments) {
         return fail("--input-len, --output-len and --num-prompts must be positive integers");
     if (concurrency == 0) concurrency = numPrompts;
     const uint64_t seed = parser.value("seed").toULongLong();
+    bool numeric = false;
+    const float temperature = parser.value("temperature").toFloat(&numeric);
+    if (!numeric || !(temperature >= 0)) return fail("--temperature must be a number >= 0");
+    const int warmup = parser.value("warmup").toInt(&numeric);
+    if (!numeric || warmup < 0) return fail("--warmup must be an integer >= 0");
 
     const auto loadStart = Clock::now();
     auto loaded = loadEngine(*options);
@@ -83,13 +93,27 @@ int runBench(const QStringList& arguments) {
 
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int32_t> token(0, loaded->model->config.vocabSize - 1);
-    auto submit = [&](int i, std::map<std::string, InFlight>& inFlight) {
+    auto makeRequest = [&](std::string id, int promptLen, int maxTokens, std::mt19937_64& from) {
         Request request;
-        request.id = std::to_string(i);
-        for (int t = 0; t < inputLen; ++t) request.promptIds.push_back(token(rng));
-        request.params.temperature = 1.0f;
-        request.params.maxTokens = outputLen;
+        request.id = std::move(id);
+        for (int t = 0; t < promptLen; ++t) request.promptIds.push_back(token(from));
+        request.params.temperature = temperature;
+        request.params.maxTokens = maxTokens;
         request.params.ignoreEos = true;
+        return request;
+    };
+
+    // Warm-up prompts come from their own generator, so the timed prompts are the same with or
+    // without them (and share no prefix with them to find in the prefix cache).
+    std::mt19937_64 warmupRng(seed ^ 0x9e3779b97f4a7c15ull);
+    for (int i = 0; i < warmup; ++i) {
+        auto added = engine.addRequest(makeRequest(fmt::format("warmup-{}", i), std::min(16, inputLen), 2, warmupRng));
+        if (!added) return fail(added.error().message);
+    }
+    while (engine.hasUnfinished()) engine.step();
+
+    auto submit = [&](int i, std::map<std::string, InFlight>& inFlight) {
+        Request request = makeRequest(std::to_string(i), inputLen, outputLen, rng);
         request.params.seed = seed + uint64_t(i);
         inFlight[request.id] = {Clock::now(), std::nullopt, 0};
         return engine.addRequest(std::move(request));
@@ -123,11 +147,11 @@ int runBench(const QStringList& arguments) {
     if (parser.isSet("json")) {
         out << QString::fromStdString(fmt::format(
             "{{\"model\": \"{}\", \"input_len\": {}, \"output_len\": {}, \"num_prompts\": {}, \"concurrency\": {}, "
-            "\"elapsed_s\": {:.6f}, \"requests_per_s\": {:.3f}, \"total_tokens_per_s\": {:.2f}, "
+            "\"temperature\": {}, \"warmup\": {}, \"elapsed_s\": {:.6f}, \"requests_per_s\": {:.3f}, \"total_tokens_per_s\": {:.2f}, "
             "\"output_tokens_per_s\": {:.2f}, \"ttft_mean_s\": {:.6f}, \"ttft_median_s\": {:.6f}, \"ttft_p99_s\": {:.6f}, "
             "\"tpot_mean_s\": {:.6f}, \"tpot_median_s\": {:.6f}, \"tpot_p99_s\": {:.6f}, \"load_s\": {:.3f}, "
             "\"preemptions\": {}}}\n",
-            options->modelDir.string(), inputLen, outputLen, numPrompts, concurrency, elapsed, numPrompts / elapsed,
+            options->modelDir.string(), inputLen, outputLen, numPrompts, concurrency, temperature, warmup, elapsed, numPrompts / elapsed,
             double(totalTokens) / elapsed, double(outputTokens) / elapsed, mean(ttft), percentile(ttft, 0.5),
             percentile(ttft, 0.99), mean(tpot), percentile(tpot, 0.5), percentile(tpot, 0.99), loadSeconds,
             engine.metrics().preemptions));
@@ -135,11 +159,11 @@ int runBench(const QStringList& arguments) {
     }
     out << QString::fromStdString(fmt::format(
         "Throughput: {:.2f} requests/s, {:.2f} total tokens/s, {:.2f} output tokens/s\n"
-        "  {} prompts x ({} in + {} out) tokens at concurrency {} in {:.2f} s (model loaded in {:.2f} s)\n"
+        "  {} prompts x ({} in + {} out) tokens at concurrency {}, temperature {}, in {:.2f} s (model loaded in {:.2f} s)\n"
         "Time to first token: mean {:.1f} ms, median {:.1f} ms, p99 {:.1f} ms\n"
         "Time per output token: mean {:.1f} ms, median {:.1f} ms, p99 {:.1f} ms\n",
         numPrompts / elapsed, double(totalTokens) / elapsed, double(outputTokens) / elapsed, numPrompts, inputLen,
-        outputLen, concurrency, elapsed, loadSeconds, mean(ttft) * 1e3, percentile(ttft, 0.5) * 1e3,
+        outputLen, concurrency, temperature, elapsed, loadSeconds, mean(ttft) * 1e3, percentile(ttft, 0.5) * 1e3,
         percentile(ttft, 0.99) * 1e3, mean(tpot) * 1e3, percentile(tpot, 0.5) * 1e3, percentile(tpot, 0.99) * 1e3));
     return 0;
 }

@@ -237,6 +237,25 @@ private slots:
         QVERIFY(tooLong.err.contains("exceeds max_model_len"));
     }
 
+    // Greedy bench (cpu_bench.py runs every engine greedy) and warm-up requests that are not timed or counted.
+    void benchTakesTemperatureAndLeavesWarmupOutOfTheCounts() {
+        const Run run = runPagoda({"bench", "--model", fixture("qwen2-tied-f32"), "--input-len", "16", "--output-len",
+                                   "8", "--num-prompts", "6", "--concurrency", "3", "--temperature", "0", "--warmup",
+                                   "2", "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const auto j = nlohmann::json::parse(run.out.toStdString());
+        QCOMPARE(j["temperature"].get<double>(), 0.0);
+        QCOMPARE(j["warmup"].get<int>(), 2);
+        QVERIFY(std::abs(j["total_tokens_per_s"].get<double>() * j["elapsed_s"].get<double>() - 144) < 1.5);
+        for (const char* bad : {"-1", "hot"}) {
+            const Run rejected = runPagoda({"bench", "--model", fixture("qwen2-tied-f32"), "--temperature", bad});
+            QCOMPARE(rejected.exitCode, 1);
+            QVERIFY2(rejected.err.contains("--temperature must be a number >= 0"), qPrintable(rejected.err));
+        }
+        const Run help = runPagoda({"bench", "--help"});
+        QVERIFY(help.out.contains("--temperature") && help.out.contains("--warmup"));
+    }
+
     void unknownCommandPrintsUsage() {
         const Run run = runPagoda({"frobnicate"});
         QCOMPARE(run.exitCode, 2);

@@ -5,7 +5,11 @@
 // Built only where libdnnl-dev is installed (tests/perf/CMakeLists.txt).
 //
 //   build/tests/perf/pagoda_onednn_matmul_bench [--threads 2] [--tokens 1,4,25,64,512,2048]
-//       [--shapes q,kv,gate,down,lm_head] [--seconds 0.2] [--runtime-m]
+//       [--shapes q,kv,gate,down,lm_head] [--seconds 0.2] [--runtime-m] [--cold]
+//
+// Every call multiplies the same matrix, so all but lm_head stay in the caches (300 MiB of L3
+// on the Xeon this was written on) while in a decode step all 1 GB of the model streams by:
+// --cold reads 1 GiB between timed calls, for memory-bound decode numbers.
 //
 // oneDNN threads through OpenMP in Debian's build; --threads sets omp_set_num_threads and the
 // ThreadPool alike. ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16 keeps oneDNN off AMX, PAGODA_CPU_ISA
@@ -47,16 +51,39 @@ constexpr Shape kShapes[] = {
 
 double seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
+// Evicts the weights from every cache level by reading a buffer larger than L3, on every
+// thread of the pool so each core's own L2 is refilled too.
+class CacheFlusher {
+public:
+    explicit CacheFlusher(bool enabled) : m_buffer(enabled ? (size_t(1) << 30) / sizeof(uint64_t) : 0, 1) {}
+    void flush(ThreadPool& pool) {
+        constexpr size_t kLine = 64 / sizeof(uint64_t);
+        pool.parallelFor(m_buffer.size() / kLine, [&](size_t begin, size_t end) {
+            uint64_t sum = 0;
+            for (size_t line = begin; line < end; ++line) sum += m_buffer[line * kLine];
+            m_sink = m_sink + sum;
+        });
+        // The pool's workers spin about a millisecond before sleeping; not beside oneDNN's.
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    bool enabled() const { return !m_buffer.empty(); }
+
+private:
+    std::vector<uint64_t> m_buffer;
+    volatile uint64_t m_sink = 0;
+};
+
 // Median seconds of one call: a warm-up call sizes the repeat count so the cell takes about
-// `budget` seconds (at least 3 repeats).
+// `budget` seconds (at least 3 repeats; at most 15 when each is preceded by a cache flush).
 template <class Call>
-double medianSeconds(double budget, Call&& call) {
+double medianSeconds(double budget, ThreadPool& pool, CacheFlusher& flusher, Call&& call) {
     auto start = Clock::now();
     call();
     const double first = seconds(start);
-    const int repeats = std::clamp(int(budget / std::max(first, 1e-6)), 3, 500);
+    const int repeats = std::clamp(int(budget / std::max(first, 1e-6)), 3, flusher.enabled() ? 15 : 500);
     std::vector<double> times;
     for (int r = 0; r < repeats; ++r) {
+        if (flusher.enabled()) flusher.flush(pool);
         start = Clock::now();
         call();
         times.push_back(seconds(start));
@@ -95,7 +122,7 @@ int main(int argc, char** argv) {
     std::vector<size_t> tokenCounts = {1, 4, 25, 64, 512, 2048};
     std::string shapeFilter = "q,kv,gate,down,lm_head";
     double budget = 0.2;
-    bool runtimeM = false;
+    bool runtimeM = false, cold = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const char* next = i + 1 < argc ? argv[i + 1] : "";
@@ -104,14 +131,18 @@ int main(int argc, char** argv) {
         if (a == "--shapes") shapeFilter = next, ++i;
         if (a == "--seconds") budget = std::atof(next), ++i;
         if (a == "--runtime-m") runtimeM = true;
+        if (a == "--cold") cold = true;
     }
     omp_set_num_threads(int(threads));
     ThreadPool pool(threads);
+    CacheFlusher flusher(cold);
     dnnl::engine engine(dnnl::engine::kind::cpu, 0);
     dnnl::stream stream(engine);
     const dnnl_version_t* version = dnnl_version();
-    std::printf("oneDNN %d.%d.%d (OpenMP, %d threads), Pagoda isa %s (%zu threads)\n", version->major,
-                version->minor, version->patch, omp_get_max_threads(), cpu::isaName(cpu::activeIsa()), pool.size());
+    std::printf("oneDNN %d.%d.%d (OpenMP, %d threads), Pagoda isa %s (%zu threads)%s%s\n", version->major,
+                version->minor, version->patch, omp_get_max_threads(), cpu::isaName(cpu::activeIsa()), pool.size(),
+                cold ? ", weights cold" : "", runtimeM ? ", oneDNN with runtime M" : "");
+    // d/bf16 and d/f32: oneDNN's speed over cpu::linear's (above 1, oneDNN is faster).
     std::printf("%-8s %5s | %9s %9s %9s | %8s %8s %8s | %6s %6s | %8s %8s | %-28s %s\n", "shape", "T", "dnnl ms",
                 "bf16 ms", "f32 ms", "dnnl GF", "bf16 GF", "f32 GF", "d/bf16", "d/f32", "err bf16", "err f32",
                 "oneDNN impl", "create ms (pd+prim, reorder)");
@@ -158,16 +189,16 @@ int main(int argc, char** argv) {
 
             dnnl::memory src({{m, k}, dt::bf16, tag::ab}, engine, xBf16.data());
             dnnl::memory dst({{m, n}, dt::f32, tag::ab}, engine, yDnnl.data());
-            const double dnnlS = medianSeconds(budget, [&] {
+            const double dnnlS = medianSeconds(budget, pool, flusher, [&] {
                 matmul.execute(stream,
                                {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, packedWeights}, {DNNL_ARG_DST, dst}});
                 stream.wait();
             });
             settle();
-            const double bf16S = medianSeconds(budget, [&] {
+            const double bf16S = medianSeconds(budget, pool, flusher, [&] {
                 cpu::linear(pool, x.data(), tokens, matrix, {}, yBf16.data(), out, cpu::Activations::Bf16);
             });
-            const double f32S = medianSeconds(budget, [&] {
+            const double f32S = medianSeconds(budget, pool, flusher, [&] {
                 cpu::linear(pool, x.data(), tokens, matrix, {}, yF32.data(), out, cpu::Activations::F32);
             });
             settle();

@@ -1,8 +1,8 @@
 #include "kernels/cpu/paged_attention.h"
 
-#include <cmath>
+#include <algorithm>
+#include <atomic>
 #include <cstring>
-#include <limits>
 #include <vector>
 
 #include "kernels/cpu/isa/kernel_table.h"
@@ -20,45 +20,76 @@ void writeKv(const KvLayout& layout, const float* k, const float* v, const int64
     }
 }
 
+namespace {
+
+// Query rows per tile (tokens × the query heads of one KV head): each key tile's keys and
+// values are reused this many times from L1, while the tile's queries and accumulators
+// (2 × 64 rows × 64 floats) stay within L1/L2.
+constexpr int kTileRows = 64;
+
+struct TileWork {
+    size_t firstToken;
+    int numTokens;
+    int kvHead;
+    uint64_t cost;  // rows × keys: the scheduler hands out the longest tiles first
+};
+
+}  // namespace
+
 void pagedAttention(ThreadPool& pool, const PagedAttentionArgs& a) {
     const int headDim = a.layout.headDim;
-    const int blockSize = a.layout.blockSize;
     const int groupSize = a.numHeads / a.layout.numKvHeads;
     const size_t slotWidth = size_t(a.layout.numKvHeads) * headDim;
+    const size_t qTokenStride = size_t(a.numHeads) * headDim;
+    const size_t tileTokens = size_t(std::max(1, kTileRows / groupSize));
     const KernelTable& k = kernels();
 
-    // One work item per (token, query head); online softmax over that token's keys in
-    // one pass, so no score buffer grows with the context.
-    pool.parallelFor(a.numTokens * a.numHeads, [&](size_t begin, size_t end) {
-        thread_local std::vector<float> acc;
-        acc.resize(headDim);
-        for (size_t item = begin; item < end; ++item) {
-            const size_t t = item / a.numHeads;
-            const int head = int(item % a.numHeads);
-            const int kvHead = head / groupSize;
-            const float* q = a.q + (t * a.numHeads + head) * headDim;
-            const int32_t* blockTable = a.blockTables + size_t(a.tokenSequence[t]) * a.blockTableStride;
-            const int numKeys = a.positions[t] + 1;
+    // A tile is a run of tokens of one sequence at consecutive positions (a prefill chunk,
+    // or one decode token), cut every tileTokens tokens; anything else simply starts a new
+    // tile, so no layout of the batch is assumed.
+    // (A lambda names a thread_local, it does not capture it: the workers see `work` only
+    // through this reference.)
+    thread_local std::vector<TileWork> tiles;
+    std::vector<TileWork>& work = tiles;
+    work.clear();
+    for (size_t t = 0; t < a.numTokens;) {
+        size_t end = t + 1;
+        while (end < a.numTokens && end - t < tileTokens && a.tokenSequence[end] == a.tokenSequence[t] &&
+               a.positions[end] == a.positions[end - 1] + 1)
+            ++end;
+        const uint64_t cost = uint64_t(end - t) * uint64_t(groupSize) * uint64_t(a.positions[end - 1] + 1);
+        for (int kvHead = 0; kvHead < a.layout.numKvHeads; ++kvHead) work.push_back({t, int(end - t), kvHead, cost});
+        t = end;
+    }
+    // Causal tiles late in a long prompt cost many times the early ones: longest first, each
+    // thread taking the next when it is done, keeps the threads finishing together.
+    std::stable_sort(work.begin(), work.end(), [](const TileWork& x, const TileWork& y) { return x.cost > y.cost; });
 
-            float runningMax = -std::numeric_limits<float>::infinity();
-            float denominator = 0.0f;
-            std::fill(acc.begin(), acc.end(), 0.0f);
-            for (int j = 0; j < numKeys; ++j) {
-                const size_t slot = size_t(blockTable[j / blockSize]) * blockSize + j % blockSize;
-                const size_t offset = slot * slotWidth + size_t(kvHead) * headDim;
-                const float score = k.dot(q, a.kCache + offset, size_t(headDim)) * a.scale;
-                if (score > runningMax) {
-                    const float correction = std::exp(runningMax - score);
-                    denominator *= correction;
-                    k.scale(correction, acc.data(), size_t(headDim));
-                    runningMax = score;
-                }
-                const float weight = std::exp(score - runningMax);
-                denominator += weight;
-                k.axpy(weight, a.vCache + offset, acc.data(), size_t(headDim));
-            }
-            float* out = a.out + (t * a.numHeads + head) * headDim;
-            for (int d = 0; d < headDim; ++d) out[d] = acc[d] / denominator;
+    std::atomic<size_t> next{0};
+    const size_t scratchFloats = attentionScratchFloats(tileTokens * size_t(groupSize), size_t(headDim));
+    pool.parallelFor(std::min(pool.size(), work.size()), [&](size_t, size_t) {
+        thread_local std::vector<float> scratch;
+        if (scratch.size() < scratchFloats) scratch.resize(scratchFloats);
+        for (size_t i = next.fetch_add(1, std::memory_order_relaxed); i < work.size();
+             i = next.fetch_add(1, std::memory_order_relaxed)) {
+            const TileWork& w = work[i];
+            AttentionTile tile;
+            tile.q = a.q + w.firstToken * qTokenStride + size_t(w.kvHead) * groupSize * headDim;
+            tile.qTokenStride = qTokenStride;
+            tile.out = a.out + w.firstToken * qTokenStride + size_t(w.kvHead) * groupSize * headDim;
+            tile.outTokenStride = qTokenStride;
+            tile.numTokens = w.numTokens;
+            tile.groupSize = groupSize;
+            tile.headDim = headDim;
+            tile.firstPosition = a.positions[w.firstToken];
+            tile.scale = a.scale;
+            tile.blockTable = a.blockTables + size_t(a.tokenSequence[w.firstToken]) * a.blockTableStride;
+            tile.blockSize = a.layout.blockSize;
+            tile.slotStride = slotWidth;
+            tile.kCache = a.kCache + size_t(w.kvHead) * headDim;
+            tile.vCache = a.vCache + size_t(w.kvHead) * headDim;
+            tile.scratch = scratch.data();
+            k.attendTile(tile);
         }
     });
 }

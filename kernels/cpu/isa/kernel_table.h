@@ -8,6 +8,7 @@
 
 #include "kernels/common/dtype.h"
 #include "kernels/cpu/block_formats.h"
+#include "kernels/cpu/isa/attention_tile.h"
 #include "kernels/cpu/isa.h"
 
 namespace pagoda::cpu {
@@ -65,6 +66,8 @@ struct KernelTable {
     float (*dot)(const float* a, const float* b, size_t n);
     void (*axpy)(float a, const float* x, float* y, size_t n);  // y += a x
     void (*scale)(float a, float* y, size_t n);                  // y *= a
+    // Causal attention of one query tile over the paged KV cache (attention_tile.h).
+    void (*attendTile)(const AttentionTile& tile);
 };
 
 const KernelTable& baselineKernels();

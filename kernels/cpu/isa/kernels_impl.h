@@ -3,6 +3,7 @@
 // calls into shared inline code: see simd.h for why.
 #pragma once
 
+#include "kernels/cpu/isa/attention_kernels_impl.h"
 #include "kernels/cpu/isa/block_kernels_impl.h"
 #include "kernels/cpu/isa/kernel_table.h"
 #include "kernels/cpu/isa/simd.h"
@@ -266,6 +267,7 @@ const KernelTable kTable{
     .dot = dot,
     .axpy = axpy,
     .scale = scale,
+    .attendTile = attendTile,
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
     bash tests/perf/run_cpu_bench.sh            # the way to run it: builds, sets up build/perf-venv, runs this
     bash tests/perf/run_cpu_bench.sh --quick    # tiny shapes, a few minutes: checks that every piece works
+    bash tests/perf/run_cpu_bench.sh --rows prefill,bf16   # some rows only (report: build/perf-logs/cpu_bench-rows.md)
     build/perf-venv/bin/python tests/perf/cpu_bench.py --build-dir build --llama-cpp-src DIR [options]
 
 The model is Qwen2.5-0.5B-shaped with random bf16 weights and tied embeddings, written by
@@ -17,23 +18,33 @@ own convert_hf_to_gguf.py (from the llama-cpp-python sdist that run_cpu_bench.sh
   * throughput for 25 and for 64 concurrent requests of 64 random prompt tokens and 128 generated tokens,
     EOS ignored: (prompt + generated tokens of all requests) / wall time, as `pagoda bench` reports
     total_tokens_per_s;
+  * prefill tokens/s for one prompt of 512, 2048 and 8192 random tokens (--prefill-lens): prompt length / time
+    from handing over the prompt to the first token's logits, in-process after load and warm-up;
   * start to first token: wall time from spawning a process until it exits after generating one token for a
     64-token prompt (model load included; the Python peers skip interpreter teardown with os._exit).
 
+Every engine decodes greedily (argmax), Pagoda with `pagoda bench --temperature 0`, so none pays for sampling
+that another skips. --rows picks rows (decode, throughput, prefill, ttft; weights bf16, int8) to re-measure one
+part quickly.
+
 Peers, all with the same number of threads (default: every core):
-  * Pagoda: `pagoda bench` (its own random prompts, sampling at temperature 1) and `pagoda generate`; the same
+  * Pagoda: `pagoda bench --temperature 0 --warmup 1` (its own random prompts) and `pagoda generate`; the same
     workloads again with `--quantization int8` when `pagoda bench --help` lists that option;
   * llama.cpp through llama-cpp-python's low-level bindings, bf16 GGUF (f16 if bf16 does not run): all sequences
     in one llama_decode batch with their own seq_id, greedy argmax over each sequence's logits, as
-    llama-batched-bench does; when Pagoda has int8, also a Q8_0 GGUF as the like-for-like peer of those rows;
+    llama-batched-bench does; prefill: the whole prompt in one llama_decode (llama-bench's pp test); when Pagoda
+    has int8, also a Q8_0 GGUF as the like-for-like peer of those rows;
   * transformers on torch CPU, bf16 weights as stored: `generate` on a static batch of the same prompts,
-    greedy, min_new_tokens = max_new_tokens, as vLLM's benchmark_throughput.py hf backend batches.
+    greedy, min_new_tokens = max_new_tokens, as vLLM's benchmark_throughput.py hf backend batches; prefill: one
+    forward of the prompt with logits_to_keep=1.
 
 Every measurement is repeated (--repeats, default 3) and the median reported; Pagoda's by separate processes,
-the peers' inside one worker process each after a short untimed warm-up. A repetition that takes longer than
---long-seconds is not repeated (the table says how many runs there were). Each peer runs in its own
-subprocess, so a failure shows up in the table as "failed: <reason>" and the rest of the run goes on.
-Writes tests/perf/results/cpu_bench.md and cpu_bench.json (--quick: build/perf-logs/cpu_bench-quick.*).
+the peers' inside one worker process each after a short untimed warm-up (Pagoda's: `--warmup 1`). A run that
+takes longer than --long-seconds (default 60) is not repeated (the table says how many runs there were). Each
+peer runs in its own subprocess, so a failure shows up in the table as "failed: <reason>" and the rest of the
+run goes on. The run's expected duration is printed first (--estimate: only that). Writes
+tests/perf/results/cpu_bench.md and cpu_bench.json (--quick: build/perf-logs/cpu_bench-quick.*; --rows:
+build/perf-logs/cpu_bench-rows.*).
 
 Does not: compare output quality (random weights), separate prompt processing from generation in the
 throughput rows, use a GPU, sweep thread counts, or pin threads to cores.
@@ -106,8 +117,14 @@ def llama_worker(args: argparse.Namespace) -> dict:
     per_seq = -(-(args.input_len + args.output_len) // 256) * 256
     cparams = L.llama_context_default_params()
     cparams.n_ctx = args.batch * per_seq
-    cparams.n_batch = 2048  # llama.cpp's defaults, and Pagoda's max_num_batched_tokens
-    cparams.n_ubatch = 512
+    if args.prefill:
+        # The whole prompt in one llama_decode (llama-bench's pp test), split by llama.cpp into micro-batches of
+        # --ubatch tokens (default 2048: Pagoda's step budget, max_num_batched_tokens; llama.cpp's own default is 512).
+        cparams.n_batch = args.input_len
+        cparams.n_ubatch = min(args.input_len, args.ubatch)
+    else:
+        cparams.n_batch = 2048  # llama.cpp's defaults, and Pagoda's max_num_batched_tokens
+        cparams.n_ubatch = 512
     cparams.n_seq_max = args.batch
     cparams.n_threads = cparams.n_threads_batch = args.threads
     ctx = L.llama_init_from_model(model, cparams)
@@ -156,13 +173,21 @@ def llama_worker(args: argparse.Namespace) -> dict:
                 "ttft_s": first - started,
                 "tpot_s": (finished - first) / (output_len - 1) if output_len > 1 else None}
 
+    def prefill() -> dict:
+        L.llama_memory_clear(memory, True)
+        started = time.perf_counter()
+        decode([(tok, pos, 0, pos == args.input_len - 1) for pos, tok in enumerate(prompts[0])])
+        elapsed = time.perf_counter() - started
+        return {"elapsed_s": elapsed, "prefill_tokens_per_s": args.input_len / elapsed}
+
     if args.ttft:
         result = generate(args.input_len, 1)
         return {"first_token_s": result["ttft_s"]}
     generate(min(16, args.input_len), 2)  # warm-up, as llama-batched-bench does
-    runs = repeat_timed(lambda: generate(args.input_len, args.output_len), args.repeats, args.long_seconds)
+    timed = prefill if args.prefill else lambda: generate(args.input_len, args.output_len)
+    runs = repeat_timed(timed, args.repeats, args.long_seconds)
     return {"runs": runs, "system_info": L.llama_print_system_info().decode(errors="replace").strip(),
-            "n_vocab": n_vocab}
+            "n_vocab": n_vocab, "n_batch": cparams.n_batch, "n_ubatch": cparams.n_ubatch}
 
 
 def hf_worker(args: argparse.Namespace) -> dict:
@@ -209,11 +234,23 @@ def hf_worker(args: argparse.Namespace) -> dict:
             result["tpot_s"] = (streamer.times[-1] - streamer.times[0]) / (len(streamer.times) - 1)
         return result
 
+    def prefill() -> dict:
+        """One forward of the whole prompt that fills a fresh KV cache and gives the first token's logits
+        (what generate(max_new_tokens=1) does, without its bookkeeping)."""
+        ids = prompts[:1, :args.input_len]
+        started = time.perf_counter()
+        with torch.inference_mode():
+            out = model(input_ids=ids, attention_mask=torch.ones_like(ids), use_cache=True, logits_to_keep=1)
+            out.logits[:, -1].argmax(-1)
+        elapsed = time.perf_counter() - started
+        return {"elapsed_s": elapsed, "prefill_tokens_per_s": args.input_len / elapsed}
+
     if args.ttft:
         generate(args.input_len, 1)
         return {"first_token": True}
     generate(min(16, args.input_len), 2)  # warm-up: oneDNN primitives, allocator
-    runs = repeat_timed(lambda: generate(args.input_len, args.output_len), args.repeats, args.long_seconds)
+    timed = prefill if args.prefill else lambda: generate(args.input_len, args.output_len)
+    runs = repeat_timed(timed, args.repeats, args.long_seconds)
     return {"runs": runs, "torch_threads": torch.get_num_threads()}
 
 
@@ -230,6 +267,9 @@ def worker_main(argv: list[str]) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--long-seconds", type=float, default=1e9)
     parser.add_argument("--ttft", action="store_true", help="load, generate one token, exit")
+    parser.add_argument("--prefill", action="store_true",
+                        help="time the prompt of --input-len tokens (batch 1) up to the first token's logits")
+    parser.add_argument("--ubatch", type=int, default=2048, help="llama.cpp's n_ubatch in --prefill")
     parser.add_argument("--no-extra-bufts", action="store_true", help="llama.cpp: no AMX / repacked weights")
     args = parser.parse_args(argv)
     try:
@@ -327,12 +367,12 @@ class Runner:
             raise Failed(f"exit code {p.returncode}: {error_line(p.stderr)}")
         return Run(p.stdout, wall, others_share(before, cpu_counters()))
 
-    def json(self, name: str, cmd: list, timeout: float | None = None) -> tuple[dict, float]:
-        """The last JSON line a measured run prints, and the other processes' CPU share meanwhile."""
+    def json(self, name: str, cmd: list, timeout: float | None = None) -> tuple[dict, Run]:
+        """The last JSON line a measured run prints, and the run (its wall time, other processes' CPU share)."""
         run = self.run(name, cmd, timeout)
         for line in reversed(run.stdout.splitlines()):
             if line.startswith("{"):
-                return json.loads(line), run.others
+                return json.loads(line), run
         raise Failed(f"no JSON in the output of {name}")
 
 
@@ -348,28 +388,89 @@ def log(message: str) -> None:
     print(f"[cpu_bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+ROW_KINDS = ("decode", "throughput", "prefill", "ttft")
+VARIANTS = ("bf16", "int8")
+
+
 @dataclasses.dataclass
 class Workload:
     key: str
     label: str
     batch: int          # requests in flight at once
     num_prompts: int    # requests in total
-    metric: str         # "decode" (tok/s from TPOT) or "throughput" (total tok/s)
+    metric: str         # "decode" (tok/s from TPOT), "throughput" (total tok/s) or "prefill" (prompt tok/s)
+    input_len: int
+    output_len: int
 
 
 def workloads(args: argparse.Namespace) -> list[Workload]:
+    """The in-process measurements --rows asks for (start to first token, a process's, is not one)."""
     io = f"{args.input_len} in + {args.output_len} out"
-    result = [Workload("decode", f"decode, batch 1 ({io}), tok/s", 1, 3, "decode")]
-    for n in args.num_prompts:
-        result.append(Workload(f"throughput_{n}", f"throughput, {n} concurrent requests ({io}), total tok/s",
-                               n, n, "throughput"))
+    result = []
+    if "decode" in args.kinds:
+        result.append(Workload("decode", f"decode, batch 1 ({io}), tok/s", 1, 3, "decode", args.input_len,
+                               args.output_len))
+    if "throughput" in args.kinds:
+        for n in args.num_prompts:
+            result.append(Workload(f"throughput_{n}", f"throughput, {n} concurrent requests ({io}), total tok/s",
+                                   n, n, "throughput", args.input_len, args.output_len))
+    if "prefill" in args.kinds:
+        for n in args.prefill_lens:
+            result.append(Workload(f"prefill_{n}", f"prefill {n} tokens, tok/s", 1, 1, "prefill", n, 1))
     return result
+
+
+def parse_rows(text: str) -> tuple[set[str], set[str]]:
+    """--rows: row kinds and weight variants; a group none of whose names is given is taken whole."""
+    names = set(filter(None, text.split(",")))
+    unknown = names - set(ROW_KINDS) - set(VARIANTS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown row(s) {', '.join(sorted(unknown))}; "
+                                         f"choose from {', '.join(ROW_KINDS + VARIANTS)}")
+    return (names & set(ROW_KINDS)) or set(ROW_KINDS), (names & set(VARIANTS)) or set(VARIANTS)
+
+
+# Rough speeds on the 2-core Xeon of the last report, only for the duration estimate printed at the start where
+# the last report's JSON has no figure: tok/s, and prefill seconds as a·n + b·n² for a prompt of n tokens (the
+# second term is attention). Pagoda's a and b fit its 512- and 2048-token runs of 2026-12-07; the peers' a comes
+# from 128-token runs and their b is a guess.
+TYPICAL_RATES = {"decode": {"pagoda": 18, "pagoda_int8": 30, "llama": 20, "llama_q8_0": 22, "hf": 16},
+                 "throughput": {"pagoda": 110, "pagoda_int8": 115, "llama": 125, "llama_q8_0": 130, "hf": 260}}
+TYPICAL_PREFILL = {"pagoda": (4.9e-3, 2.3e-6), "pagoda_int8": (5.5e-3, 2.3e-6), "llama": (5.5e-3, 1.5e-6),
+                   "llama_q8_0": (5.5e-3, 1.5e-6), "hf": (1.3e-3, 1e-6)}
+STARTUP_S = {"pagoda": 0.5, "pagoda_int8": 2.0, "llama": 1.5, "llama_q8_0": 1.5, "hf": 4.0}
+
+
+def estimate_seconds(args: argparse.Namespace, engines: list[str], previous: dict) -> float:
+    """How long the measurements take: each workload's tokens at the last report's speed (or a typical one),
+    repeated unless one run passes --long-seconds, plus process start-up and the quiet wait."""
+    total = 0.0
+    for engine in engines:
+        cells = previous.get("engines", {}).get(engine, {}).get("cells", {})
+        kind = "pagoda" if engine.startswith("pagoda") else "peer"
+        for w in workloads(args):
+            rate = cells.get(w.key, {}).get("value")
+            if not rate and w.metric == "prefill":
+                a, b = TYPICAL_PREFILL[engine]
+                rate = 1.0 / (a + b * w.input_len)
+            rate = rate or TYPICAL_RATES[w.metric][engine]
+            requests = w.num_prompts if kind == "pagoda" else 1  # a peer's decode run is one request
+            tokens = {"decode": requests * w.output_len, "throughput": w.num_prompts * (w.input_len + w.output_len),
+                      "prefill": w.input_len}[w.metric]
+            one = tokens / rate
+            runs = 1 if one > args.long_seconds else args.repeats
+            startup = STARTUP_S[engine] + 1.0  # the quiet wait is at least a second
+            total += runs * (one + startup) if kind == "pagoda" else runs * one + startup + 1.0  # + warm-up
+        if "ttft" in args.kinds:
+            total += args.repeats * (STARTUP_S[engine] + 1.5)
+    return total
 
 
 # ---- setup ------------------------------------------------------------------------------------------
 
 def ensure_model(runner: Runner, model_dir: Path) -> Path:
-    if (model_dir / "config.json").exists() and (model_dir / "model.safetensors").exists():
+    # gguf_bench.py writes the same shape into the same folder as one shard with an index: either will do.
+    if (model_dir / "config.json").exists() and any(model_dir.glob("*.safetensors")):
         return model_dir
     runner.run("make_bench_model", [sys.executable, HERE / "make_bench_model.py", model_dir], timeout=1800,
                measured=False)
@@ -396,8 +497,8 @@ def checkpoint_bytes(model_dir: Path) -> dict:
 
 def ensure_gguf(runner: Runner, args: argparse.Namespace, model_dir: Path, outtype: str) -> Path:
     out = args.models_dir / f"{MODEL_NAME}-{outtype}.gguf"
-    weights = model_dir / "model.safetensors"
-    if out.exists() and out.stat().st_mtime >= weights.stat().st_mtime:
+    weights = max(p.stat().st_mtime for p in model_dir.glob("*.safetensors"))
+    if out.exists() and out.stat().st_mtime >= weights:
         return out
     if not args.llama_cpp_src:
         raise Failed("no llama.cpp source (--llama-cpp-src) for convert_hf_to_gguf.py")
@@ -476,11 +577,11 @@ def pagoda_revision() -> str:
 def measure_bandwidth(runner: Runner, args: argparse.Namespace) -> tuple[Cell, dict]:
     binary = args.build_dir / "tests" / "perf" / "pagoda_memory_bandwidth"
     try:
-        r, others = runner.json("memory_bandwidth", [binary, "--json", "--threads", args.threads,
-                                                     "--repeats", 3 if args.quick else 10])
+        r, run = runner.json("memory_bandwidth", [binary, "--json", "--threads", args.threads,
+                                                  "--repeats", 3 if args.quick else 10])
     except Failed as e:
         return Cell(failed=str(e)), {}
-    return Cell(r["median_gb_s"], r["runs_gb_s"], others=[others]), r
+    return Cell(r["median_gb_s"], r["runs_gb_s"], others=[run.others]), r
 
 
 def measure_pagoda(runner: Runner, args: argparse.Namespace, model_dir: Path, quantization: str | None,
@@ -490,19 +591,30 @@ def measure_pagoda(runner: Runner, args: argparse.Namespace, model_dir: Path, qu
     name = f"pagoda-{quantization}" if quantization else "pagoda"
     cells: dict[str, Cell] = {}
     for w in workloads(args):
-        cmd = [binary, "bench", "--model", model_dir, "--input-len", args.input_len, "--output-len",
-               args.output_len, "--num-prompts", w.num_prompts, "--seed", args.seed, "--threads", args.threads,
-               "--json", *extra] + (["--concurrency", 1] if w.metric == "decode" else [])
+        # Greedy, as the peers decode; one untimed warm-up request, as the peers' worker processes run one.
+        cmd = [binary, "bench", "--model", model_dir, "--input-len", w.input_len, "--output-len", w.output_len,
+               "--num-prompts", w.num_prompts, "--seed", args.seed, "--threads", args.threads, "--temperature", 0,
+               "--warmup", 1, "--json", *extra] + (["--concurrency", 1] if w.batch == 1 else [])
+        results, others = [], []
         try:
-            results, others = zip(*[runner.json(f"{name}-{w.key}-{i + 1}", cmd) for i in range(args.repeats)])
+            for i in range(args.repeats):
+                r, run = runner.json(f"{name}-{w.key}-{i + 1}", cmd)
+                results.append(r)
+                others.append(run.others)
+                if run.wall_s > args.long_seconds:
+                    break
         except Failed as e:
             cells[w.key] = Cell(failed=str(e))
             continue
-        values = [1.0 / r["tpot_median_s"] if w.metric == "decode" else r["total_tokens_per_s"] for r in results]
+        values = [1.0 / r["tpot_median_s"] if w.metric == "decode" else
+                  w.input_len / r["ttft_median_s"] if w.metric == "prefill" else r["total_tokens_per_s"]
+                  for r in results]
         detail = "load_s " + ", ".join(f"{r['load_s']:.2f}" for r in results)
         if any(r.get("preemptions") for r in results):
             detail += "; preemptions " + ", ".join(str(r["preemptions"]) for r in results)
-        cells[w.key] = Cell.of(values, list(others), detail)
+        cells[w.key] = Cell.of(values, others, detail)
+    if "ttft" not in args.kinds:
+        return {"cells": cells, "info": {}}
     if quantization and not generate_has_quantization:
         cells["ttft"] = Cell(failed="`pagoda generate` has no --quantization")
         return {"cells": cells, "info": {}}
@@ -521,19 +633,26 @@ def measure_peer(runner: Runner, args: argparse.Namespace, name: str, worker: li
     """The workloads and start-to-first-token of one peer, each in its own worker process."""
     cells: dict[str, Cell] = {}
     info: dict = {}
-    common = ["--input-len", args.input_len, "--output-len", args.output_len, "--threads", args.threads,
-              "--seed", args.seed, "--long-seconds", args.long_seconds]
+    common = ["--threads", args.threads, "--seed", args.seed, "--long-seconds", args.long_seconds]
     for w in workloads(args):
+        shape = ["--input-len", w.input_len, "--output-len", w.output_len, "--batch", w.batch]
+        prefill = ["--prefill", "--ubatch", args.llama_ubatch] if w.metric == "prefill" else []
         try:
-            r, others = runner.json(f"{name}-{w.key}",
-                                    worker + common + ["--batch", w.batch, "--repeats", args.repeats])
+            r, run = runner.json(f"{name}-{w.key}", worker + common + shape + prefill + ["--repeats", args.repeats])
         except Failed as e:
             cells[w.key] = Cell(failed=str(e))
             continue
         runs = r.pop("runs")
-        info = info or r
-        cells[w.key] = Cell.of([1.0 / run["tpot_s"] if w.metric == "decode" else run["total_tokens_per_s"]
-                                for run in runs], [others])
+        batches = {k: r.pop(k) for k in ("n_batch", "n_ubatch") if k in r}
+        if w.metric == "prefill" and batches:
+            info.setdefault("prefill_batches", {})[w.key] = batches
+        info = {**r, **info}
+        cells[w.key] = Cell.of([1.0 / x["tpot_s"] if w.metric == "decode" else
+                                x["prefill_tokens_per_s"] if w.metric == "prefill" else x["total_tokens_per_s"]
+                                for x in runs], [run.others])
+    if "ttft" not in args.kinds:
+        return {"cells": cells, "info": info}
+    common += ["--input-len", args.input_len, "--output-len", args.output_len]
     try:
         runs = [runner.run(f"{name}-ttft-{i + 1}", worker + common + ["--ttft"]) for i in range(args.repeats)]
         cells["ttft"] = Cell.of([r.wall_s for r in runs], [r.others for r in runs])
@@ -574,30 +693,44 @@ def measure_llama(runner: Runner, args: argparse.Namespace, model_dir: Path, out
                 f" with use_extra_bufts off (with llama.cpp's defaults: {reasons[-1]})" if flags else "")
             if reasons and not flags:
                 result["info"]["weights"] += f" ({'; '.join(reasons)})"
+            # Said beside every figure of this engine in the table, not only under it.
+            caveats = ([f"{outtype} GGUF"] if outtype != outtypes[0] else []) + (
+                [f"weight repacking off: with llama.cpp's defaults it {reasons[-1].split(': ', 1)[-1]}"] if flags else [])
+            if caveats:
+                result["info"]["caveat"] = "; ".join(caveats)
             return result
     return failed(args, "; ".join(reasons))
 
 
 def failed(args: argparse.Namespace, reason: str) -> dict:
-    return {"cells": {k: Cell(failed=reason) for k in [w.key for w in workloads(args)] + ["ttft"]}, "info": {}}
+    keys = [w.key for w in workloads(args)] + (["ttft"] if "ttft" in args.kinds else [])
+    return {"cells": {k: Cell(failed=reason) for k in keys}, "info": {}}
 
 
 # ---- the report --------------------------------------------------------------------------------------
 
-def fmt_cell(c: Cell | None, repeats: int, digits: int = 1) -> str:
+def fmt_cell(c: Cell | None, repeats: int, digits: int = 1, caveat: str = "") -> str:
     if c is None:
         return "—"
     if c.failed:
         return f"failed: {c.failed}".replace("|", "\\|")
     runs = f" ({len(c.runs)} run{'s' if len(c.runs) > 1 else ''})" if len(c.runs) < repeats else ""
     busy = " †" if c.others and max(c.others) >= BUSY else ""
-    return f"{c.value:.{digits}f}{runs}{busy}"
+    return f"{c.value:.{digits}f}{runs}{busy}" + (f" ({caveat})" if caveat else "").replace("|", "\\|")
 
 
 def ratio(ours: Cell | None, peer: Cell | None, lower_is_better: bool = False) -> str:
     if not ours or not peer or not ours.value or not peer.value:
         return "—"
     return f"{(peer.value / ours.value if lower_is_better else ours.value / peer.value):.2f}×"
+
+
+def fall(cells: dict, first: str, last: str) -> str:
+    a, b = cells.get(first), cells.get(last)
+    if not (a and b and a.value and b.value):
+        return "—"
+    change = 1 - b.value / a.value
+    return f"{change:.0%}" if change >= 0 else f"none (rises {-change:.0%})"
 
 
 def table(args: argparse.Namespace, data: dict) -> list[str]:
@@ -607,13 +740,25 @@ def table(args: argparse.Namespace, data: dict) -> list[str]:
     rows = ["| workload | Pagoda | llama.cpp | transformers | Pagoda / llama.cpp | Pagoda / transformers "
             "| bandwidth bound | Pagoda / bound |", "|" + "---|" * 8]
     # (label suffix, Pagoda, llama.cpp, transformers, weight bytes read per decoded token, bound remark)
-    variants = [("", "pagoda", "llama", "hf", ckpt["tensor_bytes"], "")]
-    if "pagoda_int8" in engines:
+    variants = []
+    if "bf16" in args.variants:
+        variants.append(("", "pagoda", "llama", "hf", ckpt["tensor_bytes"], ""))
+    if "pagoda_int8" in engines or "llama_q8_0" in engines:
         variants.append((", int8 weights (llama.cpp: Q8_0)", "pagoda_int8", "llama_q8_0", None,
                          ckpt["matrix_elements"] + ckpt["other_bytes"], " (≈: 1 byte per matrix weight)"))
     empty: dict = {}
+    prefill = [w.key for w in workloads(args) if w.metric == "prefill"]
     for suffix, p_key, l_key, h_key, bytes_per_token, remark in variants:
         p, l, h = (engines.get(k, {}).get("cells", empty) if k else empty for k in (p_key, l_key, h_key))
+        caveat = engines.get(l_key, {}).get("info", {}).get("caveat", "")
+
+        def row(label: str, key: str, digits: int = 1, lower_is_better: bool = False, bound: str = "",
+                frac: str = "") -> str:
+            return (f"| {label} | {fmt_cell(p.get(key), args.repeats, digits)} | "
+                    f"{fmt_cell(l.get(key), args.repeats, digits, caveat)} | "
+                    f"{fmt_cell(h.get(key), args.repeats, digits)} | {ratio(p.get(key), l.get(key), lower_is_better)} "
+                    f"| {ratio(p.get(key), h.get(key), lower_is_better)} | {bound} | {frac} |")
+
         for w in workloads(args):
             bound = frac = ""
             if w.metric == "decode":
@@ -624,14 +769,14 @@ def table(args: argparse.Namespace, data: dict) -> list[str]:
                     frac = f"{pv.value / b:.0%}" if pv and pv.value else "—"
                 else:
                     bound = fmt_cell(bw, 1)
-            label = f"{w.label}{suffix}"
-            rows.append(f"| {label} | {fmt_cell(p.get(w.key), args.repeats)} | "
-                        f"{fmt_cell(l.get(w.key), args.repeats)} | {fmt_cell(h.get(w.key), args.repeats)} | "
-                        f"{ratio(p.get(w.key), l.get(w.key))} | {ratio(p.get(w.key), h.get(w.key))} | {bound} | {frac} |")
-        rows.append(f"| start to first token{suffix}, s (lower is better) | "
-                    f"{fmt_cell(p.get('ttft'), args.repeats, 2)} | {fmt_cell(l.get('ttft'), args.repeats, 2)} | "
-                    f"{fmt_cell(h.get('ttft'), args.repeats, 2)} | {ratio(p.get('ttft'), l.get('ttft'), True)} | "
-                    f"{ratio(p.get('ttft'), h.get('ttft'), True)} | | |")
+            rows.append(row(f"{w.label}{suffix}", w.key, bound=bound, frac=frac))
+        if len(prefill) > 1:
+            first, last = prefill[0], prefill[-1]
+            rows.append(f"| prefill tok/s fall from {first.split('_')[1]} to {last.split('_')[1]} tokens (Pagoda's "
+                        f"target: at most 25%){suffix} | {fall(p, first, last)} | {fall(l, first, last)} | "
+                        f"{fall(h, first, last)} | | | | |")
+        if "ttft" in args.kinds:
+            rows.append(row(f"start to first token{suffix}, s (lower is better)", "ttft", 2, True))
     return rows
 
 
@@ -645,7 +790,11 @@ def write_report(args: argparse.Namespace, data: dict, out_md: Path) -> None:
         "# CPU benchmark: Pagoda, llama.cpp, transformers",
         "",
         f"Measured {data['date']} with `tests/perf/run_cpu_bench.sh`"
-        + (" in **--quick** mode (tiny shapes: a functional check, not a result)" if args.quick else "") + ".",
+        + (" in **--quick** mode (tiny shapes: a functional check, not a result)" if args.quick else "")
+        + (f", only the rows `--rows {args.rows}`" if args.rows else "") + ".",
+        "**Every engine decodes greedily** (argmax of the logits; Pagoda: `pagoda bench --temperature 0`), so no "
+        "engine pays for sampling that another skips. Prefill rows: one prompt of that many random tokens, timed "
+        "in-process after the model is loaded and warmed up, until the first token's logits (tokens ÷ seconds).",
         "Ratios are Pagoda's speed over the peer's, so above 1× Pagoda is faster (for start to first token: the "
         "peer's time ÷ Pagoda's). "
         + (f"Each number is the median of {args.repeats} runs unless it says otherwise." if args.repeats > 1
@@ -686,26 +835,36 @@ def write_report(args: argparse.Namespace, data: dict, out_md: Path) -> None:
         "",
         f"- Command: `{args.command or shlex.join(sys.argv)}` ({data['wall_s'] / 60:.0f} min in all).",
         f"- Pagoda: `pagoda bench --model DIR --input-len {args.input_len} --output-len {args.output_len} "
-        f"--num-prompts N --seed {args.seed} --threads {args.threads} --json` with N = "
+        f"--num-prompts N --seed {args.seed} --threads {args.threads} --temperature 0 --warmup 1 --json` with N = "
         f"{', '.join(map(str, args.num_prompts))} (all concurrent; total_tokens_per_s) and, for decode, "
-        "`--num-prompts 3 --concurrency 1` (1 / tpot_median_s); one process per run; its own random prompts, "
-        "sampling at temperature 1, EOS ignored. Start to first token: `pagoda generate --model DIR --prompt-ids "
-        f"<{args.input_len} ids> --max-tokens 1`, spawn to exit.",
+        "`--num-prompts 3 --concurrency 1` (1 / tpot_median_s); prefill: `--input-len L --output-len 1 "
+        "--num-prompts 1 --concurrency 1` (L / ttft_median_s; prompts longer than --max-num-batched-tokens, "
+        "default 2048, are prefilled in chunks of 2048 tokens, one engine step each; max_model_len is the model's "
+        f"{args.max_position_embeddings}); one process per run; its own random prompts, greedy, EOS ignored; "
+        "`--warmup 1` runs one untimed 16-token request first. Start to first token: `pagoda generate --model "
+        f"DIR --prompt-ids <{args.input_len} ids> --max-tokens 1`, spawn to exit.",
         "- llama.cpp: llama-cpp-python's low-level API; n_batch 2048, n_ubatch 512, n_seq_max = requests, f16 KV "
         "cache, flash attention auto (the defaults); every prompt prefilled in one batch, then one llama_decode "
         "per step with one token per sequence, greedy argmax of each sequence's logits (llama-batched-bench's "
-        "pattern). Start to first token: a fresh Python process that imports llama_cpp, loads the GGUF and "
-        "decodes the prompt.",
+        "pattern). Prefill: the whole prompt in one llama_decode (llama-bench's pp test) with n_batch = prompt "
+        f"length and n_ubatch = min(prompt length, {args.llama_ubatch}) (`--llama-ubatch`; llama.cpp's default "
+        "n_ubatch is 512, Pagoda's step budget 2048), n_ctx = prompt rounded up to 256. Start to first token: a "
+        "fresh Python process that imports llama_cpp, loads the GGUF and decodes the prompt.",
         f"- transformers: `from_pretrained(dtype=torch.bfloat16)`, `torch.set_num_threads({args.threads})`, "
         f"`generate(do_sample=False, min_new_tokens=max_new_tokens={args.output_len})` on one static batch of "
         "all prompts (benchmark_throughput.py's hf backend); batch-1 decode timed per step with a streamer. "
-        "Start to first token: a fresh Python process that imports torch and transformers, loads and generates.",
+        "Prefill: one `model(input_ids, use_cache=True, logits_to_keep=1)` forward of the prompt and the argmax "
+        "of its last logits (generate(max_new_tokens=1) without its bookkeeping), attention as transformers "
+        "chooses (sdpa). Start to first token: a fresh Python process that imports torch and transformers, loads "
+        "and generates.",
         "- int8 rows (when `pagoda bench --help` lists `--quantization`): Pagoda with `--quantization int8` "
         "against llama.cpp on a Q8_0 GGUF (8-bit weights, one scale per 32) from the same converter; "
-        "transformers has no counterpart there.",
+        "transformers has no counterpart there. A GGUF type that crashes with llama.cpp's defaults is run again "
+        "with use_extra_bufts off (no AMX / repacked weight layouts, llama-cli's --no-repack); every llama.cpp "
+        "figure from such a run says so in its table cell.",
         "- llama.cpp and transformers get the same random prompts and run one untimed warm-up generation "
-        f"(16-token prompt, 2 tokens) per worker process; a run longer than {args.long_seconds:.0f} s is not "
-        "repeated. Throughput = (prompt + generated tokens of all requests) ÷ wall time, as in `pagoda bench`.",
+        f"(16-token prompt, 2 tokens) per worker process; a run of any engine longer than {args.long_seconds:.0f} s "
+        "is not repeated (the table says how many runs a figure has). Throughput = (prompt + generated tokens of all requests) ÷ wall time, as in `pagoda bench`.",
         "",
         "## Runs",
         "",
@@ -724,7 +883,7 @@ def write_report(args: argparse.Namespace, data: dict, out_md: Path) -> None:
                 lines.append(f"- {names[key]}, {workload}: " + ", ".join(f"{v:.4g}" for v in c.runs)
                              + f" (other processes: {', '.join(f'{o:.0%}' for o in c.others)} of the CPUs"
                              + (f"; {c.detail})" if c.detail else ")"))
-    if "pagoda_int8" not in engines:
+    if "pagoda_int8" not in engines and "int8" in args.variants:
         lines.append("- `pagoda bench --help` lists no `--quantization`, so there are no int8 rows.")
     out_md.parent.mkdir(parents=True, exist_ok=True)
     out_md.write_text("\n".join(lines) + "\n")
@@ -747,23 +906,41 @@ def main() -> None:
                         help="comma-separated throughput workloads, all requests concurrent (default 25,64)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--long-seconds", type=float, default=300.0,
-                        help="a peer run longer than this is not repeated (default 300)")
+    parser.add_argument("--long-seconds", type=float, default=60.0,
+                        help="a run (of any engine) longer than this is not repeated (default 60)")
+    parser.add_argument("--rows", default="",
+                        help="comma-separated rows to measure: any of decode, throughput, prefill, ttft (start to "
+                             "first token) and the weights bf16, int8; a group left unnamed is measured whole, "
+                             "so 'prefill' is the prefill rows of both weights and 'int8' all int8 rows "
+                             "(default: everything)")
+    parser.add_argument("--prefill-lens", type=lambda s: [int(x) for x in s.split(",")], default=[512, 2048, 8192],
+                        help="comma-separated prompt lengths of the prefill rows (default 512,2048,8192)")
+    parser.add_argument("--llama-ubatch", type=int, default=2048,
+                        help="llama.cpp's n_ubatch in the prefill rows (default 2048, Pagoda's step budget; "
+                             "llama.cpp's own default is 512)")
     parser.add_argument("--skip", default="", help="comma-separated engines to leave out: pagoda, llama, hf")
     parser.add_argument("--quick", action="store_true",
-                        help="16 in / 8 out, 4 and 8 requests, 1 run: a functional check, not a result")
+                        help="16 in / 8 out, 4 and 8 requests, prefill 32 and 128 tokens, 1 run: a functional "
+                             "check, not a result")
     parser.add_argument("--out", type=Path, help="markdown report (default tests/perf/results/cpu_bench.md)")
     parser.add_argument("--command", help="the command line to record in the report")
+    parser.add_argument("--estimate", action="store_true", help="print the expected duration and exit")
     parser.add_argument("--timeout", type=float, default=3600.0, help="per subprocess, seconds (default 3600)")
     parser.add_argument("--quiet-wait", type=float, default=60.0,
                         help="before each measured run, wait up to this many seconds for other processes to "
                              "leave the CPUs (under 10%% busy); 0 disables (default 60)")
     args = parser.parse_args()
+    try:
+        args.kinds, args.variants = parse_rows(args.rows)
+    except argparse.ArgumentTypeError as e:
+        parser.error(f"--rows: {e}")
     if args.quick:
         args.input_len, args.output_len, args.num_prompts, args.repeats = 16, 8, [4, 8], 1
+        args.prefill_lens = [32, 128]
     args.models_dir = args.models_dir or args.build_dir / "perf-models"
     logs = args.build_dir / "perf-logs"
-    out_md = args.out or (logs / "cpu_bench-quick.md" if args.quick else HERE / "results" / "cpu_bench.md")
+    out_md = args.out or (logs / "cpu_bench-quick.md" if args.quick else logs / "cpu_bench-rows.md" if args.rows
+                          else HERE / "results" / "cpu_bench.md")
     llama_build = {}
     if args.llama_cpp_build_info and args.llama_cpp_build_info.exists():
         llama_build = json.loads(args.llama_cpp_build_info.read_text())
@@ -776,13 +953,17 @@ def main() -> None:
         model_dir = ensure_model(runner, args.models_dir / MODEL_NAME)
     except Failed as e:
         sys.exit(f"cpu_bench: could not write the benchmark model with make_bench_model.py: {e}")
-    args.vocab = json.loads((model_dir / "config.json").read_text())["vocab_size"]
+    config = json.loads((model_dir / "config.json").read_text())
+    args.vocab, args.max_position_embeddings = config["vocab_size"], config["max_position_embeddings"]
+    too_long = [n for n in args.prefill_lens if n + 1 > args.max_position_embeddings]
+    if "prefill" in args.kinds and too_long:
+        sys.exit(f"cpu_bench: prefill lengths {too_long} do not fit the model's max_position_embeddings "
+                 f"{args.max_position_embeddings}")
     data: dict = {"date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
                   "machine": machine_info(), "checkpoint": checkpoint_bytes(model_dir),
                   "pagoda_revision": pagoda_revision(), "llama_build": llama_build,
                   "llama_cpp_commit": llama_cpp_commit(args.llama_cpp_src, package_version("llama_cpp_python"))}
 
-    data["bandwidth"], data["bandwidth_raw"] = measure_bandwidth(runner, args)
 
     def has_quantization(command: str) -> bool:
         try:
@@ -791,17 +972,36 @@ def main() -> None:
         except Failed:
             return False
 
+    int8 = "int8" in args.variants and has_quantization("bench")
+    bf16 = "bf16" in args.variants
+    planned = [e for e, wanted in [("pagoda", bf16 and "pagoda" not in skip),
+                                   ("pagoda_int8", int8 and "pagoda" not in skip),
+                                   ("llama", bf16 and "llama" not in skip),
+                                   ("llama_q8_0", int8 and "llama" not in skip), ("hf", bf16 and "hf" not in skip)]
+               if wanted]
+    previous_json = HERE / "results" / "cpu_bench.json"
+    previous = json.loads(previous_json.read_text()) if previous_json.exists() and not args.quick else {}
+    log(f"estimated duration of the measurements: about {estimate_seconds(args, planned, previous) / 60:.0f} min "
+        f"({', '.join(planned)}; speeds from {previous_json.name if previous else 'typical figures'}, not "
+        "counting GGUF conversion or waits for a quiet machine)")
+    if args.estimate:
+        return
+
+    if "decode" in args.kinds:
+        data["bandwidth"], data["bandwidth_raw"] = measure_bandwidth(runner, args)
+    else:
+        data["bandwidth"], data["bandwidth_raw"] = Cell(failed="not measured (--rows has no decode)"), {}
+
     engines: dict = {}
-    int8 = has_quantization("bench")
-    if "pagoda" not in skip:
+    if "pagoda" in planned:
         engines["pagoda"] = measure_pagoda(runner, args, model_dir, None, False)
-        if int8:
-            engines["pagoda_int8"] = measure_pagoda(runner, args, model_dir, "int8", has_quantization("generate"))
-    if "llama" not in skip:
+    if "pagoda_int8" in planned:
+        engines["pagoda_int8"] = measure_pagoda(runner, args, model_dir, "int8", has_quantization("generate"))
+    if "llama" in planned:
         engines["llama"] = measure_llama(runner, args, model_dir, ["bf16", "f16"])
-        if int8 and "pagoda" not in skip:
-            engines["llama_q8_0"] = measure_llama(runner, args, model_dir, ["q8_0"])
-    if "hf" not in skip:
+    if "llama_q8_0" in planned:
+        engines["llama_q8_0"] = measure_llama(runner, args, model_dir, ["q8_0"])
+    if "hf" in planned:
         engines["hf"] = measure_peer(runner, args, "hf", [sys.executable, __file__, "_worker", "hf",
                                                            "--model", model_dir])
     data["engines"] = engines

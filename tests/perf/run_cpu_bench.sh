@@ -3,6 +3,9 @@
 #
 #   bash tests/perf/run_cpu_bench.sh                 # the full run; writes tests/perf/results/cpu_bench.md
 #   bash tests/perf/run_cpu_bench.sh --quick         # tiny shapes, to check that every piece works
+#   bash tests/perf/run_cpu_bench.sh --rows prefill  # some rows only: decode, throughput, prefill, ttft, bf16,
+#                                                    # int8 (report: build/perf-logs/cpu_bench-rows.md)
+#   bash tests/perf/run_cpu_bench.sh --estimate      # how long the run would take, then exit
 #   bash tests/perf/run_cpu_bench.sh --setup-only    # build, venv and llama-cpp-python only
 #   bash tests/perf/run_cpu_bench.sh --help          # cpu_bench.py's options (all are passed through)
 #

@@ -6,6 +6,7 @@
 
 #include "kernels/common/dtype.h"
 #include "kernels/cpu/block_formats.h"
+#include "kernels/cpu/packed_bf16.h"
 #include "kernels/cpu/thread_pool.h"
 
 namespace pagoda::cpu {
@@ -17,6 +18,8 @@ struct Matrix {
     size_t cols = 0;
     const float* rowScales = nullptr;  // I8 only: w[r][i] = rowScales[r] * data[r][i]
     BlockFormat format = BlockFormat::F32;  // DType::Blocks only: each row is cols / elements blocks
+    // Bf16 weights packed for the tile kernels (packed_bf16.h); when set, data is not read.
+    const PackedBf16* packed = nullptr;
 };
 
 struct Vector {
@@ -26,9 +29,10 @@ struct Vector {
 };
 
 // How activations meet the weights. F32: exactly (weights widened, f32 FMAs). Bf16: for bf16
-// weights on CPUs with AVX512_BF16, x is rounded to bf16 and multiplied with vdpbf16ps
-// (f32 accumulation), as vLLM and llama.cpp compute bf16 models; twice the arithmetic rate,
-// for prefill and batches. Decode-sized calls (<= 3 tokens) are memory-bound and stay exact.
+// weights on CPUs with AVX512_BF16, x is rounded to bf16 and multiplied with vdpbf16ps, or on
+// AMX tiles when the weights are packed (f32 accumulation), as vLLM, llama.cpp and torch compute
+// bf16 models, for prefill and batches. Decode-sized calls (<= 3 tokens) are memory-bound and
+// stay exact.
 enum class Activations { F32, Bf16 };
 
 // How weights in a GGUF block format (DType::Blocks) meet the activations. Integer: x is

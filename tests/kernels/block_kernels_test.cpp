@@ -48,7 +48,7 @@ constexpr double kRounding = 1e-5;  // f32 rounding, relative to M (see the top)
 
 std::vector<Isa> runnableIsas() {
     std::vector<Isa> isas;
-    for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16})
+    for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16, Isa::Amx})
         if (isa <= detectIsa()) isas.push_back(isa);
     return isas;
 }

@@ -63,7 +63,7 @@ struct StoredMatrix {
 
 std::vector<Isa> runnableIsas() {
     std::vector<Isa> isas;
-    for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16})
+    for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16, Isa::Amx})
         if (isa <= detectIsa()) isas.push_back(isa);
     return isas;
 }
@@ -169,7 +169,7 @@ private slots:
         bool ran = false;
         for (Isa isa : runnableIsas()) {
             const KernelTable& k = kernelsFor(isa);
-            QCOMPARE(k.multiplyBf16 != nullptr, isa == Isa::Avx512Bf16);
+            QCOMPARE(k.multiplyBf16 != nullptr, isa >= Isa::Avx512Bf16);
             if (!k.multiplyBf16) continue;
             ran = true;
             for (size_t cols : kCols)
@@ -194,7 +194,7 @@ private slots:
                         }
                     }
         }
-        if (detectIsa() == Isa::Avx512Bf16) QVERIFY(ran);
+        if (detectIsa() >= Isa::Avx512Bf16) QVERIFY(ran);
     }
 
     void vectorPrimitivesMatchTheReference() {

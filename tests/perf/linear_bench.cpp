@@ -1,6 +1,8 @@
 // Decode-shaped matrix-vector products through cpu::linear, per weight dtype and
 // instruction set: the effective weight-read bandwidth (GB/s) a batch-1 decode step gets,
 // to set beside pagoda_memory_bandwidth. Weights of 512 MiB-ish so caches do not help.
+// Where the kernels multiply packed bf16 weights (packed_bf16.h), bf16 is measured packed too,
+// with f32 activations and, above 3 tokens, bf16 ones (GFLOP/s beside the bandwidth).
 //
 //   build/tests/perf/pagoda_linear_bench [--tokens 1] [--threads 0] [--repeats 20]
 #include <algorithm>
@@ -52,17 +54,28 @@ int main(int argc, char** argv) {
     };
     std::printf("isa %s, %zu threads, %zu token(s), %zu x %zu weights\n", cpu::isaName(cpu::activeIsa()), pool.size(),
                 tokens, rows, cols);
+    auto measure = [&](const char* name, const cpu::Matrix& w, cpu::Activations activations) {
+        std::vector<double> seconds;
+        for (int r = 0; r < repeats; ++r) {
+            const auto start = std::chrono::steady_clock::now();
+            cpu::linear(pool, x.data(), tokens, w, {}, y.data(), rows, activations);
+            seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        std::sort(seconds.begin(), seconds.end());
+        const double median = seconds[seconds.size() / 2], bytes = double(rows * cols * dtypeSize(w.type));
+        std::printf("%-28s weight read %6.2f GB/s median (max %.2f), %7.1f GFLOP/s\n", name, bytes / median / 1e9,
+                    bytes / seconds.front() / 1e9, 2.0 * double(tokens * rows * cols) / median / 1e9);
+    };
     for (DType type : {DType::F32, DType::BF16, DType::F16, DType::I8}) {
         fill(type);
         const cpu::Matrix w{storage.data(), type, rows, cols, type == DType::I8 ? scales.data() : nullptr};
-        std::vector<double> gbps;
-        for (int r = 0; r < repeats; ++r) {
-            const auto start = std::chrono::steady_clock::now();
-            cpu::linear(pool, x.data(), tokens, w, {}, y.data(), rows);
-            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            gbps.push_back(double(rows * cols * dtypeSize(type)) / s / 1e9);
-        }
-        std::sort(gbps.begin(), gbps.end());
-        std::printf("%-5s weight read %6.2f GB/s median (max %.2f)\n", dtypeName(type), gbps[gbps.size() / 2], gbps.back());
+        measure(dtypeName(type), w, cpu::Activations::F32);
+        if (type == DType::BF16 && tokens > 3) measure("bf16, bf16 activations", w, cpu::Activations::Bf16);
+        if (type != DType::BF16 || !cpu::packedBf16Supported()) continue;
+        const cpu::PackedBf16 packed = cpu::PackedBf16::pack(pool, storage.data(), rows, cols);
+        cpu::Matrix p = w;
+        p.packed = &packed;
+        measure("bf16 packed", p, cpu::Activations::F32);
+        if (tokens > 3) measure("bf16 packed, bf16 activations", p, cpu::Activations::Bf16);
     }
 }

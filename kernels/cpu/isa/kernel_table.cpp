@@ -6,6 +6,7 @@ size_t activationGroup(BlockFormat format) { return format >= BlockFormat::Q2_K 
 
 const KernelTable& kernelsFor(Isa isa) {
     switch (isa) {
+        case Isa::Amx: return amxKernels();
         case Isa::Avx512Bf16: return avx512Bf16Kernels();
         case Isa::Avx512: return avx512Kernels();
         case Isa::Avx2: return avx2Kernels();

@@ -23,6 +23,18 @@ struct WeightRows {
     BlockFormat format = BlockFormat::F32;  // DType::Blocks only
 };
 
+// A bf16 matrix [rows, cols] packed for the tile kernels (kernels/cpu/packed_bf16.h): panels
+// of 16 rows, each a run of tilesPerPanel tiles of 32 columns; a tile is 16 rows of 64 bytes,
+// row p holding, for each of the panel's 16 matrix rows n, the pair w[n][2p], w[n][2p + 1] of
+// the tile's columns. That is AMX's B-operand layout, and each tile row is one 64-byte vector
+// of 16 outputs for vdpbf16ps. Rows past `rows` and columns past `cols` are zeros.
+struct PackedRows {
+    const uint16_t* panels = nullptr;
+    size_t rows = 0;
+    size_t cols = 0;
+    size_t tilesPerPanel = 0;
+};
+
 // Activations quantized to 8 bits for the block-format kernels, [numTokens, cols]: token t's
 // element i is scales[t][i / group] * q[t][i], with q in [-127, 127] rounded to nearest from a
 // symmetric scale (the largest magnitude of the group maps to 127), and sums[t][k] the sum of
@@ -54,6 +66,19 @@ struct KernelTable {
     // cols]), accumulating in f32. Null where the instruction set has no bf16 dot product.
     void (*multiplyBf16)(const uint16_t* xBf16, size_t numTokens, const WeightRows& w, size_t row0, size_t rowCount,
                          float* y, size_t yStride);
+    // y[t * yStride + 16 * panel + n] = x[t] · w[16 * panel + n] for panel0 <= panel < panel0 +
+    // panelCount and the panel's rows that exist, t < numTokens, in f32 arithmetic (the weights
+    // widened exactly): decode from packed weights. x rows are xStride floats apart and hold
+    // w.tilesPerPanel * 32 readable values, zeros past w.cols. Null below Avx512Bf16.
+    void (*multiplyPacked)(const float* x, size_t xStride, size_t numTokens, const PackedRows& w, size_t panel0,
+                           size_t panelCount, float* y, size_t yStride);
+    // The same with activations rounded to bf16 (xBf16, rows xStride values apart, zeros past
+    // w.cols, and rows up to numTokens rounded up to 16 readable and zero), accumulating in f32:
+    // vdpbf16ps on the Avx512Bf16 table, AMX tiles on the Amx one. Null below Avx512Bf16.
+    void (*multiplyPackedBf16)(const uint16_t* xBf16, size_t xStride, size_t numTokens, const PackedRows& w,
+                               size_t panel0, size_t panelCount, float* y, size_t yStride);
+    // out[i] = x[i] rounded to bf16, to nearest even (floatToBf16's bits for every non-NaN).
+    void (*roundToBf16)(const float* x, size_t n, uint16_t* out);
     // Quantizes one token's activations (cols elements, a multiple of group) as described at
     // QuantizedActivations: q[cols], scales[cols / group], sums[cols / 16]. Every table gives
     // the same bytes.
@@ -74,6 +99,7 @@ const KernelTable& baselineKernels();
 const KernelTable& avx2Kernels();
 const KernelTable& avx512Kernels();
 const KernelTable& avx512Bf16Kernels();
+const KernelTable& amxKernels();
 
 // The table for `isa`; the active one by default.
 const KernelTable& kernelsFor(Isa isa);

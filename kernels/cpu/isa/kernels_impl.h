@@ -6,6 +6,7 @@
 #include "kernels/cpu/isa/attention_kernels_impl.h"
 #include "kernels/cpu/isa/block_kernels_impl.h"
 #include "kernels/cpu/isa/kernel_table.h"
+#include "kernels/cpu/isa/packed_kernels_impl.h"
 #include "kernels/cpu/isa/simd.h"
 
 namespace pagoda::cpu {
@@ -262,6 +263,9 @@ const KernelTable kTable{
     .multiplyRows = multiplyRows,
     .multiplyWidened = multiplyWidened,
     .multiplyBf16 = kMultiplyBf16,
+    .multiplyPacked = kMultiplyPacked,
+    .multiplyPackedBf16 = kMultiplyPackedBf16,
+    .roundToBf16 = kRoundToBf16,
     .quantizeActivations = quantizeActivations,
     .multiplyBlocks = multiplyBlocks,
     .dot = dot,

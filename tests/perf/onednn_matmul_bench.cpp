@@ -1,11 +1,13 @@
 // oneDNN's bf16 matmul beside cpu::linear on the Qwen2.5-0.5B projections (issue 20: adopt
 // oneDNN only where it measures faster). y = x · Wᵀ, W bf16 [out, in], y f32. oneDNN gets bf16
 // x and its weights reordered once into the layout it picks (format_tag::any), as packing at
-// load would; cpu::linear gets the f32 x and the [out, in] matrix the engine passes it.
+// load would; cpu::linear gets the f32 x and the matrix the engine passes it: packed once
+// (PackedBf16::pack, outside the timing) where the active kernels multiply packed weights,
+// the checkpoint's [out, in] rows otherwise or with --unpacked.
 // Built only where libdnnl-dev is installed (tests/perf/CMakeLists.txt).
 //
 //   build/tests/perf/pagoda_onednn_matmul_bench [--threads 2] [--tokens 1,4,25,64,512,2048]
-//       [--shapes q,kv,gate,down,lm_head] [--seconds 0.2] [--runtime-m] [--cold]
+//       [--shapes q,kv,gate,down,lm_head] [--seconds 0.2] [--runtime-m] [--cold] [--unpacked]
 //
 // Every call multiplies the same matrix, so all but lm_head stay in the caches (300 MiB of L3
 // on the Xeon this was written on) while in a decode step all 1 GB of the model streams by:
@@ -23,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <dnnl.hpp>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -32,6 +35,7 @@
 #include "kernels/common/dtype.h"
 #include "kernels/cpu/isa.h"
 #include "kernels/cpu/linear.h"
+#include "kernels/cpu/packed_bf16.h"
 #include "kernels/cpu/thread_pool.h"
 
 using namespace pagoda;
@@ -127,7 +131,7 @@ int main(int argc, char** argv) {
     std::vector<size_t> tokenCounts = {1, 4, 25, 64, 512, 2048};
     std::string shapeFilter = "q,kv,gate,down,lm_head";
     double budget = 0.2;
-    bool runtimeM = false, cold = false;
+    bool runtimeM = false, cold = false, unpacked = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const char* next = i + 1 < argc ? argv[i + 1] : "";
@@ -137,6 +141,7 @@ int main(int argc, char** argv) {
         if (a == "--seconds") budget = std::atof(next), ++i;
         if (a == "--runtime-m") runtimeM = true;
         if (a == "--cold") cold = true;
+        if (a == "--unpacked") unpacked = true;
     }
     omp_set_num_threads(int(threads));
     ThreadPool pool(threads);
@@ -144,8 +149,10 @@ int main(int argc, char** argv) {
     dnnl::engine engine(dnnl::engine::kind::cpu, 0);
     dnnl::stream stream(engine);
     const dnnl_version_t* version = dnnl_version();
-    std::printf("oneDNN %d.%d.%d (OpenMP, %d threads), Pagoda isa %s (%zu threads)%s%s\n", version->major,
-                version->minor, version->patch, omp_get_max_threads(), cpu::isaName(cpu::activeIsa()), pool.size(),
+    const bool packed = !unpacked && cpu::packedBf16Supported();
+    std::printf("oneDNN %d.%d.%d (OpenMP, %d threads), Pagoda isa %s (%zu threads, %s weights)%s%s\n",
+                version->major, version->minor, version->patch, omp_get_max_threads(),
+                cpu::isaName(cpu::activeIsa()), pool.size(), packed ? "packed" : "row-major",
                 cold ? ", weights cold" : "", runtimeM ? ", oneDNN with runtime M" : "");
     // d/bf16 and d/f32: oneDNN's speed over cpu::linear's (above 1, oneDNN is faster).
     std::printf("%-8s %5s | %9s %9s %9s | %8s %8s %8s | %6s %6s | %8s %8s | %-28s %s\n", "shape", "T", "dnnl ms",
@@ -161,7 +168,14 @@ int main(int argc, char** argv) {
         const size_t out = shape.out, in = shape.in;
         std::vector<uint16_t> weights(out * in);
         for (uint16_t& w : weights) w = floatToBf16(uniform(rng));
-        const cpu::Matrix matrix{weights.data(), DType::BF16, out, in};
+        cpu::Matrix matrix{weights.data(), DType::BF16, out, in};
+        std::optional<cpu::PackedBf16> packedWeights;
+        if (packed) {
+            const auto start = Clock::now();
+            packedWeights = cpu::PackedBf16::pack(pool, weights.data(), out, in);
+            std::printf("%-8s Pagoda pack %.1f ms\n", shape.name, seconds(start) * 1e3);
+            matrix.packed = &*packedWeights;
+        }
         const dnnl::memory::desc plainWeights({dnnl::memory::dim(in), dnnl::memory::dim(out)}, dt::bf16, tag::ba);
         dnnl::memory plainWeightsMemory(plainWeights, engine, weights.data());
         dnnl::memory::desc firstPackedDesc;
@@ -185,8 +199,8 @@ int main(int argc, char** argv) {
             const dnnl::matmul matmul(pd);
             const double createMs = seconds(start) * 1e3;
             start = Clock::now();
-            dnnl::memory packedWeights(pd.weights_desc(), engine);
-            dnnl::reorder(plainWeightsMemory, packedWeights).execute(stream, plainWeightsMemory, packedWeights);
+            dnnl::memory dnnlWeights(pd.weights_desc(), engine);
+            dnnl::reorder(plainWeightsMemory, dnnlWeights).execute(stream, plainWeightsMemory, dnnlWeights);
             stream.wait();
             const double reorderMs = seconds(start) * 1e3;
             if (tokens == tokenCounts.front()) firstPackedDesc = pd.weights_desc();
@@ -202,7 +216,7 @@ int main(int argc, char** argv) {
             auto wakePool = [&] { pool.parallelFor(pool.size(), [](size_t, size_t) {}); };
             const double dnnlS = medianSeconds(budget, pool, flusher, wakeOpenMp, [&] {
                 matmul.execute(stream,
-                               {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, packedWeights}, {DNNL_ARG_DST, dst}});
+                               {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, dnnlWeights}, {DNNL_ARG_DST, dst}});
                 stream.wait();
             });
             settle();

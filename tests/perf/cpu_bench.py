@@ -813,9 +813,10 @@ def write_report(args: argparse.Namespace, data: dict, out_md: Path) -> None:
         "",
         f"- CPU: {m['cpu']}; {m['logical_cpus']} logical CPUs, {m['physical_cores']} cores; {m['ram_gib']} GiB RAM",
         f"- Flags: {flags}",
-        f"- Memory read bandwidth, all cores: {fmt_cell(bw, 1, 2)} GB/s (median of {len(bw.runs)} passes over "
-        f"1 GiB, `pagoda_memory_bandwidth`, {data['bandwidth_raw'].get('threads', '?')} threads, "
-        f"{data['bandwidth_raw'].get('isa', '?')} loads)",
+        f"- Memory read bandwidth, all cores: {fmt_cell(bw, 1, 2)}" + (
+            f" GB/s (median of {len(bw.runs)} passes over 1 GiB, `pagoda_memory_bandwidth`, "
+            f"{data['bandwidth_raw'].get('threads', '?')} threads, {data['bandwidth_raw'].get('isa', '?')} loads)"
+            if bw.runs else ""),
         f"- Linux {m['kernel']}, Python {m['python']}; threads given to every engine: {args.threads}",
         "",
         "## Versions",
@@ -872,9 +873,10 @@ def write_report(args: argparse.Namespace, data: dict, out_md: Path) -> None:
         "/proc/stat minus this benchmark's own CPU time; one figure per process, so a peer's in-process "
         f"repeats share one). † in the table: some run of that cell had other processes above {BUSY:.0%}.",
         "",
-        f"- memory bandwidth, GB/s: {', '.join(f'{v:.1f}' for v in bw.runs)} (other processes: "
-        f"{', '.join(f'{o:.0%}' for o in bw.others)})",
     ]
+    if bw.runs:
+        lines.append(f"- memory bandwidth, GB/s: {', '.join(f'{v:.1f}' for v in bw.runs)} (other processes: "
+                     f"{', '.join(f'{o:.0%}' for o in bw.others)})")
     names = {"pagoda": "Pagoda", "pagoda_int8": "Pagoda int8", "llama": "llama.cpp",
              "llama_q8_0": "llama.cpp Q8_0", "hf": "transformers"}
     for key, result in engines.items():

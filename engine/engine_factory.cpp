@@ -22,7 +22,8 @@ std::optional<ComputeDtype> parseComputeDtype(std::string_view name) {
 
 cpu::Activations activationsFor(ComputeDtype dtype, const ModelConfig& config) {
     // Only bf16 weights have a bf16 path; for the rest the request changes nothing.
-    return dtype == ComputeDtype::BFloat16 && config.dtype == DType::BF16 ? cpu::Activations::Bf16 : cpu::Activations::F32;
+    const bool bf16 = dtype == ComputeDtype::BFloat16 || (dtype == ComputeDtype::Auto && cpu::packedBf16Supported());
+    return bf16 && config.dtype == DType::BF16 ? cpu::Activations::Bf16 : cpu::Activations::F32;
 }
 
 std::optional<ExecutorBackend> parseExecutorBackend(std::string_view name) {

@@ -19,9 +19,11 @@
 
 namespace pagoda {
 
-// The arithmetic of the matrix products. Auto is float32, exact: on the CPUs measured so far
-// (Sapphire Rapids), vdpbf16ps runs at the rate of the f32 FMAs it replaces, so rounding
-// activations to bf16 bought 2% at most. BFloat16 asks for it anyway.
+// The arithmetic of the matrix products. Float32 is exact. BFloat16 rounds activations to bf16
+// in the products of bf16 weights with 4 tokens or more (prefill, batches), as torch,
+// llama.cpp and vLLM compute bf16 models. Auto is BFloat16 where the CPU kernels multiply
+// packed bf16 weights (AVX512_BF16, AMX: 6x the f32 rate on AMX tiles, 64 tokens, Emerald
+// Rapids) and Float32 elsewhere; decode-sized products stay exact either way.
 enum class ComputeDtype { Auto, Float32, BFloat16 };
 
 std::optional<ComputeDtype> parseComputeDtype(std::string_view name);  // auto, float32, bfloat16

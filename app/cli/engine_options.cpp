@@ -20,8 +20,9 @@ void addEngineOptions(QCommandLineParser& parser) {
         {{"kv-cache-memory-bytes", "kv-cache-memory"}, "Memory for the KV cache, e.g. 512M or 4G (default 1G).", "size",
          "1G"},
         {"chat-template", "A Jinja chat template file to use instead of the model's own.", "file"},
-        {"dtype", "Compute dtype: auto or float32 (exact products), or bfloat16 (for bf16 weights on AVX512_BF16 "
-                  "CPUs, activations rounded to bf16 in prefill and batches).",
+        {"dtype", "Compute dtype: float32 (exact products) or bfloat16 (for bf16 weights on AVX512_BF16 and AMX "
+                  "CPUs, activations rounded to bf16 in prefill and batches); auto is bfloat16 where the CPU has "
+                  "those, float32 elsewhere.",
          "dtype", "auto"},
         {"quantization", "none (weights as stored), int8 (one scale per row: about half the memory traffic of "
                          "bf16) or int4 (GGUF Q4_0 blocks: under a third); weight-only, converted at load, for 16-bit "

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "kernels/cpu/isa/kernel_table.h"
@@ -85,80 +86,72 @@ void linearIntegerBlocks(ThreadPool& pool, const KernelTable& k, const float* x,
     });
 }
 
-// Packed bf16 weights. Tokens are taken in chunks whose bf16 rows fit in L2 beside a few
-// panels, so each chunk's activations are read from cache by every panel; the items of the
-// parallel loop are (chunk, group of panels), chunk-major.
+// Packed bf16 weights, several matrices over the same x in one parallel loop (linearGroup).
+// F32 activations: one panel per item, the exact kernel for any token count, which computes
+// each token alone in one order, so a sequence's logits do not depend on how it was cut into
+// steps or who shares its batch. Bf16: x rounded once for every matrix, and tokens taken in
+// chunks whose bf16 rows fit in L2 beside a few panels, so a chunk's activations come from
+// cache for every panel; items are (chunk, matrix, group of panels), chunk-major.
 constexpr size_t kPanelsPerItem = 4;
-constexpr size_t kDecodePanelsPerItem = 1;
 constexpr size_t kChunkBytes = size_t(1) << 20;
 
-void linearPacked(ThreadPool& pool, const KernelTable& k, const float* x, size_t numTokens, const Matrix& w,
-                  const Vector& bias, float* y, size_t yStride, Activations activations) {
-    const PackedBf16& packed = *w.packed;
-    const PackedRows rows = packed.view();
-    const size_t cols = w.cols, stride = packed.paddedCols(), numPanels = packed.numPanels();
-    auto finish = [&](size_t panel0, size_t panelCount, size_t t0, size_t tokens) {
-        if (!bias.data) return;
-        const size_t row0 = panel0 * kPanelRows, rowCount = std::min(panelCount * kPanelRows, w.rows - row0);
-        addBias(bias, row0, rowCount, tokens, y + t0 * yStride, yStride);
-    };
-    if (numTokens <= kMaxDirectTokens) {
-        // The kernel reads whole tiles of x: pad a row whose length is not a multiple of 32.
-        thread_local std::vector<float> padded;
-        const float* xs = x;
-        if (stride != cols) {
-            padded.assign(numTokens * stride, 0.0f);
-            for (size_t t = 0; t < numTokens; ++t) std::copy_n(x + t * cols, cols, padded.data() + t * stride);
-            xs = padded.data();
-        }
-        const size_t numItems = (numPanels + kDecodePanelsPerItem - 1) / kDecodePanelsPerItem;
-        pool.parallelFor(numItems, [&](size_t begin, size_t end) {
-            const size_t panel0 = begin * kDecodePanelsPerItem;
-            const size_t panelCount = std::min(numPanels, end * kDecodePanelsPerItem) - panel0;
-            k.multiplyPacked(xs, stride, numTokens, rows, panel0, panelCount, y, yStride);
-            finish(panel0, panelCount, 0, numTokens);
-        });
-        return;
+void linearPacked(ThreadPool& pool, const KernelTable& k, const float* x, size_t numTokens,
+                  std::span<const LinearTarget> targets, Activations activations) {
+    const size_t cols = targets[0].w.cols, stride = targets[0].w.packed->paddedCols();
+    const bool bf16 = activations == Activations::Bf16 && numTokens > kMaxDirectTokens;
+    // (Thread-local buffers are named through pointers: inside the lambdas the name would mean
+    // each worker's own, empty vector.)
+    thread_local std::vector<float> paddedX;
+    thread_local std::vector<uint16_t> roundedX;
+    const float* xf = x;
+    const uint16_t* xb = nullptr;
+    if (!bf16 && stride != cols) {
+        // The kernel reads whole tiles of x: pad rows whose length is not a multiple of 32.
+        paddedX.assign(numTokens * stride, 0.0f);
+        for (size_t t = 0; t < numTokens; ++t) std::copy_n(x + t * cols, cols, paddedX.data() + t * stride);
+        xf = paddedX.data();
     }
-    if (activations == Activations::F32) {
-        // Exact: panels widened to f32, then the f32 register-blocked product.
-        pool.parallelFor(numPanels, [&](size_t begin, size_t end) {
-            thread_local std::vector<float> widened;
-            widened.resize(kPanelRows * cols);
-            for (size_t panel = begin; panel < end; ++panel) {
-                const size_t rowCount = std::min(kPanelRows, w.rows - panel * kPanelRows);
-                packed.widenPanel(panel, widened.data());
-                k.multiplyWidened(x, numTokens, cols, widened.data(), rowCount, y, yStride, panel * kPanelRows);
-                finish(panel, 1, 0, numTokens);
+    if (bf16) {
+        // Rows padded to the tile width, and up to a multiple of 16 with zeros (AMX reads whole tiles).
+        const size_t paddedTokens = (numTokens + kPanelRows - 1) / kPanelRows * kPanelRows;
+        roundedX.resize(paddedTokens * stride);
+        uint16_t* out = roundedX.data();
+        pool.parallelFor(paddedTokens, [&](size_t begin, size_t end) {
+            for (size_t t = begin; t < end; ++t) {
+                if (t < numTokens) k.roundToBf16(x + t * cols, cols, out + t * stride);
+                std::fill(out + t * stride + (t < numTokens ? cols : 0), out + (t + 1) * stride, uint16_t(0));
             }
         });
-        return;
+        xb = out;
     }
-    // x rounded once to bf16, rows padded to the tile width and up to a multiple of 16 with zeros.
-    // (A thread_local is named through a pointer: inside the lambdas the name would mean each
-    // worker's own, empty vector.)
-    thread_local std::vector<uint16_t> rounded;
-    const size_t paddedTokens = (numTokens + kPanelRows - 1) / kPanelRows * kPanelRows;
-    rounded.resize(paddedTokens * stride);
-    uint16_t* xBf16 = rounded.data();
-    pool.parallelFor(paddedTokens, [&](size_t begin, size_t end) {
-        for (size_t t = begin; t < end; ++t) {
-            uint16_t* out = xBf16 + t * stride;
-            if (t < numTokens) k.roundToBf16(x + t * cols, cols, out);
-            std::fill(out + (t < numTokens ? cols : 0), out + stride, uint16_t(0));
-        }
-    });
-    const size_t chunkTokens = std::clamp(kChunkBytes / (stride * sizeof(uint16_t)) / 32 * 32, size_t(32), size_t(256));
+    const size_t panelsPerItem = bf16 ? kPanelsPerItem : 1;
+    const size_t chunkTokens =
+        bf16 ? std::clamp(kChunkBytes / (stride * sizeof(uint16_t)) / 32 * 32, size_t(32), size_t(256))
+                                 : numTokens;
     const size_t numChunks = (numTokens + chunkTokens - 1) / chunkTokens;
-    const size_t groups = (numPanels + kPanelsPerItem - 1) / kPanelsPerItem;
+    // firstGroup[i]: the first item (within a chunk) of target i.
+    std::vector<size_t> firstGroup(targets.size() + 1, 0);
+    for (size_t i = 0; i < targets.size(); ++i)
+        firstGroup[i + 1] = firstGroup[i] + (targets[i].w.packed->numPanels() + panelsPerItem - 1) / panelsPerItem;
+    const size_t groups = firstGroup.back();
     pool.parallelFor(numChunks * groups, [&](size_t begin, size_t end) {
         for (size_t item = begin; item < end; ++item) {
             const size_t t0 = item / groups * chunkTokens, tokens = std::min(chunkTokens, numTokens - t0);
-            const size_t panel0 = item % groups * kPanelsPerItem;
-            const size_t panelCount = std::min(kPanelsPerItem, numPanels - panel0);
-            k.multiplyPackedBf16(xBf16 + t0 * stride, stride, tokens, rows, panel0, panelCount,
-                                 y + t0 * yStride, yStride);
-            finish(panel0, panelCount, t0, tokens);
+            const size_t group = item % groups;
+            const size_t i = size_t(std::upper_bound(firstGroup.begin(), firstGroup.end(), group) - firstGroup.begin()) - 1;
+            const LinearTarget& target = targets[i];
+            const PackedBf16& packed = *target.w.packed;
+            const size_t panel0 = (group - firstGroup[i]) * panelsPerItem;
+            const size_t panelCount = std::min(panelsPerItem, packed.numPanels() - panel0);
+            float* y = target.y + t0 * target.yStride;
+            if (bf16)
+                k.multiplyPackedBf16(xb + t0 * stride, stride, tokens, packed.view(), panel0, panelCount, y, target.yStride);
+            else
+                k.multiplyPacked(xf, stride, tokens, packed.view(), panel0, panelCount, y, target.yStride);
+            if (target.bias.data) {
+                const size_t row0 = panel0 * kPanelRows;
+                addBias(target.bias, row0, std::min(panelCount * kPanelRows, target.w.rows - row0), tokens, y, target.yStride);
+            }
         }
     });
 }
@@ -168,7 +161,10 @@ void linearPacked(ThreadPool& pool, const KernelTable& k, const float* x, size_t
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias, float* y,
             size_t yStride, Activations activations, BlockStrategy blockStrategy) {
     const KernelTable& k = kernels();
-    if (w.packed) return linearPacked(pool, k, x, numTokens, w, bias, y, yStride, activations);
+    if (w.packed) {
+        const LinearTarget target{w, bias, y, yStride};
+        return linearPacked(pool, k, x, numTokens, std::span(&target, 1), activations);
+    }
     if (w.type == DType::Blocks && integerBlocks(k, w, numTokens, blockStrategy))
         return linearIntegerBlocks(pool, k, x, numTokens, w, bias, y, yStride);
     const WeightRows rows{w.data, w.type, w.rowScales, w.cols, w.format};
@@ -207,6 +203,15 @@ void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w,
             if (bias.data) addBias(bias, row0, rowCount, numTokens, y, yStride);
         }
     });
+}
+
+void linearGroup(ThreadPool& pool, const float* x, size_t numTokens, std::span<const LinearTarget> targets,
+                 Activations activations) {
+    const bool allPacked = std::all_of(targets.begin(), targets.end(), [&](const LinearTarget& t) {
+        return t.w.packed && t.w.cols == targets[0].w.cols;
+    });
+    if (!targets.empty() && allPacked) return linearPacked(pool, kernels(), x, numTokens, targets, activations);
+    for (const LinearTarget& t : targets) linear(pool, x, numTokens, t.w, t.bias, t.y, t.yStride, activations);
 }
 
 }  // namespace pagoda::cpu

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 
 #include "kernels/common/dtype.h"
 #include "kernels/cpu/block_formats.h"
@@ -50,5 +51,19 @@ enum class BlockStrategy { Auto, Integer, Dequantize };
 void linear(ThreadPool& pool, const float* x, size_t numTokens, const Matrix& w, const Vector& bias,
             float* y, size_t yStride, Activations activations = Activations::F32,
             BlockStrategy blockStrategy = BlockStrategy::Auto);
+
+// One product of linearGroup: y = x · wᵀ (+ bias), y's rows yStride apart.
+struct LinearTarget {
+    Matrix w;
+    Vector bias;
+    float* y = nullptr;
+    size_t yStride = 0;
+};
+
+// linear() for several matrices over the same x (q, k and v; gate and up). With packed weights
+// of one width they run as one parallel loop over all their rows, x prepared once; otherwise
+// one after another.
+void linearGroup(ThreadPool& pool, const float* x, size_t numTokens, std::span<const LinearTarget> targets,
+                 Activations activations = Activations::F32);
 
 }  // namespace pagoda::cpu

@@ -45,18 +45,6 @@ PackedBf16 PackedBf16::pack(ThreadPool& pool, const void* rows, size_t numRows, 
     return packed;
 }
 
-void PackedBf16::widenPanel(size_t panel, float* dst) const {
-    const uint16_t* tiles = m_data.get() + panel * m_tilesPerPanel * kTileElements;
-    for (size_t tile = 0; tile < m_tilesPerPanel; ++tile)
-        for (size_t pair = 0; pair < kTileCols / 2; ++pair)
-            for (size_t n = 0; n < kPanelRows; ++n)
-                for (size_t half = 0; half < 2; ++half) {
-                    const uint32_t bits = uint32_t(*tiles++) << 16;
-                    const size_t c = tile * kTileCols + 2 * pair + half;
-                    if (c < m_cols) std::memcpy(&dst[n * m_cols + c], &bits, 4);
-                }
-}
-
 bool packedBf16Supported() { return kernels().multiplyPackedBf16 != nullptr; }
 
 }  // namespace pagoda::cpu

@@ -28,10 +28,6 @@ public:
     size_t paddedCols() const { return m_tilesPerPanel * kTileCols; }
     size_t bytes() const { return numPanels() * m_tilesPerPanel * kPanelRows * kTileCols * sizeof(uint16_t); }
 
-    // Rows 16·panel … 16·panel + 15 as f32, dst[r * cols() + i] (rows past rows() are zeros):
-    // the exact path, for products with f32 activations.
-    void widenPanel(size_t panel, float* dst) const;
-
 private:
     struct Free {
         void operator()(uint16_t* p) const { std::free(p); }

@@ -83,7 +83,7 @@ private slots:
         QCOMPARE(packedBf16Supported(), activeIsa() >= Isa::Avx512Bf16);
     }
 
-    void packingKeepsEveryValueAndWidensBackExactly() {
+    void packingPlacesEveryValueAsTheTileLayoutSays() {
         ThreadPool pool(2);
         for (size_t cols : kCols)
             for (size_t rows : kRows) {
@@ -102,11 +102,13 @@ private slots:
                         const uint16_t got = view.panels[((panel * view.tilesPerPanel + tile) * 16 + p) * 32 + 2 * n + half];
                         QCOMPARE(got, w.bits[r * cols + c]);
                     }
-                std::vector<float> widened(16 * cols);
-                for (size_t panel = 0; panel < packed.numPanels(); ++panel) {
-                    packed.widenPanel(panel, widened.data());
-                    for (size_t n = 0; n < 16 && panel * 16 + n < rows; ++n)
-                        for (size_t c = 0; c < cols; ++c) QCOMPARE(widened[n * cols + c], w.values[(panel * 16 + n) * cols + c]);
+                // Everything past the matrix is zero, so whole tiles can be multiplied.
+                const size_t tileValues = 16 * 32;
+                for (size_t i = 0; i < packed.numPanels() * view.tilesPerPanel * tileValues; ++i) {
+                    const size_t panel = i / (view.tilesPerPanel * tileValues), tile = i / tileValues % view.tilesPerPanel;
+                    const size_t p = i % tileValues / 32, n = i % 32 / 2, half = i % 2;
+                    const size_t r = panel * 16 + n, c = tile * 32 + 2 * p + half;
+                    if (r >= rows || c >= cols) QCOMPARE(view.panels[i], uint16_t(0));
                 }
             }
     }
@@ -237,6 +239,45 @@ private slots:
                              qPrintable(QString("tokens %1: %2 threads differ from 1").arg(tokens).arg(threads)));
                 }
             }
+    }
+
+    // With f32 activations each token is computed alone, in one order, whatever the token count:
+    // a prompt's logits are the same bits whether it came as one step or token by token
+    // (paging_test relies on it). And linearGroup is the same as its products one by one.
+    void packedF32ProductsDoNotDependOnTheBatch() {
+        if (!packedBf16Supported()) QSKIP("the active kernels have no packed bf16 product (below avx512bf16)");
+        ThreadPool pool(2);
+        const size_t cols = 96, tokens = 37;
+        const Bf16Matrix a(70, cols, 31), b(16, cols, 32), c(5, cols, 33);
+        const PackedBf16 pa = PackedBf16::pack(pool, a.bits.data(), a.rows, cols);
+        const PackedBf16 pb = PackedBf16::pack(pool, b.bits.data(), b.rows, cols);
+        const PackedBf16 pc = PackedBf16::pack(pool, c.bits.data(), c.rows, cols);
+        Matrix ma{a.bits.data(), DType::BF16, a.rows, cols}, mb{b.bits.data(), DType::BF16, b.rows, cols},
+            mc{c.bits.data(), DType::BF16, c.rows, cols};
+        ma.packed = &pa;
+        mb.packed = &pb;
+        mc.packed = &pc;
+        const auto x = randomFloats(tokens * cols, 34);
+        const auto bias = randomFloats(a.rows, 35);
+        for (Activations activations : {Activations::F32, Activations::Bf16}) {
+            std::vector<float> ya(tokens * a.rows), yb(tokens * b.rows), yc(tokens * c.rows);
+            const LinearTarget group[] = {{ma, {bias.data(), DType::F32, a.rows}, ya.data(), a.rows},
+                                          {mb, {}, yb.data(), b.rows},
+                                          {mc, {}, yc.data(), c.rows}};
+            linearGroup(pool, x.data(), tokens, group, activations);
+            std::vector<float> alone(tokens * a.rows);
+            linear(pool, x.data(), tokens, ma, {bias.data(), DType::F32, a.rows}, alone.data(), a.rows, activations);
+            QVERIFY(std::memcmp(alone.data(), ya.data(), ya.size() * sizeof(float)) == 0);
+            alone.assign(tokens * c.rows, 0.0f);
+            linear(pool, x.data(), tokens, mc, {}, alone.data(), c.rows, activations);
+            QVERIFY(std::memcmp(alone.data(), yc.data(), yc.size() * sizeof(float)) == 0);
+            if (activations != Activations::F32) continue;
+            for (size_t t = 0; t < tokens; ++t) {
+                std::vector<float> one(b.rows);
+                linear(pool, x.data() + t * cols, 1, mb, {}, one.data(), b.rows, activations);
+                QVERIFY2(std::memcmp(one.data(), &yb[t * b.rows], b.rows * sizeof(float)) == 0, qPrintable(QString::number(t)));
+            }
+        }
     }
 };
 

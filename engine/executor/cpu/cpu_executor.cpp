@@ -13,9 +13,6 @@ namespace pagoda {
 
 namespace {
 
-cpu::Matrix matrix(const TensorView& t) {
-    return {t.data, t.type, size_t(t.rows), size_t(t.cols), t.rowScales, t.format};
-}
 cpu::Vector vec(const TensorView& t) { return {t.data, t.type, size_t(t.rows)}; }
 
 void addInPlace(float* y, const float* x, size_t n) {
@@ -35,6 +32,18 @@ CpuExecutor::CpuExecutor(std::shared_ptr<const Model> model, CpuExecutorOptions 
     ropeInvFreq(rope, m_invFreq.data());
     const std::vector<float>& factors = m_model->config.ropeFreqFactors;
     for (size_t i = 0; i < factors.size() && i < m_invFreq.size(); ++i) m_invFreq[i] /= factors[i];
+
+    const bool pack = options.packBf16Weights && cpu::packedBf16Supported();
+    for (const LayerWeights& L : m_model->weights.layers)
+        m_matrices.push_back({matrix(L.q, pack), matrix(L.k, pack), matrix(L.v, pack), matrix(L.o, pack),
+                              matrix(L.gate, pack), matrix(L.up, pack), matrix(L.down, pack)});
+    m_lmHead = matrix(m_model->weights.lmHead, pack);
+}
+
+cpu::Matrix CpuExecutor::matrix(const TensorView& t, bool pack) {
+    cpu::Matrix m{t.data, t.type, size_t(t.rows), size_t(t.cols), t.rowScales, t.format};
+    if (pack && t.type == DType::BF16) m.packed = &m_packed.emplace_back(cpu::PackedBf16::pack(m_pool, t.data, m.rows, m.cols));
+    return m;
 }
 
 void CpuExecutor::reserve(size_t numTokens, size_t numLogits) {
@@ -89,13 +98,14 @@ Result<std::span<const float>> CpuExecutor::execute(const Batch& batch) {
     for (size_t i = 0; i < numLogits; ++i)
         std::copy_n(&m_hidden[size_t(batch.logitsIndices[i]) * H], H, &m_lastHidden[i * H]);
     cpu::rmsNorm(m_lastHidden.data(), numLogits, vec(w.finalNorm), c.rmsNormEps, m_lastHidden.data());
-    cpu::linear(m_pool, m_lastHidden.data(), numLogits, matrix(w.lmHead), {}, m_logits.data(), size_t(c.vocabSize), m_activations);
+    cpu::linear(m_pool, m_lastHidden.data(), numLogits, m_lmHead, {}, m_logits.data(), size_t(c.vocabSize), m_activations);
     return std::span<const float>(m_logits.data(), numLogits * size_t(c.vocabSize));
 }
 
 void CpuExecutor::attention(size_t layer, const Batch& batch) {
     const ModelConfig& c = m_model->config;
     const LayerWeights& L = m_model->weights.layers[layer];
+    const LayerMatrices& M = m_matrices[layer];
     const size_t T = batch.numTokens(), H = size_t(c.hiddenSize), hd = size_t(c.headDim);
     const size_t qWidth = size_t(c.numHeads) * hd, kvWidth = size_t(c.numKvHeads) * hd;
 
@@ -103,9 +113,10 @@ void CpuExecutor::attention(size_t layer, const Batch& batch) {
         cpu::rmsNorm(m_hidden.data(), T, vec(L.attnNorm), c.rmsNormEps, m_normed.data());
     else
         cpu::addRmsNorm(m_hidden.data(), m_proj.data(), T, vec(L.attnNorm), c.rmsNormEps, m_normed.data());
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.q), vec(L.qBias), m_q.data(), qWidth, m_activations);
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.k), vec(L.kBias), m_k.data(), kvWidth, m_activations);
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.v), vec(L.vBias), m_v.data(), kvWidth, m_activations);
+    const cpu::LinearTarget qkv[] = {{M.q, vec(L.qBias), m_q.data(), qWidth},
+                                     {M.k, vec(L.kBias), m_k.data(), kvWidth},
+                                     {M.v, vec(L.vBias), m_v.data(), kvWidth}};
+    cpu::linearGroup(m_pool, m_normed.data(), T, qkv, m_activations);
     if (c.qkNorm) {
         cpu::rmsNorm(m_q.data(), T * size_t(c.numHeads), vec(L.qNorm), c.rmsNormEps, m_q.data());
         cpu::rmsNorm(m_k.data(), T * size_t(c.numKvHeads), vec(L.kNorm), c.rmsNormEps, m_k.data());
@@ -139,20 +150,21 @@ void CpuExecutor::attention(size_t layer, const Batch& batch) {
     args.out = m_attnOut.data();
     cpu::pagedAttention(m_pool, args);
 
-    cpu::linear(m_pool, m_attnOut.data(), T, matrix(L.o), vec(L.oBias), m_proj.data(), H, m_activations);
+    cpu::linear(m_pool, m_attnOut.data(), T, M.o, vec(L.oBias), m_proj.data(), H, m_activations);
     if (L.postAttnNorm) cpu::rmsNorm(m_proj.data(), T, vec(L.postAttnNorm), c.rmsNormEps, m_proj.data());
 }
 
 void CpuExecutor::mlp(size_t layer, size_t T) {
     const ModelConfig& c = m_model->config;
     const LayerWeights& L = m_model->weights.layers[layer];
+    const LayerMatrices& M = m_matrices[layer];
     const size_t H = size_t(c.hiddenSize), I = size_t(c.intermediateSize);
 
     cpu::addRmsNorm(m_hidden.data(), m_proj.data(), T, vec(L.mlpNorm), c.rmsNormEps, m_normed.data());
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.gate), {}, m_gate.data(), I, m_activations);
-    cpu::linear(m_pool, m_normed.data(), T, matrix(L.up), {}, m_up.data(), I, m_activations);
+    const cpu::LinearTarget gateUp[] = {{M.gate, {}, m_gate.data(), I}, {M.up, {}, m_up.data(), I}};
+    cpu::linearGroup(m_pool, m_normed.data(), T, gateUp, m_activations);
     cpu::siluMul(m_gate.data(), m_up.data(), T, I, I, m_act.data());
-    cpu::linear(m_pool, m_act.data(), T, matrix(L.down), {}, m_proj.data(), H, m_activations);
+    cpu::linear(m_pool, m_act.data(), T, M.down, {}, m_proj.data(), H, m_activations);
     if (L.postMlpNorm) cpu::rmsNorm(m_proj.data(), T, vec(L.postMlpNorm), c.rmsNormEps, m_proj.data());
 }
 

@@ -103,14 +103,14 @@ inline void scoreRemainingRows(size_t rows, const float* q, size_t qStride, size
 
 // acc[r][d0 ..] += Σ_j weights[r][j] values[j][d0 ..] over Vecs vectors of Rows rows.
 template <size_t Rows, size_t Vecs>
-inline void addWeightedValues(const float* weights, size_t numKeys, const float* values, size_t stride, float* acc,
-                              size_t d0) {
+inline void addWeightedValues(const float* weights, size_t numKeys, const float* const* values, size_t stride,
+                              float* acc, size_t d0) {
     VF o[Rows][Vecs];
     for (size_t r = 0; r < Rows; ++r)
         for (size_t v = 0; v < Vecs; ++v) o[r][v] = vload(acc + r * stride + d0 + v * kLanes);
     for (size_t j = 0; j < numKeys; ++j) {
         VF x[Vecs];
-        for (size_t v = 0; v < Vecs; ++v) x[v] = vload(values + j * stride + d0 + v * kLanes);
+        for (size_t v = 0; v < Vecs; ++v) x[v] = vload(values[j] + d0 + v * kLanes);
         for (size_t r = 0; r < Rows; ++r) {
             const VF w = vset1(weights[r * kKeyTile + j]);
             for (size_t v = 0; v < Vecs; ++v) o[r][v] = vfma(w, x[v], o[r][v]);
@@ -121,7 +121,7 @@ inline void addWeightedValues(const float* weights, size_t numKeys, const float*
 }
 
 template <size_t Rows>
-inline void addWeightedValueRows(const float* weights, size_t numKeys, const float* values, size_t stride,
+inline void addWeightedValueRows(const float* weights, size_t numKeys, const float* const* values, size_t stride,
                                  float* acc) {
     size_t d0 = 0;
     for (; d0 + kValueVecs * kLanes <= stride; d0 += kValueVecs * kLanes)
@@ -130,7 +130,7 @@ inline void addWeightedValueRows(const float* weights, size_t numKeys, const flo
 }
 
 template <size_t Rows>
-inline void addRemainingValueRows(size_t rows, const float* weights, size_t numKeys, const float* values,
+inline void addRemainingValueRows(size_t rows, const float* weights, size_t numKeys, const float* const* values,
                                   size_t stride, float* acc) {
     if constexpr (Rows > 0) {
         if (rows == Rows)
@@ -148,9 +148,13 @@ void attendTile(const AttentionTile& t) {
     float* acc = queries + rows * stride;         // [rows][stride]
     float* scores = acc + rows * stride;          // [rows][kKeyTile], then the softmax weights
     float* rowMax = scores + rows * kKeyTile;     // [rows]
-    float* rowSum = rowMax + rows;                // [rows]
-    float* keysT = rowSum + rows;                 // [stride][kKeyTile]
-    float* values = keysT + stride * kKeyTile;    // [kKeyTile][stride]
+    float* rowSums = rowMax + rows;               // [rows][16]: each row's sum of weights, by lane
+    float* keysT = rowSums + rows * 16;           // [stride][kKeyTile]
+    float* values = keysT + stride * kKeyTile;    // [kKeyTile][stride], when rows must be padded
+    // Value rows of a multiple of 16 floats are read where they are in the cache; others are
+    // copied to `values`, padded with zeros (summed into accumulator columns nobody reads).
+    const bool copyValues = headDim % 16 != 0;
+    const float* valueRows[kKeyTile];
     const float negInf = -__builtin_inff();
 
     for (size_t i = 0; i < size_t(t.numTokens); ++i)
@@ -160,12 +164,11 @@ void attendTile(const AttentionTile& t) {
             for (size_t d = 0; d < headDim; ++d) queries[r * stride + d] = src[d] * t.scale;
             for (size_t d = 0; d < stride; ++d) acc[r * stride + d] = 0.0f;
             rowMax[r] = negInf;
-            rowSum[r] = 0.0f;
+            vstore(rowSums + r * 16, vzero());
         }
-    // Value columns past headDim are summed into accumulator columns nobody reads, but must
-    // be finite there.
-    for (size_t j = 0; j < kKeyTile; ++j)
-        for (size_t d = headDim; d < stride; ++d) values[j * stride + d] = 0.0f;
+    if (copyValues)
+        for (size_t j = 0; j < kKeyTile; ++j)
+            for (size_t d = headDim; d < stride; ++d) values[j * stride + d] = 0.0f;
 
     const size_t blockSize = size_t(t.blockSize);
     const size_t numKeys = size_t(t.firstPosition) + size_t(t.numTokens);  // keys 0 .. the last position
@@ -176,7 +179,11 @@ void attendTile(const AttentionTile& t) {
             const size_t slot = size_t(t.blockTable[key / blockSize]) * blockSize + key % blockSize;
             const float* k = t.kCache + slot * t.slotStride;
             for (size_t d = 0; d < headDim; ++d) keysT[d * kKeyTile + j] = k[d];
-            __builtin_memcpy(values + j * stride, t.vCache + slot * t.slotStride, headDim * sizeof(float));
+            valueRows[j] = t.vCache + slot * t.slotStride;
+            if (copyValues) {
+                for (size_t d = 0; d < headDim; ++d) values[j * stride + d] = valueRows[j][d];
+                valueRows[j] = values + j * stride;
+            }
         }
         for (size_t j = count; j < kKeyTile; ++j)  // scored, then masked: keep them finite
             for (size_t d = 0; d < headDim; ++d) keysT[d * kKeyTile + j] = 0.0f;
@@ -204,9 +211,8 @@ void attendTile(const AttentionTile& t) {
             const float tileMax = vhmax(m);
             if (tileMax > rowMax[r]) {
                 if (rowMax[r] != negInf) {
-                    const float correction = __builtin_expf(rowMax[r] - tileMax);
-                    rowSum[r] *= correction;
-                    const VF c = vset1(correction);
+                    const VF c = vset1(__builtin_expf(rowMax[r] - tileMax));
+                    vstore(rowSums + r * 16, vmul(c, vload(rowSums + r * 16)));
                     float* o = acc + r * stride;
                     for (size_t d = 0; d < stride; d += kLanes) vstore(o + d, vmul(c, vload(o + d)));
                 }
@@ -216,21 +222,21 @@ void attendTile(const AttentionTile& t) {
             for (size_t v = 0; v < kKeyVecs; ++v)
                 vstore(s + v * kLanes, vexpNonPositive(vadd(vload(s + v * kLanes), negMax)));
             for (size_t j = valid; j < kKeyTile; ++j) s[j] = 0.0f;
-            VF sum = vload(s);
-            for (size_t v = 1; v < kKeyVecs; ++v) sum = vadd(sum, vload(s + v * kLanes));
-            rowSum[r] += vsum(sum);
+            VF sum = vload(rowSums + r * 16);
+            for (size_t v = 0; v < kKeyVecs; ++v) sum = vadd(sum, vload(s + v * kLanes));
+            vstore(rowSums + r * 16, sum);
         }
 
         for (r = 0; r + kValueRows <= rows; r += kValueRows)
-            addWeightedValueRows<kValueRows>(scores + r * kKeyTile, count, values, stride, acc + r * stride);
-        addRemainingValueRows<kValueRows - 1>(rows - r, scores + r * kKeyTile, count, values, stride,
+            addWeightedValueRows<kValueRows>(scores + r * kKeyTile, count, valueRows, stride, acc + r * stride);
+        addRemainingValueRows<kValueRows - 1>(rows - r, scores + r * kKeyTile, count, valueRows, stride,
                                               acc + r * stride);
     }
 
     for (size_t i = 0; i < size_t(t.numTokens); ++i)
         for (size_t g = 0; g < group; ++g) {
             const size_t r = i * group + g;
-            const float inverse = 1.0f / rowSum[r];
+            const float inverse = 1.0f / vsum(vload(rowSums + r * 16));
             float* dst = t.out + i * t.outTokenStride + g * headDim;
             for (size_t d = 0; d < headDim; ++d) dst[d] = acc[r * stride + d] * inverse;
         }

@@ -37,12 +37,13 @@ struct AttentionTile {
     float* scratch = nullptr;
 };
 
-// The scratch a tile of `rows` rows needs: the query tile, the accumulators and the scores
-// per row, the transposed keys and the values of one key tile, and the softmax state. Head
+// The scratch a tile of `rows` rows needs: the query tile, the accumulators, the scores and
+// the softmax state (a maximum and a vector of sums) per row, the transposed keys and the
+// values of one key tile. Head
 // dimensions are padded to 16 floats (the widest vector) so every ISA's vectors fit.
 constexpr size_t attentionScratchFloats(size_t rows, size_t headDim) {
     const size_t padded = (headDim + 15) / 16 * 16;
-    return rows * (2 * padded + kAttentionKeyTile + 2) + 2 * kAttentionKeyTile * padded;
+    return rows * (2 * padded + kAttentionKeyTile + 1 + 16) + 2 * kAttentionKeyTile * padded;
 }
 
 }  // namespace pagoda::cpu

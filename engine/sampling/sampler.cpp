@@ -57,10 +57,11 @@ void Sampler::sample(std::span<float> logits, const SampleInput& input, SampleRe
     const size_t vocab = logits.size();
     if (m_weights.size() < vocab) m_weights.resize(vocab);
 
-    // Step 0: log_softmax of the raw logits (max subtraction, double sum).
+    // Step 0: log_softmax of the raw logits (max subtraction, double sum), only when asked for:
+    // a pass of exps over the whole vocabulary per sequence per step, on the engine thread.
     const float rawMax = maxValue(logits.data(), vocab);
     double logNormalizer = kNegInf;
-    if (rawMax > kNegInf) {
+    if (params.logprobs && rawMax > kNegInf) {
         expShifted(logits.data(), m_weights.data(), vocab, rawMax, 1.0f);
         logNormalizer = double(rawMax) + std::log(sum(m_weights.data(), vocab));
     }
@@ -81,7 +82,7 @@ void Sampler::sample(std::span<float> logits, const SampleInput& input, SampleRe
         const double u = (input.rng ? *input.rng : m_fallbackRng).uniformDouble();
         result.token = sampleFromDistribution(logits, maxLogit, params, u);
     }
-    result.logprob = float(double(rawLogit(logits, result.token)) - logNormalizer);
+    result.logprob = params.logprobs ? float(double(rawLogit(logits, result.token)) - logNormalizer) : 0.0f;
 }
 
 void Sampler::processLogits(std::span<float> logits, const SampleInput& input) {

@@ -44,7 +44,7 @@ struct TokenLogprob {
 
 struct SampleResult {
     int32_t token = 0;
-    float logprob = 0.0f;                   // of the chosen token, from the raw logits
+    float logprob = 0.0f;                   // of the chosen token, from the raw logits (when params->logprobs is set)
     std::vector<TokenLogprob> topLogprobs;  // params->logprobs entries, highest first (ties: lower id first)
 };
 

@@ -41,7 +41,9 @@ void multiplyPanelF32(const float* x, size_t xStride, const PackedRows& w, size_
     const __m512i highHalves = _mm512_set1_epi32(int32_t(0xffff0000u));
     for (size_t p = 0; p < pairs; ++p) {
         const uint16_t* row = tiles + p * 32;
-        __builtin_prefetch(row + 2 * kTileValues);
+        // Four tiles (4 KiB) ahead, into the next panel at the end: the hardware prefetcher
+        // alone left one core's stream at 23 GB/s of 33 (2 cores); 4 KiB gave 31, 2 and 8 less.
+        __builtin_prefetch(row + 4 * kTileValues);
         const __m512i pair = _mm512_load_si512(row);
         const __m512 lo = _mm512_castsi512_ps(_mm512_slli_epi32(pair, 16));
         const __m512 hi = _mm512_castsi512_ps(_mm512_and_si512(pair, highHalves));

@@ -7,7 +7,7 @@
 // Built only where libdnnl-dev is installed (tests/perf/CMakeLists.txt).
 //
 //   build/tests/perf/pagoda_onednn_matmul_bench [--threads 2] [--tokens 1,4,25,64,512,2048]
-//       [--shapes q,kv,gate,down,lm_head] [--seconds 0.2] [--runtime-m] [--cold] [--unpacked]
+//       [--shapes q,kv,gate,down,lm_head,qkv,gate_up] [--seconds 0.2] [--runtime-m] [--cold] [--unpacked]
 //
 // Every call multiplies the same matrix, so all but lm_head stay in the caches (300 MiB of L3
 // on the Xeon this was written on) while in a decode step all 1 GB of the model streams by:
@@ -43,14 +43,18 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// One matrix, or several over the same x that the executor multiplies with linearGroup (and
+// oneDNN as one matmul of the matrices stacked, its natural way to fuse them).
 struct Shape {
     const char* name;
-    size_t out, in;
+    std::vector<size_t> outs;
+    size_t in;
 };
 
 // q and o share a shape, as do k and v, and gate and up.
-constexpr Shape kShapes[] = {
-    {"q", 896, 896}, {"kv", 128, 896}, {"gate", 4864, 896}, {"down", 896, 4864}, {"lm_head", 151936, 896},
+const Shape kShapes[] = {
+    {"q", {896}, 896},     {"kv", {128}, 896},     {"gate", {4864}, 896},        {"down", {896}, 4864},
+    {"lm_head", {151936}, 896}, {"qkv", {896, 128, 128}, 896}, {"gate_up", {4864, 4864}, 896},
 };
 
 double seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
@@ -129,7 +133,7 @@ void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(100)); }
 int main(int argc, char** argv) {
     size_t threads = 2;
     std::vector<size_t> tokenCounts = {1, 4, 25, 64, 512, 2048};
-    std::string shapeFilter = "q,kv,gate,down,lm_head";
+    std::string shapeFilter = "q,kv,gate,down,lm_head,qkv,gate_up";
     double budget = 0.2;
     bool runtimeM = false, cold = false, unpacked = false;
     for (int i = 1; i < argc; ++i) {
@@ -165,17 +169,36 @@ int main(int argc, char** argv) {
     std::uniform_real_distribution<float> uniform(-1, 1);
     for (const Shape& shape : kShapes) {
         if (("," + shapeFilter + ",").find("," + std::string(shape.name) + ",") == std::string::npos) continue;
-        const size_t out = shape.out, in = shape.in;
+        const size_t in = shape.in;
+        size_t out = 0;
+        for (size_t part : shape.outs) out += part;
         std::vector<uint16_t> weights(out * in);
         for (uint16_t& w : weights) w = floatToBf16(uniform(rng));
-        cpu::Matrix matrix{weights.data(), DType::BF16, out, in};
-        std::optional<cpu::PackedBf16> packedWeights;
-        if (packed) {
-            const auto start = Clock::now();
-            packedWeights = cpu::PackedBf16::pack(pool, weights.data(), out, in);
-            std::printf("%-8s Pagoda pack %.1f ms\n", shape.name, seconds(start) * 1e3);
-            matrix.packed = &*packedWeights;
+        std::vector<cpu::Matrix> matrices;
+        std::vector<cpu::PackedBf16> packedWeights;
+        packedWeights.reserve(shape.outs.size());
+        const auto packStart = Clock::now();
+        for (size_t row0 = 0; size_t part : shape.outs) {
+            const uint16_t* rows = weights.data() + row0 * in;
+            matrices.push_back({rows, DType::BF16, part, in});
+            if (packed) {
+                packedWeights.push_back(cpu::PackedBf16::pack(pool, rows, part, in));
+                matrices.back().packed = &packedWeights.back();
+            }
+            row0 += part;
         }
+        if (packed) std::printf("%-8s Pagoda pack %.1f ms\n", shape.name, seconds(packStart) * 1e3);
+        // As the executor calls it: linear() for one matrix, linearGroup for several, outputs
+        // side by side in one [T, out] buffer.
+        auto pagodaLinear = [&](const float* x, size_t tokens, float* y, cpu::Activations activations) {
+            if (matrices.size() == 1) return cpu::linear(pool, x, tokens, matrices[0], {}, y, out, activations);
+            std::vector<cpu::LinearTarget> targets;
+            for (size_t col0 = 0; const cpu::Matrix& m : matrices) {
+                targets.push_back({m, {}, y + col0, out});
+                col0 += m.rows;
+            }
+            cpu::linearGroup(pool, x, tokens, targets, activations);
+        };
         const dnnl::memory::desc plainWeights({dnnl::memory::dim(in), dnnl::memory::dim(out)}, dt::bf16, tag::ba);
         dnnl::memory plainWeightsMemory(plainWeights, engine, weights.data());
         dnnl::memory::desc firstPackedDesc;
@@ -221,10 +244,10 @@ int main(int argc, char** argv) {
             });
             settle();
             const double bf16S = medianSeconds(budget, pool, flusher, wakePool, [&] {
-                cpu::linear(pool, x.data(), tokens, matrix, {}, yBf16.data(), out, cpu::Activations::Bf16);
+                pagodaLinear(x.data(), tokens, yBf16.data(), cpu::Activations::Bf16);
             });
             const double f32S = medianSeconds(budget, pool, flusher, wakePool, [&] {
-                cpu::linear(pool, x.data(), tokens, matrix, {}, yF32.data(), out, cpu::Activations::F32);
+                pagodaLinear(x.data(), tokens, yF32.data(), cpu::Activations::F32);
             });
             settle();
 

@@ -37,13 +37,13 @@ struct AttentionTile {
     float* scratch = nullptr;
 };
 
-// The scratch a tile of `rows` rows needs: the query tile, the accumulators, the scores and
-// the softmax state (a maximum and a vector of sums) per row, the transposed keys and the
-// values of one key tile. Head
-// dimensions are padded to 16 floats (the widest vector) so every ISA's vectors fit.
+// The scratch a tile of `rows` rows needs: the transposed queries, the scores and the
+// softmax state (maximum, sum, correction) of rows padded to whole score blocks, the
+// accumulators, and the values of one key tile where they must be padded. Head dimensions
+// are padded to 16 floats and rows to 32 (the widest vector, twice) so every ISA fits.
 constexpr size_t attentionScratchFloats(size_t rows, size_t headDim) {
-    const size_t padded = (headDim + 15) / 16 * 16;
-    return rows * (2 * padded + kAttentionKeyTile + 1 + 16) + 2 * kAttentionKeyTile * padded;
+    const size_t padded = (headDim + 15) / 16 * 16, paddedRows = (rows + 31) / 32 * 32;
+    return paddedRows * (padded + kAttentionKeyTile + 3) + rows * padded + (kAttentionKeyTile + 1) * padded;
 }
 
 }  // namespace pagoda::cpu

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -15,6 +16,17 @@ namespace pagoda {
 
 void MappedFile::Unmap::operator()(const unsigned char* p) const {
     if (p && size > 0) munmap(const_cast<unsigned char*>(p), size);
+}
+
+void releaseResidentPages(const void* data, size_t bytes) {
+#if defined(MADV_PAGEOUT)
+    const auto page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = (uintptr_t(data) + page - 1) / page * page, end = (uintptr_t(data) + bytes) / page * page;
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_PAGEOUT);  // only a hint: errors change nothing
+#else
+    (void)data;
+    (void)bytes;
+#endif
 }
 
 Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {

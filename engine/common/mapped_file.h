@@ -31,6 +31,11 @@ private:
     size_t m_size = 0;
 };
 
+// Tells the kernel that memory will not be read again soon (MADV_PAGEOUT, whole pages inside
+// the range only): pages of a mapped file leave this process's resident set and are read back
+// if ever touched again; anonymous memory keeps its contents. For weights copied elsewhere at load.
+void releaseResidentPages(const void* data, size_t bytes);
+
 // A whole file's bytes. Only a regular file is read: a FIFO or a device named like a model
 // file would block or never end (a FIFO named model.safetensors hung `generate`).
 Result<std::string> readRegularFile(const std::filesystem::path& path);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/common/mapped_file.h"
 #include "kernels/common/rope.h"
 #include "kernels/cpu/activation.h"
 #include "kernels/cpu/convert.h"
@@ -42,7 +43,11 @@ CpuExecutor::CpuExecutor(std::shared_ptr<const Model> model, CpuExecutorOptions 
 
 cpu::Matrix CpuExecutor::matrix(const TensorView& t, bool pack) {
     cpu::Matrix m{t.data, t.type, size_t(t.rows), size_t(t.cols), t.rowScales, t.format};
-    if (pack && t.type == DType::BF16) m.packed = &m_packed.emplace_back(cpu::PackedBf16::pack(m_pool, t.data, m.rows, m.cols));
+    if (!pack || t.type != DType::BF16) return m;
+    m.packed = &m_packed.emplace_back(cpu::PackedBf16::pack(m_pool, t.data, m.rows, m.cols));
+    // The checkpoint's copy is not read again (but for a tied embedding's rows): out of memory
+    // it goes, or packing would double what the weights occupy.
+    if (t.data != m_model->weights.embed.data) releaseResidentPages(t.data, m.rows * m.cols * sizeof(uint16_t));
     return m;
 }
 

@@ -97,6 +97,7 @@ constexpr size_t kChunkBytes = size_t(1) << 20;
 
 void linearPacked(ThreadPool& pool, const KernelTable& k, const float* x, size_t numTokens,
                   std::span<const LinearTarget> targets, Activations activations) {
+    if (numTokens == 0) return;  // a prefill chunk that wants no logits
     const size_t cols = targets[0].w.cols, stride = targets[0].w.packed->paddedCols();
     const bool bf16 = activations == Activations::Bf16 && numTokens > kMaxDirectTokens;
     // (Thread-local buffers are named through pointers: inside the lambdas the name would mean

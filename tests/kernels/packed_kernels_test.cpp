@@ -206,7 +206,7 @@ private slots:
     // the activations for Bf16; bias and output strides included, for any thread count.
     void linearOnPackedWeightsMatchesLinearOnRows() {
         if (!packedBf16Supported()) QSKIP("the active kernels have no packed bf16 product (below avx512bf16)");
-        for (size_t tokens : {1, 3, 4, 20, 64, 300})
+        for (size_t tokens : {0, 1, 3, 4, 20, 64, 300})
             for (Activations activations : {Activations::F32, Activations::Bf16}) {
                 const size_t rows = 90, cols = 200, yStride = 100;
                 const Bf16Matrix w(rows, cols, 21);

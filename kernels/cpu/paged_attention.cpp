@@ -22,8 +22,8 @@ void writeKv(const KvLayout& layout, const float* k, const float* v, const int64
 
 namespace {
 
-// Query rows per tile (tokens × the query heads of one KV head): each key tile's keys and
-// values are gathered once for this many rows; the tile's queries and accumulators (2 × 128
+// Query rows per tile (tokens × the query heads of one KV head): each key and value is read
+// from the cache once for this many rows; the tile's queries and accumulators (2 × 128
 // rows × 64 floats) stay in L2. attention_bench, 2048-token prompt: 64 rows 43 ms, 128 rows 33 ms.
 constexpr int kTileRows = 128;
 

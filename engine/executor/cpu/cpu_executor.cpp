@@ -168,9 +168,7 @@ void CpuExecutor::mlp(size_t layer, size_t T) {
     cpu::addRmsNorm(m_hidden.data(), m_proj.data(), T, vec(L.mlpNorm), c.rmsNormEps, m_normed.data());
     const cpu::LinearTarget gateUp[] = {{M.gate, {}, m_gate.data(), I}, {M.up, {}, m_up.data(), I}};
     cpu::linearGroup(m_pool, m_normed.data(), T, gateUp, m_activations);
-    m_pool.parallelFor(T, [&](size_t begin, size_t end) {
-        cpu::siluMul(m_gate.data() + begin * I, m_up.data() + begin * I, end - begin, I, I, m_act.data() + begin * I);
-    });
+    cpu::siluMul(m_pool, m_gate.data(), m_up.data(), T, I, I, m_act.data());
     cpu::linear(m_pool, m_act.data(), T, M.down, {}, m_proj.data(), H, m_activations);
     if (L.postMlpNorm) cpu::rmsNorm(m_proj.data(), T, vec(L.postMlpNorm), c.rmsNormEps, m_proj.data());
 }

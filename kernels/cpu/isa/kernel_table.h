@@ -88,6 +88,8 @@ struct KernelTable {
     // with x.group == activationGroup(w.format); each row is read once per four tokens.
     void (*multiplyBlocks)(const QuantizedActivations& x, size_t numTokens, const WeightRows& w, size_t row0,
                            size_t rowCount, float* y, size_t yStride);
+    // out[i] = silu(gate[i]) * up[i] with a vector exp (within a few ulp of std::exp).
+    void (*siluMul)(const float* gate, const float* up, size_t n, float* out);
     float (*dot)(const float* a, const float* b, size_t n);
     void (*axpy)(float a, const float* x, float* y, size_t n);  // y += a x
     void (*scale)(float a, float* y, size_t n);                  // y *= a

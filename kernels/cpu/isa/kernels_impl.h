@@ -234,6 +234,21 @@ constexpr auto kMultiplyBf16 = multiplyBf16;
 constexpr decltype(KernelTable::multiplyBf16) kMultiplyBf16 = nullptr;
 #endif
 
+// silu(g) = g · sigmoid(g), with sigmoid(g) = e^min(g, 0) / (1 + e^-|g|): both exponents are
+// at most 0, where vexpNonPositive is accurate and nothing overflows.
+void siluMul(const float* gate, const float* up, size_t n, float* out) {
+    const size_t vecN = n / kLanes * kLanes;
+    const VF minusOne = vset1(-1.0f), one = vset1(1.0f);
+    for (size_t i = 0; i < vecN; i += kLanes) {
+        const VF g = vload(gate + i), minusG = vmul(g, minusOne);
+        const VF negativeAbs = vmul(vmaxLanes(g, minusG), minusOne);
+        const VF negativePart = vmul(vmaxLanes(vzero(), minusG), minusOne);
+        const VF sigmoid = vdiv(vexpNonPositive(negativePart), vadd(one, vexpNonPositive(negativeAbs)));
+        vstore(out + i, vmul(vmul(g, sigmoid), vload(up + i)));
+    }
+    for (size_t i = vecN; i < n; ++i) out[i] = gate[i] / (1.0f + __builtin_expf(-gate[i])) * up[i];
+}
+
 float dot(const float* a, const float* b, size_t n) {
     const size_t vecN = n / kLanes * kLanes;
     VF acc = vzero();
@@ -268,6 +283,7 @@ const KernelTable kTable{
     .roundToBf16 = kRoundToBf16,
     .quantizeActivations = quantizeActivations,
     .multiplyBlocks = multiplyBlocks,
+    .siluMul = siluMul,
     .dot = dot,
     .axpy = axpy,
     .scale = scale,

@@ -23,6 +23,7 @@ inline VF vset1(float a) { return _mm512_set1_ps(a); }
 inline VF vload(const float* p) { return _mm512_loadu_ps(p); }
 inline void vstore(float* p, VF v) { _mm512_storeu_ps(p, v); }
 inline VF vmul(VF a, VF b) { return _mm512_mul_ps(a, b); }
+inline VF vdiv(VF a, VF b) { return _mm512_div_ps(a, b); }
 inline VF vadd(VF a, VF b) { return _mm512_add_ps(a, b); }
 inline VF vfma(VF a, VF b, VF c) { return _mm512_fmadd_ps(a, b, c); }
 inline float vsum(VF v) { return _mm512_reduce_add_ps(v); }
@@ -44,6 +45,7 @@ inline VF vset1(float a) { return _mm256_set1_ps(a); }
 inline VF vload(const float* p) { return _mm256_loadu_ps(p); }
 inline void vstore(float* p, VF v) { _mm256_storeu_ps(p, v); }
 inline VF vmul(VF a, VF b) { return _mm256_mul_ps(a, b); }
+inline VF vdiv(VF a, VF b) { return _mm256_div_ps(a, b); }
 inline VF vadd(VF a, VF b) { return _mm256_add_ps(a, b); }
 inline VF vfma(VF a, VF b, VF c) { return _mm256_fmadd_ps(a, b, c); }
 inline float vsum(VF v) {
@@ -69,6 +71,7 @@ inline VF vset1(float a) { return _mm_set1_ps(a); }
 inline VF vload(const float* p) { return _mm_loadu_ps(p); }
 inline void vstore(float* p, VF v) { _mm_storeu_ps(p, v); }
 inline VF vmul(VF a, VF b) { return _mm_mul_ps(a, b); }
+inline VF vdiv(VF a, VF b) { return _mm_div_ps(a, b); }
 inline VF vadd(VF a, VF b) { return _mm_add_ps(a, b); }
 inline VF vfma(VF a, VF b, VF c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 inline float vsum(VF s) {

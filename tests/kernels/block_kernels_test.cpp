@@ -26,11 +26,14 @@
 #include "kernels/cpu/isa/kernel_table.h"
 #include "kernels/cpu/linear.h"
 #include "kernels/cpu/thread_pool.h"
+#include "tests/support/random_floats.h"
 
 using namespace pagoda;
 using namespace pagoda::cpu;
 
 namespace {
+
+using test::randomFloats;
 
 const BlockFormat kFormats[] = {BlockFormat::Q4_0, BlockFormat::Q4_1, BlockFormat::Q5_0, BlockFormat::Q5_1,
                                 BlockFormat::Q8_0, BlockFormat::Q2_K, BlockFormat::Q3_K, BlockFormat::Q4_K,
@@ -51,14 +54,6 @@ std::vector<Isa> runnableIsas() {
     for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16, Isa::Amx})
         if (isa <= detectIsa()) isas.push_back(isa);
     return isas;
-}
-
-std::vector<float> randomFloats(size_t n, uint32_t seed, float scale = 1.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> dist(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(rng);
-    return v;
 }
 
 // Where each format keeps its f16 scales (d, and dmin or m).

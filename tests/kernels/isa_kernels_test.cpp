@@ -13,19 +13,14 @@
 #include "kernels/cpu/isa/kernel_table.h"
 #include "kernels/cpu/linear.h"
 #include "kernels/cpu/thread_pool.h"
+#include "tests/support/random_floats.h"
 
 using namespace pagoda;
 using namespace pagoda::cpu;
 
 namespace {
 
-std::vector<float> randomFloats(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> dist(0.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(rng);
-    return v;
-}
+using test::randomFloats;
 
 // A weight matrix stored in `type` one byte past an aligned address (files need not align
 // tensors), with its exact f32 values for the reference.

@@ -13,18 +13,13 @@
 #include "kernels/cpu/norm.h"
 #include "kernels/cpu/paged_attention.h"
 #include "kernels/cpu/thread_pool.h"
+#include "tests/support/random_floats.h"
 
 using namespace pagoda;
 
 namespace {
 
-std::vector<float> randomFloats(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> dist(0.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(rng);
-    return v;
-}
+using test::randomFloats;
 
 }  // namespace
 

@@ -14,19 +14,14 @@
 #include "kernels/cpu/linear.h"
 #include "kernels/cpu/packed_bf16.h"
 #include "kernels/cpu/thread_pool.h"
+#include "tests/support/random_floats.h"
 
 using namespace pagoda;
 using namespace pagoda::cpu;
 
 namespace {
 
-std::vector<float> randomFloats(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> dist(0.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = dist(rng);
-    return v;
-}
+using test::randomFloats;
 
 // A bf16 matrix as a checkpoint stores it, with the f32 values it holds.
 struct Bf16Matrix {

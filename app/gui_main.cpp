@@ -4,6 +4,7 @@
 #include <QIcon>
 #include <QTextStream>
 
+#include "app/desktop/app_restart.h"
 #include "app/desktop/desktop_services.h"
 #include "app/desktop/single_instance.h"
 #include "app/desktop/translations.h"
@@ -41,7 +42,8 @@ int runGui(int& argc, char** argv) {
     QApplication::setWindowIcon(icon);
 
     SingleInstance instance;
-    if (!instance.claim()) return 0;  // the running window comes to the front instead
+    // After "Restart now" the old instance is still quitting: wait for it rather than wake it.
+    if (!instance.claim(takeRestartMarker() ? kRestartWaitMs : 0)) return 0;  // the running window comes to the front instead
 
     DesktopServices services;
     installTranslations(app, services.settings().language());

@@ -1,16 +1,19 @@
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QAbstractButton>
 #include <QButtonGroup>
 #include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QMenu>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "app/chat/conversation_session.h"
+#include "app/desktop/app_restart.h"
 #include "app/desktop/desktop_services.h"
 #include "app/hub/model_paths.h"
 #include "ui/background.h"
@@ -20,7 +23,9 @@
 #include "ui/models/welcome_dialog.h"
 #include "ui/server/server_page.h"
 #include "ui/settings/settings_page.h"
+#include "ui/settings/app_preferences_panel.h"
 #include "ui/status/status_panel.h"
+#include "ui/tray_menu.h"
 
 namespace pagoda::ui {
 
@@ -143,20 +148,39 @@ void MainWindow::bringToFront() {
 }
 
 void MainWindow::setUpTray() {
-    if (!QSystemTrayIcon::isSystemTrayAvailable()) return;
-    m_tray = new QSystemTrayIcon(windowIcon(), this);
-    m_tray->setToolTip(tr("Pagoda"));
-    auto* menu = new QMenu(this);
-    menu->addAction(tr("Open Pagoda"), this, &MainWindow::bringToFront);
-    menu->addAction(tr("Quit"), this, [this] {
+    // The menu is built with or without a tray, so its wiring is the same (and testable) everywhere.
+    auto* menu = new TrayMenu(m_services, this);
+    connect(menu, &TrayMenu::openRequested, this, &MainWindow::bringToFront);
+    connect(menu, &TrayMenu::newChatRequested, this, [this] {
+        bringToFront();
+        // The sidebar's own button: a new chat keeps what the sidebar's rule keeps, and opens.
+        if (auto* newChat = m_sidebar->findChild<QAbstractButton*>("newChatButton")) newChat->click();
+    });
+    connect(menu, &TrayMenu::quitRequested, this, [this] {
         m_quitting = true;
         close();
     });
+    // "Restart now" after a language change must get past the tray as Quit does.
+    if (auto* preferences = findChild<AppPreferencesPanel*>()) preferences->setRestart([this] { return restart(); });
+    if (!QSystemTrayIcon::isSystemTrayAvailable()) return;
+    m_tray = new QSystemTrayIcon(windowIcon(), this);
+    m_tray->setToolTip(tr("Pagoda"));
     m_tray->setContextMenu(menu);
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
         if (reason == QSystemTrayIcon::Trigger) bringToFront();
     });
     m_tray->show();
+}
+
+bool MainWindow::restart() {
+    if (!startReplacement(restartCommand())) return false;
+    m_quitting = true;
+    // After the click has returned; the replacement waits until this process lets go.
+    QTimer::singleShot(0, this, [this] {
+        close();
+        QCoreApplication::quit();  // also when a dialog is still open
+    });
+    return true;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -43,6 +43,8 @@ protected:
 
 private:
     void setUpTray();
+    // Starts a replacement of this process and quits (AppPreferencesPanel's "Restart now").
+    bool restart();
     void showWelcome();
 
     DesktopServices& m_services;

@@ -1,14 +1,17 @@
 #include "app/desktop/single_instance.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QLocalSocket>
 #include <QStandardPaths>
+#include <QThread>
 
 namespace pagoda {
 
 namespace {
 
 constexpr int kConnectTimeoutMs = 500;
+constexpr int kRetryMs = 50;
 const char kActivate[] = "activate\n";
 
 }  // namespace
@@ -21,8 +24,22 @@ QString SingleInstance::socketName() {
     return "pagoda-" + QString::fromLatin1(QCryptographicHash::hash(scope.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
 }
 
-bool SingleInstance::claim() {
+namespace {
+
+// Something listens on the socket: a running instance (connected and left at once, unasked).
+bool listening(const QString& name) {
+    QLocalSocket socket;
+    socket.connectToServer(name);
+    return socket.waitForConnected(kConnectTimeoutMs);
+}
+
+}  // namespace
+
+bool SingleInstance::claim(int waitForPreviousMs) {
     const QString name = socketName();
+    // Before any window exists, so blocking here stalls nothing on screen.
+    const QDeadlineTimer deadline(waitForPreviousMs);
+    while (waitForPreviousMs > 0 && !deadline.hasExpired() && listening(name)) QThread::msleep(kRetryMs);
     {
         QLocalSocket socket;
         socket.connectToServer(name);

@@ -17,8 +17,10 @@ public:
     explicit SingleInstance(QObject* parent = nullptr);
 
     // True: this process is the first and now listens. False: another instance has been
-    // told to come to the front; this one should exit.
-    bool claim();
+    // told to come to the front; this one should exit. waitForPreviousMs > 0 (a restart):
+    // an instance still listening is the one quitting to make room, so wait up to that long
+    // for it to let go before handing over to it.
+    bool claim(int waitForPreviousMs = 0);
     static QString socketName();
 
 signals:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 
 #include <QCoreApplication>
 #include <QFile>
@@ -83,7 +84,9 @@ EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings
         const qint64 usefulBlocks = (qint64(settings.maxNumSeqs) * longest + hub::kKvBlockTokens - 1) / hub::kKvBlockTokens;
         if (blocks > usefulBlocks) {
             blocks = usefulBlocks;
-            e.kvCacheBytes = blocks * perToken * hub::kKvBlockTokens;
+            const qint64 used = blocks * perToken * hub::kKvBlockTokens;
+            e.unusedBytes = e.kvCacheBytes - used;
+            e.kvCacheBytes = used;
         }
     }
     e.kvTokens = int(std::min<qint64>(blocks, INT_MAX / hub::kKvBlockTokens) * hub::kKvBlockTokens);
@@ -91,6 +94,7 @@ EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings
     e.maxContext = e.kvTokens;
     if (shape.maxContext > 0) e.maxContext = std::min(e.maxContext, shape.maxContext);
     if (settings.maxModelLen > 0) e.maxContext = std::min(e.maxContext, settings.maxModelLen);
+    if (e.maxContext > 0) e.fullLengthSequences = e.kvTokens / e.maxContext;
     if (e.fits) {
         e.summary = QStringLiteral("weights %1 · KV cache %2 (%3 tokens) · max context %4 tokens")
                         .arg(hub::formatBytes(e.weightBytes), hub::formatBytes(e.kvCacheBytes),
@@ -101,6 +105,15 @@ EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings
                              hub::formatBytes(e.budgetBytes));
     }
     return e;
+}
+
+double defaultMemoryUtilization(Backend backend, qint64 totalBytes, qint64 availableBytes) {
+    if (backend == Backend::Cuda) return 0.9;
+    if (totalBytes <= 0 || availableBytes <= 0) return EngineSettings{}.memoryUtilization;
+    const qint64 reserve = std::max(qint64(1) << 30, totalBytes / 10);
+    const double share = double(std::min(availableBytes, totalBytes) - reserve) / double(totalBytes);
+    const int percent = int(std::floor(share * 20)) * 5;  // down to a multiple of 5 %
+    return std::clamp(percent, 10, 90) / 100.0;
 }
 
 bool isGgufModel(const hub::LocalModel& model) {

@@ -43,12 +43,23 @@ struct EngineEstimate {
     qint64 kvCacheBytes = 0;    // what is left for the KV pool (0 when weights do not fit)
     int kvTokens = 0;           // tokens the pool holds, whole blocks
     int maxContext = 0;         // min(model max, kvTokens, settings.maxModelLen when set)
+    int fullLengthSequences = 0;  // sequences of maxContext tokens the pool holds at once
+    // The budget the pool leaves to the system because maxNumSeqs sequences at full length
+    // cannot use more (the pool stops there); 0 when the budget, not the sequences, is the limit.
+    qint64 unusedBytes = 0;
     bool fits = false;
     QString summary;            // one line for the UI, e.g. "weights 1.2 GiB · KV 2.3 GiB · 65,536 tokens"
 };
 
 // totalMemoryBytes: physical memory (hub::totalMemoryBytes) or the card's memory (CUDA).
 EngineEstimate estimateEngine(const hub::ModelShape& shape, const EngineSettings& settings, qint64 totalMemoryBytes);
+
+// The memory share a profile that never chose one starts with. CUDA: vLLM's 0.9 (the card is
+// the engine's). CPU: what is free now less a reserve for the desktop (a tenth of the memory,
+// at least 1 GiB), as a share of the total, rounded down to 5 % and kept within 10-90 %; 0.6
+// when either figure is unknown (<= 0). AppSettings falls back to it while the profile stores
+// no share, so a fresh profile follows the machine rather than a fixed 60 %.
+double defaultMemoryUtilization(Backend backend, qint64 totalBytes, qint64 availableBytes);
 
 // The memory a model may use under these settings: what is free now, but no more than the
 // utilization allows. The "fits / tight / won't fit" labels judge against this, so a model

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/hub/memory_estimate.h"
+
 namespace pagoda::store {
 
 namespace {
@@ -35,7 +37,10 @@ EngineSettings AppSettings::engine() const {
     // Never chosen: CUDA where it can run, else the CPU.
     const QString backend = m_settings.value("engine/backend").toString();
     s.backend = backend == "cuda" || (backend.isEmpty() && detectBackends().cuda) ? Backend::Cuda : Backend::Cpu;
-    s.memoryUtilization = m_settings.value("engine/memoryUtilization", defaults.memoryUtilization).toDouble();
+    // Never chosen: the share that is free on this machine now (an estimate, not a fixed 60 %).
+    s.memoryUtilization = m_settings.contains("engine/memoryUtilization")
+                              ? m_settings.value("engine/memoryUtilization").toDouble()
+                              : defaultMemoryUtilization(s.backend, backendMemoryBytes(s), hub::availableMemoryBytes());
     s.maxModelLen = m_settings.value("engine/maxModelLen", defaults.maxModelLen).toInt();
     s.maxNumSeqs = m_settings.value("engine/maxNumSeqs", defaults.maxNumSeqs).toInt();
     // A name this build does not know (a newer version's) loads the model as stored.

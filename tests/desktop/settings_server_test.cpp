@@ -25,6 +25,8 @@
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/patience.h"
 #include "ui/server/server_page.h"
+#include "ui/settings/app_preferences_panel.h"
+#include "ui/settings/engine_settings_panel.h"
 #include "ui/settings/settings_page.h"
 #include "ui/status/metrics_history.h"
 #include "ui/status/performance_view.h"
@@ -105,6 +107,39 @@ private slots:
         QCOMPARE(e.kvTokens, 2 * 4096);
         QCOMPARE(e.kvCacheBytes, qint64(512) * 393'216);
         QCOMPARE(e.maxContext, 4096);
+        QCOMPARE(e.fullLengthSequences, 2);
+        QCOMPARE(e.unusedBytes, qint64(252'091'494) - qint64(512) * 393'216);  // 129 blocks' worth
+
+        s.maxNumSeqs = 16;  // 16 x 4096 tokens need 4096 blocks: the budget is the limit again
+        const EngineEstimate budgetBound = estimateEngine(knownShape(), s, k16GiB);
+        QCOMPARE(budgetBound.unusedBytes, qint64(0));
+        QCOMPARE(budgetBound.fullLengthSequences, 641 * 16 / 4096);
+    }
+
+    // The laptop: 23.6 GiB, 14 GiB free, and a fresh profile started at 60 % (14.2 GiB,
+    // more than was free). The default now leaves the desktop a tenth of the memory.
+    void aFreshProfileTakesTheShareThatIsFree() {
+        const qint64 gib = qint64(1) << 30;
+        const qint64 laptop = qint64(23.6 * double(gib));
+        const double share = defaultMemoryUtilization(Backend::Cpu, laptop, 14 * gib);
+        QCOMPARE(share, 0.45);  // (14 - 2.36) / 23.6 = 49 %, down to 45 %
+        QVERIFY(share * double(laptop) <= double(14 * gib));
+        QCOMPARE(defaultMemoryUtilization(Backend::Cpu, 16 * gib, 15 * gib), 0.80);
+        QCOMPARE(defaultMemoryUtilization(Backend::Cpu, 8 * gib, gib), 0.10);           // at least 10 %
+        QCOMPARE(defaultMemoryUtilization(Backend::Cpu, 256 * gib, 255 * gib), 0.85);  // a tenth stays free
+        QCOMPARE(defaultMemoryUtilization(Backend::Cpu, 0, 0), 0.6);                   // unknown: as before
+        QCOMPARE(defaultMemoryUtilization(Backend::Cuda, 16 * gib, gib), 0.9);        // vLLM's default
+
+        const EngineSettings saved = m_services->settings().engine();
+        {
+            QSettings file(QSettings::IniFormat, QSettings::UserScope, "pagoda", "pagoda");
+            file.remove("engine/memoryUtilization");
+        }
+        const double machine = defaultMemoryUtilization(Backend::Cpu, hub::totalMemoryBytes(), hub::availableMemoryBytes());
+        const double fresh = store::AppSettings().engine().memoryUtilization;
+        m_services->settings().setEngine(saved);
+        // One 5 % step of slack: free memory may move between the two readings.
+        QVERIFY2(qAbs(fresh - machine) <= 0.05 + 1e-9, qPrintable(QString("%1 vs %2").arg(fresh).arg(machine)));
     }
 
     void estimateArithmeticOnAKnownShape() {
@@ -209,7 +244,8 @@ private slots:
         auto* estimate = child<QLabel>(page, "estimateLabel");
         QCOMPARE(slider->value(), 20);
         QVERIFY2(estimate->text().contains("tiny-chat"), qPrintable(estimate->text()));
-        QCOMPARE(child<QLabel>(page, "memoryLabel")->text(), QString("Memory budget"));
+        // No GPU here: the share is of the system's memory, and the label says so.
+        QCOMPARE(child<QLabel>(page, "memoryLabel")->text(), QString("System memory budget"));
         const QString before = estimate->text();
         slider->setValue(30);
         QVERIFY(estimate->text() != before);
@@ -217,6 +253,81 @@ private slots:
         expected.memoryUtilization = 0.30;
         const QString tokens = QLocale().toString(estimateEngine(m_model.shape, expected, hub::totalMemoryBytes()).kvTokens);
         QVERIFY2(estimate->text().contains(tokens), qPrintable(estimate->text() + " lacks " + tokens));
+    }
+
+    // Right and PageUp on the slider, as a keyboard user moves it: the share in GiB, the free
+    // memory beside it and the estimate follow each step.
+    void sliderKeysShowTheShareInGiBBesideTheFreeMemory() {
+        ensureLoaded(0.20);
+        EngineSettingsPanel panel(*m_services, nullptr, [] { return qint64(14) << 30; });
+        QSignalSpy shown(&panel, &EngineSettingsPanel::freeMemoryShown);
+        QVERIFY(shown.wait(test::kPatienceMs));
+        auto* slider = child<QSlider>(panel, "memorySlider");
+        auto* value = child<QLabel>(panel, "memoryValue");
+        auto* free = child<QLabel>(panel, "freeMemoryLabel");
+        auto* estimate = child<QLabel>(panel, "estimateLabel");
+        QVERIFY(!free->isHidden());
+        QVERIFY2(free->text().contains("14.0 GiB"), qPrintable(free->text()));
+        // The loaded model's memory comes back when Apply reloads it, so it counts as room.
+        QVERIFY2(free->text().contains("loaded model"), qPrintable(free->text()));
+        const qint64 total = hub::totalMemoryBytes();
+        for (auto [key, percent] : {std::pair{Qt::Key_Right, 21}, std::pair{Qt::Key_PageUp, 26}}) {
+            const QString before = estimate->text();
+            QTest::keyClick(slider, key);
+            QCOMPARE(slider->value(), percent);
+            const QString share = hub::formatBytes(qint64(double(total) * percent / 100.0));
+            QVERIFY2(value->text().contains(share), qPrintable(value->text() + " lacks " + share));
+            QVERIFY2(estimate->text() != before, qPrintable(before));
+            EngineSettings expected = panel.current();
+            QCOMPARE(expected.memoryUtilization, percent / 100.0);
+            const QString tokens = QLocale().toString(estimateEngine(m_model.shape, expected, total).kvTokens);
+            QVERIFY2(estimate->text().contains(tokens), qPrintable(estimate->text() + " lacks " + tokens));
+        }
+    }
+
+    // A share above the memory free now says what will happen and what to do; back under it,
+    // the warning goes.
+    void aShareAboveTheFreeMemoryWarns() {
+        m_services->loader().unload();  // nothing held: the free memory is all the room there is
+        EngineSettings s = m_services->settings().engine();
+        s.memoryUtilization = 0.30;
+        m_services->settings().setEngine(s);
+        const qint64 total = hub::totalMemoryBytes();
+        const qint64 free = qint64(double(total) * 0.305);  // 30 % fits, 31 % does not
+        EngineSettingsPanel panel(*m_services, nullptr, [free] { return free; });
+        QSignalSpy shown(&panel, &EngineSettingsPanel::freeMemoryShown);
+        QVERIFY(shown.wait(test::kPatienceMs));
+        auto* slider = child<QSlider>(panel, "memorySlider");
+        auto* row = child<QWidget>(panel, "memoryWarningRow");
+        auto* warning = child<QLabel>(panel, "memoryWarning");
+        QCOMPARE(slider->value(), 30);
+        QVERIFY(row->isHidden());
+        QTest::keyClick(slider, Qt::Key_Right);
+        QVERIFY(!row->isHidden());
+        QVERIFY2(warning->text().contains(hub::formatBytes(free) + " free now"), qPrintable(warning->text()));
+        QVERIFY2(warning->text().contains("swap"), qPrintable(warning->text()));
+        QVERIFY2(warning->text().contains("30 % or less"), qPrintable(warning->text()));
+        QTest::keyClick(slider, Qt::Key_Left);
+        QVERIFY(row->isHidden());
+    }
+
+    // The demo model's 512-token context: 16 sequences of it fill the KV pool at any share,
+    // so the token counts cannot move; what the rest of the budget does must, step by step.
+    void theEstimateMovesWhenTheSequencesCannotUseMore() {
+        ensureLoaded(0.20);
+        SettingsPage page(*m_services);
+        child<QSpinBox>(page, "maxContextSpin")->setValue(512);
+        auto* slider = child<QSlider>(page, "memorySlider");
+        auto* estimate = child<QLabel>(page, "estimateLabel");
+        const QString before = estimate->text();
+        QTest::keyClick(slider, Qt::Key_PageUp);
+        QCOMPARE(slider->value(), 25);
+        QVERIFY2(estimate->text() != before, qPrintable(before));
+        auto* panel = page.findChild<EngineSettingsPanel*>();
+        QVERIFY(panel);
+        const EngineEstimate e = estimateEngine(m_model.shape, panel->current(), hub::totalMemoryBytes());
+        QVERIFY(e.unusedBytes > 0);
+        QVERIFY2(estimate->text().contains(hub::formatBytes(e.unusedBytes)), qPrintable(estimate->text()));
     }
 
     void applyReloadsWithTheEstimatedKvPool() {
@@ -240,6 +351,47 @@ private slots:
         QVERIFY(child<QPushButton>(page, "applyButton")->isEnabled());
         QVERIFY2(child<QLabel>(page, "applyResult")->text().contains(QLocale().toString(cache->numBlocks) + " blocks"),
                  qPrintable(child<QLabel>(page, "applyResult")->text()));
+    }
+
+    // The language is read at start: choosing one (with the keyboard, on the closed combo) says
+    // so and offers Restart now, which calls the panel's restart; back to the language on
+    // screen, there is nothing to restart for.
+    void changingTheLanguageOffersARestart() {
+        const QString saved = m_services->settings().language();
+        m_services->settings().setLanguage(QString());  // System
+        SettingsPage page(*m_services);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* panel = page.findChild<AppPreferencesPanel*>();
+        QVERIFY(panel);
+        int restarts = 0;
+        panel->setRestart([&restarts] {
+            ++restarts;
+            return true;
+        });
+        auto* combo = child<QComboBox>(page, "languageCombo");
+        auto* note = child<QLabel>(page, "languageNote");
+        auto* restart = child<QPushButton>(page, "restartButton");
+        QVERIFY(restart->isHidden());
+        QTest::keyClick(combo, Qt::Key_Down);  // System -> English
+        QCOMPARE(combo->currentData().toString(), QString("en"));
+        QCOMPARE(m_services->settings().language(), QString("en"));
+        QVERIFY(!note->isHidden());
+        QVERIFY2(note->text().contains("after a restart"), qPrintable(note->text()));
+        QVERIFY(!restart->isHidden());
+        QTest::mouseClick(restart, Qt::LeftButton);
+        QCOMPARE(restarts, 1);
+        QVERIFY(!restart->isEnabled());  // quitting: no second copy
+
+        QTest::keyClick(combo, Qt::Key_Up);  // back to System, the language on screen
+        QVERIFY(restart->isHidden());
+        QVERIFY(note->isHidden());
+
+        panel->setRestart([] { return false; });  // the replacement could not start
+        QTest::keyClick(combo, Qt::Key_Down);
+        QTest::mouseClick(restart, Qt::LeftButton);
+        QVERIFY2(note->text().contains("could not restart"), qPrintable(note->text()));
+        m_services->settings().setLanguage(saved);
     }
 
     // Settings keep the choice; a name this build does not know loads the model as stored.

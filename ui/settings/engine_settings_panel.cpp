@@ -10,13 +10,16 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "app/desktop/desktop_services.h"
 #include "app/hub/hub_types.h"
+#include "ui/background.h"
 
 namespace pagoda::ui {
 
@@ -28,10 +31,20 @@ constexpr int kMaxPercent = 95;
 
 QString number(qint64 n) { return QLocale().toString(n); }
 
+// One reading for the memory line: what is free, and what the loaded model holds and gives
+// back before a reload (ModelLoader unloads first), so together they are what a share may take.
+struct FreeMemory {
+    qint64 free = 0;
+    qint64 heldByModel = 0;
+};
+
 }  // namespace
 
-EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* parent)
-    : QGroupBox(tr("Engine"), parent), m_services(services), m_totalMemory(hub::totalMemoryBytes()) {
+EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* parent, FreeMemoryProbe freeMemory)
+    : QGroupBox(tr("Engine"), parent),
+      m_services(services),
+      m_totalMemory(hub::totalMemoryBytes()),
+      m_freeMemoryProbe(std::move(freeMemory)) {
     auto* form = new QFormLayout;
 
     m_backend = new QComboBox(this);
@@ -66,11 +79,32 @@ EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* par
     m_estimate = new QLabel(this);
     m_estimate->setObjectName("estimateLabel");
     m_estimate->setWordWrap(true);
+    m_freeMemoryLabel = new QLabel(this);
+    m_freeMemoryLabel->setObjectName("freeMemoryLabel");
+    m_freeMemoryLabel->setWordWrap(true);
+    m_freeMemoryLabel->hide();  // until the first reading
+    // The style's warning icon, so it follows the desktop's theme and colours.
+    m_memoryWarningRow = new QWidget(this);
+    m_memoryWarningRow->setObjectName("memoryWarningRow");
+    auto* warningIcon = new QLabel(m_memoryWarningRow);
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+    warningIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this).pixmap(iconSize));
+    warningIcon->setAlignment(Qt::AlignTop);
+    m_memoryWarning = new QLabel(m_memoryWarningRow);
+    m_memoryWarning->setObjectName("memoryWarning");
+    m_memoryWarning->setWordWrap(true);
+    auto* warningRow = new QHBoxLayout(m_memoryWarningRow);
+    warningRow->setContentsMargins(0, 0, 0, 0);
+    warningRow->addWidget(warningIcon);
+    warningRow->addWidget(m_memoryWarning, 1);
+    m_memoryWarningRow->hide();
     auto* memoryColumn = new QVBoxLayout;
     auto* sliderRow = new QHBoxLayout;
     sliderRow->addWidget(m_memorySlider, 1);
     sliderRow->addWidget(m_memoryValue);
     memoryColumn->addLayout(sliderRow);
+    memoryColumn->addWidget(m_freeMemoryLabel);
+    memoryColumn->addWidget(m_memoryWarningRow);
     memoryColumn->addWidget(m_estimate);
     form->addRow(m_memoryLabel, memoryColumn);
 
@@ -122,6 +156,7 @@ EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* par
     layout->addWidget(m_result);
 
     showSettings(services.settings().engine());
+    readFreeMemory();
 
     connect(m_backend, &QComboBox::currentIndexChanged, this, [this] {
         updateMemoryLabel();
@@ -132,22 +167,58 @@ EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* par
         updateEstimate();
     });
     connect(m_maxContext, &QSpinBox::valueChanged, this, [this] { updateEstimate(); });
+    connect(m_maxSeqs, &QSpinBox::valueChanged, this, [this] { updateEstimate(); });
     connect(m_quantization, &QComboBox::currentIndexChanged, this, [this] {
         updateQuantizationNote();
         updateEstimate();
     });
     connect(m_apply, &QPushButton::clicked, this, [this] { apply(); });
     // A model loaded or switched elsewhere (chat, models page) changes what the estimate is for.
+    // A load or unload also changes what is free.
     connect(&services.loader(), &ModelLoader::stateChanged, this, [this] {
         updateEstimate();
         updateQuantizationNote();
+        readFreeMemory();
     });
     connect(&services.loader(), &ModelLoader::loadFinished, this,
             [this](bool ok, const QString& message) { onLoadFinished(ok, message); });
 }
 
+// Free memory changes while the app runs (a browser opens, a model loads): read again each
+// time the page is shown.
+void EngineSettingsPanel::showEvent(QShowEvent* event) {
+    QGroupBox::showEvent(event);
+    readFreeMemory();
+}
+
+void EngineSettingsPanel::readFreeMemory() {
+    const ModelLoader& loader = m_services.loader();
+    std::optional<hub::LocalModel> loaded;
+    // On CUDA the model holds the card's memory, which /proc does not count.
+    if (loader.state() == ModelLoader::State::Loaded && loader.settings().backend == Backend::Cpu) loaded = loader.model();
+    const int request = ++m_freeMemoryRequest;
+    runInBackground(
+        this,
+        [probe = m_freeMemoryProbe, loaded, settings = loader.settings(), total = m_totalMemory] {
+            FreeMemory reading;
+            reading.free = probe ? std::max<qint64>(0, probe()) : 0;
+            if (loaded) {  // shapeAsLoaded looks for GGUF files on disk
+                const EngineEstimate e = estimateEngine(shapeAsLoaded(*loaded, settings), settings, total);
+                reading.heldByModel = e.weightBytes + e.overheadBytes + e.kvCacheBytes;
+            }
+            return reading;
+        },
+        [this, request](FreeMemory reading) {
+            if (request != m_freeMemoryRequest) return;  // a newer reading is on its way
+            m_freeMemory = reading.free;
+            m_heldByModel = reading.heldByModel;
+            updateMemoryLabel();
+            emit freeMemoryShown();
+        });
+}
+
 EngineSettings EngineSettingsPanel::current() const {
-    EngineSettings s = m_services.settings().engine();
+    EngineSettings s = m_stored;
     s.backend = Backend(m_backend->currentData().toInt());
     s.memoryUtilization = m_memorySlider->value() / 100.0;
     s.maxModelLen = m_maxContext->value();
@@ -157,6 +228,7 @@ EngineSettings EngineSettingsPanel::current() const {
 }
 
 void EngineSettingsPanel::showSettings(const EngineSettings& settings) {
+    m_stored = settings;
     const int backendIndex = m_backend->findData(int(settings.backend));
     // A stored CUDA choice this machine cannot honour shows as what will really run.
     const bool usable = backendIndex >= 0 && m_backend->model()->index(backendIndex, 0).flags().testFlag(Qt::ItemIsEnabled);
@@ -206,7 +278,7 @@ void EngineSettingsPanel::updateMemoryLabel() {
     const bool gpu = Backend(m_backend->currentData().toInt()) == Backend::Cuda;
     // On the CPU the fraction is of the machine's memory, which the desktop shares, so it is
     // a budget rather than vLLM's device-exclusive utilization.
-    m_memoryLabel->setText(gpu ? tr("GPU memory utilization") : tr("Memory budget"));
+    m_memoryLabel->setText(gpu ? tr("GPU memory utilization") : tr("System memory budget"));
     const int percent = m_memorySlider->value();
     const qint64 total = totalMemory();
     if (total > 0)
@@ -216,6 +288,40 @@ void EngineSettingsPanel::updateMemoryLabel() {
                                         hub::formatBytes(total)));
     else
         m_memoryValue->setText(tr("%1 %").arg(percent));
+    updateMemoryWarning();
+}
+
+// The share beside what is free now, and a warning when it is more: the engine allocates the
+// whole KV pool at load, so a budget past free memory swaps or fails rather than running slowly.
+void EngineSettingsPanel::updateMemoryWarning() {
+    const bool gpu = Backend(m_backend->currentData().toInt()) == Backend::Cuda;
+    const qint64 total = totalMemory();
+    // The card's free memory is not read (the driver is asked once, for its size): on CUDA the
+    // share is vLLM's utilization of a card the engine has to itself.
+    if (gpu || m_freeMemory <= 0 || total <= 0) {
+        m_freeMemoryLabel->hide();
+        m_memoryWarningRow->hide();
+        return;
+    }
+    const qint64 room = m_freeMemory + m_heldByModel;
+    m_freeMemoryLabel->setText(m_heldByModel > 0
+                                   ? tr("Free now: %1, plus %2 the loaded model gives back when it reloads.")
+                                         .arg(hub::formatBytes(m_freeMemory), hub::formatBytes(m_heldByModel))
+                                   : tr("Free now: %1.").arg(hub::formatBytes(m_freeMemory)));
+    m_freeMemoryLabel->show();
+    const qint64 budget = qint64(double(total) * m_memorySlider->value() / 100.0);
+    if (budget <= room) {
+        m_memoryWarningRow->hide();
+        return;
+    }
+    const int fitting = int(double(room) * 100.0 / double(total));
+    const QString advice = fitting >= kMinPercent
+                               ? tr("Lower the budget to %1 % or less, or close other programs first.").arg(fitting)
+                               : tr("Close other programs first.");
+    m_memoryWarning->setText(tr("%1 is more than the %2 free now: the system will swap and slow down, or the model "
+                                "will fail to load. %3")
+                                 .arg(hub::formatBytes(budget), hub::formatBytes(room), advice));
+    m_memoryWarningRow->show();
 }
 
 void EngineSettingsPanel::updateEstimate() {
@@ -232,14 +338,24 @@ void EngineSettingsPanel::updateEstimate() {
                                      hub::formatBytes(e.budgetBytes)));
         return;
     }
-    m_estimate->setText(tr("%1: weights %2 · KV cache %3 (%4 tokens) · max context %5 tokens")
-                            .arg(model->id, hub::formatBytes(e.weightBytes), hub::formatBytes(e.kvCacheBytes),
-                                 number(e.kvTokens), number(e.maxContext)));
+    QString text = tr("%1: weights %2 · KV cache %3 (%4 tokens) · max context %5 tokens")
+                       .arg(model->id, hub::formatBytes(e.weightBytes), hub::formatBytes(e.kvCacheBytes),
+                            number(e.kvTokens), number(e.maxContext));
+    // A short model fills its concurrent sequences long before a large budget is used: say so,
+    // rather than show the same numbers at every position of the slider.
+    if (e.unusedBytes > 0)
+        text += u'\n' + tr("Sequences at the full context at once: %1, as many as the limit below allows; %2 of the "
+                           "budget is more than they can use and stays with the system.")
+                            .arg(number(e.fullLengthSequences), hub::formatBytes(e.unusedBytes));
+    else
+        text += u'\n' + tr("Sequences at the full context at once: %1.").arg(number(e.fullLengthSequences));
+    m_estimate->setText(text);
 }
 
 void EngineSettingsPanel::apply() {
     const EngineSettings settings = current();
     m_services.settings().setEngine(settings);
+    m_stored = settings;
     const auto& model = m_services.loader().model();
     if (!model) {
         m_result->setText(tr("Saved. The settings apply to the next model you load."));

@@ -71,8 +71,8 @@ Result<std::vector<HubFile>> selectModelFiles(const std::vector<HubFile>& listin
     return selected;
 }
 
-Result<DownloadPlan> planDownload(const HubClient& hub, const QString& id, const QString& revision,
-                                  const GgufSelection& gguf) {
+HubResult<DownloadPlan> planDownload(const HubClient& hub, const QString& id, const QString& revision,
+                                     const GgufSelection& gguf) {
     auto info = hub.modelInfo(id, revision);
     if (!info) return info.error();
     auto listing = hub.listFiles(info->id, info->revision);
@@ -80,10 +80,10 @@ Result<DownloadPlan> planDownload(const HubClient& hub, const QString& id, const
     DownloadPlan plan;
     plan.info = *info;
     if (!gguf.quant.isEmpty() || !gguf.file.isEmpty() || isGgufRepository(*listing)) {
-        if (auto selected = selectGgufFiles(*listing, gguf, plan); !selected) return selected.error();
+        if (auto selected = selectGgufFiles(*listing, gguf, plan); !selected) return HubError(selected.error());
     } else {
         auto files = selectModelFiles(*listing, info->id);
-        if (!files) return files.error();
+        if (!files) return HubError(files.error());
         plan.files = std::move(*files);
     }
     for (const HubFile& f : plan.files) plan.totalBytes += std::max<qint64>(f.size, 0);

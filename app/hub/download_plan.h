@@ -30,8 +30,8 @@ struct DownloadPlan {
 // Asks the hub (blocking): model info, then the file list at the pinned revision. A GGUF
 // repository (or any request naming a quant or file) gets one quant's files and the
 // repository's README and licence, never other quants.
-Result<DownloadPlan> planDownload(const HubClient& hub, const QString& id, const QString& revision,
-                                  const GgufSelection& gguf = {});
+HubResult<DownloadPlan> planDownload(const HubClient& hub, const QString& id, const QString& revision,
+                                     const GgufSelection& gguf = {});
 
 // The engine's files out of a repo listing; refuses unsafe paths and repos without
 // safetensors weights or config.json, naming what was found.

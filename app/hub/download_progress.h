@@ -9,6 +9,7 @@
 #include <QString>
 
 #include "app/hub/hub_types.h"
+#include "app/hub/network_failure.h"
 
 namespace pagoda::hub {
 
@@ -28,7 +29,10 @@ struct DownloadProgress {
     int filesTransferring = 0;  // workers still running: a pause or cancel has taken hold at 0
     double bytesPerSecond = 0;
     qint64 etaSeconds = -1;  // -1: unknown
-    QString error;           // set in Failed
+    QString error;           // set in Failed: the technical message (URL, curl's or the hub's words)
+    FailureKind failure = FailureKind::Other;  // set in Failed: what kind, for adviceFor
+    int httpStatus = 0;
+    bool viaMirror = false;  // Hugging Face through hf-mirror.com
 };
 
 class RateMeter {

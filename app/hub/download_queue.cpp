@@ -20,6 +20,8 @@ struct DownloadQueue::Item {
     DownloadState state = DownloadState::Resolving;
     bool wasRunning = false;  // loaded from disk in a running state: resumePersisted restarts it
     QString error;
+    FailureKind failure = FailureKind::Other;  // with error: what kind of failure
+    int httpStatus = 0;
     bool resolved = false;
     HubModelInfo info;  // canonical id and pinned revision once resolved
     QString quant, modelFile;  // GGUF: from the plan
@@ -120,6 +122,8 @@ void DownloadQueue::resume(const QString& key) {
         for (auto& [index, control] : item->active) control->pause = false, control->stopping = false;
     }
     item->error.clear();
+    item->failure = FailureKind::Other;
+    item->httpStatus = 0;
     item->wasRunning = false;
     item->client = makeHubClient(m_options.endpointFor(item->request.hub), m_options.transfer.retry);
     item->state = item->resolved ? DownloadState::Downloading : DownloadState::Resolving;
@@ -141,7 +145,7 @@ void DownloadQueue::resolve(Item& item) {
     const QString root = m_options.modelsRoot;
     std::shared_ptr<const HubClient> client = item.client;
     m_pool.start([this, key, request, root, client] {
-        Result<DownloadPlan> plan = planDownload(*client, request.id, request.revision, request.gguf);
+        HubResult<DownloadPlan> plan = planDownload(*client, request.id, request.revision, request.gguf);
         std::vector<bool> present;
         if (plan) {
             // Files already at their final name from an earlier run count only if their hash still matches.
@@ -168,7 +172,7 @@ void DownloadQueue::resolve(Item& item) {
                 present.push_back(ok);
                 if (!ok) remaining += std::max<qint64>(f.size, 0) - QFileInfo(path + kIncompleteSuffix).size();
             }
-            if (auto space = checkDiskSpace(folder, remaining); !space) plan = space.error();
+            if (auto space = checkDiskSpace(folder, remaining); !space) plan = HubError(space.error());
         }
         QMetaObject::invokeMethod(this, [this, key, plan = std::move(plan), present = std::move(present)]() mutable {
             onResolved(key, std::move(plan), std::move(present));
@@ -176,10 +180,12 @@ void DownloadQueue::resolve(Item& item) {
     });
 }
 
-void DownloadQueue::onResolved(const QString& key, Result<DownloadPlan> plan, std::vector<bool> present) {
+void DownloadQueue::onResolved(const QString& key, HubResult<DownloadPlan> plan, std::vector<bool> present) {
     Item* item = find(key);
     if (!item || item->state == DownloadState::Cancelled) return;
-    if (!plan) return finishItem(*item, DownloadState::Failed, QString::fromStdString(plan.error().message));
+    if (!plan)
+        return finishItem(*item, DownloadState::Failed, QString::fromStdString(plan.error().message), plan.error().kind,
+                          plan.error().httpStatus);
     item->resolved = true;
     item->info = plan->info;
     item->files = plan->files;
@@ -231,7 +237,7 @@ void DownloadQueue::startFile(Item& item, size_t index) {
     });
 }
 
-void DownloadQueue::onFileDone(const QString& key, size_t index, Result<TransferOutcome> outcome) {
+void DownloadQueue::onFileDone(const QString& key, size_t index, HubResult<TransferOutcome> outcome) {
     --m_activeFiles;
     Item* item = find(key);
     if (!item) return schedule();
@@ -239,7 +245,8 @@ void DownloadQueue::onFileDone(const QString& key, size_t index, Result<Transfer
     if (!outcome) {
         if (item->state == DownloadState::Downloading) {
             stopActive(*item, false);  // the other files keep their partial bytes for a retry
-            finishItem(*item, DownloadState::Failed, QString::fromStdString(outcome.error().message));
+            finishItem(*item, DownloadState::Failed, QString::fromStdString(outcome.error().message), outcome.error().kind,
+                       outcome.error().httpStatus);
         }
     } else if (*outcome == TransferOutcome::Done) {
         item->done[index] = true;
@@ -285,9 +292,12 @@ void DownloadQueue::maybeFinishCancel(Item& item) {
     finishItem(item, DownloadState::Cancelled, "cancelled");
 }
 
-void DownloadQueue::finishItem(Item& item, DownloadState state, const QString& message) {
+void DownloadQueue::finishItem(Item& item, DownloadState state, const QString& message, FailureKind failure, int httpStatus) {
     item.state = state;
-    item.error = state == DownloadState::Failed ? message : QString();
+    const bool failed = state == DownloadState::Failed;
+    item.error = failed ? message : QString();
+    item.failure = failed ? failure : FailureKind::Other;
+    item.httpStatus = failed ? httpStatus : 0;
     save();
     emit progress(progressOf(item));
     emit finished(item.key, state == DownloadState::Completed, message, item.enginePath());
@@ -301,6 +311,9 @@ DownloadProgress DownloadQueue::progressOf(const Item& item) const {
     p.folder = item.enginePath();
     p.state = item.state;
     p.error = item.error;
+    p.failure = item.failure;
+    p.httpStatus = item.httpStatus;
+    p.viaMirror = item.client && item.client->connection().endpoint().isMirror;
     p.filesTotal = int(item.files.size());
     p.filesTransferring = int(item.active.size());
     for (size_t i = 0; i < item.files.size(); ++i) {
@@ -340,7 +353,8 @@ void DownloadQueue::save() const {
         list.append(QJsonObject{{"hub", hubName(item->request.hub)}, {"id", item->request.id},
                                 {"revision", item->request.revision}, {"quant", item->request.gguf.quant},
                                 {"file", item->request.gguf.file}, {"state", downloadStateName(item->state)},
-                                {"error", item->error}, {"resolved", item->resolved},
+                                {"error", item->error}, {"failure", failureKindName(item->failure)},
+                                {"httpStatus", item->httpStatus}, {"resolved", item->resolved},
                                 {"canonicalId", item->info.id}, {"pinnedRevision", item->info.revision},
                                 {"files", files}});
     }
@@ -366,6 +380,8 @@ void DownloadQueue::load() {
         item->state = state == "paused" ? DownloadState::Paused : state == "failed" ? DownloadState::Failed : DownloadState::Resolving;
         item->wasRunning = state == "downloading" || state == "resolving";
         item->error = o["error"].toString();
+        item->failure = parseFailureKind(o["failure"].toString());
+        item->httpStatus = o["httpStatus"].toInt();
         // The file list is planned again on resume (hash checks of finished files included),
         // so a damaged or stale entry can never mark a file done that is not.
         m_items[item->key] = std::move(item);

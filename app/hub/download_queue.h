@@ -69,11 +69,12 @@ private:
     struct Item;
     Item* find(const QString& key);
     void resolve(Item& item);
-    void onResolved(const QString& key, Result<DownloadPlan> plan, std::vector<bool> present);
+    void onResolved(const QString& key, HubResult<DownloadPlan> plan, std::vector<bool> present);
     void schedule();
     void startFile(Item& item, size_t index);
-    void onFileDone(const QString& key, size_t index, Result<TransferOutcome> outcome);
-    void finishItem(Item& item, DownloadState state, const QString& message);
+    void onFileDone(const QString& key, size_t index, HubResult<TransferOutcome> outcome);
+    void finishItem(Item& item, DownloadState state, const QString& message, FailureKind failure = FailureKind::Other,
+                    int httpStatus = 0);
     void stopActive(Item& item, bool cancel);
     void maybeFinishCancel(Item& item);
     void reportProgress();

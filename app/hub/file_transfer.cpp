@@ -97,10 +97,14 @@ private:
 
 struct Attempt {
     enum Kind { ReachedEnd, Retry, Stopped, Fatal };
-    Attempt(Kind k, std::string m = {}, QByteArray r = {}) : kind(k), message(std::move(m)), retryAfter(std::move(r)) {}
+    Attempt(Kind k, std::string m = {}, QByteArray r = {}, FailureKind f = FailureKind::Other, int s = 0)
+        : kind(k), message(std::move(m)), retryAfter(std::move(r)), failure(f), httpStatus(s) {}
+    Attempt(Kind k, HubError error) : Attempt(k, std::move(error.message), {}, error.kind, error.httpStatus) {}
     Kind kind;
     std::string message;
     QByteArray retryAfter;
+    FailureKind failure;  // what kind of failure, for the window's advice
+    int httpStatus;
 };
 
 // One attempt: ask the hub again (its CDN links are signed and expire), follow redirects
@@ -159,7 +163,8 @@ Attempt fetchOnce(const FileDownload& job, const TransferOptions& options, const
         if (fatalWrite) return {Attempt::Fatal, sinkError};
         if (!answer) {
             if (control.stopping) return {Attempt::Stopped};
-            return {Attempt::Retry, sinkError.empty() ? answer.error().message : sinkError};
+            if (!sinkError.empty()) return {Attempt::Retry, sinkError};
+            return {Attempt::Retry, answer.error().message, {}, answer.error().kind};
         }
         const HttpResponse& r = *answer;
         if (r.status >= 300 && r.status < 400) {
@@ -171,11 +176,12 @@ Attempt fetchOnce(const FileDownload& job, const TransferOptions& options, const
             part.restart();
             return {Attempt::Retry, fmt::format("{}: the server refused to resume (HTTP 416)", where)};
         }
-        if (isRetryableStatus(r.status)) return {Attempt::Retry, fmt::format("{}: HTTP {}", where, r.status), r.header("retry-after")};
+        if (isRetryableStatus(r.status))
+            return {Attempt::Retry, fmt::format("{}: HTTP {}", where, r.status), r.header("retry-after"), FailureKind::Busy, r.status};
         if (r.status != 200 && r.status != 206) {
             HttpResponse failure = r;
             failure.body = errorBody;
-            return {Attempt::Fatal, job.hub->describeFailure(failure, job.modelId).message};
+            return {Attempt::Fatal, job.hub->describeFailure(failure, job.modelId)};
         }
         if (expectedSize < 0 || part.complete()) return {Attempt::ReachedEnd};
         return {Attempt::Retry, fmt::format("{}: the connection ended after {} of {} bytes", where, part.size(), expectedSize)};
@@ -185,13 +191,13 @@ Attempt fetchOnce(const FileDownload& job, const TransferOptions& options, const
 
 }  // namespace
 
-Result<TransferOutcome> downloadFile(const FileDownload& job, const TransferOptions& options,
-                                     const TransferControl& control, const std::function<void(qint64)>& onBytes) {
+HubResult<TransferOutcome> downloadFile(const FileDownload& job, const TransferOptions& options,
+                                        const TransferControl& control, const std::function<void(qint64)>& onBytes) {
     const std::string where = fmt::format("{} {}", str(job.modelId), str(job.file.path));
     const QString folder = QFileInfo(job.destination).path();
-    if (!QDir().mkpath(folder)) return makeError(fmt::format("{}: cannot create the folder {}", where, str(folder)));
+    if (!QDir().mkpath(folder)) return HubError(makeError(fmt::format("{}: cannot create the folder {}", where, str(folder))));
     PartFile part(job.destination + kIncompleteSuffix, job.file);
-    if (auto opened = part.open(); !opened) return makeError(fmt::format("{}: {}", where, opened.error().message));
+    if (auto opened = part.open(); !opened) return HubError(makeError(fmt::format("{}: {}", where, opened.error().message)));
     onBytes(part.size());
 
     int failures = 0, mismatches = 0;
@@ -204,13 +210,14 @@ Result<TransferOutcome> downloadFile(const FileDownload& job, const TransferOpti
         if (!part.complete()) {
             const qint64 before = part.size();
             Attempt attempt = fetchOnce(job, options, control, part, onBytes, where);
-            if (attempt.kind == Attempt::Fatal) return makeError(attempt.message);
+            if (attempt.kind == Attempt::Fatal) return HubError(makeError(attempt.message), attempt.failure, attempt.httpStatus);
             if (attempt.kind == Attempt::Stopped) continue;
             if (attempt.kind == Attempt::Retry) {
                 if (part.size() > before) failures = 0;  // progress resets the count, as huggingface_hub does
                 if (++failures >= options.retry.maxAttempts)
-                    return makeError(fmt::format("{} (gave up after {} attempts; the partial file is kept for a resume)",
-                                                 attempt.message, failures));
+                    return HubError(makeError(fmt::format("{} (gave up after {} attempts; the partial file is kept for a resume)",
+                                                          attempt.message, failures)),
+                                    attempt.failure, attempt.httpStatus);
                 sleepUnlessStopped(options.retry.delayBefore(failures, attempt.retryAfter), &control.stopping);
                 continue;
             }
@@ -220,7 +227,7 @@ Result<TransferOutcome> downloadFile(const FileDownload& job, const TransferOpti
             if (++mismatches > options.hashMismatchRetries) {
                 part.remove();
                 onBytes(0);
-                return makeError(message);
+                return HubError(makeError(message));
             }
             part.restart();
             onBytes(0);
@@ -229,7 +236,7 @@ Result<TransferOutcome> downloadFile(const FileDownload& job, const TransferOpti
         part.closeDurably();
         std::error_code error;
         std::filesystem::rename((job.destination + kIncompleteSuffix).toStdString(), job.destination.toStdString(), error);
-        if (error) return makeError(fmt::format("{}: cannot rename into place: {}", where, error.message()));
+        if (error) return HubError(makeError(fmt::format("{}: cannot rename into place: {}", where, error.message())));
         return TransferOutcome::Done;
     }
 }

@@ -39,8 +39,8 @@ struct FileDownload {
 };
 
 // onBytes receives the bytes of this file now on disk (it can go down when a download restarts).
-Result<TransferOutcome> downloadFile(const FileDownload& job, const TransferOptions& options,
-                                     const TransferControl& control, const std::function<void(qint64)>& onBytes);
+HubResult<TransferOutcome> downloadFile(const FileDownload& job, const TransferOptions& options,
+                                        const TransferControl& control, const std::function<void(qint64)>& onBytes);
 
 // True when `path` holds exactly what `file` describes (size, then sha256 or git-sha1).
 Result<bool> fileMatches(const QString& path, const HubFile& file);

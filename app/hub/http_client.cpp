@@ -89,12 +89,30 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     return 0;
 }
 
+// Whether libcurl will send this URL through a proxy it read from the environment (as curl
+// reads them: lower-case http_proxy only, either case otherwise; NO_PROXY by host suffix).
+bool proxyConfiguredFor(const QUrl& url) {
+    const auto set = [](const char* name) { return !qEnvironmentVariableIsEmpty(name); };
+    const bool https = url.scheme() == "https";
+    if (!(https ? set("https_proxy") || set("HTTPS_PROXY") : set("http_proxy")) && !set("all_proxy") && !set("ALL_PROXY"))
+        return false;
+    QString noProxy = qEnvironmentVariable("no_proxy");
+    if (noProxy.isEmpty()) noProxy = qEnvironmentVariable("NO_PROXY");
+    const QString host = url.host().toLower();
+    for (QString entry : noProxy.split(',', Qt::SkipEmptyParts)) {
+        entry = entry.trimmed().toLower();
+        if (entry.startsWith('.')) entry.remove(0, 1);
+        if (entry == "*" || host == entry || host.endsWith("." + entry)) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 Result<HttpResponse, HttpFailure> httpSend(const HttpRequest& request, HttpSink* sink, size_t maxBufferedBytes) {
     initCurlOnce();
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (!curl) return HttpFailure{HttpFailure::Network, "libcurl could not start a transfer"};
+    if (!curl) return HttpFailure{FailureKind::Other, "libcurl could not start a transfer"};
     Exchange x{curl.get(), {}, sink, maxBufferedBytes};
     x.response.url = request.url;
     const QByteArray url = request.url.toEncoded();
@@ -133,15 +151,24 @@ Result<HttpResponse, HttpFailure> httpSend(const HttpRequest& request, HttpSink*
 
     const CURLcode code = curl_easy_perform(c);
     const std::string where = request.method.toStdString() + " " + url.toStdString();
-    if (x.sinkRefused) return HttpFailure{HttpFailure::Aborted, where + ": stopped"};
+    if (x.sinkRefused) return HttpFailure{FailureKind::Stopped, where + ": stopped"};
     if (x.tooLarge)
-        return HttpFailure{HttpFailure::TooLarge,
+        return HttpFailure{FailureKind::Other,
                            where + ": answer larger than " + std::to_string(maxBufferedBytes >> 20) + " MiB"};
-    if (code == CURLE_OPERATION_TIMEDOUT)
-        return HttpFailure{HttpFailure::Stalled, where + ": no data for " + std::to_string(request.stallSeconds) +
-                                                     " s (" + curl_easy_strerror(code) + ")"};
-    if (code != CURLE_OK) return HttpFailure{HttpFailure::Network, where + ": " + curl_easy_strerror(code)};
-    if (!x.deliverHeaders()) return HttpFailure{HttpFailure::Aborted, where + ": stopped"};
+    if (code != CURLE_OK) {
+        long osErrno = 0;
+        curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &osErrno);
+        const FailureKind kind = failureKindOfCurl(code, osErrno, proxyConfiguredFor(request.url));
+        // Before any answer a timeout is the connect (or the name lookup) timing out; after
+        // one it is the watchdog finding the transfer silent.
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (code == CURLE_OPERATION_TIMEDOUT && status > 0)
+            return HttpFailure{kind, where + ": no data for " + std::to_string(request.stallSeconds) + " s (" +
+                                         curl_easy_strerror(code) + ")"};
+        return HttpFailure{kind, where + ": " + curl_easy_strerror(code)};
+    }
+    if (!x.deliverHeaders()) return HttpFailure{FailureKind::Stopped, where + ": stopped"};
     return std::move(x.response);
 }
 

@@ -12,6 +12,7 @@
 #include <QByteArray>
 #include <QUrl>
 
+#include "app/hub/network_failure.h"
 #include "engine/common/result.h"
 
 namespace pagoda::hub {
@@ -38,8 +39,7 @@ struct HttpResponse {
 };
 
 struct HttpFailure {
-    enum Kind { Network, Stalled, Aborted, TooLarge };
-    Kind kind = Network;
+    FailureKind kind = FailureKind::Other;  // from libcurl's code: offline, refused, TLS, proxy, …
     std::string message;  // names the URL and what went wrong
 };
 

@@ -118,9 +118,9 @@ QUrl redirectTarget(const HttpResponse& response) {
     return response.url.resolved(QUrl::fromEncoded(location, QUrl::TolerantMode));
 }
 
-Result<HttpResponse> HubConnection::call(const QByteArray& method, const QUrl& url, const QByteArray& body,
-                                         const HttpHeaders& extraHeaders, const std::atomic<bool>* stop) const {
-    std::string lastFailure;
+HubResult<HttpResponse> HubConnection::call(const QByteArray& method, const QUrl& url, const QByteArray& body,
+                                            const HttpHeaders& extraHeaders, const std::atomic<bool>* stop) const {
+    HttpFailure lastFailure;
     for (int attempt = 1; attempt <= m_retry.maxAttempts; ++attempt) {
         QUrl target = url;
         QByteArray hopMethod = method;
@@ -137,20 +137,26 @@ Result<HttpResponse> HubConnection::call(const QByteArray& method, const QUrl& u
             if (answer->status == 303) hopMethod = "GET";
         }
         if (answer && answer->status >= 300 && answer->status < 400)
-            return makeError(method.toStdString() + " " + url.toString().toStdString() + ": more than 10 redirects");
+            return HubError(makeError(method.toStdString() + " " + url.toString().toStdString() + ": more than 10 redirects"),
+                            FailureKind::HttpStatus, answer->status);
         QByteArray retryAfter;
         if (answer) {
             if (!isRetryableStatus(answer->status)) return std::move(answer).value();
-            lastFailure = url.toString().toStdString() + " answered HTTP " + std::to_string(answer->status);
+            lastFailure = HttpFailure{FailureKind::Busy,
+                                      url.toString().toStdString() + " answered HTTP " + std::to_string(answer->status)};
             retryAfter = answer->header("retry-after");
             if (attempt == m_retry.maxAttempts) return std::move(answer).value();
         } else {
-            lastFailure = answer.error().message;
+            lastFailure = answer.error();
+            // Asking again in a second cannot bring a host name or a listener into being:
+            // the person sees the failure now, with a Retry, rather than in 15 s.
+            if (!isWorthRetrying(lastFailure.kind)) return HubError(makeError(lastFailure.message), lastFailure.kind);
         }
         if (attempt < m_retry.maxAttempts && !sleepUnlessStopped(m_retry.delayBefore(attempt, retryAfter), stop))
-            return makeError("stopped");
+            return HubError(makeError("stopped"), FailureKind::Stopped);
     }
-    return makeError(lastFailure + " (gave up after " + std::to_string(m_retry.maxAttempts) + " attempts)");
+    return HubError(makeError(lastFailure.message + " (gave up after " + std::to_string(m_retry.maxAttempts) + " attempts)"),
+                    lastFailure.kind);
 }
 
 }  // namespace pagoda::hub

@@ -1,7 +1,8 @@
 // How Pagoda talks to one hub: its base URL, its token, and the rules that keep the token
 // where it belongs. Redirects are followed here by hand, one hop at a time, so credentials
 // go to the hub's own host and never to a CDN a redirect points at (hub-apis.md §1.5, §2.7);
-// 429, 5xx and network failures are retried with exponential backoff, honouring Retry-After.
+// 429, 5xx and network failures that may pass are retried with exponential backoff,
+// honouring Retry-After; an unknown host, a refusal, TLS and proxy failures are not.
 #pragma once
 
 #include <atomic>
@@ -62,8 +63,9 @@ public:
     HttpRequest requestFor(const QUrl& url, const QByteArray& method = "GET") const;
 
     // An API call: redirects followed by hand (at most 10 hops), transient failures retried.
-    // Any final status is returned as a response; only transport failures are errors.
-    Result<HttpResponse> call(const QByteArray& method, const QUrl& url, const QByteArray& body = {},
+    // Any final status is returned as a response; only transport failures are errors, with
+    // their kind (network_failure.h).
+    HubResult<HttpResponse> call(const QByteArray& method, const QUrl& url, const QByteArray& body = {},
                               const HttpHeaders& extraHeaders = {}, const std::atomic<bool>* stop = nullptr) const;
 
 private:

@@ -12,33 +12,41 @@ namespace pagoda::hub {
 namespace {
 
 // HF's status codes are deliberately ambiguous without a token (hub-apis.md §1.6): say
-// what each means and what the user can do about it.
-Error hubError(const HttpResponse& r, const QString& id, const HubConnection& hub) {
+// what each means and what the user can do about it; X-Error-Code decides the kind where
+// the status alone would mislead (an anonymous 401 for a repo that does not exist).
+HubError hubError(const HttpResponse& r, const QString& id, const HubConnection& hub) {
     const QByteArray code = r.header("x-error-code");
     const std::string model = id.toStdString();
     const std::string page = hub.url("/" + id).toString().toStdString();
     const bool hasToken = !hub.endpoint().token.isEmpty();
+    const auto fail = [&](std::string message, FailureKind kind) { return HubError(makeError(std::move(message)), kind, r.status); };
     if (code == "GatedRepo" && r.status == 401)
-        return makeError("Hugging Face: " + model + " is gated: accept its licence at " + page +
-                         " and set HF_TOKEN to a token of that account");
+        return fail("Hugging Face: " + model + " is gated: accept its licence at " + page +
+                        " and set HF_TOKEN to a token of that account",
+                    FailureKind::NeedsToken);
     if (code == "GatedRepo")
-        return makeError("Hugging Face: your token is not (yet) approved for " + model + "; ask for access at " + page);
+        return fail("Hugging Face: your token is not (yet) approved for " + model + "; ask for access at " + page,
+                    FailureKind::NoAccess);
     if (code == "RepoNotFound")
-        return makeError("Hugging Face: " + model + " was not found" +
-                         (hasToken ? "" : " (if it is private or gated, set HF_TOKEN)"));
-    if (code == "RevisionNotFound") return makeError("Hugging Face: " + model + " has no such revision");
-    if (code == "EntryNotFound") return makeError("Hugging Face: " + model + ": " + r.url.path().toStdString() + " does not exist");
+        return fail("Hugging Face: " + model + " was not found" + (hasToken ? "" : " (if it is private or gated, set HF_TOKEN)"),
+                    FailureKind::NotFound);
+    if (code == "RevisionNotFound") return fail("Hugging Face: " + model + " has no such revision", FailureKind::NotFound);
+    if (code == "EntryNotFound")
+        return fail("Hugging Face: " + model + ": " + r.url.path().toStdString() + " does not exist", FailureKind::NotFound);
     std::string message = r.header("x-error-message").toStdString();
     if (message.empty()) message = bodyExcerpt(r.body);
-    return makeError("Hugging Face answered HTTP " + std::to_string(r.status) + " for " + r.url.toString().toStdString() +
-                     (message.empty() ? "" : ": " + message));
+    return fail("Hugging Face answered HTTP " + std::to_string(r.status) + " for " + r.url.toString().toStdString() +
+                    (message.empty() ? "" : ": " + message),
+                failureKindOfStatus(r.status));
 }
 
-Result<QJsonDocument> jsonCall(const HubConnection& hub, const QUrl& url, const QString& id) {
+HubResult<QJsonDocument> jsonCall(const HubConnection& hub, const QUrl& url, const QString& id) {
     auto response = hub.call("GET", url);
     if (!response) return response.error();
     if (response->status != 200) return hubError(*response, id, hub);
-    return parseJsonBody(*response);
+    auto doc = parseJsonBody(*response);
+    if (!doc) return HubError(doc.error());
+    return std::move(*doc);
 }
 
 // One page of a Link-paged JSON array (search results, tree entries) and where the next is.
@@ -47,13 +55,13 @@ struct ArrayPage {
     QUrl next;
 };
 
-Result<ArrayPage> arrayCall(const HubConnection& hub, const QUrl& url, const QString& id, const char* what) {
+HubResult<ArrayPage> arrayCall(const HubConnection& hub, const QUrl& url, const QString& id, const char* what) {
     auto response = hub.call("GET", url);
     if (!response) return response.error();
     if (response->status != 200) return hubError(*response, id, hub);
     auto doc = parseJsonBody(*response);
-    if (!doc) return doc.error();
-    if (!doc->isArray()) return makeError(url.toString().toStdString() + ": expected a JSON array of " + what);
+    if (!doc) return HubError(doc.error());
+    if (!doc->isArray()) return HubError(makeError(url.toString().toStdString() + ": expected a JSON array of " + what));
     return ArrayPage{doc->array(), nextLink(*response)};
 }
 
@@ -73,13 +81,13 @@ QStringList toStringList(const QJsonValue& v) {
 
 }  // namespace
 
-Result<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QString& page) const {
+HubResult<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QString& page) const {
     QUrl url;
     if (!page.isEmpty()) {
         url = QUrl(page);
         // The cursor URL comes from the server's Link header; follow it only on the hub itself.
         if (url.host() != m_connection.endpoint().baseUrl.host())
-            return makeError("Hugging Face: refusing a next-page link to another host: " + page.toStdString());
+            return HubError(makeError("Hugging Face: refusing a next-page link to another host: " + page.toStdString()));
     } else {
         QUrlQuery q;
         if (!query.text.isEmpty()) q.addQueryItem("search", query.text);
@@ -110,8 +118,8 @@ Result<SearchPage> HuggingFaceClient::search(const SearchQuery& query, const QSt
     return result;
 }
 
-Result<HubModelInfo> HuggingFaceClient::modelInfo(const QString& id, const QString& revision) const {
-    if (auto valid = validateModelId(id); !valid) return valid.error();
+HubResult<HubModelInfo> HuggingFaceClient::modelInfo(const QString& id, const QString& revision) const {
+    if (auto valid = validateModelId(id); !valid) return HubError(valid.error());
     const QString path = "/api/models/" + id + (revision.isEmpty() ? "" : "/revision/" + encodeComponent(revision));
     auto doc = jsonCall(m_connection, m_connection.url(path), id);
     if (!doc) return doc.error();
@@ -119,8 +127,9 @@ Result<HubModelInfo> HuggingFaceClient::modelInfo(const QString& id, const QStri
     HubModelInfo info;
     info.id = o["id"].toString(id);
     info.revision = o["sha"].toString();
-    if (validateModelId(info.id).ok() == false) return makeError("Hugging Face: model info for " + id.toStdString() + " names an invalid id");
-    if (info.revision.isEmpty()) return makeError("Hugging Face: model info for " + id.toStdString() + " has no commit sha");
+    if (validateModelId(info.id).ok() == false)
+        return HubError(makeError("Hugging Face: model info for " + id.toStdString() + " names an invalid id"));
+    if (info.revision.isEmpty()) return HubError(makeError("Hugging Face: model info for " + id.toStdString() + " has no commit sha"));
     info.gated = o["gated"].isString() ? o["gated"].toString() : QString();
     info.isPrivate = o["private"].toBool();
     info.license = licenseOf(o);
@@ -131,12 +140,12 @@ Result<HubModelInfo> HuggingFaceClient::modelInfo(const QString& id, const QStri
     return info;
 }
 
-Result<std::vector<HubFile>> HuggingFaceClient::listFiles(const QString& id, const QString& revision) const {
-    if (auto valid = validateModelId(id); !valid) return valid.error();
+HubResult<std::vector<HubFile>> HuggingFaceClient::listFiles(const QString& id, const QString& revision) const {
+    if (auto valid = validateModelId(id); !valid) return HubError(valid.error());
     std::vector<HubFile> files;
     QUrl url = m_connection.url("/api/models/" + id + "/tree/" + encodeComponent(revision), "recursive=true&expand=false");
     for (int page = 0; url.isValid(); ++page) {
-        if (page > 10000) return makeError("Hugging Face: the file list of " + id.toStdString() + " never ends");
+        if (page > 10000) return HubError(makeError("Hugging Face: the file list of " + id.toStdString() + " never ends"));
         auto entries = arrayCall(m_connection, url, id, "files");
         if (!entries) return entries.error();
         for (const QJsonValue& v : entries->items) {
@@ -155,7 +164,7 @@ QUrl HuggingFaceClient::fileUrl(const QString& id, const QString& revision, cons
     return m_connection.url("/" + id + "/resolve/" + encodeComponent(revision) + "/" + encodePathSegments(path));
 }
 
-Error HuggingFaceClient::describeFailure(const HttpResponse& response, const QString& id) const {
+HubError HuggingFaceClient::describeFailure(const HttpResponse& response, const QString& id) const {
     return hubError(response, id, m_connection);
 }
 

@@ -13,28 +13,32 @@ namespace {
 
 // ModelScope says "failed" two ways: a non-2xx status with a JSON body, or HTTP 200 with
 // Success:false / Code != 200 (hub-apis.md §2.8). Both become one error naming the model.
-Result<QJsonObject> envelopeData(const Result<HttpResponse>& response, const QString& what, bool hasToken) {
+HubResult<QJsonObject> envelopeData(const HubResult<HttpResponse>& response, const QString& what, bool hasToken) {
     if (!response) return response.error();
     const std::string subject = "ModelScope: " + what.toStdString();
+    const int status = response->status;
+    const auto fail = [status](std::string message, FailureKind kind) { return HubError(makeError(std::move(message)), kind, status); };
     auto doc = parseJsonBody(*response);
     const QJsonObject o = doc ? doc->object() : QJsonObject();
     const QString message = o["Message"].toString(o["message"].toString());
-    if (response->status == 404) return makeError(subject + " was not found" + (message.isEmpty() ? "" : " (" + message.toStdString() + ")"));
-    if (response->status == 401 || response->status == 403)
-        return makeError(subject + " is private or needs a login" +
-                         (hasToken ? ": the token was refused" : ": set MODELSCOPE_API_TOKEN"));
-    if (response->status != 200)
-        return makeError(subject + ": HTTP " + std::to_string(response->status) + " " +
-                         (message.isEmpty() ? bodyExcerpt(response->body) : message.toStdString()));
-    if (!doc) return doc.error();
+    if (status == 404)
+        return fail(subject + " was not found" + (message.isEmpty() ? "" : " (" + message.toStdString() + ")"), FailureKind::NotFound);
+    if (status == 401 || status == 403)
+        return fail(subject + " is private or needs a login" + (hasToken ? ": the token was refused" : ": set MODELSCOPE_API_TOKEN"),
+                    FailureKind::NeedsToken);
+    if (status != 200)
+        return fail(subject + ": HTTP " + std::to_string(status) + " " +
+                        (message.isEmpty() ? bodyExcerpt(response->body) : message.toStdString()),
+                    failureKindOfStatus(status));
+    if (!doc) return HubError(doc.error());
     const bool legacy = o.contains("Success") || o.contains("Code");
     const bool success = legacy ? o["Success"].toBool() && o["Code"].toInt(200) == 200 : o["success"].toBool();
     if (!success)
-        return makeError(subject + ": the hub answered " +
-                         (legacy ? "Code " + std::to_string(o["Code"].toInt()) : std::string("success:false")) + ": " +
-                         (message.isEmpty() ? std::string("no message") : message.toStdString()));
+        return HubError(makeError(subject + ": the hub answered " +
+                                  (legacy ? "Code " + std::to_string(o["Code"].toInt()) : std::string("success:false")) + ": " +
+                                  (message.isEmpty() ? std::string("no message") : message.toStdString())));
     const QJsonValue data = legacy ? o["Data"] : o["data"];
-    if (!data.isObject()) return makeError(subject + ": the answer has no Data object");
+    if (!data.isObject()) return HubError(makeError(subject + ": the answer has no Data object"));
     return data.toObject();
 }
 
@@ -64,9 +68,9 @@ HubModelSummary summaryFromOpenApi(const QJsonObject& m) {
 
 }  // namespace
 
-Result<SearchPage> ModelScopeClient::search(const SearchQuery& query, const QString& page) const {
+HubResult<SearchPage> ModelScopeClient::search(const SearchQuery& query, const QString& page) const {
     const int pageNumber = page.isEmpty() ? 1 : page.toInt();
-    if (pageNumber < 1) return makeError("ModelScope: invalid page '" + page.toStdString() + "'");
+    if (pageNumber < 1) return HubError(makeError("ModelScope: invalid page '" + page.toStdString() + "'"));
     const bool hasToken = !m_connection.endpoint().token.isEmpty();
     const QString sortBy = query.sort == "likes" ? "StarsCount" : query.sort == "lastModified" ? "GmtModified" : "DownloadsCount";
     QJsonArray criteria{QJsonObject{{"category", "tasks"}, {"predicate", "contains"}, {"values", QJsonArray{"text-generation"}}}};
@@ -106,8 +110,8 @@ Result<SearchPage> ModelScopeClient::search(const SearchQuery& query, const QStr
     return result;
 }
 
-Result<HubModelInfo> ModelScopeClient::modelInfo(const QString& id, const QString& revision) const {
-    if (auto valid = validateModelId(id); !valid) return valid.error();
+HubResult<HubModelInfo> ModelScopeClient::modelInfo(const QString& id, const QString& revision) const {
+    if (auto valid = validateModelId(id); !valid) return HubError(valid.error());
     const QString rev = revision.isEmpty() ? "master" : revision;
     const QUrl url = m_connection.url("/api/v1/models/" + id, "Revision=" + encodeComponent(rev));
     auto data = envelopeData(m_connection.call("GET", url), id, !m_connection.endpoint().token.isEmpty());
@@ -125,8 +129,8 @@ Result<HubModelInfo> ModelScopeClient::modelInfo(const QString& id, const QStrin
     return info;
 }
 
-Result<std::vector<HubFile>> ModelScopeClient::listFiles(const QString& id, const QString& revision) const {
-    if (auto valid = validateModelId(id); !valid) return valid.error();
+HubResult<std::vector<HubFile>> ModelScopeClient::listFiles(const QString& id, const QString& revision) const {
+    if (auto valid = validateModelId(id); !valid) return HubError(valid.error());
     const QUrl url = m_connection.url("/api/v1/models/" + id + "/repo/files",
                                       "Revision=" + encodeComponent(revision) + "&Recursive=True");
     auto data = envelopeData(m_connection.call("GET", url), id, !m_connection.endpoint().token.isEmpty());
@@ -146,9 +150,10 @@ QUrl ModelScopeClient::fileUrl(const QString& id, const QString& revision, const
                             "Revision=" + encodeComponent(revision) + "&FilePath=" + encodeComponent(path));
 }
 
-Error ModelScopeClient::describeFailure(const HttpResponse& response, const QString& id) const {
-    auto data = envelopeData(Result<HttpResponse>(response), id, !m_connection.endpoint().token.isEmpty());
-    return data ? makeError("ModelScope: " + id.toStdString() + ": unexpected HTTP " + std::to_string(response.status))
+HubError ModelScopeClient::describeFailure(const HttpResponse& response, const QString& id) const {
+    auto data = envelopeData(HubResult<HttpResponse>(response), id, !m_connection.endpoint().token.isEmpty());
+    return data ? HubError(makeError("ModelScope: " + id.toStdString() + ": unexpected HTTP " + std::to_string(response.status)),
+                           failureKindOfStatus(response.status), response.status)
                 : data.error();
 }
 

@@ -12,11 +12,11 @@ class ModelScopeClient final : public HubClient {
 public:
     explicit ModelScopeClient(HubConnection connection) : HubClient(std::move(connection)) {}
 
-    Result<SearchPage> search(const SearchQuery& query, const QString& page) const override;
-    Result<HubModelInfo> modelInfo(const QString& id, const QString& revision) const override;
-    Result<std::vector<HubFile>> listFiles(const QString& id, const QString& revision) const override;
+    HubResult<SearchPage> search(const SearchQuery& query, const QString& page) const override;
+    HubResult<HubModelInfo> modelInfo(const QString& id, const QString& revision) const override;
+    HubResult<std::vector<HubFile>> listFiles(const QString& id, const QString& revision) const override;
     QUrl fileUrl(const QString& id, const QString& revision, const QString& path) const override;
-    Error describeFailure(const HttpResponse& response, const QString& id) const override;
+    HubError describeFailure(const HttpResponse& response, const QString& id) const override;
 };
 
 }  // namespace pagoda::hub

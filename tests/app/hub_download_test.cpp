@@ -12,6 +12,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
+#include <thread>
+
+#include <curl/curl.h>
+
 #include "app/hub/download_manifest.h"
 #include "app/hub/download_queue.h"
 #include "app/hub/hub_client.h"
@@ -24,6 +29,7 @@ using namespace pagoda;
 using namespace pagoda::hub;
 
 Q_DECLARE_METATYPE(pagoda::hub::HubKind)
+Q_DECLARE_METATYPE(pagoda::hub::FailureKind)
 
 namespace {
 
@@ -394,6 +400,124 @@ private slots:
         auto client = makeHubClient(mirror);
         QVERIFY(client->modelInfo(kModel).ok());
         for (const QJsonValue& v : m_hub->log()) QVERIFY(!v.toObject()["headers"].toObject().contains("authorization"));
+    }
+
+    // Issue 21 item 7: when nothing listens at the hub's address, or no name server knows its
+    // host, asking again seconds later does not help: the call gives up at once instead of
+    // after five attempts with growing pauses (these would each take ten patiences).
+    void unreachableHubIsNotRetried_data() {
+        QTest::addColumn<QUrl>("url");
+        QTest::addColumn<FailureKind>("kind");
+        QTest::newRow("connection refused") << test::closedLoopbackUrl() << FailureKind::Refused;
+        // RFC 6761: .invalid never resolves, and resolvers may answer so without the network.
+        QTest::newRow("no such host") << QUrl("http://pagoda-test.invalid") << FailureKind::Offline;
+    }
+    void unreachableHubIsNotRetried() {
+        QFETCH(QUrl, url);
+        QFETCH(FailureKind, kind);
+        const auto pause = std::chrono::milliseconds(10 * test::kPatienceMs);
+        HubConnection hub(HubEndpoint{HubKind::HuggingFace, url, {}, false}, RetryPolicy{5, pause, pause});
+        std::atomic<bool> stop{false}, answered{false};
+        std::thread patience([&] {
+            for (int waited = 0; waited < test::kPatienceMs && !answered; waited += 50)
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            stop = true;
+        });
+        auto answer = hub.call("GET", hub.url("/api/models"), {}, {}, &stop);
+        answered = true;
+        patience.join();
+        QVERIFY(!answer.ok());
+        QVERIFY2(answer.error().message != "stopped", "the call was waiting to try again");
+        QCOMPARE(answer.error().kind, kind);
+        QVERIFY2(answer.error().message.find(url.host().toStdString()) != std::string::npos, answer.error().message.c_str());
+    }
+
+    // libcurl's codes sorted into what a person can do about them.
+    void curlFailuresAreSortedByWhatToDo_data() {
+        QTest::addColumn<int>("code");
+        QTest::addColumn<int>("osErrno");
+        QTest::addColumn<bool>("proxy");
+        QTest::addColumn<FailureKind>("kind");
+        QTest::newRow("no DNS answer") << int(CURLE_COULDNT_RESOLVE_HOST) << 0 << false << FailureKind::Offline;
+        QTest::newRow("no route") << int(CURLE_COULDNT_CONNECT) << ENETUNREACH << false << FailureKind::Offline;
+        QTest::newRow("refused") << int(CURLE_COULDNT_CONNECT) << ECONNREFUSED << false << FailureKind::Refused;
+        QTest::newRow("proxy refused") << int(CURLE_COULDNT_CONNECT) << ECONNREFUSED << true << FailureKind::Proxy;
+        QTest::newRow("proxy unknown") << int(CURLE_COULDNT_RESOLVE_PROXY) << 0 << true << FailureKind::Proxy;
+        QTest::newRow("proxy handshake") << int(CURLE_PROXY) << 0 << true << FailureKind::Proxy;
+        QTest::newRow("timed out") << int(CURLE_OPERATION_TIMEDOUT) << 0 << false << FailureKind::Timeout;
+        QTest::newRow("certificate") << int(CURLE_PEER_FAILED_VERIFICATION) << 0 << false << FailureKind::Tls;
+        QTest::newRow("handshake") << int(CURLE_SSL_CONNECT_ERROR) << 0 << false << FailureKind::Tls;
+        QTest::newRow("reset mid-answer") << int(CURLE_RECV_ERROR) << ECONNRESET << false << FailureKind::Dropped;
+        QTest::newRow("unexplained") << int(CURLE_UNSUPPORTED_PROTOCOL) << 0 << false << FailureKind::Other;
+    }
+    void curlFailuresAreSortedByWhatToDo() {
+        QFETCH(int, code);
+        QFETCH(int, osErrno);
+        QFETCH(bool, proxy);
+        QFETCH(FailureKind, kind);
+        QCOMPARE(failureKindOfCurl(code, osErrno, proxy), kind);
+    }
+
+    // The hub's own answers keep their kind through the clients: a missing repo, a gated one,
+    // a busy hub, on both hubs.
+    void hubAnswersCarryTheirKind_data() {
+        QTest::addColumn<HubKind>("hub");
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<int>("status");  // a status fault on every hub call, 0 for none
+        QTest::addColumn<FailureKind>("kind");
+        QTest::newRow("HF missing") << HubKind::HuggingFace << "Qwen/Does-Not-Exist" << 0 << FailureKind::NotFound;
+        QTest::newRow("HF gated") << HubKind::HuggingFace << "Gated/Tiny" << 0 << FailureKind::NeedsToken;
+        QTest::newRow("HF busy") << HubKind::HuggingFace << kModel << 503 << FailureKind::Busy;
+        QTest::newRow("HF forbidden") << HubKind::HuggingFace << kModel << 403 << FailureKind::NoAccess;
+        QTest::newRow("ModelScope missing") << HubKind::ModelScope << "Qwen/Does-Not-Exist" << 0 << FailureKind::NotFound;
+        QTest::newRow("ModelScope busy") << HubKind::ModelScope << kModel << 502 << FailureKind::Busy;
+        QTest::newRow("ModelScope login") << HubKind::ModelScope << kModel << 401 << FailureKind::NeedsToken;
+    }
+    void hubAnswersCarryTheirKind() {
+        QFETCH(HubKind, hub);
+        QFETCH(QString, model);
+        QFETCH(int, status);
+        QFETCH(FailureKind, kind);
+        if (status) m_hub->addFaults({QJsonObject{{"kind", "status"}, {"path", "@/api/"}, {"status", status}, {"count", 0}}});
+        // A gated repo's info is public; its files are not (the download below).
+        if (model != "Gated/Tiny") {
+            auto info = makeHubClient(endpoint(hub), RetryPolicy{1})->modelInfo(model);
+            QVERIFY(!info.ok());
+            QCOMPARE(info.error().kind, kind);
+            if (status) QCOMPARE(info.error().httpStatus, status);
+        }
+        // And through a download, to the progress the window shows.
+        DownloadQueue::Options o = options();
+        o.transfer.retry.maxAttempts = 1;
+        DownloadQueue queue(o);
+        const QString key = queue.enqueue({hub, model, {}});
+        QVERIFY(!waitFinished(queue).ok);
+        QCOMPARE(queue.downloads().front().key, key);
+        QCOMPARE(queue.downloads().front().failure, kind);
+    }
+
+    // The sentence says what to do next, naming the other hubs, the variable to set; the
+    // technical message stays for the details.
+    void adviceNamesTheNextStep() {
+        const QString message = "GET https://huggingface.co/api/models/Qwen/Qwen3-4B: Couldn't resolve host name";
+        FailureAdvice offline = adviceFor(FailureKind::Offline, 0, message, HubKind::HuggingFace, false);
+        QVERIFY2(offline.sentence.contains("offline") && offline.sentence.contains("ModelScope or hf-mirror.com") &&
+                     offline.sentence.contains("HTTPS_PROXY") && !offline.sentence.contains("huggingface.co/api"),
+                 qPrintable(offline.sentence));
+        QCOMPARE(offline.details, message);
+        QVERIFY(offline.switchingHubHelps);
+        QVERIFY(adviceFor(FailureKind::Offline, 0, message, HubKind::HuggingFace, true).sentence.contains("ModelScope or Hugging Face"));
+        QVERIFY(adviceFor(FailureKind::Refused, 0, message, HubKind::ModelScope, false).sentence.contains("Hugging Face or hf-mirror.com"));
+        QVERIFY(adviceFor(FailureKind::NeedsToken, 401, message, HubKind::HuggingFace, false).sentence.contains("HF_TOKEN"));
+        QVERIFY(adviceFor(FailureKind::NeedsToken, 401, message, HubKind::ModelScope, false).sentence.contains("MODELSCOPE_API_TOKEN"));
+        QVERIFY(adviceFor(FailureKind::Tls, 0, message, HubKind::HuggingFace, false).sentence.contains("certificate"));
+        QVERIFY(adviceFor(FailureKind::Proxy, 0, message, HubKind::HuggingFace, false).sentence.contains("HTTPS_PROXY"));
+        QVERIFY(adviceFor(FailureKind::Busy, 503, message, HubKind::HuggingFace, false).sentence.contains("HTTP 503"));
+        QVERIFY(adviceFor(FailureKind::NotFound, 404, message, HubKind::HuggingFace, false).sentence.contains("HTTP 404"));
+        // Not the network's doing: its own message is the best sentence there is.
+        const FailureAdvice disk = adviceFor(FailureKind::Other, 0, "not enough disk space in /home", HubKind::HuggingFace, false);
+        QCOMPARE(disk.sentence, QString("not enough disk space in /home"));
+        QVERIFY(disk.details.isEmpty());
     }
 
     void modelScopeErrorEnvelopesBecomeClearErrors() {

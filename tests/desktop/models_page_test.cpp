@@ -38,6 +38,21 @@ namespace {
 const char* kModel = "Qwen/Tiny-Chat";
 const char* kShard = "model-00002-of-00003.safetensors";
 
+// Both hubs as good as offline while it lives: their address is a loopback port nobody listens on.
+struct Offline {
+    QByteArray hf = qgetenv("HF_ENDPOINT"), ms = qgetenv("MODELSCOPE_ENDPOINT");
+    Offline() {
+        const QByteArray closed = test::closedLoopbackUrl().toString().toUtf8();
+        qputenv("HF_ENDPOINT", closed);
+        qputenv("MODELSCOPE_ENDPOINT", closed);
+    }
+    ~Offline() { online(); }
+    void online() const {
+        qputenv("HF_ENDPOINT", hf);
+        qputenv("MODELSCOPE_ENDPOINT", ms);
+    }
+};
+
 }  // namespace
 
 class ModelsPageTest : public QObject {
@@ -200,6 +215,73 @@ private slots:
                  qPrintable(status->text()));
         QVERIFY(!child<QProgressBar>(*page, "searchBusy")->isVisibleTo(page.get()));
         QVERIFY(QApplication::topLevelWidgets().size() >= 1 && !QApplication::activeModalWidget());  // no dialog
+    }
+
+    // Issue 21 item 8: a failed search looks the same on either hub, even right after a
+    // switch: the picks stay listed under a caption that says so, with the error and a Retry
+    // above them; Retry asks the hub again.
+    void failedSearchKeepsThePicksWithARetryOnEitherHub_data() {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::newRow("to Hugging Face") << "modelscope" << "huggingface";
+        QTest::newRow("to ModelScope") << "huggingface" << "modelscope";
+    }
+    void failedSearchKeepsThePicksWithARetryOnEitherHub() {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        m_services->settings().setHub(from);
+        auto page = openPage();
+        search(*page, "tiny");
+        auto* view = child<QTableView>(*page, "resultsView");
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, test::kPatienceMs);
+
+        Offline offline;
+        auto* combo = child<QComboBox>(*page, "hubCombo");
+        combo->setCurrentIndex(combo->findData(to));
+        auto* status = child<QLabel>(*page, "searchStatus");
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), test::kPatienceMs);
+        QVERIFY(!child<QProgressBar>(*page, "searchBusy")->isVisibleTo(page.get()));
+        const auto catalog = hub::loadCatalog().value();
+        QCOMPARE(view->model()->rowCount(), int(catalog.size()));
+        QVERIFY(view->model()->index(0, 0).data().toString().contains(catalog.front().name));
+        QVERIFY2(child<QLabel>(*page, "resultsCaption")->text().startsWith("Pagoda's picks"),
+                 qPrintable(child<QLabel>(*page, "resultsCaption")->text()));
+        QVERIFY2(status->text().contains("Could not search") && !status->text().contains("127.0.0.1"),
+                 qPrintable(status->text()));  // words first; the URL is in the details
+        QVERIFY2(status->toolTip().contains("127.0.0.1"), qPrintable(status->toolTip()));
+        auto* retry = child<QPushButton>(*page, "searchRetryButton");
+        QVERIFY(retry->isVisibleTo(page.get()));
+
+        offline.online();
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, test::kPatienceMs);
+        QVERIFY(!status->property("error").toBool());
+        QVERIFY(!retry->isVisibleTo(page.get()));
+        QVERIFY(child<QLabel>(*page, "resultsCaption")->text().startsWith("Models on"));
+    }
+
+    // Issue 21 item 7: a download that failed offline says what to do in words (the URL only
+    // in the tooltip) and its Retry starts it again.
+    void failedDownloadSaysWhatToDoAndRetries() {
+        auto page = openPage();
+        auto* downloads = page->findChild<ui::DownloadsPanel*>();
+        QString key;
+        {
+            Offline offline;
+            key = m_services->downloads().enqueue({hub::HubKind::HuggingFace, kModel, {}});
+            QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Failed, test::kPatienceMs);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(downloads->row(key), test::kPatienceMs);
+        ui::DownloadRow* row = downloads->row(key);
+        auto* detail = row->findChild<QLabel*>("downloadDetail");
+        QTRY_VERIFY_WITH_TIMEOUT(detail->text().contains("ModelScope or hf-mirror.com"), test::kPatienceMs);
+        QVERIFY2(!detail->text().contains("127.0.0.1"), qPrintable(detail->text()));
+        QVERIFY2(detail->toolTip().contains("127.0.0.1"), qPrintable(detail->toolTip()));
+        auto* retry = row->findChild<QPushButton*>("resumeButton");
+        QVERIFY(retry->isVisibleTo(row));
+        QCOMPARE(retry->text(), QString("Retry"));
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(key), hub::DownloadState::Completed, test::kPatienceMs);
     }
 
     void downloadShowsProgressThenTheLibraryLoadsAndDeletesIt() {

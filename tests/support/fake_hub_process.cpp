@@ -1,5 +1,9 @@
 #include "tests/support/fake_hub_process.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -76,5 +80,19 @@ void FakeHubProcess::releasePieces(int pieces) {
 void FakeHubProcess::reset() { control("POST", "/__control/reset"); }
 
 QJsonArray FakeHubProcess::log() const { return QJsonDocument::fromJson(control("GET", "/__control/log")).array(); }
+
+QUrl closedLoopbackUrl() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    int port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+        port = ntohs(address.sin_port);
+    if (fd >= 0) ::close(fd);  // bound, never listening: closing it leaves the port with no one behind it
+    return QUrl(QString("http://127.0.0.1:%1").arg(port));
+}
 
 }  // namespace pagoda::test

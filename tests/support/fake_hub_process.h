@@ -43,4 +43,8 @@ private:
     QString m_error;
 };
 
+// http://127.0.0.1:<port> where nothing listens (a port the system just gave out and took
+// back): a connection there is refused at once, as a hub behind a firewall or while offline.
+QUrl closedLoopbackUrl();
+
 }  // namespace pagoda::test

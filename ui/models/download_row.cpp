@@ -6,7 +6,9 @@
 #include <QPushButton>
 
 #include "app/hub/hub_client.h"
+#include "app/hub/network_failure.h"
 #include "ui/models/model_texts.h"
+#include "ui/theme.h"
 
 namespace pagoda::ui {
 
@@ -72,9 +74,14 @@ void DownloadRow::setProgress(const hub::DownloadProgress& p) {
         parts << tr("%1 of %2 files").arg(p.filesDone).arg(p.filesTotal);
     if (p.state == DownloadState::Completed) parts << tr("in your library");
     QString text = parts.join(QStringLiteral("  ·  "));
-    if (p.state == DownloadState::Failed && !p.error.isEmpty()) text += "\n" + p.error;
+    // A failure in words with the next step; the URL and curl's message in the tooltip.
+    const auto advice = p.state == DownloadState::Failed && !p.error.isEmpty()
+                            ? hub::adviceFor(p.failure, p.httpStatus, p.error, p.hub, p.viaMirror, p.modelId)
+                            : hub::FailureAdvice{};
+    if (!advice.sentence.isEmpty()) text += "\n" + advice.sentence;
     m_detail->setText(text);
-    m_detail->setStyleSheet(p.state == DownloadState::Failed ? "color: #c62828;" : QString());
+    m_detail->setToolTip(advice.details);
+    m_detail->setStyleSheet(p.state == DownloadState::Failed ? QStringLiteral("color: %1;").arg(errorColor().name()) : QString());
 
     const bool running = p.state == DownloadState::Downloading || p.state == DownloadState::Resolving;
     const bool over = p.state == DownloadState::Completed || p.state == DownloadState::Cancelled;

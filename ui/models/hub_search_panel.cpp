@@ -45,6 +45,7 @@ HubSearchPanel::HubSearchPanel(store::AppSettings& settings, QWidget* parent)
 
     m_edit = new QLineEdit(this);
     m_edit->setObjectName("searchEdit");
+    m_edit->setAccessibleName(tr("Search the hub"));
     m_edit->setPlaceholderText(tr("Search models, e.g. Qwen3 or glm-4 (empty: Pagoda's picks)"));
     m_edit->setClearButtonEnabled(true);
 
@@ -61,6 +62,10 @@ HubSearchPanel::HubSearchPanel(store::AppSettings& settings, QWidget* parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->hide();
+    m_retry = new QPushButton(tr("Retry"), this);
+    m_retry->setObjectName("searchRetryButton");
+    m_retry->setToolTip(tr("Ask the hub again"));
+    m_retry->hide();
 
     m_busy = new QProgressBar(this);
     m_busy->setObjectName("searchBusy");
@@ -72,6 +77,7 @@ HubSearchPanel::HubSearchPanel(store::AppSettings& settings, QWidget* parent)
     m_results = new ResultsModel(this);
     m_view = new QTableView(this);
     m_view->setObjectName("resultsView");
+    m_view->setAccessibleName(tr("Models found on the hub"));
     m_view->setModel(m_results);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -91,7 +97,10 @@ HubSearchPanel::HubSearchPanel(store::AppSettings& settings, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addWidget(m_busy);
-    layout->addWidget(m_status);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_retry, 0, Qt::AlignTop);
+    layout->addLayout(statusRow);
     layout->addWidget(m_caption);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_more, 0, Qt::AlignRight);
@@ -105,6 +114,7 @@ HubSearchPanel::HubSearchPanel(store::AppSettings& settings, QWidget* parent)
     });
     connect(m_debounce, &QTimer::timeout, this, &HubSearchPanel::search);
     connect(m_more, &QPushButton::clicked, this, [this] { runSearch(m_lastText, m_nextPage); });
+    connect(m_retry, &QPushButton::clicked, this, [this] { runSearch(m_lastText, m_retryPage); });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
         if (current.isValid()) emit selected(m_results->rowAt(current.row()), m_choice);
         else emit cleared();
@@ -138,13 +148,34 @@ void HubSearchPanel::showCatalog() {
     setBusy(false);
     m_more->hide();
     m_lastText.clear();
+    showPicks();
+    if (!m_catalogError.isEmpty()) showStatus(tr("The built-in model list could not be read: %1").arg(m_catalogError), true);
+    else showStatus({}, false);
+}
+
+void HubSearchPanel::showPicks() {
     m_results->setRows(catalogRows(m_catalog, hubKindOf(m_choice), chineseUi()));
     showSearchColumns(false);
     emit cleared();
     m_caption->setText(tr("Pagoda's picks: chat models this build runs. \"This machine\" says whether each fits "
                           "the memory available now at an 8K-token context."));
-    if (!m_catalogError.isEmpty()) showStatus(tr("The built-in model list could not be read: %1").arg(m_catalogError), true);
-    else showStatus({}, false);
+}
+
+// The same on both hubs: the error in words with Retry above the picks (a first page) or
+// above the results so far (a further page); the URL and curl's words in the tooltip.
+void HubSearchPanel::showSearchFailure(HubChoice choice, const hub::HubError& error, bool appending) {
+    const auto advice = hub::adviceFor(error, hubKindOf(choice), choice == HubChoice::Mirror);
+    if (appending) {
+        m_retryPage = m_nextPage;
+        m_more->hide();
+    } else {
+        m_retryPage.clear();
+        showPicks();
+    }
+    showStatus(tr("Could not search %1: %2").arg(hubChoiceTitle(choice), advice.sentence), true);
+    m_status->setToolTip(advice.details);
+    m_status->setAccessibleDescription(advice.details);
+    m_retry->show();
 }
 
 void HubSearchPanel::runSearch(const QString& text, const QString& page) {
@@ -157,15 +188,10 @@ void HubSearchPanel::runSearch(const QString& text, const QString& page) {
     const hub::SearchQuery query{text, {}, "downloads", kPageSize};
     runInBackground(
         this, [endpoint, query, page] { return hub::makeHubClient(endpoint)->search(query, page); },
-        [this, generation, choice, text, appending = !page.isEmpty()](Result<hub::SearchPage> result) {
+        [this, generation, choice, text, appending = !page.isEmpty()](hub::HubResult<hub::SearchPage> result) {
             if (generation != m_generation) return;
             setBusy(false);
-            if (!result) {
-                m_more->setVisible(appending && !m_nextPage.isEmpty());
-                return showStatus(tr("Could not search %1: %2")
-                                      .arg(hubChoiceTitle(choice), QString::fromStdString(result.error().message)),
-                                  true);
-            }
+            if (!result) return showSearchFailure(choice, result.error(), appending);
             std::vector<ResultRow> rows;
             for (const auto& found : result->models)
                 rows.push_back(searchRow(found, m_catalog, hubKindOf(choice), chineseUi()));
@@ -184,7 +210,12 @@ void HubSearchPanel::runSearch(const QString& text, const QString& page) {
         });
 }
 
-void HubSearchPanel::showStatus(const QString& text, bool error) { showInlineStatus(*m_status, text, error); }
+void HubSearchPanel::showStatus(const QString& text, bool error) {
+    showInlineStatus(*m_status, text, error);
+    m_status->setToolTip({});
+    m_status->setAccessibleDescription({});
+    m_retry->hide();  // shown again by showSearchFailure, after this
+}
 
 void HubSearchPanel::setBusy(bool busy) { m_busy->setVisible(busy); }
 

@@ -1,6 +1,7 @@
 // The browser's left half: the hub switch, the search box and the results table. Empty
 // search text shows the curated catalog; hub calls run off the GUI thread and their
-// failures are shown in words under the box.
+// failures are shown in words under the box, with a Retry. A failed search shows the picks
+// again, on either hub, so the table never stands empty under a stale caption.
 #pragma once
 
 #include <QWidget>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "app/hub/model_catalog.h"
+#include "app/hub/network_failure.h"
 #include "ui/models/hub_choice.h"
 #include "ui/models/results_model.h"
 
@@ -46,6 +48,8 @@ private:
     void onHubIndexChanged();
     void runSearch(const QString& text, const QString& page);
     void showCatalog();
+    void showPicks();
+    void showSearchFailure(HubChoice choice, const hub::HubError& error, bool appending);
     void showStatus(const QString& text, bool error);
     void setBusy(bool busy);
     void showSearchColumns(bool show);
@@ -60,11 +64,13 @@ private:
     QTimer* m_debounce;
     QLabel* m_caption;
     QLabel* m_status;
+    QPushButton* m_retry;
     QProgressBar* m_busy;
     QTableView* m_view;
     QPushButton* m_more;
     QString m_lastText;
     QString m_nextPage;
+    QString m_retryPage;  // the page Retry asks for again (empty: the first)
     int m_generation = 0;  // answers to an older search are dropped
 };
 

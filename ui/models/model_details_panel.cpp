@@ -31,7 +31,7 @@ QLabel* valueLabel(QWidget* parent, const char* objectName) {
 // What the background read of a selected model brings: a GGUF repo's quants, else the plan.
 struct DetailsAnswer {
     std::optional<Result<hub::RepoQuants>> quants;
-    std::optional<Result<hub::DownloadPlan>> plan;
+    std::optional<hub::HubResult<hub::DownloadPlan>> plan;
 };
 
 QString parametersText(qint64 parameters) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -9,6 +10,9 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QVBoxLayout>
 
 #include "app/desktop/desktop_services.h"
@@ -28,6 +32,16 @@ bool chineseUi() { return QLocale().name().startsWith("zh"); }
 
 hub::MemoryEstimate estimateOf(const hub::CatalogEntry& entry, qint64 available) {
     return hub::estimateMemory(entry.shape, kFitContextTokens, available);
+}
+
+// Long model lines are elided in the closed combo box (its popup shows them whole), so a
+// long name never widens the dialog past a laptop screen nor leaves the box a sliver.
+constexpr int kComboCharacters = 22;
+
+void letComboNarrow(QComboBox& combo) {
+    combo.setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo.setMinimumContentsLength(kComboCharacters);
+    combo.setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 }
 
 std::vector<hub::CatalogEntry> builtInCatalog() {
@@ -63,6 +77,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
 
     m_memory = new QLabel(this);
     m_memory->setObjectName("welcomeMemoryLabel");
+    m_memory->setWordWrap(true);
     m_memory->setText(m_machine.availableBytes > 0 ? tr("%1 available of %2").arg(hub::formatBytes(m_machine.availableBytes),
                                                                        total > 0 ? hub::formatBytes(total) : tr("unknown"))
                                       : tr("unknown"));
@@ -77,6 +92,8 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
         m_model->addItem(tr("%1 — %2 download, needs %3 (%4)")
                              .arg(entry.name, hub::downloadSizeText(entry), hub::formatBytes(estimate.totalBytes), fitText(estimate.fit)));
     }
+    letComboNarrow(*m_model);
+    m_model->view()->setMinimumWidth(m_model->view()->sizeHintForColumn(0));
     m_reason = new QLabel(this);
     m_reason->setObjectName("proposalReason");
     m_reason->setWordWrap(true);
@@ -91,8 +108,13 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     // In mainland China Hugging Face is often unreachable; ModelScope hosts the same models.
     const HubChoice initial = chineseUi() ? HubChoice::ModelScope : hubChoiceFromSetting(services.settings().hub());
     m_hub->setCurrentIndex(m_hub->findData(settingFor(initial)));
+    letComboNarrow(*m_hub);
 
     auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // Narrow (or Chinese, whose labels are wider): a field goes under its label rather than
+    // being squeezed beside it.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("Memory:"), m_memory);
     form->addRow(tr("GPU:"), m_gpu);
     form->addRow(tr("Model:"), m_model);
@@ -107,6 +129,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     m_status = new QLabel(this);
     m_status->setObjectName("welcomeStatus");
     m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->hide();
 
     auto* buttons = new QDialogButtonBox(this);
@@ -120,12 +143,29 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     connect(m_start, &QPushButton::clicked, this, &WelcomeDialog::startDownload);
     connect(m_skip, &QPushButton::clicked, this, &WelcomeDialog::skip);
 
+    // Everything but the buttons scrolls: at any size the dialog can take, rows keep the
+    // height they need instead of being squeezed over each other, and the buttons stay in view.
+    m_content = new QWidget;
+    m_content->setObjectName("welcomeContent");
+    auto* content = new QVBoxLayout(m_content);
+    content->setContentsMargins(0, 0, 0, 0);
+    content->addWidget(intro);
+    content->addLayout(form);
+    content->addWidget(demoNote);
+    content->addWidget(m_progress);
+    content->addWidget(m_status);
+    content->addStretch(1);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName("welcomeScroll");
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setWidget(m_content);
+    // Never narrower than the content can be, so nothing is cut at the side.
+    m_scroll->setMinimumWidth(m_content->minimumSizeHint().width() + m_scroll->verticalScrollBar()->sizeHint().width());
+
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
-    layout->addLayout(form);
-    layout->addWidget(demoNote);
-    layout->addWidget(m_progress);
-    layout->addWidget(m_status);
+    layout->addWidget(m_scroll, 1);
     layout->addWidget(buttons);
 
     propose();
@@ -191,28 +231,38 @@ void WelcomeDialog::startDownload() {
     m_services.settings().setHub(settingFor(choice));
     m_services.settings().setFirstRunDone(true);
 
-    connect(&m_services.downloads(), &hub::DownloadQueue::progress, this, &WelcomeDialog::onProgress);
+    connect(&m_services.downloads(), &hub::DownloadQueue::progress, this, &WelcomeDialog::onProgress,
+            Qt::UniqueConnection);
     // A GGUF pick names its quant; the repository holds many.
+    const QString previous = m_key;
     m_key = m_services.downloads().enqueue(
         {hubKindOf(choice), entry.idOn(hubKindOf(choice)), {}, hub::GgufSelection{entry.quant, {}}});
+    // A retry on another hub or of another model: the failed attempt would only linger in
+    // the Models page's downloads.
+    if (!previous.isEmpty() && previous != m_key) m_services.downloads().cancel(previous);
+    m_failed = false;
     auto* starter = StartAfterDownload::watch(m_services, m_key);
     connect(starter, &StartAfterDownload::done, this, [this](bool ok, const QString& message) {
-        if (!ok) return showStatus(message, true);
+        // A failed download has already been explained (onProgress) in better words.
+        if (!ok) return m_failed ? void() : showFailure(hub::FailureAdvice{message, {}, false});
         showStatus(tr("Loading the model…"), false);
         connect(
             &m_services.loader(), &ModelLoader::loadFinished, this,
             [this](bool loaded, const QString& text) {
                 if (loaded) accept();
-                else showStatus(text, true);
+                else showFailure(hub::FailureAdvice{text, {}, false});
             },
             Qt::SingleShotConnection);
     });
 
+    m_start->setText(tr("Download and start"));
     m_start->setEnabled(false);
     m_model->setEnabled(false);
     m_hub->setEnabled(false);
     m_skip->setText(tr("Close"));
+    m_progress->setValue(0);
     m_progress->show();
+    m_status->setToolTip({});
     showStatus(tr("Downloading %1. You can close this window: the model loads when the download ends, and the "
                   "download continues on the Models page.").arg(entry.name),
                false);
@@ -226,10 +276,52 @@ void WelcomeDialog::skip() {
 void WelcomeDialog::onProgress(const hub::DownloadProgress& progress) {
     if (progress.key != m_key) return;
     if (progress.bytesTotal > 0) m_progress->setValue(int(1000.0 * double(progress.bytesDone) / double(progress.bytesTotal)));
-    if (progress.state == hub::DownloadState::Failed) showStatus(progress.error, true);
+    if (progress.state == hub::DownloadState::Failed && !m_failed)
+        showFailure(hub::adviceFor(progress.failure, progress.httpStatus, progress.error, progress.hub, progress.viaMirror,
+                                   progress.modelId));
     if (progress.state == hub::DownloadState::Completed) m_progress->setValue(1000);
 }
 
+// What went wrong and what to do, the technical words in the tooltip, and every choice
+// usable again: offline on Hugging Face, the next step is often ModelScope or the mirror.
+void WelcomeDialog::showFailure(const hub::FailureAdvice& advice) {
+    m_failed = true;
+    m_progress->hide();
+    showStatus(advice.sentence, true);
+    m_status->setToolTip(advice.details);
+    m_status->setAccessibleDescription(advice.details);
+    m_model->setEnabled(true);
+    m_hub->setEnabled(true);
+    m_start->setText(tr("Retry"));
+    m_start->setEnabled(true);
+}
+
 void WelcomeDialog::showStatus(const QString& text, bool error) { showInlineStatus(*m_status, text, error); }
+
+void WelcomeDialog::showEvent(QShowEvent* event) {
+    if (!m_fitted) {
+        m_fitted = true;
+        fitToScreen();
+    }
+    QDialog::showEvent(event);
+}
+
+// Qt would open the dialog at most two thirds of the screen high and squeeze the rows into
+// that; instead it opens as tall as its content at a comfortable width, within the screen's
+// free area (a 1280x720 laptop less its panel), and scrolls beyond.
+void WelcomeDialog::fitToScreen() {
+    const QRect free = screen()->availableGeometry();
+    const QSize smallest = minimumSizeHint().expandedTo(minimumSize());
+    // Room for the title bar and frame the window manager adds around the dialog.
+    const QSize most = (free.size() - QSize(16, 48)).expandedTo(smallest);
+    const int width = std::clamp(34 * fontMetrics().height(), smallest.width(), most.width());
+    const QMargins margins = layout()->contentsMargins();
+    const int scrollWidth = width - margins.left() - margins.right() - m_scroll->verticalScrollBar()->sizeHint().width();
+    const int contentHeight = m_content->hasHeightForWidth() ? m_content->heightForWidth(scrollWidth)
+                                                             : m_content->sizeHint().height();
+    const int buttons = m_start->parentWidget()->sizeHint().height();
+    const int height = contentHeight + buttons + layout()->spacing() + margins.top() + margins.bottom();
+    resize(width, std::clamp(height, smallest.height(), most.height()));
+}
 
 }  // namespace pagoda::ui

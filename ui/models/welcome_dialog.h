@@ -3,7 +3,9 @@
 // button that downloads that model and loads it when the download ends. The GPU probe and,
 // once per machine, the memory-bandwidth measurement run off the GUI thread; until they
 // answer the proposal assumes the CPU and the bandwidth stored (or a cautious default).
-// Either button marks the first run as done.
+// Either button marks the first run as done. A failed download says what to do in one
+// sentence (the URL and curl's words in its tooltip), and leaves the model and hub choices
+// usable with Retry. The content scrolls rather than squeezing when the dialog is small.
 #pragma once
 
 #include <QDialog>
@@ -14,11 +16,13 @@
 #include "app/host/engine_settings.h"
 #include "app/hub/download_progress.h"
 #include "app/hub/model_catalog.h"
+#include "app/hub/network_failure.h"
 
 class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 
 namespace pagoda {
 class DesktopServices;
@@ -39,8 +43,13 @@ public:
     const std::vector<hub::CatalogEntry>& catalog() const { return m_catalog; }
     QString downloadKey() const { return m_key; }  // empty until "Download and start"
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void startDownload();
+    void showFailure(const hub::FailureAdvice& advice);
+    void fitToScreen();
     void skip();
     void showChoice();
     void onProgress(const hub::DownloadProgress& progress);
@@ -55,6 +64,10 @@ private:
     bool m_machineKnown = false;
     bool m_userChose = false;  // the user picked a model: a late proposal leaves it alone
     QString m_key;
+    bool m_failed = false;  // this attempt's failure is shown: the later, rawer reports of it are not
+    bool m_fitted = false;
+    QScrollArea* m_scroll;
+    QWidget* m_content;
     QLabel* m_memory;
     QLabel* m_gpu;
     QLabel* m_reason;

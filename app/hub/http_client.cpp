@@ -158,11 +158,14 @@ Result<HttpResponse, HttpFailure> httpSend(const HttpRequest& request, HttpSink*
     if (code != CURLE_OK) {
         long osErrno = 0;
         curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &osErrno);
-        const FailureKind kind = failureKindOfCurl(code, osErrno, proxyConfiguredFor(request.url));
-        // Before any answer a timeout is the connect (or the name lookup) timing out; after
-        // one it is the watchdog finding the transfer silent.
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_off_t resolvedAfter = 0;  // microseconds until the name was resolved; 0 while it was not
+        curl_easy_getinfo(c, CURLINFO_NAMELOOKUP_TIME_T, &resolvedAfter);
+        const FailureKind kind =
+            failureKindOfCurl(code, osErrno, proxyConfiguredFor(request.url), resolvedAfter > 0 || status > 0);
+        // Before any answer a timeout is the connect (or the name lookup) timing out; after
+        // one it is the watchdog finding the transfer silent.
         if (code == CURLE_OPERATION_TIMEDOUT && status > 0)
             return HttpFailure{kind, where + ": no data for " + std::to_string(request.stallSeconds) + " s (" +
                                          curl_easy_strerror(code) + ")"};

@@ -10,7 +10,7 @@
 
 namespace pagoda::hub {
 
-FailureKind failureKindOfCurl(int curlCode, long osErrno, bool proxyConfigured) {
+FailureKind failureKindOfCurl(int curlCode, long osErrno, bool proxyConfigured, bool nameResolved) {
     switch (CURLcode(curlCode)) {
         case CURLE_COULDNT_RESOLVE_HOST: return FailureKind::Offline;
         case CURLE_COULDNT_RESOLVE_PROXY:
@@ -21,7 +21,9 @@ FailureKind failureKindOfCurl(int curlCode, long osErrno, bool proxyConfigured) 
             // No route at all (no network interface up) is being offline, not a refusal.
             if (osErrno == ENETUNREACH || osErrno == ENETDOWN || osErrno == EHOSTUNREACH) return FailureKind::Offline;
             return FailureKind::Refused;
-        case CURLE_OPERATION_TIMEDOUT: return FailureKind::Timeout;
+        case CURLE_OPERATION_TIMEDOUT:
+            // No DNS answer within the connect timeout: offline as much as a "no such host".
+            return nameResolved || proxyConfigured ? FailureKind::Timeout : FailureKind::Offline;
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:

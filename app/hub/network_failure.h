@@ -44,8 +44,9 @@ template <class T>
 using HubResult = Result<T, HubError>;
 
 // libcurl's CURLcode (an int here, so this header needs no curl), the OS error of the
-// connect (CURLINFO_OS_ERRNO), and whether a proxy was configured for the URL.
-FailureKind failureKindOfCurl(int curlCode, long osErrno, bool proxyConfigured);
+// connect (CURLINFO_OS_ERRNO), whether a proxy was configured for the URL, and whether the
+// host name had been resolved (a timeout before that is a name server that never answered).
+FailureKind failureKindOfCurl(int curlCode, long osErrno, bool proxyConfigured, bool nameResolved = true);
 // The kind of a final HTTP status that is not a success.
 FailureKind failureKindOfStatus(int httpStatus);
 

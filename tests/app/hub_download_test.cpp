@@ -437,25 +437,28 @@ private slots:
         QTest::addColumn<int>("code");
         QTest::addColumn<int>("osErrno");
         QTest::addColumn<bool>("proxy");
+        QTest::addColumn<bool>("resolved");
         QTest::addColumn<FailureKind>("kind");
-        QTest::newRow("no DNS answer") << int(CURLE_COULDNT_RESOLVE_HOST) << 0 << false << FailureKind::Offline;
-        QTest::newRow("no route") << int(CURLE_COULDNT_CONNECT) << ENETUNREACH << false << FailureKind::Offline;
-        QTest::newRow("refused") << int(CURLE_COULDNT_CONNECT) << ECONNREFUSED << false << FailureKind::Refused;
-        QTest::newRow("proxy refused") << int(CURLE_COULDNT_CONNECT) << ECONNREFUSED << true << FailureKind::Proxy;
-        QTest::newRow("proxy unknown") << int(CURLE_COULDNT_RESOLVE_PROXY) << 0 << true << FailureKind::Proxy;
-        QTest::newRow("proxy handshake") << int(CURLE_PROXY) << 0 << true << FailureKind::Proxy;
-        QTest::newRow("timed out") << int(CURLE_OPERATION_TIMEDOUT) << 0 << false << FailureKind::Timeout;
-        QTest::newRow("certificate") << int(CURLE_PEER_FAILED_VERIFICATION) << 0 << false << FailureKind::Tls;
-        QTest::newRow("handshake") << int(CURLE_SSL_CONNECT_ERROR) << 0 << false << FailureKind::Tls;
-        QTest::newRow("reset mid-answer") << int(CURLE_RECV_ERROR) << ECONNRESET << false << FailureKind::Dropped;
-        QTest::newRow("unexplained") << int(CURLE_UNSUPPORTED_PROTOCOL) << 0 << false << FailureKind::Other;
+        QTest::newRow("no DNS answer") << int(CURLE_COULDNT_RESOLVE_HOST) << 0 << false << false << FailureKind::Offline;
+        QTest::newRow("name server silent") << int(CURLE_OPERATION_TIMEDOUT) << 0 << false << false << FailureKind::Offline;
+        QTest::newRow("no route") << int(CURLE_COULDNT_CONNECT) << ENETUNREACH << false << true << FailureKind::Offline;
+        QTest::newRow("refused") << int(CURLE_COULDNT_CONNECT) << ECONNREFUSED << false << true << FailureKind::Refused;
+        QTest::newRow("proxy refused") << int(CURLE_COULDNT_CONNECT) << ECONNREFUSED << true << true << FailureKind::Proxy;
+        QTest::newRow("proxy unknown") << int(CURLE_COULDNT_RESOLVE_PROXY) << 0 << true << true << FailureKind::Proxy;
+        QTest::newRow("proxy handshake") << int(CURLE_PROXY) << 0 << true << true << FailureKind::Proxy;
+        QTest::newRow("timed out") << int(CURLE_OPERATION_TIMEDOUT) << 0 << false << true << FailureKind::Timeout;
+        QTest::newRow("certificate") << int(CURLE_PEER_FAILED_VERIFICATION) << 0 << false << true << FailureKind::Tls;
+        QTest::newRow("handshake") << int(CURLE_SSL_CONNECT_ERROR) << 0 << false << true << FailureKind::Tls;
+        QTest::newRow("reset mid-answer") << int(CURLE_RECV_ERROR) << ECONNRESET << false << true << FailureKind::Dropped;
+        QTest::newRow("unexplained") << int(CURLE_UNSUPPORTED_PROTOCOL) << 0 << false << true << FailureKind::Other;
     }
     void curlFailuresAreSortedByWhatToDo() {
         QFETCH(int, code);
         QFETCH(int, osErrno);
         QFETCH(bool, proxy);
+        QFETCH(bool, resolved);
         QFETCH(FailureKind, kind);
-        QCOMPARE(failureKindOfCurl(code, osErrno, proxy), kind);
+        QCOMPARE(failureKindOfCurl(code, osErrno, proxy, resolved), kind);
     }
 
     // The hub's own answers keep their kind through the clients: a missing repo, a gated one,

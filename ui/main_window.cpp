@@ -6,6 +6,7 @@
 #include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QMenu>
+#include <QScreen>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
@@ -25,6 +26,7 @@
 #include "ui/settings/settings_page.h"
 #include "ui/settings/app_preferences_panel.h"
 #include "ui/status/status_panel.h"
+#include "ui/window_geometry.h"
 #include "ui/tray_menu.h"
 
 namespace pagoda::ui {
@@ -51,7 +53,9 @@ MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
           services.store(), [&services](const store::GenerationSettings& s) { return services.generatorFor(s); })) {
     setWindowTitle(tr("Pagoda"));
     setObjectName("mainWindow");
-    resize(1200, 800);
+    // Where the user left it, else a size the screen has room for (a laptop's is small).
+    if (!restoreGeometry(services.settings().windowGeometry()))
+        setGeometry(firstRunGeometry(screen()->availableGeometry()));
 
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
@@ -75,6 +79,9 @@ MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
     sideLayout->addLayout(navRow);
     m_sidebar = new ConversationSidebar(services, *m_session, side);
     sideLayout->addWidget(m_sidebar, 1);
+    navRow->setSpacing(0);
+    // 260 px, or more where the four page names need it (a style's wider buttons, a language).
+    side->setFixedWidth(std::max(260, side->minimumSizeHint().width()));
     layout->addWidget(side);
 
     m_pages = new QStackedWidget(central);
@@ -184,6 +191,7 @@ bool MainWindow::restart() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    m_services.settings().setWindowGeometry(saveGeometry());
     // With the tray option on, closing hides the window while the API keeps serving editors.
     if (!m_quitting && m_tray && m_services.settings().keepApiInTray() && m_services.server().isRunning()) {
         hide();

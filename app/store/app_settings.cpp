@@ -25,6 +25,9 @@ void AppSettings::setKeepApiInTray(bool on) { m_settings.setValue("ui/keepApiInT
 bool AppSettings::firstRunDone() const { return m_settings.value("ui/firstRunDone", false).toBool(); }
 void AppSettings::setFirstRunDone(bool done) { m_settings.setValue("ui/firstRunDone", done); }
 
+QByteArray AppSettings::windowGeometry() const { return m_settings.value("ui/windowGeometry").toByteArray(); }
+void AppSettings::setWindowGeometry(const QByteArray& geometry) { m_settings.setValue("ui/windowGeometry", geometry); }
+
 QString AppSettings::hub() const { return m_settings.value("models/hub", "huggingface").toString(); }
 void AppSettings::setHub(const QString& hub) { m_settings.setValue("models/hub", hub); }
 

@@ -30,6 +30,10 @@ public:
     bool firstRunDone() const;
     void setFirstRunDone(bool done);
 
+    // The main window's size and place (QWidget::saveGeometry); empty before the first close.
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+
     QString hub() const;  // "huggingface", "modelscope" or "mirror"
     void setHub(const QString& hub);
 

@@ -11,6 +11,13 @@ target_link_libraries(screenshot_tour PRIVATE pagoda_test_support pagoda_ui Qt6:
 pagoda_add_gui_test(first_chat_test desktop/first_chat_test.cpp)
 target_link_libraries(first_chat_test PRIVATE pagoda_fake_hub)
 pagoda_add_gui_test(translations_test desktop/translations_test.cpp)
+# Every page at 1280x720 and 1366x768 less a panel, in English and again in Chinese.
+pagoda_add_gui_test(laptop_fit_test desktop/laptop_fit_test.cpp)
+add_test(NAME laptop_fit_test_zh_CN COMMAND ${CMAKE_COMMAND} -E env PAGODA_TEST_LANGUAGE=zh_CN QT_QPA_PLATFORM=offscreen
+    XDG_CONFIG_HOME=${CMAKE_CURRENT_BINARY_DIR}/xdg/laptop_fit_test_zh_CN/config
+    XDG_DATA_HOME=${CMAKE_CURRENT_BINARY_DIR}/xdg/laptop_fit_test_zh_CN/data
+    XDG_CACHE_HOME=${CMAKE_CURRENT_BINARY_DIR}/xdg/laptop_fit_test_zh_CN/cache
+    $<TARGET_FILE:laptop_fit_test>)
 
 # The demo model the build copies to share/pagoda/demo-model, through the app's own path.
 pagoda_add_gui_test(demo_model_test desktop/demo_model_test.cpp)

@@ -12,6 +12,7 @@
 
 #include "ui/chat/markdown_view.h"
 #include "ui/chat/thought_section.h"
+#include "ui/elided_label.h"
 
 namespace pagoda::ui {
 
@@ -26,13 +27,17 @@ QToolButton* actionButton(QWidget* parent, const char* objectName, const QString
     return button;
 }
 
-QLabel* mutedLabel(QWidget* parent, const char* objectName) {
-    auto* label = new QLabel(parent);
-    label->setObjectName(objectName);
+void muted(QLabel* label) {
     label->setForegroundRole(QPalette::PlaceholderText);
     QFont font = label->font();
     font.setPointSizeF(font.pointSizeF() * 0.9);
     label->setFont(font);
+}
+
+QLabel* mutedLabel(QWidget* parent, const char* objectName) {
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    muted(label);
     return label;
 }
 
@@ -50,10 +55,12 @@ MessageWidget::MessageWidget(QWidget* parent) : QFrame(parent) {
     QFont bold = m_roleLabel->font();
     bold.setBold(true);
     m_roleLabel->setFont(bold);
-    m_modelLabel = mutedLabel(this, "modelLabel");
+    // A long model name ("Owner/Repo-GGUF:Q4_K_M") is shortened in the middle, never widening the chat.
+    m_modelLabel = new ElidedLabel(Qt::ElideMiddle, this);
+    m_modelLabel->setObjectName("modelLabel");
+    muted(m_modelLabel);
     header->addWidget(m_roleLabel);
-    header->addWidget(m_modelLabel);
-    header->addStretch();
+    header->addWidget(m_modelLabel, 1);
     layout->addLayout(header);
 
     m_thought = new ThoughtSection(this);
@@ -62,6 +69,8 @@ MessageWidget::MessageWidget(QWidget* parent) : QFrame(parent) {
     m_editor = makeEditor();
     m_statsLabel = mutedLabel(this, "statsLabel");
     m_statsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Wraps between its parts at a narrow width rather than being cut ("· stopp").
+    m_statsLabel->setWordWrap(true);
     m_actions = makeActions();
     m_actions->setObjectName("messageActions");
     layout->addWidget(m_thought);
@@ -154,7 +163,7 @@ void MessageWidget::setMessage(const store::Message& message, int branchIndex, i
     setBackgroundRole(user ? QPalette::AlternateBase : QPalette::Base);
 
     m_roleLabel->setText(user ? tr("You") : assistant ? tr("Assistant") : tr("System"));
-    m_modelLabel->setText(assistant ? message.stats.model : QString());
+    m_modelLabel->setFullText(assistant ? message.stats.model : QString());
     if (!message.reasoning.isEmpty()) m_thought->setReasoning(message.reasoning, streaming && message.content.isEmpty());
     if (user) m_content->setPlainText(message.content);
     else m_content->setMarkdown(message.content);

@@ -15,6 +15,7 @@ class QToolButton;
 
 namespace pagoda::ui {
 
+class ElidedLabel;
 class MarkdownView;
 class ThoughtSection;
 
@@ -59,7 +60,7 @@ private:
     int m_branchCount = 1;
 
     QLabel* m_roleLabel;
-    QLabel* m_modelLabel;
+    ElidedLabel* m_modelLabel;
     ThoughtSection* m_thought;
     MarkdownView* m_content;
     QWidget* m_editor;

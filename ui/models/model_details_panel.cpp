@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -98,13 +99,25 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
     m_busy->setMaximumHeight(6);
     m_busy->setTextVisible(false);
 
-    auto* layout = new QVBoxLayout(this);
+    // Scrolls rather than squeezes: on a laptop the pane is short and the values wrap.
+    m_files->setMinimumHeight(m_files->fontMetrics().lineSpacing() * 6);
+    auto* content = new QWidget;
+    auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
     layout->addWidget(m_summary);
     layout->addWidget(m_busy);
     layout->addWidget(m_status);
     layout->addWidget(m_body, 1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName("detailsScroll");
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(content);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
 
     connect(m_quant, qOverload<int>(&QComboBox::currentIndexChanged), this, &ModelDetailsPanel::chooseQuant);
     connect(m_download, &QPushButton::clicked, this, [this] {

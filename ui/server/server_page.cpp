@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QTextDocument>
 #include <QSignalBlocker>
@@ -64,6 +65,7 @@ ServerPage::ServerPage(DesktopServices& services, QWidget* parent) : QWidget(par
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_switchHint = new QLabel(tr("Load a model first: the API serves the model that is loaded."), this);
     m_switchHint->setObjectName("switchHint");
+    m_switchHint->setWordWrap(true);
     m_error = new QLabel(this);
     m_error->setObjectName("serverError");
     m_error->setWordWrap(true);
@@ -85,7 +87,11 @@ ServerPage::ServerPage(DesktopServices& services, QWidget* parent) : QWidget(par
     auto* logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_log);
 
-    auto* layout = new QVBoxLayout(this);
+    // Scrolls rather than squeezes: on a 1366x768 laptop the page is taller than the window.
+    // The request log takes whatever height is left, and keeps a few lines when there is none.
+    m_log->setMinimumHeight(m_log->fontMetrics().lineSpacing() * 6);
+    auto* content = new QWidget;
+    auto* layout = new QVBoxLayout(content);
     layout->addLayout(switchRow);
     layout->addWidget(m_switchHint);
     layout->addWidget(m_startWithModel);
@@ -93,6 +99,14 @@ ServerPage::ServerPage(DesktopServices& services, QWidget* parent) : QWidget(par
     layout->addWidget(buildConnection());
     layout->addWidget(buildUsage());
     layout->addWidget(logBox, 1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName("serverScroll");
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    auto* pageLayout = new QVBoxLayout(this);
+    pageLayout->setContentsMargins(0, 0, 0, 0);
+    pageLayout->addWidget(scroll);
 
     showSettings(services.settings().server());
     syncRunning();

@@ -314,7 +314,7 @@ void WelcomeDialog::fitToScreen() {
     const QSize smallest = minimumSizeHint().expandedTo(minimumSize());
     // Room for the title bar and frame the window manager adds around the dialog.
     const QSize most = (free.size() - QSize(16, 48)).expandedTo(smallest);
-    const int width = std::clamp(34 * fontMetrics().height(), smallest.width(), most.width());
+    const int width = std::clamp(42 * fontMetrics().height(), smallest.width(), most.width());
     const QMargins margins = layout()->contentsMargins();
     const int scrollWidth = width - margins.left() - margins.right() - m_scroll->verticalScrollBar()->sizeHint().width();
     const int contentHeight = m_content->hasHeightForWidth() ? m_content->heightForWidth(scrollWidth)

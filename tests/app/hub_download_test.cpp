@@ -407,14 +407,34 @@ private slots:
     // after five attempts with growing pauses (these would each take ten patiences).
     void unreachableHubIsNotRetried_data() {
         QTest::addColumn<QUrl>("url");
+        QTest::addColumn<QByteArray>("proxy");  // http_proxy while it runs
         QTest::addColumn<FailureKind>("kind");
-        QTest::newRow("connection refused") << test::closedLoopbackUrl() << FailureKind::Refused;
+        QTest::newRow("connection refused") << test::closedLoopbackUrl() << QByteArray() << FailureKind::Refused;
         // RFC 6761: .invalid never resolves, and resolvers may answer so without the network.
-        QTest::newRow("no such host") << QUrl("http://pagoda-test.invalid") << FailureKind::Offline;
+        QTest::newRow("no such host") << QUrl("http://pagoda-test.invalid") << QByteArray() << FailureKind::Offline;
+        // A TLS handshake with a server that speaks plain HTTP fails as a broken certificate would.
+        QUrl tls = m_hub->hubUrl();
+        tls.setScheme("https");
+        QTest::newRow("TLS handshake fails") << tls << QByteArray() << FailureKind::Tls;
+        QTest::newRow("proxy refuses") << m_hub->hubUrl() << test::closedLoopbackUrl().toString().toUtf8() << FailureKind::Proxy;
     }
     void unreachableHubIsNotRetried() {
         QFETCH(QUrl, url);
+        QFETCH(QByteArray, proxy);
         QFETCH(FailureKind, kind);
+        struct ProxyEnvironment {  // as curl reads it: lower-case http_proxy, NO_PROXY would bypass it
+            QByteArray saved[3] = {qgetenv("http_proxy"), qgetenv("no_proxy"), qgetenv("NO_PROXY")};
+            explicit ProxyEnvironment(const QByteArray& proxy) {
+                if (proxy.isEmpty()) return;
+                qputenv("http_proxy", proxy);
+                qunsetenv("no_proxy");
+                qunsetenv("NO_PROXY");
+            }
+            ~ProxyEnvironment() {
+                const char* names[] = {"http_proxy", "no_proxy", "NO_PROXY"};
+                for (int i = 0; i < 3; ++i) saved[i].isEmpty() ? void(qunsetenv(names[i])) : void(qputenv(names[i], saved[i]));
+            }
+        } environment(proxy);
         const auto pause = std::chrono::milliseconds(10 * test::kPatienceMs);
         HubConnection hub(HubEndpoint{HubKind::HuggingFace, url, {}, false}, RetryPolicy{5, pause, pause});
         std::atomic<bool> stop{false}, answered{false};

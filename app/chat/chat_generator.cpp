@@ -9,4 +9,8 @@ void fillTiming(store::MessageStats& stats, qint64 firstTokenNs, qint64 totalNs)
     if (stats.completionTokens > 1 && decodeSeconds > 0) stats.tokensPerSecond = (stats.completionTokens - 1) / decodeSeconds;
 }
 
+bool chatTemplateCanThink(const QString& templateSource) {
+    return templateSource.contains(QLatin1String("enable_thinking")) || templateSource.contains(QLatin1String("<think>"));
+}
+
 }  // namespace pagoda::chat

@@ -40,6 +40,10 @@ signals:
 // the time after the first. firstTokenNs < 0: no token arrived. Nanoseconds: a tiny model answers within a millisecond.
 void fillTiming(store::MessageStats& stats, qint64 firstTokenNs, qint64 totalNs);
 
+// Whether a chat template has a thinking mode: it reads enable_thinking (Qwen3) or writes a
+// <think> block. Others (Qwen2, Llama) would ignore the switch, so the chat does not offer it.
+bool chatTemplateCanThink(const QString& templateSource);
+
 }  // namespace pagoda::chat
 
 Q_DECLARE_METATYPE(pagoda::store::MessageStats)

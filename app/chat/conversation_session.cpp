@@ -46,6 +46,17 @@ void ConversationSession::startNew(const store::GenerationSettings& settings) {
     m_saved = false;  // written with its first message, so empty chats never clutter the list
 }
 
+void ConversationSession::startNextChat() { startNew(store::settingsForNewChat(m_conversation.settings)); }
+
+bool ConversationSession::canRetry() const {
+    const store::Message* leaf = m_conversation.find(m_conversation.currentLeafId);
+    return !isGenerating() && leaf && leaf->role == store::Role::User;
+}
+
+void ConversationSession::retry() {
+    if (canRetry()) answer(m_conversation.currentLeafId);
+}
+
 void ConversationSession::send(const QString& text) {
     if (isGenerating() || text.trimmed().isEmpty()) return;
     store::Message message;

@@ -31,10 +31,17 @@ public:
     void show(store::Conversation conversation);
     // Starts a new, empty conversation with the given settings (saved on first message).
     void startNew(const store::GenerationSettings& settings);
+    // The "New chat" action: a new conversation after the one on screen, with its prompt
+    // and sampling but not its endpoint or model (store::settingsForNewChat).
+    void startNextChat();
 
     // Adds a user message under the current leaf and answers it. Ignored while generating.
     void send(const QString& text);
     void stop();
+    // The branch on screen ends with a question and no answer (the answer failed before a
+    // word arrived): retry() answers it again. Ignored otherwise.
+    bool canRetry() const;
+    void retry();
     // A new answer to the same question, as a sibling of assistantMessageId.
     void regenerate(const QString& assistantMessageId);
     // A new user message as a sibling of userMessageId, then its answer.

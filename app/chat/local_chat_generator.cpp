@@ -38,7 +38,7 @@ void LocalChatGenerator::start(const QString& requestId, const std::vector<ChatT
     nlohmann::ordered_json context;
     context["messages"] = std::move(messages);
     context["add_generation_prompt"] = true;
-    context["enable_thinking"] = settings.thinking;  // Qwen3's switch; other templates ignore it
+    if (settings.thinking) context["enable_thinking"] = *settings.thinking;  // unset: the template's default
     auto prompt = renderChat(*chatTemplate, *tokenizer, std::move(context));
     if (!prompt) return fail(requestId, QString::fromStdString(prompt.error().message));
     auto ids = tokenizer->encode(*prompt, false);
@@ -104,6 +104,11 @@ void LocalChatGenerator::onRejected(const QString& requestId, const QString& mes
     stats.finishReason = "error";
     m_active.erase(it);
     emit finished(requestId, stats, message);
+}
+
+bool loadedModelCanThink(const EngineHost& host) {
+    const ChatTemplate* chatTemplate = host.chatTemplate();
+    return chatTemplate && chatTemplateCanThink(QString::fromStdString(chatTemplate->source()));
 }
 
 }  // namespace pagoda::chat

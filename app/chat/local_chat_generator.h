@@ -38,4 +38,8 @@ private:
     std::map<std::string, Active> m_active;
 };
 
+// Whether the model loaded in `host` has a thinking mode (chatTemplateCanThink on its
+// template); false when nothing is loaded or it has no template.
+bool loadedModelCanThink(const EngineHost& host);
+
 }  // namespace pagoda::chat

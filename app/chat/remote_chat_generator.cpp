@@ -70,23 +70,30 @@ void RemoteChatGenerator::start(const QString& requestId, const std::vector<Chat
     });
 }
 
-void RemoteChatGenerator::post(const QString& requestId, const std::vector<ChatTurn>& turns,
-                               const store::GenerationSettings& settings, const QString& model) {
+QJsonObject chatCompletionBody(const std::vector<ChatTurn>& turns, const store::GenerationSettings& settings,
+                               const QString& model) {
     QJsonArray messages;
     if (!settings.systemPrompt.trimmed().isEmpty())
         messages.append(QJsonObject{{"role", "system"}, {"content", settings.systemPrompt}});
     for (const ChatTurn& turn : turns)
         if (turn.role != store::Role::System)
             messages.append(QJsonObject{{"role", store::roleName(turn.role)}, {"content", turn.content}});
-    const QJsonObject body{{"model", model},
-                           {"messages", messages},
-                           {"stream", true},
-                           {"stream_options", QJsonObject{{"include_usage", true}}},
-                           {"temperature", settings.temperature},
-                           {"top_p", settings.topP},
-                           {"max_tokens", settings.maxTokens},
-                           // vLLM and Pagoda pass this to the template (Qwen3's thinking switch).
-                           {"chat_template_kwargs", QJsonObject{{"enable_thinking", settings.thinking}}}};
+    QJsonObject body{{"model", model},
+                     {"messages", messages},
+                     {"stream", true},
+                     {"stream_options", QJsonObject{{"include_usage", true}}},
+                     {"temperature", settings.temperature},
+                     {"top_p", settings.topP},
+                     {"max_tokens", settings.maxTokens}};
+    // vLLM and Pagoda pass this to the template (Qwen3's thinking switch).
+    if (settings.thinking)
+        body.insert("chat_template_kwargs", QJsonObject{{"enable_thinking", *settings.thinking}});
+    return body;
+}
+
+void RemoteChatGenerator::post(const QString& requestId, const std::vector<ChatTurn>& turns,
+                               const store::GenerationSettings& settings, const QString& model) {
+    const QJsonObject body = chatCompletionBody(turns, settings, model);
     QNetworkReply* reply = m_network.post(requestFor(normalizedBaseUrl(settings.endpointUrl) + "/chat/completions", settings),
                                           QJsonDocument(body).toJson(QJsonDocument::Compact));
     Active& active = m_active[requestId];

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QPointer>
 
@@ -46,5 +47,10 @@ private:
 
 // "http://host:8000/v1/" → "http://host:8000/v1"; a URL without a path gets "/v1".
 QString normalizedBaseUrl(const QString& url);
+
+// The POST body of one streamed chat completion. chat_template_kwargs.enable_thinking is
+// sent only when the user chose it: servers that do not know it may refuse the field.
+QJsonObject chatCompletionBody(const std::vector<ChatTurn>& turns, const store::GenerationSettings& settings,
+                               const QString& model);
 
 }  // namespace pagoda::chat

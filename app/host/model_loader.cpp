@@ -1,9 +1,11 @@
 #include "app/host/model_loader.h"
 
+#include "app/hub/model_inspection.h"
+
 namespace pagoda {
 
 ModelLoader::ModelLoader(EngineHost& host, QObject* parent) : QObject(parent), m_host(host) {
-    connect(&m_host, &EngineHost::loadFinished, this, [this](bool ok, const QString& error) {
+    connect(&m_host, &EngineHost::loadFinished, this, [this](bool ok, QString error) {
         m_hostLoading = false;
         if (m_pending) {  // asked for another model (or settings) meanwhile: that one wins
             auto [model, settings] = std::move(*m_pending);
@@ -14,6 +16,19 @@ ModelLoader::ModelLoader(EngineHost& host, QObject* parent) : QObject(parent), m
         if (m_state != State::Loading) {  // unloaded meanwhile
             m_host.unload();
             return;
+        }
+        // Desktop loads are for chatting: a model that cannot chat fails here, naming what is
+        // missing, rather than loading and failing at the first question. A GGUF file carries
+        // its tokenizer and template, and the engine has read what it holds.
+        if (ok && !m_model->folder.endsWith(".gguf", Qt::CaseInsensitive)) {
+            QString cannotChat = hub::cannotChatSentence(m_model->folder, m_host.tokenizer(), m_host.chatTemplate());
+            if (!m_host.chatTemplateProblem().isEmpty())
+                cannotChat = tr("The chat template of %1 cannot be used: %2").arg(m_model->folder, m_host.chatTemplateProblem());
+            if (!cannotChat.isEmpty()) {
+                m_host.unload();
+                ok = false;
+                error = cannotChat;
+            }
         }
         if (ok) m_host.setModelName(m_model->id);
         const double seconds = double(m_timer.elapsed()) / 1000.0;

@@ -118,6 +118,28 @@ qint64 engineFilesSize(const QString& folder) {
     return total;
 }
 
+QString cannotChatSentence(const QString& folder, bool hasTokenizer, bool hasChatTemplate) {
+    QStringList missing;
+    if (!hasTokenizer) missing << "no tokenizer (tokenizer.json or tokenizer.model)";
+    if (!hasChatTemplate) missing << "no chat template (chat_template.jinja, or \"chat_template\" in tokenizer_config.json)";
+    if (missing.isEmpty()) return {};
+    return folder + " has " + missing.join(" and ") + ", so it cannot chat; copy " +
+           (missing.size() == 1 ? "it" : "them") + " from the model's original repository into this folder";
+}
+
+QString missingChatFiles(const QString& folder) {
+    if (QFileInfo(folder).isFile()) return {};  // a GGUF file
+    const bool tokenizer = QFileInfo::exists(folder + "/tokenizer.json") || QFileInfo::exists(folder + "/tokenizer.model");
+    bool chatTemplate = QFileInfo::exists(folder + "/chat_template.jinja");
+    for (const char* name : {"tokenizer_config.json", "chat_template.json"}) {
+        QFile file(folder + "/" + name);
+        if (chatTemplate || !file.open(QIODevice::ReadOnly)) continue;
+        const QJsonValue value = QJsonDocument::fromJson(file.readAll()).object().value("chat_template");
+        chatTemplate = value.isString() || value.isArray();
+    }
+    return cannotChatSentence(folder, tokenizer, chatTemplate);
+}
+
 void inspectModelFolder(LocalModel& model) {
     const QString folder = model.folder;
     if (!QFileInfo(folder).isDir()) return mark(model, ModelStatus::Invalid, "folder " + folder + " not found");

@@ -14,6 +14,14 @@ bool hasModelConfig(const QString& folder);
 // shape of `model` from model.folder. Never throws; garbage gives Invalid with the reason.
 void inspectModelFolder(LocalModel& model);
 
+// Why the model in `folder` cannot chat, naming what is missing and where: a tokenizer
+// (tokenizer.json or tokenizer.model) and a chat template (chat_template.jinja, or
+// chat_template in tokenizer_config.json or chat_template.json). Empty when both are there,
+// or for a GGUF file, which carries both in its metadata. Reads the folder.
+QString missingChatFiles(const QString& folder);
+// The same sentence from what a load found in `folder`.
+QString cannotChatSentence(const QString& folder, bool hasTokenizer, bool hasChatTemplate);
+
 // Bytes of the files the engine reads (config, tokenizer, weights) at the top of the
 // folder, links followed once and each target counted once.
 qint64 engineFilesSize(const QString& folder);

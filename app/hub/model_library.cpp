@@ -363,6 +363,10 @@ Result<LocalModel> ModelLibrary::importFolder(const QString& path) const {
     LocalModel model = inspectImported(folder);
     if (model.status != ModelStatus::Ready)
         return makeError("cannot import " + text(folder) + ": " + text(model.problem));
+    // The desktop imports models to chat with: one without tokenizer or template is refused
+    // here, where the user can still fix the folder, not at the first question.
+    if (const QString cannotChat = missingChatFiles(folder); !cannotChat.isEmpty())
+        return makeError("cannot import " + text(cannotChat));
     auto folders = readImportedFolders(m_locations.importsFile);
     if (!folders) return folders.error();
     if (!folders->contains(folder)) {

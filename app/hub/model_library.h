@@ -60,8 +60,8 @@ public:
     // demo model: refused, it belongs to the installation.
     Status remove(const LocalModel& model) const;
 
-    // Adds a folder the engine can load (config.json, supported architecture, a checkpoint
-    // that opens) to the imports file. Importing the same folder again changes nothing.
+    // Adds a folder the engine can load and chat with (config.json, supported architecture,
+    // a checkpoint that opens, a tokenizer and a chat template) to the imports file. Importing the same folder again changes nothing.
     Result<LocalModel> importFolder(const QString& path) const;
 
     // Full hash check; see verifyModelFiles for what each source can be checked against.

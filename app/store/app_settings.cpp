@@ -89,4 +89,33 @@ void AppSettings::setServer(const ServerSettings& s) {
     m_settings.setValue("server/startWithModel", s.startWithModel);
 }
 
+std::vector<RemoteEndpoint> AppSettings::remoteEndpoints() const {
+    std::vector<RemoteEndpoint> list;
+    const int count = m_settings.beginReadArray("remoteEndpoints");
+    for (int i = 0; i < count; ++i) {
+        m_settings.setArrayIndex(i);
+        RemoteEndpoint endpoint{m_settings.value("url").toString(), m_settings.value("key").toString(),
+                                m_settings.value("model").toString()};
+        if (!endpoint.url.isEmpty()) list.push_back(endpoint);
+    }
+    m_settings.endArray();
+    return list;
+}
+
+void AppSettings::rememberEndpoint(const RemoteEndpoint& endpoint) {
+    std::vector<RemoteEndpoint> list = remoteEndpoints();
+    std::erase_if(list, [&](const RemoteEndpoint& e) { return e.url == endpoint.url && e.model == endpoint.model; });
+    list.insert(list.begin(), endpoint);
+    if (list.size() > size_t(kRememberedEndpoints)) list.resize(kRememberedEndpoints);
+    m_settings.remove("remoteEndpoints");
+    m_settings.beginWriteArray("remoteEndpoints", int(list.size()));
+    for (int i = 0; i < int(list.size()); ++i) {
+        m_settings.setArrayIndex(i);
+        m_settings.setValue("url", list[size_t(i)].url);
+        m_settings.setValue("key", list[size_t(i)].key);
+        m_settings.setValue("model", list[size_t(i)].model);
+    }
+    m_settings.endArray();
+}
+
 }  // namespace pagoda::store

@@ -5,6 +5,8 @@
 #include <QSettings>
 #include <QString>
 
+#include <vector>
+
 #include "app/host/engine_settings.h"
 
 namespace pagoda::store {
@@ -15,6 +17,14 @@ struct ServerSettings {
     QString apiKey;              // empty: no key needed
     bool cors = false;           // allow any origin
     bool startWithModel = false; // start the API whenever a model is loaded
+};
+
+// An OpenAI-compatible server a chat answered with, offered again in every chat's model picker.
+struct RemoteEndpoint {
+    QString url;
+    QString key;
+    QString model;  // empty: the first the server lists
+    bool operator==(const RemoteEndpoint&) const = default;
 };
 
 class AppSettings {
@@ -51,6 +61,12 @@ public:
 
     ServerSettings server() const;
     void setServer(const ServerSettings& settings);
+
+    // Servers chats have used, the latest first; remembering one again (same URL and model)
+    // moves it to the front with its new key. At most kRememberedEndpoints.
+    static constexpr int kRememberedEndpoints = 8;
+    std::vector<RemoteEndpoint> remoteEndpoints() const;
+    void rememberEndpoint(const RemoteEndpoint& endpoint);
 
 private:
     mutable QSettings m_settings;

@@ -9,17 +9,19 @@ namespace pagoda::store {
 // JSON keys are snake_case like OpenAI's fields (top_p, max_tokens, prompt_tokens), so the
 // stored settings read the same as an exported or replayed request.
 QJsonObject GenerationSettings::toJson() const {
-    return {
+    QJsonObject json{
         {"system_prompt", systemPrompt},
         {"temperature", temperature},
         {"top_p", topP},
         {"max_tokens", maxTokens},
-        {"thinking", thinking},
         {"preset", preset},
         {"endpoint_url", endpointUrl},
         {"endpoint_key", endpointKey},
         {"endpoint_model", endpointModel},
+        {"local_model", localModel},
     };
+    if (thinking) json.insert("enable_thinking", *thinking);
+    return json;
 }
 
 GenerationSettings GenerationSettings::fromJson(const QJsonObject& json) {
@@ -28,11 +30,15 @@ GenerationSettings GenerationSettings::fromJson(const QJsonObject& json) {
     s.temperature = json.value("temperature").toDouble(s.temperature);
     s.topP = json.value("top_p").toDouble(s.topP);
     s.maxTokens = json.value("max_tokens").toInt(s.maxTokens);
-    s.thinking = json.value("thinking").toBool(s.thinking);
+    // Chats stored before the choice was optional say "thinking" always: its old default
+    // (true) is what an unset choice does anyway, so only an explicit false is kept.
+    if (const QJsonValue value = json.value("enable_thinking"); value.isBool()) s.thinking = value.toBool();
+    else if (json.value("thinking") == QJsonValue(false)) s.thinking = false;
     s.preset = json.value("preset").toString(s.preset);
     s.endpointUrl = json.value("endpoint_url").toString(s.endpointUrl);
     s.endpointKey = json.value("endpoint_key").toString(s.endpointKey);
     s.endpointModel = json.value("endpoint_model").toString(s.endpointModel);
+    s.localModel = json.value("local_model").toString(s.localModel);
     return s;
 }
 
@@ -62,6 +68,21 @@ GenerationSettings withPreset(GenerationSettings settings, const QString& preset
         settings.preset = preset;
     }
     return settings;
+}
+
+QString presetMatching(const GenerationSettings& settings) {
+    for (const Preset& p : kPresets)
+        if (qFuzzyCompare(settings.temperature, p.temperature) && qFuzzyCompare(settings.topP, p.topP))
+            return QString::fromLatin1(p.name);
+    return {};
+}
+
+GenerationSettings settingsForNewChat(GenerationSettings previous) {
+    previous.endpointUrl.clear();
+    previous.endpointKey.clear();
+    previous.endpointModel.clear();
+    previous.localModel.clear();
+    return previous;
 }
 
 QStringList presetNames() {

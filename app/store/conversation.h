@@ -15,18 +15,22 @@
 
 namespace pagoda::store {
 
-// Per-conversation generation settings. An empty endpointUrl means the model loaded in
-// Pagoda; otherwise any OpenAI-compatible server (vLLM, FastChat, another Pagoda).
+// Per-conversation generation settings. Who answers: a non-empty endpointUrl is any
+// OpenAI-compatible server (vLLM, FastChat, another Pagoda); otherwise the library model
+// named by localModel, and when that is empty too, whichever model is loaded in Pagoda.
 struct GenerationSettings {
     QString systemPrompt;
     double temperature = 0.7;
     double topP = 0.8;
     int maxTokens = 2048;
-    bool thinking = true;  // Qwen3's enable_thinking; models without it ignore it
-    QString preset;        // "precise", "balanced", "creative" or empty (custom)
+    // Qwen3's enable_thinking, only when the user chose it: unset leaves the template's (or
+    // the server's) default, so a model or server without the switch never receives it.
+    std::optional<bool> thinking;
+    QString preset = "balanced";  // "precise", "balanced", "creative" or empty (custom)
     QString endpointUrl;   // e.g. http://gpu-box:8000/v1
     QString endpointKey;
     QString endpointModel;
+    QString localModel;    // LocalModel::name() chosen in the chat's model picker; empty: the loaded one
 
     QJsonObject toJson() const;
     static GenerationSettings fromJson(const QJsonObject& json);  // missing fields keep defaults
@@ -36,6 +40,12 @@ struct GenerationSettings {
 // Named presets: temperature and top_p only.
 GenerationSettings withPreset(GenerationSettings settings, const QString& preset);
 QStringList presetNames();
+// The preset whose temperature and top_p these are; empty when none matches.
+QString presetMatching(const GenerationSettings& settings);
+
+// A new chat after `previous`: its system prompt and sampling, but no endpoint and no model
+// of its own, so it answers with the model loaded now; a server only when chosen for it.
+GenerationSettings settingsForNewChat(GenerationSettings previous);
 
 // Measured for one answer, shown under it.
 struct MessageStats {

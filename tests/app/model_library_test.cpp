@@ -311,11 +311,23 @@ private slots:
         copyModelFiles(kSingleF32, folder);
         QVERIFY(QFile::link("model.safetensors", folder + "/copy.safetensors"));  // one file, counted once
         const ModelLibrary lib = library();
+        // Weights without a tokenizer or chat template cannot chat: refused, saying what is missing where.
+        const auto cannotChat = lib.importFolder(folder);
+        QVERIFY(!cannotChat);
+        const QString why = QString::fromStdString(cannotChat.error().message);
+        QVERIFY2(why.contains("no tokenizer (tokenizer.json or tokenizer.model) and no chat template") &&
+                     why.contains(QFileInfo(folder).canonicalFilePath()),
+                 qPrintable(why));
+        QVERIFY(!QFileInfo::exists(m_at.importsFile));
+        writeBytes(folder + "/tokenizer.json", "{}");
+        writeBytes(folder + "/tokenizer_config.json", R"({"chat_template": "{{ messages[0]['content'] }}"})");
+
         const auto imported = lib.importFolder(folder);
         QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
         QCOMPARE(imported->id, QString("tiny-qwen"));
         QCOMPARE(imported->source, ModelSource::Imported);
-        QCOMPARE(imported->sizeOnDisk, fileSizes(folder, fixtureModelFiles(kSingleF32)));
+        QCOMPARE(imported->sizeOnDisk,
+                 fileSizes(folder, fixtureModelFiles(kSingleF32) + QStringList{"tokenizer.json", "tokenizer_config.json"}));
         QVERIFY(lib.importFolder(folder + "/"));  // the same folder spelled differently
         QCOMPARE(readText(m_at.importsFile).count("tiny-qwen"), 1);
 

@@ -4,6 +4,7 @@
 // and Edit, the settings panel reaching the session, the view following the answer, the
 // no-model placeholder, and the list's search, rename, export and delete.
 #include <QCheckBox>
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -22,6 +23,7 @@
 
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
+#include "app/hub/model_paths.h"
 #include "tests/desktop/widget_lookup.h"
 #include "tests/support/patience.h"
 #include "ui/chat/chat_page.h"
@@ -56,6 +58,12 @@ public:
     }
     void say(const QString& content, const QString& reasoning = {}) { emit delta(m_request, content, reasoning); }
     void finish(const store::MessageStats& stats) { emit finished(m_request, stats, {}); }
+    void fail(const QString& error) {
+        store::MessageStats stats;
+        stats.finishReason = "error";
+        emit finished(m_request, stats, error);
+    }
+
 
     QString m_request;
     std::vector<chat::ChatTurn> m_turns;
@@ -102,6 +110,20 @@ class ChatPageTest : public QObject {
         composer->setPlainText(text);
         QTest::keyClick(composer, Qt::Key_Return);
     }
+    // Picks the item whose key is `key` in the header's model picker: the list opened, the
+    // item highlighted, Enter.
+    void choose(const QString& key) {
+        auto* combo = child<QComboBox>(*m_page, "modelCombo");
+        const int index = combo->findData(key);
+        QVERIFY2(index >= 0, qPrintable(key));
+        combo->showPopup();
+        QAbstractItemView* list = combo->view();
+        QTRY_VERIFY_WITH_TIMEOUT(list->isVisible(), test::kPatienceMs);
+        list->setCurrentIndex(list->model()->index(index, 0));
+        QTest::keyClick(list, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!list->isVisible(), test::kPatienceMs);
+        QCOMPARE(combo->currentData().toString(), key);
+    }
     void answerAndFinish(const QString& text) {
         m_generator.say(text);
         m_generator.finish(doneStats());
@@ -118,6 +140,10 @@ private slots:
     void settingsPanelReachesTheSession();
     void viewFollowsTheAnswerUnlessScrolledUp();
     void sidebarListsSearchesRenamesExportsAndDeletes();
+    void defaultSettingsShowTheirPreset();
+    void newChatDoesNotInheritTheEndpoint();
+    void failedAnswerOffersRetry();
+    void pickerChoosesWhoAnswersPerChat();
 };
 
 void ChatPageTest::init() {
@@ -270,7 +296,7 @@ void ChatPageTest::settingsPanelReachesTheSession() {
     // Sent right after typing, before the typing pause: the prompt still applies.
     send("Hello");
     QCOMPARE(m_generator.m_settings.systemPrompt, QString("Answer in French."));
-    QCOMPARE(m_generator.m_settings.thinking, false);
+    QVERIFY(m_generator.m_settings.thinking == false);  // chosen, so sent
     QCOMPARE(m_generator.m_settings.preset, QString("precise"));
     answerAndFinish("Bonjour");
 
@@ -311,7 +337,9 @@ void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
     const QString first = m_session->conversation().id;
     child<QPushButton>(*m_sidebar, "newChatButton")->click();
     QVERIFY(m_session->conversation().id != first);
-    QCOMPARE(m_session->conversation().settings.endpointUrl, remote().endpointUrl);  // kept for the new chat
+    QVERIFY(m_session->conversation().settings.endpointUrl.isEmpty());  // not inherited: chosen again
+    choose("remote:0");  // the server the first chat used
+    QCOMPARE(m_session->conversation().settings.endpointUrl, remote().endpointUrl);
     send("Tell me about rust");
     answerAndFinish("Rust is a language.");
     QTRY_COMPARE_WITH_TIMEOUT(list->count(), 2, test::kPatienceMs);
@@ -353,6 +381,83 @@ void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
     QVERIFY(m_session->conversation().id != first);
     QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, test::kPatienceMs);
     QCOMPARE(list->item(0)->text(), QString("Tell me about rust"));
+}
+
+void ChatPageTest::defaultSettingsShowTheirPreset() {
+    m_session->startNew(store::GenerationSettings{});
+    QCOMPARE(child<QComboBox>(*m_page, "presetCombo")->currentData().toString(), QString("balanced"));
+    // A chat stored before presets were remembered, with the balanced values, shows it too.
+    store::GenerationSettings old;
+    old.preset.clear();
+    m_session->startNew(old);
+    QCOMPARE(child<QComboBox>(*m_page, "presetCombo")->currentData().toString(), QString("balanced"));
+}
+
+void ChatPageTest::newChatDoesNotInheritTheEndpoint() {
+    store::GenerationSettings settings = remote();
+    settings.systemPrompt = "Be brief.";
+    m_session->setSettings(settings);
+    QTest::mouseClick(child<QPushButton>(*m_sidebar, "newChatButton"), Qt::LeftButton);
+    QVERIFY(m_session->conversation().messages.empty());
+    QCOMPARE(m_session->conversation().settings.endpointUrl, QString());  // an endpoint only when chosen
+    QCOMPARE(m_session->conversation().settings.systemPrompt, QString("Be brief."));
+}
+
+void ChatPageTest::failedAnswerOffersRetry() {
+    send("Hi");
+    m_generator.fail("127.0.0.1: connection refused");
+    auto* banner = child<QWidget>(*m_page, "errorBanner");
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), test::kPatienceMs);
+    QCOMPARE(messages().size(), size_t(1));  // the question, no answer
+    auto* retry = child<QPushButton>(*m_page, "retryButton");
+    QVERIFY(retry->isVisible());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QCOMPARE(m_generator.m_starts, 2);
+    QCOMPARE(m_generator.m_turns.back().content, QString("Hi"));
+    QVERIFY(!banner->isVisible());
+    answerAndFinish("Hello");
+    QCOMPARE(messages().size(), size_t(2));
+    QCOMPARE(m_session->conversation().messages.size(), size_t(2));  // one question, answered once
+}
+
+void ChatPageTest::pickerChoosesWhoAnswersPerChat() {
+    auto* combo = child<QComboBox>(*m_page, "modelCombo");
+    // The chat's server is what the header shows, and once used it is remembered for every chat.
+    QVERIFY2(combo->currentText().contains("127.0.0.1:9"), qPrintable(combo->currentText()));
+    send("Hi");
+    answerAndFinish("Hello");
+    const QString remoteChat = m_session->conversation().id;
+    QCOMPARE(m_services->settings().remoteEndpoints().size(), size_t(1));
+    QCOMPARE(combo->currentData().toString(), QString("remote:0"));
+
+    // A new chat answers with the loaded model: none yet.
+    QTest::mouseClick(child<QPushButton>(*m_sidebar, "newChatButton"), Qt::LeftButton);
+    QCOMPARE(combo->currentData().toString(), QString("none"));
+    QCOMPARE(child<QStackedWidget>(*m_page, "chatStack")->currentWidget(), child<QWidget>(*m_page, "noModelPlaceholder"));
+
+    // The demo model, from the library read in the background: choosing it loads it, busy meanwhile.
+    const QString demo = QString("local:") + hub::kDemoModelId;
+    QTRY_VERIFY_WITH_TIMEOUT(combo->findData(demo) >= 0, test::kPatienceMs);
+    choose(demo);
+    QCOMPARE(m_session->conversation().settings.localModel, QString(hub::kDemoModelId));
+    QCOMPARE(m_services->loader().state(), ModelLoader::State::Loading);
+    QVERIFY(child<QWidget>(*m_page, "modelLoadingBar")->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
+    QVERIFY(!child<QWidget>(*m_page, "modelLoadingBar")->isVisible());
+    QVERIFY2(combo->currentText().contains("(loaded)"), qPrintable(combo->currentText()));
+    QVERIFY(child<Composer>(*m_page, "composer")->isSendEnabled());
+    auto* thinking = child<QCheckBox>(*m_page, "thinkingCheck");
+    QVERIFY(!thinking->isEnabled() && !thinking->isChecked());  // Qwen2 has no thinking mode
+
+    // The first chat, opened from the list, still answers with its server.
+    auto* list = child<QListWidget>(*m_sidebar, "conversationList");
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() >= 1, test::kPatienceMs);
+    QListWidgetItem* item = list->findItems("Hi", Qt::MatchExactly).value(0);
+    QVERIFY(item);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(item).center());
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, remoteChat, test::kPatienceMs);
+    QCOMPARE(combo->currentData().toString(), QString("remote:0"));
+    QVERIFY(thinking->isEnabled());  // the server may think: the user decides
 }
 
 QTEST_MAIN(ChatPageTest)

@@ -1,12 +1,15 @@
 // The conversation session end to end below the widgets: a real tiny model on the engine
 // thread, the real SQLite store on its thread, and a real OpenAI-compatible server on
 // loopback for remote endpoints. Every answer is streamed, stored and branched as a user sees.
+#include <QFile>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "app/api/api_server.h"
 #include "app/chat/conversation_session.h"
+#include "app/chat/remote_chat_generator.h"
 #include "app/desktop/desktop_services.h"
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/patience.h"
@@ -263,6 +266,35 @@ private slots:
         QVERIFY(errors.wait(test::kPatienceMs));
         QVERIFY2(errors.first().at(0).toString().contains("401"), qPrintable(errors.first().at(0).toString()));
         QCOMPARE(session.conversation().currentPath().back()->content, QString("Again"));
+    }
+
+    // enable_thinking reaches a server only when the user chose it: a server without the
+    // switch may refuse the field, and Qwen2 on vLLM would ignore it anyway.
+    void remoteRequestsCarryThinkingOnlyWhenChosen() {
+        const std::vector<chat::ChatTurn> turns{{store::Role::User, "Hi"}};
+        store::GenerationSettings settings;
+        QVERIFY(!chat::chatCompletionBody(turns, settings, "m").contains("chat_template_kwargs"));
+        settings.thinking = false;
+        const QJsonObject body = chat::chatCompletionBody(turns, settings, "m");
+        QCOMPARE(body.value("chat_template_kwargs").toObject().value("enable_thinking"), QJsonValue(false));
+        QCOMPARE(body.value("temperature").toDouble(), 0.7);
+    }
+
+    // A folder with weights but no chat template loads in the engine, yet cannot chat: the
+    // load says so (naming what is missing and where) instead of a question left unanswered.
+    void aModelThatCannotChatFailsAtLoad() {
+        QTemporaryDir folder;
+        test::makeChatModelDir(folder.path().toStdString());
+        QVERIFY(QFile::remove(folder.filePath("tokenizer_config.json")));
+        auto services = makeServices();
+        QSignalSpy loaded(&services->loader(), &ModelLoader::loadFinished);
+        services->loader().load(readyModel(*services, folder.path()), services->settings().engine());
+        QVERIFY(loaded.wait(test::kPatienceMs));
+        QVERIFY(!loaded.first().at(0).toBool());
+        const QString message = loaded.first().at(1).toString();
+        QVERIFY2(message.contains("chat template") && message.contains(folder.path()), qPrintable(message));
+        QCOMPARE(services->loader().state(), ModelLoader::State::Failed);
+        QVERIFY(!services->host().isLoaded());
     }
 };
 

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QCheckBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -19,6 +20,7 @@
 #include "app/hub/model_paths.h"
 #include "tests/desktop/widget_lookup.h"
 #include "tests/support/patience.h"
+#include "ui/chat/chat_page.h"
 #include "ui/main_window.h"
 
 using namespace pagoda;
@@ -114,6 +116,25 @@ private slots:
         window.restoreSession();
         QVERIFY(loaded.wait(test::kPatienceMs));
         QCOMPARE(services->loader().model()->id, QString(hub::kDemoModelId));
+    }
+
+    // Qwen2's template has no thinking mode: the chat does not offer one, and says why.
+    void thinkingIsOffForTheDemoModel() {
+        auto services = makeServices();
+        const auto demo = services->library().find(hub::kDemoModelId);
+        QVERIFY(demo);
+        QSignalSpy loaded(&services->loader(), &ModelLoader::loadFinished);
+        services->loader().load(*demo, services->settings().engine());
+        QVERIFY(loaded.wait(test::kPatienceMs));
+        chat::ConversationSession session(services->store(), [&](const store::GenerationSettings& s) {
+            return services->generatorFor(s);
+        });
+        session.startNew(store::GenerationSettings{});
+        ui::ChatPage page(*services, session);
+        auto* thinking = test::child<QCheckBox>(page, "thinkingCheck");
+        QVERIFY(!thinking->isEnabled());
+        QVERIFY(!thinking->isChecked());
+        QVERIFY2(thinking->toolTip().contains("think"), qPrintable(thinking->toolTip()));
     }
 
     void answersAChatAsTransformersDoes_data() {

@@ -137,6 +137,34 @@ private slots:
         QCOMPARE(loaded->find("a")->stats, stats);
     }
 
+    // The picker's model is the chat's own; thinking is stored only once chosen, and chats
+    // stored before read as they meant (the old default, true, is what unset does).
+    void chosenModelAndThinkingChoiceRoundTrip() {
+        GenerationSettings s;
+        QCOMPARE(s.preset, QString("balanced"));  // the defaults are the balanced preset's values
+        QCOMPARE(withPreset(s, "balanced"), s);
+        QCOMPARE(presetMatching(GenerationSettings{}), QString("balanced"));
+        QCOMPARE(presetMatching(withPreset({}, "precise")), QString("precise"));
+        QVERIFY(!s.thinking);
+        QVERIFY(!s.toJson().contains("enable_thinking"));
+        s.localModel = "Qwen/Qwen3-8B-GGUF:Q4_K_M";
+        s.thinking = true;
+        QCOMPARE(GenerationSettings::fromJson(s.toJson()), s);
+        QVERIFY(!GenerationSettings::fromJson({{"thinking", true}}).thinking);
+        QCOMPARE(GenerationSettings::fromJson({{"thinking", false}}).thinking, std::optional<bool>(false));
+
+        // A new chat keeps the prompt and sampling, not the server or the model.
+        s.systemPrompt = "Be brief.";
+        s.endpointUrl = "http://gpu-box:8000/v1";
+        s.endpointKey = "sk-test";
+        s.endpointModel = "Qwen/Qwen3-8B";
+        const GenerationSettings next = settingsForNewChat(s);
+        QVERIFY(next.endpointUrl.isEmpty() && next.endpointKey.isEmpty() && next.endpointModel.isEmpty());
+        QVERIFY(next.localModel.isEmpty());
+        QCOMPARE(next.systemPrompt, s.systemPrompt);
+        QCOMPARE(next.thinking, s.thinking);
+    }
+
     void presetsSetSamplingAndName() {
         QCOMPARE(presetNames(), QStringList({"precise", "balanced", "creative"}));
         const GenerationSettings precise = withPreset({}, "precise");

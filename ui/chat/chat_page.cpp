@@ -11,10 +11,12 @@
 #include <QVBoxLayout>
 
 #include "app/chat/conversation_session.h"
+#include "app/chat/local_chat_generator.h"
 #include "app/desktop/desktop_services.h"
 #include "ui/chat/chat_settings_panel.h"
 #include "ui/chat/composer.h"
 #include "ui/chat/message_list_view.h"
+#include "ui/chat/model_picker.h"
 
 namespace pagoda::ui {
 
@@ -72,10 +74,11 @@ ChatPage::ChatPage(DesktopServices& services, chat::ConversationSession& session
             [this](const QString& id, const QString& title) {
                 if (id == m_session.conversation().id && !title.isEmpty()) m_title->setText(title);
             });
-    connect(&m_services.loader(), &ModelLoader::stateChanged, this, &ChatPage::updateState);
+    connect(&m_services.loader(), &ModelLoader::stateChanged, this, &ChatPage::loaderChanged);
     connect(m_settings, &ChatSettingsPanel::settingsChanged, this, [this](const store::GenerationSettings& settings) {
         m_session.setSettings(settings);
-        updateState();  // a remote endpoint may have been set or cleared
+        m_picker->setChoice(settings);  // a remote endpoint may have been set or cleared
+        updateState();
     });
     conversationChanged();
 }
@@ -97,8 +100,33 @@ QWidget* ChatPage::makeTopBar() {
     m_settingsButton->setToolTip(tr("System prompt, sampling and model for this chat"));
     m_settingsButton->setCheckable(true);
     m_settingsButton->setAutoRaise(true);
+    m_picker = new ModelPicker(m_services, bar);
     layout->addWidget(m_title, 1);
+    layout->addWidget(m_picker);
     layout->addWidget(m_settingsButton);
+    connect(m_picker, &ModelPicker::localChosen, this, [this](const hub::LocalModel& model) {
+        store::GenerationSettings settings = m_settings->settings();
+        settings.endpointUrl.clear();
+        settings.endpointKey.clear();
+        settings.endpointModel.clear();
+        settings.localModel = model.name();
+        applyChoice(settings);
+        if (needsLoad()) loadChosen();
+    });
+    connect(m_picker, &ModelPicker::remoteChosen, this, [this](const store::RemoteEndpoint& endpoint) {
+        store::GenerationSettings settings = m_settings->settings();
+        settings.endpointUrl = endpoint.url;
+        settings.endpointKey = endpoint.key;
+        settings.endpointModel = endpoint.model;
+        settings.localModel.clear();
+        applyChoice(settings);
+    });
+    connect(m_picker, &ModelPicker::addRemoteRequested, this, [this] {
+        m_settingsButton->setChecked(true);
+        m_settings->focusEndpoint();
+    });
+    connect(m_picker, &ModelPicker::loadRequested, this, &ChatPage::loadChosen);
+    connect(m_picker, &ModelPicker::listChanged, this, &ChatPage::updateState);
     connect(m_settingsButton, &QToolButton::toggled, this, [this](bool open) { m_settings->setVisible(open); });
     return bar;
 }
@@ -159,9 +187,22 @@ QFrame* ChatPage::makeBanner(const char* name, QLabel*& label) {
         close->setObjectName("dismissErrorButton");
         close->setText(QStringLiteral("×"));
         close->setToolTip(tr("Dismiss"));
+        close->setAccessibleName(tr("Dismiss"));
         close->setAutoRaise(true);
+        // A question whose answer failed before a word arrived can be asked again in place.
+        m_retryButton = new QPushButton(tr("Retry"), banner);
+        m_retryButton->setObjectName("retryButton");
+        m_retryButton->setToolTip(tr("Ask the question again"));
+        m_retryButton->hide();
+        layout->addWidget(m_retryButton, 0, Qt::AlignTop);
         layout->addWidget(close, 0, Qt::AlignTop);
         connect(close, &QToolButton::clicked, banner, &QWidget::hide);
+        connect(m_retryButton, &QPushButton::clicked, this, [this] {
+            m_errorBanner->hide();
+            if (needsLoad()) return loadChosen();  // the error was the load's: loading again is the retry
+            m_messages->followNewMessages();
+            m_session.retry();
+        });
     } else {
         label->setText(tr("No model is loaded and this chat has no remote endpoint, so nothing can answer."));
         auto* open = new QPushButton(tr("Open Models"), banner);
@@ -197,12 +238,63 @@ QWidget* ChatPage::makeComposerRow() {
 
 bool ChatPage::canAnswer() const {
     return m_services.loader().state() == ModelLoader::State::Loaded || m_services.host().isLoaded() ||
-           !m_session.conversation().settings.endpointUrl.trimmed().isEmpty();
+           !m_session.conversation().settings.endpointUrl.trimmed().isEmpty() ||
+           m_picker->chosenModel(m_session.conversation().settings).has_value();  // loaded when sent
+}
+
+bool ChatPage::needsLoad() const {
+    const auto chosen = m_picker->chosenModel(m_session.conversation().settings);
+    const ModelLoader& loader = m_services.loader();
+    return chosen && !(loader.state() == ModelLoader::State::Loaded && loader.model() &&
+                       loader.model()->name() == chosen->name());
+}
+
+void ChatPage::loadChosen() {
+    const auto chosen = m_picker->chosenModel(m_session.conversation().settings);
+    const ModelLoader& loader = m_services.loader();
+    // Never while an answer streams: the load would end it. Nor twice for the same model.
+    if (!chosen || m_session.isGenerating() || !needsLoad()) return;
+    if (loader.state() == ModelLoader::State::Loading && loader.model() && loader.model()->name() == chosen->name())
+        return;
+    m_services.loader().load(*chosen, m_services.settings().engine());
+}
+
+void ChatPage::loaderChanged() {
+    if (m_waitingForLoad && m_services.loader().state() != ModelLoader::State::Loading) {
+        m_waitingForLoad = false;
+        if (!needsLoad()) {
+            const QString text = m_composer->toPlainText();
+            m_composer->clear();
+            send(text);
+        } else if (m_services.loader().state() == ModelLoader::State::Failed) {
+            showError(m_services.loader().error());  // the message stays in the composer
+        }
+    }
+    updateState();
+}
+
+void ChatPage::applyChoice(const store::GenerationSettings& settings) {
+    m_session.setSettings(settings);
+    m_settings->setSettings(settings);
+    m_picker->setChoice(settings);
+    updateState();
 }
 
 void ChatPage::send(const QString& text) {
     m_errorBanner->hide();
     m_settings->flush();  // a system prompt typed just now applies to this message
+    if (needsLoad()) {  // the chat's model first; the message waits in the composer
+        m_composer->setPlainText(text);
+        m_waitingForLoad = true;
+        loadChosen();
+        updateState();
+        return;
+    }
+    const store::GenerationSettings& settings = m_session.conversation().settings;
+    if (!settings.endpointUrl.isEmpty()) {  // offered again in every chat's picker
+        m_services.settings().rememberEndpoint({settings.endpointUrl, settings.endpointKey, settings.endpointModel});
+        m_picker->refreshEndpoints();
+    }
     m_messages->followNewMessages();
     m_session.send(text);
     m_composer->setFocus();  // after a click on Send, typing goes on where it was
@@ -217,9 +309,11 @@ void ChatPage::conversationChanged() {
         m_conversationId = conversation.id;
         m_errorBanner->hide();
         m_settings->setSettings(conversation.settings);
+        m_waitingForLoad = false;  // a message waiting for a load belonged to the other chat
     } else if (!m_settings->hasPendingEdit() && !(m_settings->settings() == conversation.settings)) {
         m_settings->setSettings(conversation.settings);
     }
+    m_picker->setChoice(conversation.settings);
     updateState();
 }
 
@@ -240,16 +334,33 @@ void ChatPage::updateState() {
         m_placeholderText->setText(
             tr("Load a model on the Models page to start chatting, or enter a remote endpoint in this chat's settings."));
     }
-    m_composer->setSendEnabled(able && !generating);
+    m_composer->setSendEnabled(able && !generating && !m_waitingForLoad);
     m_sendButton->setVisible(!generating);
-    m_sendButton->setEnabled(able && !m_composer->toPlainText().trimmed().isEmpty());
+    m_sendButton->setEnabled(able && !m_waitingForLoad && !m_composer->toPlainText().trimmed().isEmpty());
+    m_sendButton->setToolTip(m_waitingForLoad ? tr("Sent as soon as the chat's model is loaded") : tr("Send (Enter)"));
+    m_picker->setEnabled(!generating);  // a switch would end the answer streaming now
+    updateThinking();
     m_stopButton->setVisible(generating);
     m_stopShortcut->setEnabled(generating);  // otherwise Esc belongs to whatever has focus
 }
 
 void ChatPage::showError(const QString& message) {
     m_errorLabel->setText(message);
+    m_retryButton->setVisible(m_session.canRetry() || m_waitingForLoad || needsLoad());
     m_errorBanner->show();
+}
+
+void ChatPage::updateThinking() {
+    const store::GenerationSettings& settings = m_session.conversation().settings;
+    const ModelLoader& loader = m_services.loader();
+    const bool loaded = loader.state() == ModelLoader::State::Loaded && loader.model();
+    // Known only for the model loaded now, from its template; a server or a model not yet
+    // loaded is left to the user.
+    if (!settings.endpointUrl.isEmpty() || !loaded ||
+        (!settings.localModel.isEmpty() && settings.localModel != loader.model()->name()))
+        return m_settings->setThinkingSupport(ChatSettingsPanel::Thinking::Unknown);
+    m_settings->setThinkingSupport(chat::loadedModelCanThink(m_services.host()) ? ChatSettingsPanel::Thinking::Yes : ChatSettingsPanel::Thinking::No,
+                                   loader.model()->name());
 }
 
 void ChatPage::showEvent(QShowEvent* event) {

@@ -3,9 +3,17 @@
 // nothing can answer (no model loaded, no remote endpoint). Esc stops an answer. It draws
 // the ConversationSession and forwards what the user does to it; the list of chats
 // (ConversationSidebar) lives beside it in the main window.
+//
+// The header's ModelPicker chooses who answers, per chat. Choosing a library model that is
+// not loaded loads it in the background. A chat opened with a model other than the loaded
+// one shows Load beside it and is not switched by itself (that would take the model from
+// the API or another chat); sending loads it first, the message waiting in the composer.
+// Nothing is loaded while this chat's answer is streaming.
 #pragma once
 
 #include <QWidget>
+
+#include "app/store/conversation.h"
 
 class QFrame;
 class QLabel;
@@ -24,6 +32,7 @@ class ConversationSession;
 namespace pagoda::ui {
 
 class ChatSettingsPanel;
+class ModelPicker;
 class Composer;
 class MessageListView;
 
@@ -50,10 +59,20 @@ private:
     void conversationChanged();
     void updateState();
     void showError(const QString& message);
+    // The picker's choice becomes the chat's settings (and the panel's).
+    void applyChoice(const store::GenerationSettings& settings);
+    // The chat names a library model that is not the one loaded now.
+    bool needsLoad() const;
+    void loadChosen();
+    void loaderChanged();
+    void updateThinking();
 
     DesktopServices& m_services;
     chat::ConversationSession& m_session;
     QLabel* m_title = nullptr;
+    ModelPicker* m_picker = nullptr;
+    QPushButton* m_retryButton = nullptr;
+    bool m_waitingForLoad = false;  // the composer's text is sent once the chosen model is loaded
     QToolButton* m_settingsButton = nullptr;
     QFrame* m_errorBanner = nullptr;
     QLabel* m_errorLabel = nullptr;

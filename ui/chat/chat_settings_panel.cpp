@@ -51,6 +51,7 @@ ChatSettingsPanel::ChatSettingsPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(new QLabel(tr("System prompt"), content));
     m_systemPrompt = new QPlainTextEdit(content);
     m_systemPrompt->setObjectName("systemPromptEdit");
+    m_systemPrompt->setAccessibleName(tr("System prompt"));
     m_systemPrompt->setPlaceholderText(tr("For example: You are a concise assistant. Answer in English."));
     m_systemPrompt->setMaximumHeight(8 * m_systemPrompt->fontMetrics().lineSpacing());
     layout->addWidget(m_systemPrompt);
@@ -73,7 +74,6 @@ ChatSettingsPanel::ChatSettingsPanel(QWidget* parent) : QWidget(parent) {
     m_maxTokens->setToolTip(tr("The longest answer, in tokens (thinking included)"));
     m_thinking = new QCheckBox(tr("Think before answering"), sampling);
     m_thinking->setObjectName("thinkingCheck");
-    m_thinking->setToolTip(tr("Qwen3's thinking mode; other models ignore it"));
     form->addRow(tr("Preset"), m_preset);
     form->addRow(tr("Temperature"), m_temperature);
     form->addRow(tr("Top P"), m_topP);
@@ -119,8 +119,13 @@ ChatSettingsPanel::ChatSettingsPanel(QWidget* parent) : QWidget(parent) {
             changed(false);
         });
     connect(m_maxTokens, &QSpinBox::valueChanged, this, [this] { changed(false); });
-    connect(m_thinking, &QCheckBox::toggled, this, [this] { changed(false); });
+    connect(m_thinking, &QCheckBox::toggled, this, [this](bool on) {
+        if (m_showing) return;
+        m_shown.thinking = on;  // chosen now: from here on it is sent
+        changed(false);
+    });
     setSettings(store::GenerationSettings{});
+    setThinkingSupport(Thinking::Unknown);
 }
 
 QString ChatSettingsPanel::presetLabel(const QString& preset) const {
@@ -136,11 +141,13 @@ void ChatSettingsPanel::setSettings(const store::GenerationSettings& settings) {
     m_typingPause.stop();
     m_pending = false;
     if (m_systemPrompt->toPlainText() != settings.systemPrompt) m_systemPrompt->setPlainText(settings.systemPrompt);
-    m_preset->setCurrentIndex(std::max(0, m_preset->findData(settings.preset)));
+    // Chats from before presets were remembered hold a preset's values under no name.
+    const QString preset = settings.preset.isEmpty() ? store::presetMatching(settings) : settings.preset;
+    m_preset->setCurrentIndex(std::max(0, m_preset->findData(preset)));
     m_temperature->setValue(settings.temperature);
     m_topP->setValue(settings.topP);
     m_maxTokens->setValue(settings.maxTokens);
-    m_thinking->setChecked(settings.thinking);
+    m_thinking->setChecked(m_thinkingSupport != Thinking::No && settings.thinking.value_or(true));
     // setText would move the cursor of a field being typed in; only change what differs.
     if (m_endpointUrl->text() != settings.endpointUrl) m_endpointUrl->setText(settings.endpointUrl);
     if (m_endpointKey->text() != settings.endpointKey) m_endpointKey->setText(settings.endpointKey);
@@ -155,7 +162,6 @@ store::GenerationSettings ChatSettingsPanel::settings() const {
     settings.temperature = m_temperature->value();
     settings.topP = m_topP->value();
     settings.maxTokens = m_maxTokens->value();
-    settings.thinking = m_thinking->isChecked();
     settings.endpointUrl = m_endpointUrl->text().trimmed();
     settings.endpointKey = m_endpointKey->text().trimmed();
     settings.endpointModel = m_endpointModel->text().trimmed();
@@ -190,5 +196,26 @@ void ChatSettingsPanel::presetChosen() {
 }
 
 void ChatSettingsPanel::focusEndpoint() { m_endpointUrl->setFocus(); }
+
+void ChatSettingsPanel::setThinkingSupport(Thinking support, const QString& modelName) {
+    m_thinkingSupport = support;
+    m_showing = true;
+    m_thinking->setEnabled(support != Thinking::No);
+    m_thinking->setChecked(support != Thinking::No && m_shown.thinking.value_or(true));
+    m_showing = false;
+    switch (support) {
+    case Thinking::No:
+        m_thinking->setToolTip(tr("%1 has no thinking mode: its chat template has no enable_thinking switch and no "
+                                  "<think> block").arg(modelName.isEmpty() ? tr("This model") : modelName));
+        break;
+    case Thinking::Yes:
+        m_thinking->setToolTip(tr("The model thinks first, in a block shown folded above its answer"));
+        break;
+    case Thinking::Unknown:
+        m_thinking->setToolTip(tr("For models with a thinking mode (Qwen3); a server receives it only once you "
+                                  "change it here"));
+        break;
+    }
+}
 
 }  // namespace pagoda::ui

@@ -1,5 +1,5 @@
 // The settings of the chat on screen, beside it: system prompt, sampling preset, temperature,
-// top_p, max tokens, Qwen3's thinking switch, and an optional OpenAI-compatible endpoint
+// top_p, max tokens, the thinking switch (for models that have one), and an optional OpenAI-compatible endpoint
 // (an empty URL means the model loaded in Pagoda). Edits become settingsChanged; typing is
 // gathered into one change per pause.
 #pragma once
@@ -34,6 +34,12 @@ public:
     // Puts the cursor in the endpoint URL (from the no-model placeholder).
     void focusEndpoint();
 
+    // Whether the model that answers has a thinking mode (chat::chatTemplateCanThink):
+    // No disables and unticks "Think before answering" and says why; Unknown (a server, or a
+    // model not loaded yet) leaves it to the user, and only a change is sent.
+    enum class Thinking { Unknown, Yes, No };
+    void setThinkingSupport(Thinking support, const QString& modelName = {});
+
 signals:
     void settingsChanged(const pagoda::store::GenerationSettings& settings);
 
@@ -51,7 +57,8 @@ private:
     QLineEdit* m_endpointUrl;
     QLineEdit* m_endpointKey;
     QLineEdit* m_endpointModel;
-    store::GenerationSettings m_shown;
+    store::GenerationSettings m_shown;  // with the user's thinking choice, kept as chosen
+    Thinking m_thinkingSupport = Thinking::Unknown;
     QTimer m_typingPause;
     bool m_pending = false;
     bool m_showing = false;  // setSettings is filling the fields

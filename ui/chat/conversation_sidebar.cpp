@@ -67,10 +67,10 @@ ConversationSidebar::ConversationSidebar(DesktopServices& services, chat::Conver
     m_searchDelay.setInterval(200);
     connect(&m_searchDelay, &QTimer::timeout, this, &ConversationSidebar::refresh);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
-    // A new chat keeps the settings of the one on screen: a system prompt or a remote
-    // endpoint set up once should not have to be entered again.
+    // A new chat keeps the system prompt and sampling of the one on screen, but answers with
+    // the loaded model: an endpoint is each chat's own choice in the model picker.
     connect(m_newChat, &QPushButton::clicked, this, [this] {
-        m_session.startNew(m_session.conversation().settings);
+        m_session.startNextChat();
         emit chatOpened();
     });
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
@@ -168,7 +168,7 @@ void ConversationSidebar::rename(const QString& id, const QString& title) {
 
 void ConversationSidebar::remove(const QString& id) {
     if (id.isEmpty()) return;
-    if (id == m_session.conversation().id) m_session.startNew(m_session.conversation().settings);
+    if (id == m_session.conversation().id) m_session.startNextChat();
     m_services.store().post([id](store::ConversationStore& store) { (void)store.remove(id); });
     refresh();
 }

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QAbstractButton>
 #include <QButtonGroup>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QMenu>
@@ -24,6 +25,8 @@
 #include "ui/models/welcome_dialog.h"
 #include "ui/server/server_page.h"
 #include "ui/settings/settings_page.h"
+#include "ui/shortcuts.h"
+#include "ui/shortcuts_dialog.h"
 #include "ui/settings/app_preferences_panel.h"
 #include "ui/status/status_panel.h"
 #include "ui/window_geometry.h"
@@ -110,6 +113,7 @@ MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
     m_session->startNew(store::GenerationSettings{});
     showPage(Page::Chat);
     setUpTray();
+    setUpShortcuts();
 }
 
 MainWindow::~MainWindow() = default;
@@ -202,6 +206,55 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
     m_session->stop();
     event->accept();
+}
+
+void MainWindow::setUpShortcuts() {
+    // Stop (Esc) is the chat page's own, on only while an answer is coming.
+    addShortcutActions(*this,
+                       {Command::FocusSearch, Command::NewChat, Command::Regenerate, Command::CopyLastAnswer,
+                        Command::ChatPage, Command::ModelsPage, Command::ServerPage, Command::SettingsPage,
+                        Command::OpenSettings, Command::ShowShortcuts},
+                       [this](Command command) { runCommand(command); });
+    connect(m_sidebar, &ConversationSidebar::shortcutsRequested, this, &MainWindow::showShortcuts);
+    connect(m_sidebar, &ConversationSidebar::notice, this, [this](const QString& text) {
+        statusBar()->showMessage(text, 10000);
+    });
+}
+
+void MainWindow::runCommand(Command command) {
+    const store::Conversation& chat = m_session->conversation();
+    const store::Message* last = chat.find(chat.currentLeafId);
+    const bool answered = last && last->role == store::Role::Assistant && !m_session->isGenerating();
+    switch (command) {
+    case Command::FocusSearch: m_sidebar->focusSearch(); break;
+    case Command::NewChat: m_sidebar->newChat(); break;
+    case Command::ChatPage: showPage(Page::Chat); break;
+    case Command::ModelsPage: showPage(Page::Models); break;
+    case Command::ServerPage: showPage(Page::Server); break;
+    case Command::SettingsPage:
+    case Command::OpenSettings: showPage(Page::Settings); break;
+    case Command::Regenerate:
+        showPage(Page::Chat);
+        if (answered) m_session->regenerate(last->id);
+        else statusBar()->showMessage(tr("There is no answer to regenerate yet"), 5000);
+        break;
+    case Command::CopyLastAnswer:
+        if (answered) QGuiApplication::clipboard()->setText(last->content);
+        statusBar()->showMessage(answered ? tr("Copied the last answer") : tr("There is no answer to copy yet"), 5000);
+        break;
+    case Command::Stop: m_session->stop(); break;
+    case Command::ShowShortcuts: showShortcuts(); break;
+    }
+}
+
+void MainWindow::showShortcuts() {
+    if (!m_shortcuts) {
+        m_shortcuts = new ShortcutsDialog(this);
+        m_shortcuts->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_shortcuts->show();  // not modal: it can stay open beside the window while trying keys
+    m_shortcuts->raise();
+    m_shortcuts->activateWindow();
 }
 
 }  // namespace pagoda::ui

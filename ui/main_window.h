@@ -21,6 +21,8 @@ namespace pagoda::ui {
 
 class ChatPage;
 class ConversationSidebar;
+class ShortcutsDialog;
+enum class Command;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -43,6 +45,10 @@ protected:
 
 private:
     void setUpTray();
+    // The window's keyboard shortcuts, from the table in ui/shortcuts.h.
+    void setUpShortcuts();
+    void runCommand(Command command);
+    void showShortcuts();
     // Starts a replacement of this process and quits (AppPreferencesPanel's "Restart now").
     bool restart();
     void showWelcome();
@@ -53,6 +59,7 @@ private:
     QButtonGroup* m_navigation = nullptr;
     ConversationSidebar* m_sidebar = nullptr;
     QPointer<QSystemTrayIcon> m_tray;
+    QPointer<ShortcutsDialog> m_shortcuts;
     bool m_quitting = false;
 };
 

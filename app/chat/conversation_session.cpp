@@ -162,9 +162,15 @@ void ConversationSession::setSettings(const store::GenerationSettings& settings)
     if (m_saved) saveConversation();
 }
 
+// Renaming is not activity: the store's rename leaves `updated`, so the chat keeps its place
+// in the list (saveConversation would stamp it as the newest).
 void ConversationSession::rename(const QString& title) {
     m_conversation.title = title.trimmed();
-    if (m_saved) saveConversation();
+    if (!m_saved) return;  // the title is saved with the first message
+    m_store.post([id = m_conversation.id, title = m_conversation.title](store::ConversationStore& store) {
+        (void)store.rename(id, title);
+    });
+    emit conversationSaved(m_conversation.id, m_conversation.title);
 }
 
 void ConversationSession::saveConversation() {

@@ -34,6 +34,9 @@ void AppSettings::setHub(const QString& hub) { m_settings.setValue("models/hub",
 QString AppSettings::lastModel() const { return m_settings.value("models/last").toString(); }
 void AppSettings::setLastModel(const QString& id) { m_settings.setValue("models/last", id); }
 
+QString AppSettings::exportFolder() const { return m_settings.value("chats/exportFolder").toString(); }
+void AppSettings::setExportFolder(const QString& folder) { m_settings.setValue("chats/exportFolder", folder); }
+
 EngineSettings AppSettings::engine() const {
     EngineSettings defaults;
     EngineSettings s;

@@ -50,6 +50,9 @@ public:
     QString lastModel() const;  // the library id loaded last, loaded again at start
     void setLastModel(const QString& id);
 
+    QString exportFolder() const;  // where the last chat export went; empty before the first
+    void setExportFolder(const QString& folder);
+
     EngineSettings engine() const;
     void setEngine(const EngineSettings& settings);
 

@@ -26,3 +26,7 @@ add_dependencies(demo_model_test pagoda_demo_model)
 # Restart after a language change: the replacement's command and the single-instance hand-over.
 pagoda_add_test(app_restart_test desktop/app_restart_test.cpp)
 target_link_libraries(app_restart_test PRIVATE pagoda_desktop)
+# The window by keyboard: every shortcut, the shortcuts panel, and a Tab order that changes nothing.
+pagoda_add_gui_test(keyboard_test desktop/keyboard_test.cpp)
+# Accessible names on every control of every page and panel.
+pagoda_add_gui_test(accessibility_test desktop/accessibility_test.cpp)

@@ -3,11 +3,15 @@
 // control: streaming redraws one message at a time, Send/Stop/Esc, branches from Regenerate
 // and Edit, the settings panel reaching the session, the view following the answer, the
 // no-model placeholder, and the list's search, rename, export and delete.
+#include <QApplication>
 #include <QCheckBox>
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFileDialog>
+#include <QInputDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -17,6 +21,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -139,6 +144,10 @@ private slots:
     void regenerateAndEditMakeBranches();
     void settingsPanelReachesTheSession();
     void viewFollowsTheAnswerUnlessScrolledUp();
+    void tabIntoTheChatListKeepsTheChatAndTheDraft();
+    void escClearsTheChatSearch();
+    void renamingKeepsTheChatsPlaceAndShowsTheWholeTitle();
+    void exportAsksInDocumentsRemembersTheFolderAndConfirms();
     void sidebarListsSearchesRenamesExportsAndDeletes();
     void defaultSettingsShowTheirPreset();
     void newChatDoesNotInheritTheEndpoint();
@@ -352,7 +361,9 @@ void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
     QCOMPARE(list->item(0)->text(), QString("Tell me about pandas"));
 
     QSignalSpy opened(m_sidebar, &ConversationSidebar::chatOpened);
-    list->setCurrentRow(0);  // opens it
+    list->setCurrentRow(0);
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_Return);  // opens it
     QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, first, test::kPatienceMs);
     QCOMPARE(opened.count(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(messages().size(), size_t(2), test::kPatienceMs);
@@ -361,7 +372,7 @@ void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
     m_sidebar->rename(first, "Bears");
     QCOMPARE(child<QLabel>(*m_page, "titleLabel")->text(), QString("Bears"));
     child<QLineEdit>(*m_sidebar, "conversationSearch")->clear();
-    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 2 && list->item(0)->text() == "Bears", test::kPatienceMs);
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 2 && list->item(1)->text() == "Bears", test::kPatienceMs);
 
     QSignalSpy exported(m_sidebar, &ConversationSidebar::exported);
     const QString path = m_dataDir.filePath("bears.md");
@@ -381,6 +392,133 @@ void ChatPageTest::sidebarListsSearchesRenamesExportsAndDeletes() {
     QVERIFY(m_session->conversation().id != first);
     QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, test::kPatienceMs);
     QCOMPARE(list->item(0)->text(), QString("Tell me about rust"));
+}
+
+namespace {
+
+// Runs the store's queue dry: its jobs run in order, so once this one answers, every load,
+// rename or list asked for before it has answered too.
+void drainStore(DesktopServices& services) {
+    bool done = false;
+    services.store().fetch<int>([](store::ConversationStore&) { return 0; }, QCoreApplication::instance(),
+                                [&done](int) { done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, test::kPatienceMs);
+    QCoreApplication::processEvents();
+}
+
+}  // namespace
+
+// Issue 21 item 3: focus entering the list never opens a chat (the draft would then belong
+// to another conversation); a click or Enter does.
+void ChatPageTest::tabIntoTheChatListKeepsTheChatAndTheDraft() {
+    auto* list = child<QListWidget>(*m_sidebar, "conversationList");
+    send("Tell me about pandas");
+    answerAndFinish("Pandas eat bamboo.");
+    const QString first = m_session->conversation().id;
+    child<QPushButton>(*m_sidebar, "newChatButton")->click();
+    const QString fresh = m_session->conversation().id;
+    QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, test::kPatienceMs);
+    auto* composer = child<Composer>(*m_page, "composer");
+    composer->setPlainText("an unsent draft");
+
+    QApplication::setActiveWindow(m_window.get());
+    auto* search = child<QLineEdit>(*m_sidebar, "conversationSearch");
+    search->setFocus();
+    QTest::keyClick(search, Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), list);
+    QTest::keyClick(list, Qt::Key_Down);  // moving through the list opens nothing either
+    drainStore(*m_services);
+    QCOMPARE(m_session->conversation().id, fresh);
+    QCOMPARE(composer->toPlainText(), QString("an unsent draft"));
+
+    QTest::keyClick(list, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, first, test::kPatienceMs);
+
+    child<QPushButton>(*m_sidebar, "newChatButton")->click();
+    QVERIFY(m_session->conversation().id != first);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, first, test::kPatienceMs);
+}
+
+void ChatPageTest::escClearsTheChatSearch() {
+    auto* search = child<QLineEdit>(*m_sidebar, "conversationSearch");
+    QApplication::setActiveWindow(m_window.get());
+    search->setFocus();
+    QTest::keyClicks(search, "pandas");
+    QTest::keyClick(search, Qt::Key_Escape);
+    QCOMPARE(search->text(), QString());
+}
+
+// Renaming is not activity: the chat keeps its place in the list, whether it is the one on
+// screen or another. The dialog is wide enough for its title.
+void ChatPageTest::renamingKeepsTheChatsPlaceAndShowsTheWholeTitle() {
+    auto* list = child<QListWidget>(*m_sidebar, "conversationList");
+    send("Older chat");
+    answerAndFinish("One.");
+    const QString older = m_session->conversation().id;
+    m_session->startNew(remote());
+    send("Newer chat");
+    answerAndFinish("Two.");
+    const QString newer = m_session->conversation().id;
+    QTRY_COMPARE_WITH_TIMEOUT(list->count(), 2, test::kPatienceMs);
+    QCOMPARE(list->item(1)->text(), QString("Older chat"));
+
+    m_sidebar->rename(older, "Renamed older");
+    drainStore(*m_services);
+    QTRY_COMPARE_WITH_TIMEOUT(list->item(1)->text(), QString("Renamed older"), test::kPatienceMs);
+
+    // The chat on screen: open the older one (by Enter) and rename it through the dialog.
+    list->setCurrentRow(1);
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, older, test::kPatienceMs);
+    m_sidebar->askRename(older);
+    auto* dialog = child<QInputDialog>(*m_sidebar, "renameDialog");
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isVisible(), test::kPatienceMs);
+    const int width = dialog->width();
+    const int titleWidth = dialog->fontMetrics().horizontalAdvance(dialog->windowTitle());
+    dialog->setTextValue("Pandas");
+    dialog->accept();
+    QCOMPARE(child<QLabel>(*m_page, "titleLabel")->text(), QString("Pandas"));
+    drainStore(*m_services);
+    QTRY_VERIFY_WITH_TIMEOUT(list->findItems("Pandas", Qt::MatchExactly).size() == 1, test::kPatienceMs);
+    QCOMPARE(list->item(1)->text(), QString("Pandas"));
+    QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), newer);
+    // Window managers put the title beside two or three buttons: leave room for them.
+    QVERIFY2(width >= titleWidth + 160, qPrintable(QString::number(width)));
+}
+
+// Export asks in the Documents folder, then where the last export went, and says where the
+// file is (or why it is not) once it is written off the GUI thread.
+void ChatPageTest::exportAsksInDocumentsRemembersTheFolderAndConfirms() {
+    send("Export me");
+    answerAndFinish("Exported.");
+    const QString id = m_session->conversation().id;
+    QSignalSpy notices(m_sidebar, &ConversationSidebar::notice);
+    QSignalSpy exported(m_sidebar, &ConversationSidebar::exported);
+
+    m_sidebar->askExport(id, ConversationSidebar::ExportFormat::Markdown);
+    auto* dialog = child<QFileDialog>(*m_sidebar, "exportDialog");
+    // Documents, or home where there is none (as on this test machine): never the working folder.
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString expected = QDir(documents).exists() ? documents : QDir::homePath();
+    QCOMPARE(QDir(dialog->directory()).absolutePath(), QDir(expected).absolutePath());
+    QVERIFY(QDir(dialog->directory()).absolutePath() != QDir::currentPath());
+    const QString folder = m_dataDir.filePath("exports");
+    QVERIFY(QDir().mkpath(folder));
+    const QString path = folder + "/export-me.md";
+    dialog->selectFile(path);
+    static_cast<QDialog*>(dialog)->accept();  // QFileDialog's own accept is protected
+    QVERIFY(exported.wait(test::kPatienceMs));
+    QVERIFY(QFile::exists(path));
+    QVERIFY(!notices.isEmpty());
+    QVERIFY2(notices.last().at(0).toString().contains("export-me.md"), qPrintable(notices.last().at(0).toString()));
+
+    m_sidebar->askExport(id, ConversationSidebar::ExportFormat::Json);
+    QTRY_VERIFY_WITH_TIMEOUT(m_sidebar->findChildren<QFileDialog*>("exportDialog").size() == 1, test::kPatienceMs);
+    dialog = child<QFileDialog>(*m_sidebar, "exportDialog");
+    QCOMPARE(QDir(dialog->directory()).absolutePath(), QDir(folder).absolutePath());
+    dialog->reject();
 }
 
 void ChatPageTest::defaultSettingsShowTheirPreset() {

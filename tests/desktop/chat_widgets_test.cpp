@@ -97,6 +97,7 @@ private slots:
     void branchNavigationShowsPositionAndSwitches();
     void editAndResendEmitsTheNewText();
     void regenerateEmitsTheAnswerId();
+    void editorTakesEnterAsTheComposerDoes();
 };
 
 void ChatWidgetsTest::splitMarkdownFindsFencedCode_data() {
@@ -420,6 +421,41 @@ void ChatWidgetsTest::regenerateEmitsTheAnswerId() {
     QCOMPARE(regenerate.at(0).at(0).toString(), QString("a1"));
     child<QToolButton>(widget, "copyMessageButton")->click();
     QCOMPARE(QApplication::clipboard()->text(), QString("Hello! How can I help?"));
+}
+
+// Editing a message answers the keyboard as the composer does: Enter saves and resends,
+// Shift+Enter starts a new line, Esc cancels; and the editor says so.
+void ChatWidgetsTest::editorTakesEnterAsTheComposerDoes() {
+    MessageWidget widget;
+    QSignalSpy edited(&widget, &MessageWidget::editResendRequested);
+    store::Message message;
+    message.id = "u1";
+    message.role = store::Role::User;
+    message.content = "First line";
+    widget.setMessage(message, 1, 1, false);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+
+    child<QToolButton>(widget, "editButton")->click();
+    auto* editor = child<QPlainTextEdit>(widget, "messageEditor");
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ShiftModifier);
+    QTest::keyClicks(editor, "second line");
+    QCOMPARE(edited.count(), 0);
+    QCOMPARE(editor->toPlainText(), QString("First line\nsecond line"));
+    const QString hint = child<QLabel>(widget, "editHint")->text();
+    QVERIFY2(hint.contains("Enter") && hint.contains("Shift+Enter") && hint.contains("Esc"), qPrintable(hint));
+    QVERIFY(child<QLabel>(widget, "editHint")->isVisibleTo(&widget));
+    QTest::keyClick(editor, Qt::Key_Return);
+    QCOMPARE(edited.count(), 1);
+    QCOMPARE(edited.at(0).at(1).toString(), QString("First line\nsecond line"));
+    QVERIFY(!editor->isVisibleTo(&widget));
+
+    child<QToolButton>(widget, "editButton")->click();
+    QTest::keyClicks(editor, " changed");
+    QTest::keyClick(editor, Qt::Key_Escape);  // cancels: nothing sent, the message as it was
+    QCOMPARE(edited.count(), 1);
+    QVERIFY(!editor->isVisibleTo(&widget));
+    QVERIFY(child<QWidget>(widget, "messageContent")->isVisibleTo(&widget));
 }
 
 QTEST_MAIN(ChatWidgetsTest)

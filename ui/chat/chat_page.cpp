@@ -16,6 +16,7 @@
 #include "ui/chat/chat_settings_panel.h"
 #include "ui/chat/composer.h"
 #include "ui/chat/message_list_view.h"
+#include "ui/shortcuts.h"
 #include "ui/chat/model_picker.h"
 
 namespace pagoda::ui {
@@ -63,7 +64,7 @@ ChatPage::ChatPage(DesktopServices& services, chat::ConversationSession& session
     m_settings->hide();
     root->addWidget(m_settings);
 
-    m_stopShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    m_stopShortcut = new QShortcut(keysFor(Command::Stop).value(0), this);
     m_stopShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(m_stopShortcut, &QShortcut::activated, &m_session, &chat::ConversationSession::stop);
 

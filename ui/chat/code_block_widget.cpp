@@ -46,6 +46,7 @@ CodeBlockWidget::CodeBlockWidget(QWidget* parent) : QFrame(parent) {
 
     m_view = new QPlainTextEdit(this);
     m_view->setObjectName("codeView");
+    m_view->setAccessibleName(tr("Code"));
     m_view->setReadOnly(true);
     m_view->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_view->setFrameShape(QFrame::NoFrame);

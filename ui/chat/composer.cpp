@@ -4,6 +4,8 @@
 #include <QKeyEvent>
 #include <QTextBlock>
 
+#include "ui/shortcuts.h"
+
 namespace pagoda::ui {
 
 namespace {
@@ -14,6 +16,8 @@ constexpr int kMaxLines = 10;  // then it scrolls
 Composer::Composer(QWidget* parent) : QPlainTextEdit(parent) {
     setObjectName("composer");
     setPlaceholderText(tr("Message… (Enter to send, Shift+Enter for a new line)"));
+    setAccessibleName(tr("Message"));
+    setAccessibleDescription(tr("Enter sends, Shift+Enter starts a new line"));
     setTabChangesFocus(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     // Wrapped lines count too, so the document's layout is asked rather than the text.
@@ -29,6 +33,21 @@ bool Composer::send() {
     clear();
     emit sendRequested(text);
     return true;
+}
+
+// The window's shortcuts win over the text box's own bindings: on Linux desktops Ctrl+K is
+// also "delete to the end of the line", which would eat the search shortcut while typing.
+bool Composer::event(QEvent* event) {
+    if (event->type() == QEvent::ShortcutOverride) {
+        const QKeySequence pressed(static_cast<QKeyEvent*>(event)->keyCombination());
+        for (const Shortcut& shortcut : shortcuts()) {
+            if (shortcut.command != Command::Stop && shortcut.keys.contains(pressed)) {
+                event->ignore();
+                return true;
+            }
+        }
+    }
+    return QPlainTextEdit::event(event);
 }
 
 void Composer::keyPressEvent(QKeyEvent* event) {

@@ -1,6 +1,8 @@
 #include "ui/chat/conversation_sidebar.h"
 
 #include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QKeyEvent>
@@ -12,12 +14,14 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
 #include "app/store/conversation_export.h"
 #include "app/store/conversation_store.h"
+#include "ui/shortcuts.h"
 
 namespace pagoda::ui {
 
@@ -46,20 +50,33 @@ ConversationSidebar::ConversationSidebar(DesktopServices& services, chat::Conver
 
     m_newChat = new QPushButton(tr("New chat"), this);
     m_newChat->setObjectName("newChatButton");
-    m_newChat->setShortcut(QKeySequence::New);
-    m_newChat->setToolTip(tr("Start a new chat (%1)").arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)));
+    m_newChat->setToolTip(tr("Start a new chat (%1)").arg(keysText(keysFor(Command::NewChat))));
     m_search = new QLineEdit(this);
     m_search->setObjectName("conversationSearch");
     m_search->setPlaceholderText(tr("Search chats"));
+    m_search->setAccessibleName(tr("Search chats"));
+    m_search->setAccessibleDescription(tr("Finds chats by title or message text; Esc clears"));
     m_search->setClearButtonEnabled(true);
+    m_search->installEventFilter(this);
     m_list = new QListWidget(this);
     m_list->setObjectName("conversationList");
+    m_list->setAccessibleName(tr("Chats"));
+    m_list->setAccessibleDescription(tr("Enter opens the chat, F2 renames it, Delete deletes it"));
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
     m_list->setTextElideMode(Qt::ElideRight);
     m_list->setUniformItemSizes(true);
     m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_list->installEventFilter(this);
-    layout->addWidget(m_newChat);
+    auto* shortcutsButton = new QToolButton(this);
+    shortcutsButton->setObjectName("shortcutsButton");
+    shortcutsButton->setText(QStringLiteral("?"));
+    shortcutsButton->setAccessibleName(tr("Keyboard shortcuts"));
+    shortcutsButton->setToolTip(tr("Keyboard shortcuts (%1)").arg(keysText(keysFor(Command::ShowShortcuts))));
+    shortcutsButton->setAutoRaise(true);
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_newChat, 1);
+    top->addWidget(shortcutsButton);
+    layout->addLayout(top);
     layout->addWidget(m_search);
     layout->addWidget(m_list, 1);
 
@@ -67,19 +84,31 @@ ConversationSidebar::ConversationSidebar(DesktopServices& services, chat::Conver
     m_searchDelay.setInterval(200);
     connect(&m_searchDelay, &QTimer::timeout, this, &ConversationSidebar::refresh);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
-    // A new chat keeps the system prompt and sampling of the one on screen, but answers with
-    // the loaded model: an endpoint is each chat's own choice in the model picker.
-    connect(m_newChat, &QPushButton::clicked, this, [this] {
-        m_session.startNextChat();
-        emit chatOpened();
-    });
-    connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
-        if (!m_filling && item) open(item->data(kIdRole).toString());
-    });
+    connect(m_newChat, &QPushButton::clicked, this, &ConversationSidebar::newChat);
+    connect(shortcutsButton, &QToolButton::clicked, this, &ConversationSidebar::shortcutsRequested);
+    // A chat opens on a click or Enter (activation), never because the current row moved:
+    // focus arriving by Tab, or arrow keys, would otherwise swap the chat under an unsent draft.
+    const auto openItem = [this](QListWidgetItem* item) {
+        if (item) open(item->data(kIdRole).toString());
+    };
+    connect(m_list, &QListWidget::itemClicked, this, openItem);
+    connect(m_list, &QListWidget::itemActivated, this, openItem);
     connect(m_list, &QListWidget::customContextMenuRequested, this, &ConversationSidebar::showMenu);
     connect(&m_session, &chat::ConversationSession::conversationSaved, this, &ConversationSidebar::refresh);
     connect(&m_session, &chat::ConversationSession::conversationChanged, this, &ConversationSidebar::selectCurrent);
     refresh();
+}
+
+// A new chat keeps the system prompt and sampling of the one on screen, but answers with the
+// loaded model: an endpoint is each chat's own choice in the model picker.
+void ConversationSidebar::newChat() {
+    m_session.startNextChat();
+    emit chatOpened();
+}
+
+void ConversationSidebar::focusSearch() {
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
 }
 
 void ConversationSidebar::refresh() {
@@ -96,7 +125,6 @@ void ConversationSidebar::refresh() {
 }
 
 void ConversationSidebar::showList(const std::vector<store::ConversationSummary>& conversations) {
-    m_filling = true;
     m_list->clear();
     const QLocale locale;
     const int rowHeight = m_list->fontMetrics().height() + 12;
@@ -113,19 +141,16 @@ void ConversationSidebar::showList(const std::vector<store::ConversationSummary>
         auto* none = new QListWidgetItem(tr("No chats match"), m_list);
         none->setFlags(Qt::NoItemFlags);
     }
-    m_filling = false;
     selectCurrent();
 }
 
 void ConversationSidebar::selectCurrent() {
-    m_filling = true;
     const QString current = m_session.conversation().id;
     QListWidgetItem* match = nullptr;
     for (int i = 0; i < m_list->count() && !match; ++i)
         if (m_list->item(i)->data(kIdRole).toString() == current) match = m_list->item(i);
     m_list->setCurrentItem(match);
     if (!match) m_list->clearSelection();
-    m_filling = false;
 }
 
 void ConversationSidebar::open(const QString& id) {
@@ -189,6 +214,8 @@ void ConversationSidebar::exportTo(const QString& id, ExportFormat format, const
         [this, path](QString error) {
             if (!error.isEmpty())
                 showError(tr("Export failed"), tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), error));
+            else
+                emit notice(tr("Exported the chat to %1").arg(QDir::toNativeSeparators(path)));
             emit exported(path, error);
         });
 }
@@ -200,6 +227,10 @@ void ConversationSidebar::askRename(const QString& id) {
     dialog->setWindowTitle(tr("Rename chat"));
     dialog->setLabelText(tr("Title:"));
     dialog->setTextValue(titleOf(id));
+    // Wide enough that a window manager's title bar shows the whole title beside its buttons
+    // (the dialog's layout sets its size from its contents, so the text box is widened).
+    if (auto* edit = dialog->findChild<QLineEdit*>())
+        edit->setMinimumWidth(std::max(360, dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()) + 200));
     connect(dialog, &QInputDialog::textValueSelected, this, [this, id](const QString& title) { rename(id, title); });
     dialog->open();
 }
@@ -218,13 +249,27 @@ void ConversationSidebar::askRemove(const QString& id) {
     box->open();
 }
 
+// Asks where to save in the folder of the last export, else Documents (else home, where
+// there is no Documents folder); a window-modal dialog opened with open(), no nested loop.
 void ConversationSidebar::askExport(const QString& id, ExportFormat format) {
     const bool markdown = format == ExportFormat::Markdown;
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString suggested = folder + u'/' + fileNameFor(titleOf(id)) + (markdown ? ".md" : ".json");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export chat"), suggested,
-                                                      markdown ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
-    if (!path.isEmpty()) exportTo(id, format, path);
+    QString folder = m_services.settings().exportFolder();
+    if (folder.isEmpty() || !QDir(folder).exists())
+        folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (folder.isEmpty() || !QDir(folder).exists()) folder = QDir::homePath();
+    auto* dialog = new QFileDialog(this, tr("Export chat"), folder,
+                                   markdown ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName("exportDialog");
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(markdown ? "md" : "json");
+    dialog->selectFile(fileNameFor(titleOf(id)) + (markdown ? ".md" : ".json"));
+    connect(dialog, &QFileDialog::fileSelected, this, [this, id, format](const QString& path) {
+        if (path.isEmpty()) return;
+        m_services.settings().setExportFolder(QFileInfo(path).absolutePath());
+        exportTo(id, format, path);
+    });
+    dialog->open();
 }
 
 void ConversationSidebar::showMenu(const QPoint& position) {
@@ -246,8 +291,14 @@ void ConversationSidebar::showError(const QString& title, const QString& text) {
     box->open();
 }
 
-// F2 renames and Delete deletes the selected chat, as in a file manager.
+// F2 renames and Delete deletes the selected chat, as in a file manager; Esc in the search
+// clears it (and, when already empty, goes on to whatever else wants Esc).
 bool ConversationSidebar::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_search && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape && !m_search->text().isEmpty()) {
+        m_search->clear();
+        return true;
+    }
     if (watched == m_list && event->type() == QEvent::KeyPress && !selectedId().isEmpty()) {
         const int key = static_cast<QKeyEvent*>(event)->key();
         if (key == Qt::Key_F2) {

@@ -32,6 +32,10 @@ public:
 
     enum class ExportFormat { Markdown, Json };
 
+    // Starts an empty chat with the settings of the one on screen (New chat, Ctrl+N).
+    void newChat();
+    // Puts the cursor in the search box (Ctrl+K, Ctrl+F).
+    void focusSearch();
     // Lists the chats again with the current search (after a save, rename or delete).
     void refresh();
     // The actions themselves, without asking; the context menu asks first (non-blocking
@@ -47,10 +51,14 @@ public:
 signals:
     // The user started a new chat or picked one: the window can bring the chat page forward.
     void chatOpened();
+    // The "?" button: show the keyboard shortcuts.
+    void shortcutsRequested();
     // A list has arrived from the store (tests wait for it).
     void refreshed();
     // An export finished: error is empty on success.
     void exported(const QString& path, const QString& error);
+    // A line for the status bar ("Exported to …").
+    void notice(const QString& text);
 
 private:
     void showList(const std::vector<store::ConversationSummary>& conversations);
@@ -70,7 +78,6 @@ private:
     QTimer m_searchDelay;     // one query per pause in typing, not per key
     int m_listRequest = 0;    // answers to older searches are dropped
     int m_openRequest = 0;    // only the chat clicked last is shown
-    bool m_filling = false;   // the list is being refilled, not clicked
 };
 
 }  // namespace pagoda::ui

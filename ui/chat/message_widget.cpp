@@ -10,6 +10,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/chat/composer.h"
 #include "ui/chat/markdown_view.h"
 #include "ui/chat/thought_section.h"
 #include "ui/elided_label.h"
@@ -81,29 +82,36 @@ MessageWidget::MessageWidget(QWidget* parent) : QFrame(parent) {
     updateVisibility();
 }
 
+// The editor is a Composer, so editing answers the keys as typing a new message does: Enter
+// saves and resends, Shift+Enter starts a line, input methods keep their Enter; Esc cancels.
 QWidget* MessageWidget::makeEditor() {
     auto* editor = new QWidget(this);
     auto* layout = new QVBoxLayout(editor);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_editEdit = new QPlainTextEdit(editor);
+    m_editEdit = new Composer(editor);
     m_editEdit->setObjectName("messageEditor");
-    const int line = m_editEdit->fontMetrics().lineSpacing();
-    m_editEdit->setMinimumHeight(4 * line);
-    m_editEdit->setMaximumHeight(14 * line);
+    m_editEdit->setPlaceholderText(QString());
+    m_editEdit->setAccessibleName(tr("Edit message"));
     m_editEdit->installEventFilter(this);
+    auto* hint = new QLabel(tr("Enter to save and resend · Shift+Enter for a new line · Esc to cancel"), editor);
+    hint->setObjectName("editHint");
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    hint->setWordWrap(true);
     auto* buttons = new QHBoxLayout;
     auto* save = new QPushButton(tr("Save && resend"), editor);
     save->setObjectName("saveResendButton");
     save->setDefault(true);
-    save->setToolTip(tr("Sends the edited message as a new branch; the old one stays (Ctrl+Enter)"));
+    save->setToolTip(tr("Sends the edited message as a new branch; the old one stays (Enter)"));
     auto* cancel = new QPushButton(tr("Cancel"), editor);
     cancel->setObjectName("cancelEditButton");
-    buttons->addStretch();
+    cancel->setToolTip(tr("Keep the message as it was (Esc)"));
+    buttons->addWidget(hint, 1);
     buttons->addWidget(cancel);
     buttons->addWidget(save);
     layout->addWidget(m_editEdit);
     layout->addLayout(buttons);
-    connect(save, &QPushButton::clicked, this, &MessageWidget::saveEdit);
+    connect(save, &QPushButton::clicked, m_editEdit, &Composer::send);
+    connect(m_editEdit, &Composer::sendRequested, this, &MessageWidget::saveEdit);
     connect(cancel, &QPushButton::clicked, this, &MessageWidget::stopEditing);
     return editor;
 }
@@ -120,9 +128,11 @@ QWidget* MessageWidget::makeActions() {
     nav->setContentsMargins(0, 0, 0, 0);
     nav->setSpacing(0);
     m_previousBranch = actionButton(m_branchNav, "previousBranchButton", QStringLiteral("‹"), tr("Previous version"));
+    m_previousBranch->setAccessibleName(tr("Previous version"));
     m_branchLabel = new QLabel(m_branchNav);
     m_branchLabel->setObjectName("branchLabel");
     m_nextBranch = actionButton(m_branchNav, "nextBranchButton", QStringLiteral("›"), tr("Next version"));
+    m_nextBranch->setAccessibleName(tr("Next version"));
     nav->addWidget(m_previousBranch);
     nav->addWidget(m_branchLabel);
     nav->addWidget(m_nextBranch);
@@ -170,12 +180,17 @@ void MessageWidget::setMessage(const store::Message& message, int branchIndex, i
     m_statsLabel->setText(streaming ? tr("Generating…") : statsText(message.stats));
     m_branchIndex = branchIndex;
     m_branchLabel->setText(QStringLiteral("%1/%2").arg(branchIndex).arg(branchCount));
+    // What a screen reader says before reading the message.
+    const QString who = m_roleLabel->text();
+    setAccessibleName(branchCount > 1 ? tr("%1, version %2 of %3").arg(who).arg(branchIndex).arg(branchCount) : who);
+    m_branchLabel->setAccessibleName(tr("Version %1 of %2").arg(branchIndex).arg(branchCount));
     setActionsEnabled(m_actionsEnabled);
     updateVisibility();
 }
 
 void MessageWidget::setActionsEnabled(bool enabled) {
     m_actionsEnabled = enabled;
+    m_editEdit->setSendEnabled(enabled);
     m_regenerateButton->setEnabled(enabled);
     m_editButton->setEnabled(enabled);
     m_previousBranch->setEnabled(enabled && m_branchIndex > 1);
@@ -221,28 +236,20 @@ void MessageWidget::stopEditing() {
     updateVisibility();
 }
 
-void MessageWidget::saveEdit() {
-    const QString text = m_editEdit->toPlainText();
-    if (text.trimmed().isEmpty() || !m_actionsEnabled) return;
+// The composer has checked the text is not blank and that actions are on.
+void MessageWidget::saveEdit(const QString& text) {
     stopEditing();
     emit editResendRequested(m_message.id, text);
 }
 
 void MessageWidget::copyText() { QGuiApplication::clipboard()->setText(m_message.content); }
 
-// In the inline editor Esc cancels and Ctrl+Enter saves, as in the composer's dialogs.
+// In the inline editor Esc cancels; Enter is the composer's.
 bool MessageWidget::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == m_editEdit && event->type() == QEvent::KeyPress) {
-        const auto* key = static_cast<QKeyEvent*>(event);
-        if (key->key() == Qt::Key_Escape) {
-            stopEditing();
-            return true;
-        }
-        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
-            (key->modifiers() & Qt::ControlModifier)) {
-            saveEdit();
-            return true;
-        }
+    if (watched == m_editEdit && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
+        stopEditing();
+        return true;
     }
     return QFrame::eventFilter(watched, event);
 }

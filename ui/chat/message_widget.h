@@ -15,6 +15,7 @@ class QToolButton;
 
 namespace pagoda::ui {
 
+class Composer;
 class ElidedLabel;
 class MarkdownView;
 class ThoughtSection;
@@ -48,7 +49,7 @@ private:
     QWidget* makeEditor();
     void startEditing();
     void stopEditing();
-    void saveEdit();
+    void saveEdit(const QString& text);
     void copyText();
     void updateVisibility();
 
@@ -64,7 +65,7 @@ private:
     ThoughtSection* m_thought;
     MarkdownView* m_content;
     QWidget* m_editor;
-    QPlainTextEdit* m_editEdit = nullptr;
+    Composer* m_editEdit = nullptr;
     QLabel* m_statsLabel;
     QWidget* m_actions;
     QWidget* m_branchNav = nullptr;

@@ -36,6 +36,7 @@ LibraryPanel::LibraryPanel(DesktopServices& services, QWidget* parent)
     m_view = new QTableView(this);
     m_view->setObjectName("libraryView");
     m_view->setModel(m_model);
+    m_view->setAccessibleName(tr("Downloaded models"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);

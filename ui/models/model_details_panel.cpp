@@ -97,6 +97,7 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
     m_busy->setObjectName("detailsBusy");
     m_busy->setRange(0, 0);
     m_busy->setMaximumHeight(6);
+    m_files->setAccessibleName(tr("Model files"));
     m_busy->setTextVisible(false);
 
     // Scrolls rather than squeezes: on a laptop the pane is short and the values wrap.

@@ -9,6 +9,7 @@
 #include "app/desktop/single_instance.h"
 #include "app/desktop/translations.h"
 #include "ui/main_window.h"
+#include "ui/theme.h"
 
 namespace pagoda {
 
@@ -47,6 +48,7 @@ int runGui(int& argc, char** argv) {
 
     DesktopServices services;
     installTranslations(app, services.settings().language());
+    ui::applyTheme(services.settings().theme());  // before any window, so none starts light
     services.downloads().resumePersisted();
     ui::MainWindow window(services);
     QObject::connect(&instance, &SingleInstance::activationRequested, &window, &ui::MainWindow::bringToFront);

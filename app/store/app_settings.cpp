@@ -19,6 +19,13 @@ AppSettings::AppSettings() : m_settings(QSettings::IniFormat, QSettings::UserSco
 QString AppSettings::language() const { return m_settings.value("ui/language").toString(); }
 void AppSettings::setLanguage(const QString& language) { m_settings.setValue("ui/language", language); }
 
+// A value this build does not know (a newer version's) follows the desktop.
+QString AppSettings::theme() const {
+    const QString theme = m_settings.value("ui/theme", "system").toString();
+    return theme == "light" || theme == "dark" ? theme : QStringLiteral("system");
+}
+void AppSettings::setTheme(const QString& theme) { m_settings.setValue("ui/theme", theme); }
+
 bool AppSettings::keepApiInTray() const { return m_settings.value("ui/keepApiInTray", false).toBool(); }
 void AppSettings::setKeepApiInTray(bool on) { m_settings.setValue("ui/keepApiInTray", on); }
 

@@ -34,6 +34,9 @@ public:
     QString language() const;  // "" follows the system locale; "en" or "zh_CN"
     void setLanguage(const QString& language);
 
+    QString theme() const;  // "system" (follows the desktop, the default), "light" or "dark"
+    void setTheme(const QString& theme);
+
     bool keepApiInTray() const;  // closing the window hides it to the tray while the API runs
     void setKeepApiInTray(bool on);
 

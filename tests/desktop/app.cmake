@@ -23,6 +23,8 @@ add_test(NAME laptop_fit_test_zh_CN COMMAND ${CMAKE_COMMAND} -E env PAGODA_TEST_
 pagoda_add_gui_test(demo_model_test desktop/demo_model_test.cpp)
 target_compile_definitions(demo_model_test PRIVATE PAGODA_DEMO_MODEL_DIR="${PROJECT_BINARY_DIR}/share/pagoda/demo-model")
 add_dependencies(demo_model_test pagoda_demo_model)
+# Light and dark: palettes, following the desktop, code and chart colours, a dark window.
+pagoda_add_gui_test(theme_test desktop/theme_test.cpp)
 # Restart after a language change: the replacement's command and the single-instance hand-over.
 pagoda_add_test(app_restart_test desktop/app_restart_test.cpp)
 target_link_libraries(app_restart_test PRIVATE pagoda_desktop)

@@ -153,6 +153,7 @@ private slots:
     void newChatDoesNotInheritTheEndpoint();
     void failedAnswerOffersRetry();
     void pickerChoosesWhoAnswersPerChat();
+    void emptyChatSuggestsPromptsThatFillTheComposer();
 };
 
 void ChatPageTest::init() {
@@ -556,6 +557,73 @@ void ChatPageTest::failedAnswerOffersRetry() {
     answerAndFinish("Hello");
     QCOMPARE(messages().size(), size_t(2));
     QCOMPARE(m_session->conversation().messages.size(), size_t(2));  // one question, answered once
+}
+
+void ChatPageTest::pickerChoosesWhoAnswersPerChat() {
+    auto* combo = child<QComboBox>(*m_page, "modelCombo");
+    // The chat's server is what the header shows, and once used it is remembered for every chat.
+    QVERIFY2(combo->currentText().contains("127.0.0.1:9"), qPrintable(combo->currentText()));
+    send("Hi");
+    answerAndFinish("Hello");
+    const QString remoteChat = m_session->conversation().id;
+    QCOMPARE(m_services->settings().remoteEndpoints().size(), size_t(1));
+    QCOMPARE(combo->currentData().toString(), QString("remote:0"));
+
+    // A new chat answers with the loaded model: none yet.
+    QTest::mouseClick(child<QPushButton>(*m_sidebar, "newChatButton"), Qt::LeftButton);
+    QCOMPARE(combo->currentData().toString(), QString("none"));
+    QCOMPARE(child<QStackedWidget>(*m_page, "chatStack")->currentWidget(), child<QWidget>(*m_page, "noModelPlaceholder"));
+
+    // The demo model, from the library read in the background: choosing it loads it, busy meanwhile.
+    const QString demo = QString("local:") + hub::kDemoModelId;
+    QTRY_VERIFY_WITH_TIMEOUT(combo->findData(demo) >= 0, test::kPatienceMs);
+    choose(demo);
+    QCOMPARE(m_session->conversation().settings.localModel, QString(hub::kDemoModelId));
+    QCOMPARE(m_services->loader().state(), ModelLoader::State::Loading);
+    QVERIFY(child<QWidget>(*m_page, "modelLoadingBar")->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
+    QVERIFY(!child<QWidget>(*m_page, "modelLoadingBar")->isVisible());
+    QVERIFY2(combo->currentText().contains("(loaded)"), qPrintable(combo->currentText()));
+    QVERIFY(child<Composer>(*m_page, "composer")->isSendEnabled());
+    auto* thinking = child<QCheckBox>(*m_page, "thinkingCheck");
+    QVERIFY(!thinking->isEnabled() && !thinking->isChecked());  // Qwen2 has no thinking mode
+
+    // The first chat, opened from the list, still answers with its server.
+    auto* list = child<QListWidget>(*m_sidebar, "conversationList");
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() >= 1, test::kPatienceMs);
+    QListWidgetItem* item = list->findItems("Hi", Qt::MatchExactly).value(0);
+    QVERIFY(item);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(item).center());
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, remoteChat, test::kPatienceMs);
+    QCOMPARE(combo->currentData().toString(), QString("remote:0"));
+    QVERIFY(thinking->isEnabled());  // the server may think: the user decides
+}
+
+void ChatPageTest::emptyChatSuggestsPromptsThatFillTheComposer() {
+    // A new chat that a remote endpoint can answer offers prompts to start from.
+    auto* suggestions = child<QWidget>(*m_page, "emptyChatSuggestions");
+    QVERIFY(suggestions->isVisible());
+    const auto buttons = suggestions->findChildren<QPushButton*>("suggestionButton");
+    QVERIFY(buttons.size() >= 3);
+    QPushButton* suggestion = buttons[1];
+    QVERIFY(!suggestion->text().isEmpty());
+
+    QApplication::setActiveWindow(m_window.get());
+    auto* composer = child<Composer>(*m_page, "composer");
+    QTest::mouseClick(suggestion, Qt::LeftButton);
+    // In the composer, focused with the cursor at its end, to edit or send: not sent yet.
+    QCOMPARE(composer->toPlainText(), suggestion->text());
+    QCOMPARE(QApplication::focusWidget(), composer);
+    QCOMPARE(composer->textCursor().position(), int(suggestion->text().size()));
+    QCOMPARE(m_generator.m_starts, 0);
+    QTest::keyClick(composer, Qt::Key_Return);
+    QCOMPARE(m_generator.m_starts, 1);
+    QCOMPARE(m_generator.m_turns.back().content, suggestion->text());
+    QVERIFY(!suggestions->isVisible());  // the chat has messages now
+
+    // Nothing can answer a new chat: the placeholder shows, not the suggestions.
+    m_session->startNew(store::GenerationSettings{});
+    QVERIFY(!suggestions->isVisible());
 }
 
 void ChatPageTest::pickerChoosesWhoAnswersPerChat() {

@@ -15,12 +15,16 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextLayout>
+#include <QTextTable>
+#include <QAbstractTextDocumentLayout>
 
 #include "tests/desktop/widget_lookup.h"
 #include "ui/chat/code_block_widget.h"
 #include "ui/chat/code_highlighter.h"
 #include "ui/chat/composer.h"
+#include "ui/chat/markdown_label.h"
 #include "ui/chat/markdown_segments.h"
+#include "ui/chat/markdown_view.h"
 #include "ui/chat/message_widget.h"
 
 using namespace pagoda;
@@ -47,6 +51,8 @@ QColor colourOf(QTextDocument& document, int line, const QString& word) {
         if (range.start <= at && at + word.size() <= range.start + range.length) return range.format.foreground().color();
     return {};
 }
+
+bool isDarkPaletteColour(const QColor& colour) { return colour.lightnessF() < 0.5; }
 
 QString describe(const std::vector<MarkdownSegment>& segments) {
     QStringList out;
@@ -98,6 +104,8 @@ private slots:
     void editAndResendEmitsTheNewText();
     void regenerateEmitsTheAnswerId();
     void editorTakesEnterAsTheComposerDoes();
+    void markdownTablesHavePaddingBordersAndAShadedHeader();
+    void blockquotesHaveABarAtTheLeft();
 };
 
 void ChatWidgetsTest::splitMarkdownFindsFencedCode_data() {
@@ -456,6 +464,62 @@ void ChatWidgetsTest::editorTakesEnterAsTheComposerDoes() {
     QCOMPARE(edited.count(), 1);
     QVERIFY(!editor->isVisibleTo(&widget));
     QVERIFY(child<QWidget>(widget, "messageContent")->isVisibleTo(&widget));
+}
+
+void ChatWidgetsTest::markdownTablesHavePaddingBordersAndAShadedHeader() {
+    MarkdownView view;
+    view.setMarkdown("Compare:\n\n| Model | Size |\n|---|---|\n| Qwen | 4B |\n| Llama | 8B |");
+    auto* label = child<MarkdownLabel>(view, "messageText");
+    QTextDocument* document = label->document();
+    QVERIFY(document);
+    QTextTable* table = nullptr;
+    for (QTextFrame* frame : document->rootFrame()->childFrames())
+        if (auto* t = qobject_cast<QTextTable*>(frame)) table = t;
+    QVERIFY(table);
+    QCOMPARE(table->rows(), 3);
+    QVERIFY(table->format().cellPadding() >= 4);
+    QVERIFY(table->format().border() > 0);
+    QVERIFY(table->format().borderCollapse());  // one line between cells, not two
+    const auto headerBackground = [&] { return table->cellAt(0, 1).format().background(); };
+    QCOMPARE(headerBackground().style(), Qt::SolidPattern);
+    QCOMPARE(table->cellAt(1, 1).format().background().style(), Qt::NoBrush);  // body rows stay plain
+    const QColor base = label->palette().color(QPalette::Base);
+    QVERIFY(headerBackground().color() != base);
+    QVERIFY(!isDarkPaletteColour(headerBackground().color()));
+
+    // A dark palette reaches the table: the header shading becomes a dark one.
+    QPalette dark = label->palette();
+    dark.setColor(QPalette::Base, QColor(0x1f2023));
+    dark.setColor(QPalette::Text, QColor(0xe6e6e6));
+    view.setPalette(dark);
+    QCOMPARE(headerBackground().color(), MarkdownLabel::headerColor(dark));
+    QVERIFY(isDarkPaletteColour(headerBackground().color()));
+    QVERIFY(headerBackground().color() != dark.color(QPalette::Base));
+}
+
+void ChatWidgetsTest::blockquotesHaveABarAtTheLeft() {
+    MarkdownView view;
+    view.setMarkdown("Before the quote\n\n> A quoted line\n> that goes on\n\nAfter");
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto* label = child<MarkdownLabel>(view, "messageText");
+    QTextDocument* document = label->document();
+    QTextBlock quote = document->begin();
+    while (quote.isValid() && !quote.text().startsWith("A quoted")) quote = quote.next();
+    QVERIFY(quote.isValid());
+    QVERIFY(quote.blockFormat().leftMargin() > MarkdownLabel::kQuoteBarWidth);  // room for the bar
+    QCOMPARE(quote.blockFormat().rightMargin(), 0.0);
+
+    // The bar is painted beside the quote, and only there.
+    const QImage image = label->grab().toImage();
+    const QColor bar = MarkdownLabel::quoteBarColor(label->palette());
+    const QRectF quoteRect = document->documentLayout()->blockBoundingRect(quote);
+    const QRectF beforeRect = document->documentLayout()->blockBoundingRect(document->begin());
+    const int offset = (label->height() - int(document->documentLayout()->documentSize().height())) / 2;
+    const auto isBar = [&](qreal y) { return image.pixel(1, int(y) + std::max(0, offset)) == bar.rgb(); };
+    QVERIFY(isBar(quoteRect.center().y()));
+    QVERIFY(!isBar(beforeRect.center().y()));
 }
 
 QTEST_MAIN(ChatWidgetsTest)

@@ -76,6 +76,12 @@ ChatPage::ChatPage(DesktopServices& services, chat::ConversationSession& session
                 if (id == m_session.conversation().id && !title.isEmpty()) m_title->setText(title);
             });
     connect(&m_services.loader(), &ModelLoader::stateChanged, this, &ChatPage::loaderChanged);
+    // A suggestion is a start: it goes into the composer to be edited or sent with Enter.
+    connect(m_messages, &MessageListView::suggestionChosen, this, [this](const QString& prompt) {
+        m_composer->setPlainText(prompt);
+        m_composer->moveCursor(QTextCursor::End);
+        m_composer->setFocus(Qt::OtherFocusReason);
+    });
     connect(m_settings, &ChatSettingsPanel::settingsChanged, this, [this](const store::GenerationSettings& settings) {
         m_session.setSettings(settings);
         m_picker->setChoice(settings);  // a remote endpoint may have been set or cleared

@@ -95,8 +95,13 @@ void CodeBlockWidget::changeEvent(QEvent* event) {
 
 void CodeBlockWidget::resetHighlighter() {
     delete m_highlighter;
-    const bool dark = m_view->palette().color(QPalette::Base).lightness() < 128;
+    // This widget's palette, not the view's: a child learns of a new palette only after its
+    // parent, so in the parent's PaletteChange the view may still hold the old one.
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
     m_highlighter = new CodeHighlighter(m_view->document(), m_language, dark);
+    // A new highlighter on a filled document colours it only at the next event loop pass;
+    // now, so a theme switch never shows a frame of the old colours.
+    if (!m_code.isEmpty()) m_highlighter->rehighlight();
 }
 
 // No wrapping, so one text block is one line; the view shows them all.

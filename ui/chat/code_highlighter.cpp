@@ -116,9 +116,9 @@ const QHash<QString, Syntax>& syntaxes() {
     return table;
 }
 
-QTextCharFormat colourFormat(const char* color, bool bold = false, bool italic = false) {
+QTextCharFormat colourFormat(const QColor& color, bool bold = false, bool italic = false) {
     QTextCharFormat f;
-    f.setForeground(QColor(QString::fromLatin1(color)));
+    f.setForeground(color);
     if (bold) f.setFontWeight(QFont::DemiBold);
     f.setFontItalic(italic);
     return f;
@@ -150,12 +150,20 @@ CodeHighlighter::CodeHighlighter(QTextDocument* document, const QString& languag
     const auto& table = syntaxes();
     const auto it = table.constFind(canonicalLanguage(language));
     if (it != table.cend()) m_syntax = &it.value();
-    // GitHub's light and dark code colours: familiar, and readable on either background.
-    m_keyword = colourFormat(dark ? "#ff7b72" : "#cf222e", true);
-    m_string = colourFormat(dark ? "#a5d6ff" : "#0a3069");
-    m_number = colourFormat(dark ? "#79c0ff" : "#0550ae");
-    m_comment = colourFormat(dark ? "#8b949e" : "#6e7781", false, true);
-    m_key = colourFormat(dark ? "#7ee787" : "#116329");
+    const Colours c = colours(dark);
+    m_keyword = colourFormat(c.keyword, true);
+    m_string = colourFormat(c.string);
+    m_number = colourFormat(c.number);
+    m_comment = colourFormat(c.comment, false, true);
+    m_key = colourFormat(c.key);
+}
+
+// GitHub's light and dark code colours: familiar, and readable on either background. The
+// light comment grey is GitHub's darker fgMuted (#57606a), as #6e7781 falls under 4.5:1 on
+// anything but pure white.
+CodeHighlighter::Colours CodeHighlighter::colours(bool dark) {
+    if (dark) return {QColor(0xff7b72), QColor(0xa5d6ff), QColor(0x79c0ff), QColor(0x8b949e), QColor(0x7ee787)};
+    return {QColor(0xcf222e), QColor(0x0a3069), QColor(0x0550ae), QColor(0x57606a), QColor(0x116329)};
 }
 
 int CodeHighlighter::scanUntil(const QString& text, int start, int searchFrom, const QString& end,

@@ -14,6 +14,13 @@ public:
     // dark: the code is drawn on a dark background, so the light variants of the colours.
     CodeHighlighter(QTextDocument* document, const QString& language, bool dark);
 
+    // The colours of each kind of token, for code drawn on a light or a dark background; every
+    // one keeps a contrast of at least 4.5:1 against that theme's code background.
+    struct Colours {
+        QColor keyword, string, number, comment, key;
+    };
+    static Colours colours(bool dark);
+
     // The language a fence tag names ("py" -> "python", "c++" -> "cpp", "tsx" -> "js"),
     // or empty when it is not one we colour.
     static QString canonicalLanguage(const QString& tag);

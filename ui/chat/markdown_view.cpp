@@ -4,6 +4,7 @@
 #include <QVBoxLayout>
 
 #include "ui/chat/code_block_widget.h"
+#include "ui/chat/markdown_label.h"
 
 namespace pagoda::ui {
 
@@ -13,7 +14,7 @@ MarkdownView::MarkdownView(QWidget* parent) : QWidget(parent) {
 }
 
 QLabel* MarkdownView::makeLabel(Qt::TextFormat format) {
-    auto* label = new QLabel(this);
+    auto* label = new MarkdownLabel(this);  // tables and quotes styled; a QLabel otherwise
     label->setObjectName("messageText");
     label->setTextFormat(format);
     label->setWordWrap(true);
@@ -57,7 +58,7 @@ void MarkdownView::setMarkdown(const QString& markdown) {
         if (segments[i].kind == MarkdownSegment::Kind::Code)
             static_cast<CodeBlockWidget*>(m_parts[i])->setCode(segments[i].text, segments[i].language);
         else
-            static_cast<QLabel*>(m_parts[i])->setText(withHardLineBreaks(segments[i].text));
+            static_cast<MarkdownLabel*>(m_parts[i])->setMarkdown(withHardLineBreaks(segments[i].text));
         m_segments[i] = segments[i];
     }
     clearFrom(i);
@@ -68,8 +69,8 @@ void MarkdownView::setMarkdown(const QString& markdown) {
             block->setCode(segments[i].text, segments[i].language);
             part = block;
         } else {
-            QLabel* label = makeLabel(Qt::MarkdownText);
-            label->setText(withHardLineBreaks(segments[i].text));
+            auto* label = static_cast<MarkdownLabel*>(makeLabel(Qt::MarkdownText));
+            label->setMarkdown(withHardLineBreaks(segments[i].text));
             part = label;
         }
         m_layout->addWidget(part);

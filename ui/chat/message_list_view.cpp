@@ -5,6 +5,7 @@
 #include <QVBoxLayout>
 
 #include "app/chat/conversation_session.h"
+#include "ui/chat/empty_chat_suggestions.h"
 #include "ui/chat/message_widget.h"
 
 namespace pagoda::ui {
@@ -56,6 +57,11 @@ MessageListView::MessageListView(chat::ConversationSession& session, QWidget* pa
     m_emptyHint->setForegroundRole(QPalette::PlaceholderText);
     m_emptyHint->setWordWrap(true);
     m_layout->addWidget(m_emptyHint, 1);
+    m_emptyHint->setAlignment(Qt::AlignHCenter | Qt::AlignBottom);  // the suggestions follow
+    auto* suggestions = new EmptyChatSuggestions(m_column);
+    m_suggestions = suggestions;
+    m_layout->addWidget(suggestions, 1, Qt::AlignHCenter);
+    connect(suggestions, &EmptyChatSuggestions::suggestionChosen, this, &MessageListView::suggestionChosen);
     m_layout->addStretch();
     pageLayout->addStretch(1);
     pageLayout->addWidget(m_column, 100);
@@ -128,6 +134,7 @@ void MessageListView::rebuild() {
     }
     m_pending.clear();
     m_emptyHint->setVisible(path.empty());
+    m_suggestions->setVisible(path.empty());
     if (otherConversation || grew) followNewMessages();
 }
 

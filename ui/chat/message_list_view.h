@@ -44,6 +44,10 @@ public:
     bool isFollowing() const { return m_follow; }
     std::vector<MessageWidget*> messageWidgets() const { return m_widgets; }
 
+signals:
+    // A prompt from the empty chat's suggestions was clicked.
+    void suggestionChosen(const QString& prompt);
+
 private:
     void rebuild();
     void scheduleRender(const QString& messageId);
@@ -55,6 +59,7 @@ private:
     QWidget* m_column;
     QVBoxLayout* m_layout;
     QLabel* m_emptyHint;
+    QWidget* m_suggestions;  // shown with m_emptyHint
     std::vector<MessageWidget*> m_widgets;  // the branch on screen, in order (child widgets)
     QSet<QString> m_pending;                // streamed messages waiting for the next render
     QTimer m_renderTimer;

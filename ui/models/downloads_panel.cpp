@@ -5,6 +5,7 @@
 #include <QVBoxLayout>
 
 #include "ui/models/download_row.h"
+#include "ui/theme.h"
 
 namespace pagoda::ui {
 
@@ -15,7 +16,7 @@ DownloadsPanel::DownloadsPanel(hub::DownloadQueue& queue, QWidget* parent) : QWi
     m_status = new QLabel(this);
     m_status->setObjectName("downloadsStatus");
     m_status->setWordWrap(true);
-    m_status->setStyleSheet("color: #c62828;");
+    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor().name()));
     m_status->hide();
 
     auto* content = new QWidget;

@@ -5,6 +5,7 @@
 
 #include "app/host/engine_settings.h"
 #include "app/store/app_settings.h"
+#include "ui/theme.h"
 
 namespace pagoda::ui {
 
@@ -22,9 +23,9 @@ QString fitText(hub::Fit fit) {
 
 QColor fitColor(hub::Fit fit) {
     switch (fit) {
-        case hub::Fit::Fits: return QColor(0x2e, 0x7d, 0x32);
-        case hub::Fit::Tight: return QColor(0xb2, 0x6a, 0x00);
-        case hub::Fit::WontFit: return QColor(0xc6, 0x28, 0x28);
+        case hub::Fit::Fits: return successColor();  // readable in the current theme
+        case hub::Fit::Tight: return warningColor();
+        case hub::Fit::WontFit: return errorColor();
         case hub::Fit::Unknown: break;
     }
     return {};

@@ -13,6 +13,7 @@
 
 #include "app/desktop/app_restart.h"
 #include "app/desktop/desktop_services.h"
+#include "ui/theme.h"
 
 namespace pagoda::ui {
 
@@ -40,6 +41,13 @@ AppPreferencesPanel::AppPreferencesPanel(DesktopServices& services, QWidget* par
         return true;
     };
 
+    m_theme = new QComboBox(this);
+    m_theme->setObjectName("themeCombo");
+    m_theme->addItem(tr("Follow the desktop"), QStringLiteral("system"));
+    m_theme->addItem(tr("Light"), QStringLiteral("light"));
+    m_theme->addItem(tr("Dark"), QStringLiteral("dark"));
+    m_theme->setCurrentIndex(std::max(0, m_theme->findData(services.settings().theme())));
+
     m_keepApiInTray = new QCheckBox(tr("Keep the API running in the tray when the window closes"), this);
     m_keepApiInTray->setObjectName("keepApiInTray");
     m_keepApiInTray->setChecked(services.settings().keepApiInTray());
@@ -52,6 +60,7 @@ AppPreferencesPanel::AppPreferencesPanel(DesktopServices& services, QWidget* par
     languageColumn->addLayout(restartRow);
     auto* form = new QFormLayout(this);
     form->addRow(tr("Language"), languageColumn);
+    form->addRow(tr("Appearance"), m_theme);
     form->addRow(m_keepApiInTray);
 
     connect(m_language, &QComboBox::currentIndexChanged, this, [this] {
@@ -65,6 +74,11 @@ AppPreferencesPanel::AppPreferencesPanel(DesktopServices& services, QWidget* par
             return;
         }
         m_languageNote->setText(tr("Pagoda could not restart itself: quit and open it again."));
+    });
+    connect(m_theme, &QComboBox::currentIndexChanged, this, [this] {
+        const QString theme = m_theme->currentData().toString();
+        m_services.settings().setTheme(theme);
+        applyTheme(theme);  // live: every widget follows the application palette
     });
     connect(m_keepApiInTray, &QCheckBox::toggled, this, [this](bool on) { m_services.settings().setKeepApiInTray(on); });
 }

@@ -1,6 +1,6 @@
 // The app half of the Settings page: the interface language (read at start, so a change
-// offers "Restart now") and whether closing the window keeps the API running in the tray. Each
-// choice is saved at once.
+// offers "Restart now"), light or dark (applied at once) and whether closing the window keeps
+// the API running in the tray. Each choice is saved at once.
 #pragma once
 
 #include <QGroupBox>
@@ -38,6 +38,7 @@ private:
     QPushButton* m_restartButton = nullptr;
     QString m_startLanguage;  // the language on screen: read when the app started
     Restart m_restart;
+    QComboBox* m_theme = nullptr;
     QCheckBox* m_keepApiInTray = nullptr;
 };
 

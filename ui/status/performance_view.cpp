@@ -2,6 +2,9 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QEvent>
+#include <QLegend>
+#include <QPen>
 #include <QLineSeries>
 #include <QList>
 #include <QPointF>
@@ -10,12 +13,14 @@
 
 #include <algorithm>
 
+#include "ui/theme.h"
+
 namespace pagoda::ui {
 
 PerformanceView::PerformanceView(const MetricsHistory& history, QWidget* parent)
     : QDialog(parent), m_history(history) {
     setWindowTitle(tr("Performance"));
-    auto* chart = new QChart;  // owned by the view below
+    auto* chart = m_chart = new QChart;  // owned by the view below
     m_tokens = new QLineSeries(chart);
     m_tokens->setName(tr("Tokens/s"));
     m_kv = new QLineSeries(chart);
@@ -29,7 +34,7 @@ PerformanceView::PerformanceView(const MetricsHistory& history, QWidget* parent)
     m_rate = new QValueAxis(chart);
     m_rate->setTitleText(tr("Tokens/s"));
     m_rate->setLabelFormat("%.0f");
-    auto* percent = new QValueAxis(chart);
+    auto* percent = m_percent = new QValueAxis(chart);
     percent->setTitleText(tr("KV cache %"));
     percent->setRange(0, 100);
     percent->setLabelFormat("%d");
@@ -47,7 +52,38 @@ PerformanceView::PerformanceView(const MetricsHistory& history, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(view);
     resize(640, 360);
+    applyPalette();
     refresh();
+}
+
+void PerformanceView::changeEvent(QEvent* event) {
+    QDialog::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyPalette();
+}
+
+// QChart's own themes ignore the application palette (the default one is white in a dark
+// window), so the chart takes its colours from the palette: the page's base, its text for
+// labels, a faint grid, and line colours chosen for each background.
+void PerformanceView::applyPalette() {
+    const QPalette p = palette();
+    const bool dark = isDarkPalette(p);
+    const QColor text = p.color(QPalette::Text);
+    QColor grid = text;
+    grid.setAlphaF(0.18);
+    m_chart->setBackgroundBrush(p.color(QPalette::Base));
+    m_chart->setBackgroundPen(Qt::NoPen);
+    m_chart->setBackgroundRoundness(0);
+    m_chart->legend()->setLabelColor(text);
+    for (QValueAxis* axis : {m_time, m_rate, m_percent}) {
+        axis->setLabelsColor(text);
+        axis->setTitleBrush(text);
+        axis->setLinePenColor(grid);
+        axis->setGridLineColor(grid);
+    }
+    // GitHub's chart blue and orange, light and dark variants: apart from each other and
+    // from the background in both.
+    m_tokens->setPen(QPen(QColor(dark ? 0x58a6ff : 0x0969da), 2));
+    m_kv->setPen(QPen(QColor(dark ? 0xf0883e : 0xbc4c00), 2));
 }
 
 void PerformanceView::refresh() {

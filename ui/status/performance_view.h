@@ -1,5 +1,6 @@
 // The performance window the status bar opens: tokens/s and KV cache use over the last
-// two minutes, as two lines on one chart.
+// two minutes, as two lines on one chart, drawn in the application palette's colours (light
+// or dark) and redrawn when it changes.
 #pragma once
 
 #include <QDialog>
@@ -20,12 +21,19 @@ public:
     // Redraws from the history after the StatusPanel added a sample.
     void refresh();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void applyPalette();
+
+    QChart* m_chart = nullptr;
     const MetricsHistory& m_history;
     QLineSeries* m_tokens = nullptr;
     QLineSeries* m_kv = nullptr;
     QValueAxis* m_time = nullptr;
     QValueAxis* m_rate = nullptr;
+    QValueAxis* m_percent = nullptr;
 };
 
 }  // namespace pagoda::ui

@@ -212,10 +212,16 @@ private slots:
         window.resize(1366, 768);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QApplication::processEvents();
-        const QImage image = window.grab().toImage();
-        if (qEnvironmentVariableIsSet("THEME_TEST_SAVE")) image.save(qEnvironmentVariable("THEME_TEST_SAVE"));
-        QVERIFY2(shareLighterThan(image, 0.7) < 0.02, qPrintable(QString::number(shareLighterThan(image, 0.7))));
+        for (const auto page : {MainWindow::Page::Chat, MainWindow::Page::Models, MainWindow::Page::Server,
+                                MainWindow::Page::Settings}) {
+            window.showPage(page);
+            QApplication::processEvents();
+            const QImage image = window.grab().toImage();
+            const QString name = QString::number(int(page));
+            if (qEnvironmentVariableIsSet("THEME_TEST_SAVE")) image.save(qEnvironmentVariable("THEME_TEST_SAVE") + name + ".png");
+            const double light = shareLighterThan(image, 0.7);
+            QVERIFY2(light < 0.02, qPrintable(QString("page %1: %2 of the window is light").arg(name).arg(light)));
+        }
         // Every scrolled area's viewport paints dark, on every page (not only the one shown).
         for (auto* area : window.findChildren<QAbstractScrollArea*>()) {
             const QWidget* viewport = area->viewport();

@@ -53,7 +53,7 @@ QColor MarkdownLabel::quoteBarColor(const QPalette& palette) {
 }
 
 QColor MarkdownLabel::headerColor(const QPalette& palette) {
-    return mix(palette.color(QPalette::Base), palette.color(QPalette::Text), 0.08);
+    return mix(palette.color(QPalette::Base), palette.color(QPalette::Text), 0.1);
 }
 
 void styleMarkdownDocument(QTextDocument& document, const QPalette& palette) {

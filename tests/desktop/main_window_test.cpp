@@ -17,6 +17,7 @@
 #include <fstream>
 
 #include "app/chat/conversation_session.h"
+#include "app/desktop/app_restart.h"
 #include "app/desktop/desktop_services.h"
 #include "app/desktop/single_instance.h"
 #include "tests/support/chat_model_dir.h"
@@ -255,6 +256,36 @@ private slots:
         QCOMPARE(first.state(), QProcess::Running);
         first.terminate();
         QVERIFY(first.waitForFinished(test::kPatienceMs));
+    }
+
+    // "Restart now": the replacement (started with the restart marker) neither exits nor wakes
+    // the first while the first is still up, and takes over once it has gone.
+    void aRestartedExecutableWaitsForTheFirstToQuit() {
+        const auto answers = [] {
+            QLocalSocket probe;
+            probe.connectToServer(SingleInstance::socketName());
+            return probe.waitForConnected(100);
+        };
+        QProcess first;
+        first.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        first.start(PAGODA_EXECUTABLE, {});
+        QVERIFY(first.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(answers(), test::kPatienceMs);
+        QProcess replacement;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(kRestartEnvironment, "1");
+        replacement.setProcessEnvironment(environment);
+        replacement.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        replacement.start(PAGODA_EXECUTABLE, {});
+        QVERIFY(replacement.waitForStarted());
+        // Without the wait it would hand over and exit at once (the test above).
+        QVERIFY(!replacement.waitForFinished(1000));
+        first.terminate();
+        QVERIFY(first.waitForFinished(test::kPatienceMs));
+        QTRY_VERIFY_WITH_TIMEOUT(answers(), test::kPatienceMs);  // the replacement's socket now
+        QCOMPARE(replacement.state(), QProcess::Running);
+        replacement.terminate();
+        QVERIFY(replacement.waitForFinished(test::kPatienceMs));
     }
 };
 

@@ -29,8 +29,8 @@
 #include "ui/shortcuts_dialog.h"
 #include "ui/settings/app_preferences_panel.h"
 #include "ui/status/status_panel.h"
-#include "ui/window_geometry.h"
 #include "ui/tray_menu.h"
+#include "ui/window_geometry.h"
 
 namespace pagoda::ui {
 

@@ -1,7 +1,8 @@
 // Every control a keyboard or screen-reader user can reach has a name a screen reader can
 // say (issue 21, item 11): the whole main window with all its pages, a chat with branches
 // and a code block, the chat's settings panel, and the shortcuts panel. The name is what
-// QAccessible reports, so a button's own text counts; a symbol alone ("‹", "?", "×") does not.
+// QAccessible reports, so a button's own text or a form label counts; a symbol alone ("‹",
+// "?", "×"), a combo box's current value or a group box's title does not.
 #include <QAbstractButton>
 #include <QAbstractItemView>
 #include <QAbstractSlider>
@@ -9,6 +10,7 @@
 #include <QAccessible>
 #include <QApplication>
 #include <QComboBox>
+#include <QGroupBox>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -72,6 +74,13 @@ QStringList unnamed(QWidget& root) {
         if (!interactive(w) || partOfAnother(w)) continue;
         const QString name = nameOf(w);
         if (!name.contains(letter)) missing << describe(w) + " named \"" + name + '"';
+        // Qt falls back to a combo box's value ("Balanced") and to the title of the group box
+        // around a control ("Engine"): neither says what the control is.
+        if (!w->accessibleName().isEmpty()) continue;
+        auto* combo = qobject_cast<QComboBox*>(w);
+        auto* group = qobject_cast<QGroupBox*>(w->parentWidget());
+        if ((combo && name == combo->currentText()) || (group && name == group->title().remove('&')))
+            missing << describe(w) + " named only by its value or group: \"" + name + '"';
     }
     return missing;
 }

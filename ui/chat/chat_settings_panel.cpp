@@ -60,6 +60,7 @@ ChatSettingsPanel::ChatSettingsPanel(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout(sampling);
     m_preset = new QComboBox(sampling);
     m_preset->setObjectName("presetCombo");
+    m_preset->setAccessibleName(tr("Sampling preset"));
     m_preset->addItem(tr("Custom"), QString());
     for (const QString& name : store::presetNames()) m_preset->addItem(presetLabel(name), name);
     m_temperature = probabilityBox(sampling, "temperatureSpin", 2.0);

@@ -37,6 +37,7 @@ HubSearchPanel::HubSearchPanel(store::AppSettings& settings, QWidget* parent)
 
     m_hubCombo = new QComboBox(this);
     m_hubCombo->setObjectName("hubCombo");
+    m_hubCombo->setAccessibleName(tr("Hub"));
     for (HubChoice choice : {HubChoice::HuggingFace, HubChoice::ModelScope, HubChoice::Mirror})
         m_hubCombo->addItem(hubChoiceTitle(choice), settingFor(choice));
     m_hubCombo->setCurrentIndex(m_hubCombo->findData(settingFor(m_choice)));

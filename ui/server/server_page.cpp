@@ -81,6 +81,7 @@ ServerPage::ServerPage(DesktopServices& services, QWidget* parent) : QWidget(par
     switchRow->addWidget(m_switch);
     switchRow->addWidget(m_status, 1);
     m_log = codeView(this, "requestLog");
+    m_log->setAccessibleName(tr("Request log"));
     m_log->setMaximumBlockCount(ServerController::kMaxLogLines);
     m_log->setPlaceholderText(tr("Requests to the API appear here."));
     for (const QString& line : services.server().log()) m_log->appendPlainText(line);
@@ -131,6 +132,7 @@ QWidget* ServerPage::buildConnection() {
     m_connection = new QGroupBox(tr("Connection"), this);
     m_host = new QComboBox(m_connection);
     m_host->setObjectName("hostCombo");
+    m_host->setAccessibleName(tr("Who can connect"));
     m_host->addItem(tr("This computer only (127.0.0.1)"), QString(kLoopback));
     m_host->addItem(tr("Local network (0.0.0.0)"), QString(kAnyAddress));
     m_lanWarning = new QLabel(tr("Anyone on your network can use the model. Set an API key."), m_connection);
@@ -142,6 +144,7 @@ QWidget* ServerPage::buildConnection() {
     m_port->setRange(1, 65535);
     m_apiKey = new QLineEdit(m_connection);
     m_apiKey->setObjectName("apiKeyEdit");
+    m_apiKey->setAccessibleName(tr("API key"));
     m_apiKey->setPlaceholderText(tr("none: no key needed"));
     auto* generate = new QPushButton(tr("Generate"), m_connection);
     generate->setObjectName("generateKeyButton");
@@ -179,6 +182,8 @@ QWidget* ServerPage::buildUsage() {
     m_baseUrl->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_curl = codeView(box, "curlSnippet");
     m_python = codeView(box, "pythonSnippet");
+    m_curl->setAccessibleName(tr("curl example"));
+    m_python->setAccessibleName(tr("Python example"));
 
     auto* urlRow = new QHBoxLayout;
     urlRow->addWidget(m_baseUrl, 1);

@@ -21,6 +21,7 @@ AppPreferencesPanel::AppPreferencesPanel(DesktopServices& services, QWidget* par
     : QGroupBox(tr("Application"), parent), m_services(services) {
     m_language = new QComboBox(this);
     m_language->setObjectName("languageCombo");
+    m_language->setAccessibleName(tr("Language"));
     m_language->addItem(tr("System"), QString());
     // Each language is named in itself, so a user who cannot read the current one finds theirs.
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
@@ -43,6 +44,7 @@ AppPreferencesPanel::AppPreferencesPanel(DesktopServices& services, QWidget* par
 
     m_theme = new QComboBox(this);
     m_theme->setObjectName("themeCombo");
+    m_theme->setAccessibleName(tr("Theme"));
     m_theme->addItem(tr("Follow the desktop"), QStringLiteral("system"));
     m_theme->addItem(tr("Light"), QStringLiteral("light"));
     m_theme->addItem(tr("Dark"), QStringLiteral("dark"));

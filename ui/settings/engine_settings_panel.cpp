@@ -49,6 +49,7 @@ EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* par
 
     m_backend = new QComboBox(this);
     m_backend->setObjectName("backendCombo");
+    m_backend->setAccessibleName(tr("Backend"));
     m_backend->addItem(tr("CPU"), int(Backend::Cpu));
     m_backend->addItem(tr("CUDA (NVIDIA GPU)"), int(Backend::Cuda));
     const BackendAvailability backends = detectBackends();
@@ -72,6 +73,7 @@ EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* par
     m_memoryLabel->setObjectName("memoryLabel");
     m_memorySlider = new QSlider(Qt::Horizontal, this);
     m_memorySlider->setObjectName("memorySlider");
+    m_memorySlider->setAccessibleName(tr("Memory for the engine"));
     m_memorySlider->setRange(kMinPercent, kMaxPercent);
     m_memorySlider->setPageStep(5);
     m_memoryValue = new QLabel(this);
@@ -124,6 +126,7 @@ EngineSettingsPanel::EngineSettingsPanel(DesktopServices& services, QWidget* par
 
     m_quantization = new QComboBox(this);
     m_quantization->setObjectName("quantizationCombo");
+    m_quantization->setAccessibleName(tr("Quantization"));
     m_quantization->addItem(tr("None (as stored)"), int(Quantization::None));
     m_quantization->addItem(tr("int8"), int(Quantization::Int8));
     m_quantization->addItem(tr("int4"), int(Quantization::Int4));

@@ -76,6 +76,7 @@ MainWindow::MainWindow(DesktopServices& services, QWidget* parent)
         {tr("Chat"), "chatNav"}, {tr("Models"), "modelsNav"}, {tr("Server"), "serverNav"}, {tr("Settings"), "settingsNav"}};
     for (int i = 0; i < 4; ++i) {
         QToolButton* button = navigationButton(pages[i].first, pages[i].second, side);
+        button->setToolTip(QStringLiteral("%1 (%2)").arg(pages[i].first, keysText(keysFor(Command(int(Command::ChatPage) + i)))));
         m_navigation->addButton(button, i);
         navRow->addWidget(button);
     }

@@ -18,7 +18,7 @@ namespace pagoda::ui {
 enum class Command {
     FocusSearch,
     NewChat,
-    ChatPage,
+    ChatPage,  // the four pages in MainWindow::Page's order
     ModelsPage,
     ServerPage,
     SettingsPage,

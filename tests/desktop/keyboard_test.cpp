@@ -188,6 +188,9 @@ void KeyboardTest::pageAndSettingsShortcutsSwitchPages() {
     QCOMPARE(m_window->currentPage(), Page::Chat);
     press(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     QCOMPARE(m_window->currentPage(), Page::Settings);
+    // The navigation buttons say their keys.
+    QCOMPARE(child<QToolButton>(*m_window, "modelsNav")->toolTip(),
+             "Models (" + QKeySequence(Qt::CTRL | Qt::Key_2).toString(QKeySequence::NativeText) + ")");
     QCOMPARE(session().conversation().id, m_chat.id);
 }
 

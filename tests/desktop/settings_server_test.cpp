@@ -277,6 +277,7 @@ private slots:
             QCOMPARE(slider->value(), percent);
             const QString share = hub::formatBytes(qint64(double(total) * percent / 100.0));
             QVERIFY2(value->text().contains(share), qPrintable(value->text() + " lacks " + share));
+            QCOMPARE(slider->accessibleDescription(), value->text());
             QVERIFY2(estimate->text() != before, qPrintable(before));
             EngineSettings expected = panel.current();
             QCOMPARE(expected.memoryUtilization, percent / 100.0);

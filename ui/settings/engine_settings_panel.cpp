@@ -291,6 +291,8 @@ void EngineSettingsPanel::updateMemoryLabel() {
                                         hub::formatBytes(total)));
     else
         m_memoryValue->setText(tr("%1 %").arg(percent));
+    // A screen reader announces the percentage; the bytes it stands for are in the label beside.
+    m_memorySlider->setAccessibleDescription(m_memoryValue->text());
     updateMemoryWarning();
 }
 

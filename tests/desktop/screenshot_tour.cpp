@@ -1,10 +1,14 @@
 // Renders every page of the desktop window to PNGs for the README (run by
-// scripts/screenshots.sh under Xvfb, once per language). A real window on a real tiny model
-// with the API switched on and one real request in its log; the conversation on the Chat page
-// is a written sample, because the fixture model's text is random. Last, the demo model
-// answers for real (demo-*.png).
+// scripts/screenshots.sh under Xvfb, once per language, theme and screen size). A real window
+// on a real tiny model with the API switched on and real requests in its log; the
+// conversation on the Chat page is a written sample, because the fixture model's text is
+// random. Last, the demo model answers for real (demo-*.png).
 //
-//   screenshot_tour OUT_DIR LANGUAGE      e.g. screenshot_tour docs/screenshots zh_CN
+// The window gets what a maximized window has on a laptop: the screen less a 32 px desktop
+// panel and a 32 px title bar (Xvfb has neither, so the tour takes them off itself).
+//
+//   screenshot_tour OUT_DIR LANGUAGE THEME SCREEN
+//   e.g. screenshot_tour docs/screenshots zh_CN dark 1366x768  ->  1366x768/chat-zh_CN-dark.png
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
@@ -20,6 +24,7 @@
 #include "app/hub/model_paths.h"
 #include "tests/support/chat_model_dir.h"
 #include "ui/main_window.h"
+#include "ui/theme.h"
 #include "ui/models/welcome_dialog.h"
 
 using namespace pagoda;
@@ -78,19 +83,27 @@ void save(QWidget* widget, const QString& path) {
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    if (argc != 3) qFatal("usage: screenshot_tour OUT_DIR LANGUAGE");
-    const QString outDir = QString::fromLocal8Bit(argv[1]);
+    if (argc != 5) qFatal("usage: screenshot_tour OUT_DIR LANGUAGE THEME WIDTHxHEIGHT");
     const QString language = QString::fromLocal8Bit(argv[2]);
+    const QString theme = QString::fromLocal8Bit(argv[3]);
+    const QString screen = QString::fromLocal8Bit(argv[4]);
+    const QStringList dimensions = screen.split('x');
+    if (dimensions.size() != 2) qFatal("SCREEN is WIDTHxHEIGHT, e.g. 1366x768");
+    const QSize windowSize(dimensions[0].toInt(), dimensions[1].toInt() - 32 - 32);
+    const QString outDir = QString::fromLocal8Bit(argv[1]) + "/" + screen;
     QDir().mkpath(outDir);
     installTranslations(app, language);
+    ui::applyTheme(theme);
     const bool chinese = language.startsWith("zh");
-    const QString suffix = chinese ? "zh_CN" : "en";
+    const QString suffix = (chinese ? QString("zh_CN") : QString("en")) + "-" + theme;
 
     QTemporaryDir modelDir;
     QDir(modelDir.path()).mkpath("qwen3-tiny-chat");
     test::makeChatModelDir((modelDir.path() + "/qwen3-tiny-chat").toStdString());
     DesktopServices services;
     services.settings().setFirstRunDone(true);
+    services.settings().setLanguage(chinese ? "zh_CN" : "en");  // the Settings page shows the choices made
+    services.settings().setTheme(theme);
     auto model = services.library().importFolder(modelDir.path() + "/qwen3-tiny-chat");
     if (!model) qFatal("import failed: %s", model.error().message.c_str());
     QSignalSpy loaded(&services.loader(), &ModelLoader::loadFinished);
@@ -109,8 +122,12 @@ int main(int argc, char** argv) {
     services.settings().setServer(server);
 
     ui::MainWindow window(services);
-    window.resize(1280, 820);
+    window.resize(windowSize);
     window.show();
+    QApplication::processEvents();
+    if (window.size() != windowSize)  // the picture would show more than the laptop does
+        qFatal("the window is %dx%d, larger than the %dx%d a maximized window has on a %s screen", window.width(),
+               window.height(), windowSize.width(), windowSize.height(), qPrintable(screen));
     window.session().show(sample);
     save(&window, QString("%1/chat-%2.png").arg(outDir, suffix));
 

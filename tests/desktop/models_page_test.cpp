@@ -11,6 +11,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QHeaderView>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -412,6 +413,61 @@ private slots:
         QCOMPARE(library->models().modelAt(0).status, hub::ModelStatus::Ready);
         QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(*page, "loadButton")->isEnabled(),
                                  test::kPatienceMs);  // selected after import
+    }
+
+    // Selecting a model of the library fills the details pane with what Pagoda knows of it,
+    // in a pane as narrow as a laptop leaves; nothing there to download.
+    void libraryModelShowsItsDetails() {
+        QTemporaryDir folder;
+        test::makeChatModelDir(folder.path().toStdString());
+        auto page = openPage();
+        page->resize(1000, 600);
+        auto* library = page->findChild<ui::LibraryPanel*>();
+        library->importFolder(folder.path());
+        QTRY_VERIFY_WITH_TIMEOUT(library->models().rowCount() == 1, test::kPatienceMs);
+        const hub::LocalModel model = library->models().modelAt(0);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(*page, "detailsTitle")->text(), model.name(), test::kPatienceMs);
+        QVERIFY(child<QLabel>(*page, "architectureLabel")->text().contains(model.architecture));
+        const QString weights = child<QLabel>(*page, "weightsLabel")->text();
+        QVERIFY2(weights.contains(model.dtype) && weights.contains(hub::formatBytes(model.sizeOnDisk)), qPrintable(weights));
+        QCOMPARE(child<QLabel>(*page, "locationLabel")->text(), model.folder);
+        QVERIFY2(child<QLabel>(*page, "detailsMemoryLabel")->text().contains(hub::formatBytes(
+                     hub::estimateMemory(model.shape, hub::kFitContextTokens, 0).totalBytes)),
+                 qPrintable(child<QLabel>(*page, "detailsMemoryLabel")->text()));
+        QVERIFY(!child<QLabel>(*page, "contextLabel")->text().isEmpty());
+        QVERIFY(!child<QPushButton>(*page, "downloadButton")->isVisible());
+        QVERIFY(!child<QTableWidget>(*page, "filesView")->isVisible());
+        QVERIFY(!child<QLabel>(*page, "hubLinkLabel")->isVisible());  // an import has no hub page
+        QVERIFY(child<QLabel>(*page, "locationLabel")->isVisible());
+    }
+
+    // On a laptop-sized page no short column is cut; the name column takes the rest and
+    // shortens a long name in the middle, the whole name in its tooltip.
+    void columnsFitAndLongNamesAreElidedInTheMiddle() {
+        QTemporaryDir folder;
+        test::makeChatModelDir(folder.path().toStdString());
+        auto page = openPage();
+        page->resize(1000, 600);
+        search(*page, "tiny");
+        auto* library = page->findChild<ui::LibraryPanel*>();
+        library->importFolder(folder.path());
+        QTRY_VERIFY_WITH_TIMEOUT(library->models().rowCount() == 1, test::kPatienceMs);
+        QCoreApplication::processEvents();
+        for (const char* name : {"resultsView", "libraryView"}) {
+            auto* view = child<QTableView>(*page, name);
+            QHeaderView* header = view->horizontalHeader();
+            QCOMPARE(view->textElideMode(), Qt::ElideMiddle);
+            QCOMPARE(header->sectionResizeMode(0), QHeaderView::Stretch);
+            for (int column = 1; column < view->model()->columnCount(); ++column) {
+                const int needed = std::max(static_cast<QAbstractItemView*>(view)->sizeHintForColumn(column),
+                                            header->sectionSizeHint(column));
+                QVERIFY2(header->sectionSize(column) >= needed,
+                         qPrintable(QString("%1 column %2 is %3 px, needs %4").arg(name).arg(column)
+                                        .arg(header->sectionSize(column)).arg(needed)));
+            }
+        }
+        const hub::LocalModel model = library->models().modelAt(0);
+        QVERIFY(library->models().index(0, ui::LibraryModel::ModelColumn).data(Qt::ToolTipRole).toString().contains(model.name()));
     }
 };
 

@@ -41,7 +41,12 @@ QVariant LibraryModel::data(const QModelIndex& index, int role) const {
         font.setBold(true);
         return font;
     }
-    if (role == Qt::ToolTipRole) return m.problem.isEmpty() ? m.folder : m.folder + "\n" + m.problem;
+    // The whole name, as the column may shorten it, then where it lives and what is wrong.
+    if (role == Qt::ToolTipRole) {
+        QStringList lines{m.name(), m.folder};
+        if (!m.problem.isEmpty()) lines << m.problem;
+        return lines.join('\n');
+    }
     if (role == Qt::ForegroundRole && index.column() == StatusColumn && !ready) return QColor(0xc6, 0x28, 0x28);
     if (role == Qt::ForegroundRole && index.column() == MemoryColumn && ready) {
         const QColor color = fitColor(hub::estimateMemory(m.shape, kFitContextTokens, m_available).fit);

@@ -15,6 +15,7 @@
 #include "ui/inline_status.h"
 #include "ui/background.h"
 #include "ui/models/library_model.h"
+#include "ui/models/table_columns.h"
 
 namespace pagoda::ui {
 
@@ -41,7 +42,7 @@ LibraryPanel::LibraryPanel(DesktopServices& services, QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(LibraryModel::ModelColumn, QHeaderView::Stretch);
+    fitColumns(*m_view, LibraryModel::ModelColumn);
 
     m_loaded = new QLabel(this);
     m_loaded->setObjectName("loadedLabel");
@@ -76,6 +77,11 @@ LibraryPanel::LibraryPanel(DesktopServices& services, QWidget* parent)
     layout->addLayout(buttons);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LibraryPanel::updateButtons);
+    // Selection, not the current row: selectRow() moves the current row before it selects.
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        updateButtons();
+        if (const hub::LocalModel* model = selected()) emit modelSelected(*model);
+    });
     connect(m_view, &QTableView::doubleClicked, this, &LibraryPanel::loadSelected);
     connect(m_load, &QPushButton::clicked, this, &LibraryPanel::loadSelected);
     connect(m_unload, &QPushButton::clicked, &m_services.loader(), &ModelLoader::unload);

@@ -37,6 +37,8 @@ public slots:
 
 signals:
     void scanned(int count);
+    // A model of the table became the current one: the details pane shows it.
+    void modelSelected(const pagoda::hub::LocalModel& model);
 
 private:
     const hub::LocalModel* selected() const;

@@ -35,6 +35,15 @@ struct DetailsAnswer {
     std::optional<hub::HubResult<hub::DownloadPlan>> plan;
 };
 
+// The model's page on its hub, where its card, licence and discussions are.
+QString modelPageUrl(hub::HubKind kind, const QString& id) {
+    return kind == hub::HubKind::ModelScope ? "https://modelscope.cn/models/" + id : "https://huggingface.co/" + id;
+}
+
+QString linkTo(const QString& url) {
+    return QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), url.toHtmlEscaped());
+}
+
 QString parametersText(qint64 parameters) {
     if (parameters <= 0) return {};
     if (parameters < 1'000'000) return QLocale().toString(parameters);
@@ -61,16 +70,30 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
     m_total = valueLabel(m_body, "totalSizeLabel");
     m_memory = valueLabel(m_body, "detailsMemoryLabel");
     m_context = valueLabel(m_body, "contextLabel");
+    m_weights = valueLabel(m_body, "weightsLabel");
+    m_location = valueLabel(m_body, "locationLabel");
+    m_hubLink = valueLabel(m_body, "hubLinkLabel");
+    m_hubLink->setOpenExternalLinks(true);
+    m_hubLink->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_quant = new QComboBox(m_body);
     m_quant->setObjectName("quantChoice");
-    auto* form = new QFormLayout;
+    // A quant's entry is long ("Q4_K_M — 4.7 GiB, fits"): shrink it rather than widen the pane.
+    m_quant->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_quant->setMinimumContentsLength(12);
+    m_form = new QFormLayout;
+    auto* form = m_form;
+    // On a laptop the pane is narrow: a long value goes under its label instead of being squeezed.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("Quantization:"), m_quant);
     form->addRow(tr("Licence:"), m_license);
     form->addRow(tr("Revision:"), m_revision);
     form->addRow(tr("Architecture:"), m_architecture);
+    form->addRow(tr("Weights:"), m_weights);
     form->addRow(tr("Download:"), m_total);
     form->addRow(tr("Memory:"), m_memory);
     form->addRow(tr("Longest context:"), m_context);
+    form->addRow(tr("Folder:"), m_location);
+    form->addRow(tr("Hub page:"), m_hubLink);
 
     m_files = new QTableWidget(0, 2, m_body);
     m_files->setObjectName("filesView");
@@ -152,6 +175,13 @@ void ModelDetailsPanel::showModel(const ResultRow& row, HubChoice choice) {
     m_revision->setText(QStringLiteral("-"));
     m_architecture->setText(QStringLiteral("-"));
     m_total->setText(row.sizeBytes > 0 ? tr("about %1").arg(hub::formatBytes(row.sizeBytes)) : QStringLiteral("-"));
+    m_hubLink->setText(linkTo(modelPageUrl(hubKindOf(choice), row.id)));
+    for (QWidget* field : {static_cast<QWidget*>(m_license), static_cast<QWidget*>(m_revision),
+                           static_cast<QWidget*>(m_total), static_cast<QWidget*>(m_hubLink)})
+        setRowVisible(field, true);
+    for (QWidget* field : {m_weights, m_location}) setRowVisible(field, false);
+    m_files->show();
+    m_download->show();
     m_files->setRowCount(0);
     m_quants.reset();
     {
@@ -254,6 +284,51 @@ void ModelDetailsPanel::chooseQuant(int index) {
     if (m_row.shape) m_row.shape->weightBytes = q.bytes;
     showPlan(plan);
     if (m_row.shape) showMemory(q.bytes);
+}
+
+void ModelDetailsPanel::showLocalModel(const hub::LocalModel& model) {
+    ++m_generation;  // a file list still being read for a hub model no longer applies
+    m_row = {};
+    m_row.id = model.name();
+    m_row.shape = model.shape;
+    m_quants.reset();
+    m_busy->hide();
+    showStatus(model.problem, model.status != hub::ModelStatus::Ready);
+    m_title->setText(model.name());
+    m_summary->setText(tr("On this machine: %1, %2").arg(sourceText(model.source), statusText(model.status)));
+    m_summary->show();
+
+    QString architecture = model.architecture.isEmpty() ? QStringLiteral("-") : model.architecture;
+    if (model.parameters > 0) architecture += "  ·  " + tr("%1 parameters").arg(parametersText(model.parameters));
+    m_architecture->setText(architecture);
+    QString weights = model.quant.isEmpty() ? model.dtype : model.quant;
+    if (weights.isEmpty()) weights = QStringLiteral("-");
+    if (model.sizeOnDisk > 0) weights += "  ·  " + tr("%1 on disk").arg(hub::formatBytes(model.sizeOnDisk));
+    m_weights->setText(weights);
+    m_revision->setText(model.revision.left(12));
+    m_location->setText(model.folder);
+    if (model.hub) m_hubLink->setText(linkTo(modelPageUrl(*model.hub, model.id)));
+    setQuantRowVisible(false);
+    setRowVisible(m_license, false);  // the library does not read licences
+    setRowVisible(m_revision, !model.revision.isEmpty());
+    setRowVisible(m_total, false);
+    setRowVisible(m_weights, true);
+    setRowVisible(m_location, true);
+    setRowVisible(m_hubLink, model.hub.has_value());
+    m_files->hide();
+    m_download->hide();
+    if (model.status == hub::ModelStatus::Ready && model.shape.numLayers > 0) {
+        showMemory(model.shape.weightBytes);
+    } else {
+        m_memory->setText(QStringLiteral("-"));
+        m_context->setText(contextText(model.contextLength));
+    }
+    m_body->show();
+}
+
+void ModelDetailsPanel::setRowVisible(QWidget* field, bool visible) {
+    field->setVisible(visible);
+    if (QWidget* label = m_form->labelForField(field)) label->setVisible(visible);
 }
 
 void ModelDetailsPanel::setQuantRowVisible(bool visible) {

@@ -8,6 +8,7 @@
 
 #include "app/hub/download_plan.h"
 #include "app/hub/download_queue.h"
+#include "app/hub/local_model.h"
 #include "app/hub/repo_quants.h"
 #include "ui/models/hub_choice.h"
 #include "ui/models/results_model.h"
@@ -28,6 +29,9 @@ public:
 
 public slots:
     void showModel(const pagoda::ui::ResultRow& row, pagoda::ui::HubChoice choice);
+    // A model on this machine (My models): what the library read from its files, where it
+    // lives, and its memory need here; nothing to download.
+    void showLocalModel(const pagoda::hub::LocalModel& model);
     void clear();
 
 signals:
@@ -40,6 +44,7 @@ private:
     void showQuants(const hub::RepoQuants& repo);
     void chooseQuant(int index);
     void setQuantRowVisible(bool visible);
+    void setRowVisible(QWidget* field, bool visible);
     void showMemory(qint64 weightBytes);
     void showStatus(const QString& text, bool error);
 
@@ -54,6 +59,10 @@ private:
     QLabel* m_total;
     QLabel* m_memory;
     QLabel* m_context;
+    QLabel* m_weights;
+    QLabel* m_location;
+    QLabel* m_hubLink;
+    QFormLayout* m_form;
     QLabel* m_status;
     QProgressBar* m_busy;
     QTableWidget* m_files;

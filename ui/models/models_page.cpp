@@ -2,6 +2,7 @@
 
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 #include "app/desktop/desktop_services.h"
@@ -9,6 +10,7 @@
 #include "ui/models/hub_search_panel.h"
 #include "ui/models/library_panel.h"
 #include "ui/models/model_details_panel.h"
+#include "ui/models/table_columns.h"
 
 namespace pagoda::ui {
 
@@ -17,6 +19,7 @@ ModelsPage::ModelsPage(DesktopServices& services, QWidget* parent) : QWidget(par
     m_details = new ModelDetailsPanel(this);
     m_downloads = new DownloadsPanel(services.downloads(), this);
     m_library = new LibraryPanel(services, this);
+    if (auto* results = m_search->findChild<QTableView*>("resultsView")) fitColumns(*results, ResultsModel::ModelColumn);
 
     auto* browse = new QSplitter(Qt::Horizontal);
     browse->addWidget(m_search);
@@ -40,6 +43,7 @@ ModelsPage::ModelsPage(DesktopServices& services, QWidget* parent) : QWidget(par
 
     connect(m_search, &HubSearchPanel::selected, m_details, &ModelDetailsPanel::showModel);
     connect(m_search, &HubSearchPanel::cleared, m_details, &ModelDetailsPanel::clear);
+    connect(m_library, &LibraryPanel::modelSelected, m_details, &ModelDetailsPanel::showLocalModel);
     connect(m_details, &ModelDetailsPanel::sizesKnown, &m_search->results(), &ResultsModel::setSizes);
     connect(m_details, &ModelDetailsPanel::downloadRequested, this, [this](const hub::DownloadRequest& request) {
         m_services.downloads().enqueue(request);

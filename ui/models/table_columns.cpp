@@ -1,0 +1,20 @@
+#include "ui/models/table_columns.h"
+
+#include <QAbstractItemModel>
+#include <QHeaderView>
+#include <QTableView>
+
+namespace pagoda::ui {
+
+void fitColumns(QTableView& view, int nameColumn) {
+    QHeaderView* header = view.horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(nameColumn, QHeaderView::Stretch);
+    // A name narrower than this is no longer recognisable; the table scrolls sideways instead.
+    header->setMinimumSectionSize(view.fontMetrics().horizontalAdvance(QStringLiteral("Qwen/Qwen3…8B")));
+    view.setTextElideMode(Qt::ElideMiddle);
+    view.setWordWrap(false);
+}
+
+}  // namespace pagoda::ui

@@ -6,6 +6,7 @@
 #include <QAbstractButton>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTest>
@@ -125,6 +126,16 @@ private slots:
         const QRect geometry = ui::firstRunGeometry(available);
         QCOMPARE(geometry, expected);
         QVERIFY(available.contains(geometry));
+    }
+
+    // Without a saved geometry the window takes its size from the screen it opens on (the
+    // offscreen platform's is 800x600: smaller than the old fixed 1200x800).
+    void firstRunWindowFitsItsScreen() {
+        m_services->settings().setWindowGeometry({});
+        ui::MainWindow fresh(*m_services);
+        const QRect available = fresh.screen()->availableGeometry();
+        QCOMPARE(fresh.size(), ui::firstRunGeometry(available).size());
+        QVERIFY(available.contains(fresh.geometry()));
     }
 
     // The size and place the user left the window at come back at the next start.

@@ -55,6 +55,7 @@ ConversationSidebar::ConversationSidebar(DesktopServices& services, chat::Conver
     m_search->setObjectName("conversationSearch");
     m_search->setPlaceholderText(tr("Search chats"));
     m_search->setAccessibleName(tr("Search chats"));
+    m_search->setToolTip(tr("Search chats (%1)").arg(keysText(keysFor(Command::FocusSearch))));
     m_search->setAccessibleDescription(tr("Finds chats by title or message text; Esc clears"));
     m_search->setClearButtonEnabled(true);
     m_search->installEventFilter(this);

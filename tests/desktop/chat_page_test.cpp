@@ -127,7 +127,7 @@ class ChatPageTest : public QObject {
         list->setCurrentIndex(list->model()->index(index, 0));
         QTest::keyClick(list, Qt::Key_Return);
         QTRY_VERIFY_WITH_TIMEOUT(!list->isVisible(), test::kPatienceMs);
-        QCOMPARE(combo->currentData().toString(), key);
+        if (key != "add") QCOMPARE(combo->currentData().toString(), key);  // "add" opens the fields instead
     }
     void answerAndFinish(const QString& text) {
         m_generator.say(text);
@@ -153,6 +153,7 @@ private slots:
     void newChatDoesNotInheritTheEndpoint();
     void failedAnswerOffersRetry();
     void pickerChoosesWhoAnswersPerChat();
+    void aChatsOwnModelIsLoadedBeforeItsFirstMessageIsSent();
     void emptyChatSuggestsPromptsThatFillTheComposer();
 };
 
@@ -664,6 +665,35 @@ void ChatPageTest::pickerChoosesWhoAnswersPerChat() {
     QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, remoteChat, test::kPatienceMs);
     QCOMPARE(combo->currentData().toString(), QString("remote:0"));
     QVERIFY(thinking->isEnabled());  // the server may think: the user decides
+}
+
+// A chat remembered with a model that is not loaded says so, with Load; sending loads it
+// first and the message waits in the composer meanwhile. "Add a remote server…" opens the fields.
+void ChatPageTest::aChatsOwnModelIsLoadedBeforeItsFirstMessageIsSent() {
+    store::GenerationSettings settings;
+    settings.localModel = hub::kDemoModelId;
+    m_session->startNew(settings);
+    auto* combo = child<QComboBox>(*m_page, "modelCombo");
+    QTRY_COMPARE_WITH_TIMEOUT(combo->currentData().toString(), QString("local:") + hub::kDemoModelId, test::kPatienceMs);
+    QVERIFY(child<QPushButton>(*m_page, "loadChosenButton")->isVisible());
+    QCOMPARE(child<QLabel>(*m_page, "modelStateLabel")->text(), QString("Not loaded"));
+    QCOMPARE(m_services->loader().state(), ModelLoader::State::Empty);  // opening a chat loads nothing
+
+    send("Hi");
+    QCOMPARE(m_services->loader().state(), ModelLoader::State::Loading);
+    QCOMPARE(child<Composer>(*m_page, "composer")->toPlainText(), QString("Hi"));
+    QCOMPARE(m_generator.m_starts, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_generator.m_starts, 1, test::kPatienceMs);
+    QCOMPARE(m_generator.m_turns.back().content, QString("Hi"));
+    QCOMPARE(m_services->loader().model()->id, QString(hub::kDemoModelId));
+    QVERIFY(child<Composer>(*m_page, "composer")->toPlainText().isEmpty());
+    QVERIFY(!child<QPushButton>(*m_page, "loadChosenButton")->isVisible());
+    answerAndFinish("Hello");
+
+    choose("add");
+    QVERIFY(child<QWidget>(*m_page, "settingsPanel")->isVisible());
+    QCOMPARE(m_window->focusWidget(), child<QLineEdit>(*m_page, "endpointUrlEdit"));
+    QCOMPARE(combo->currentData().toString(), QString("local:") + hub::kDemoModelId);  // until a server is entered
 }
 
 QTEST_MAIN(ChatPageTest)

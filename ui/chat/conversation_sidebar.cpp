@@ -80,6 +80,8 @@ ConversationSidebar::ConversationSidebar(DesktopServices& services, chat::Conver
     layout->addLayout(top);
     layout->addWidget(m_search);
     layout->addWidget(m_list, 1);
+    setTabOrder(m_newChat, shortcutsButton);  // in the order they are seen
+    setTabOrder(shortcutsButton, m_search);
 
     m_searchDelay.setSingleShot(true);
     m_searchDelay.setInterval(200);

@@ -1,7 +1,8 @@
 // The list of saved chats beside the chat page: New chat, search (titles and message text),
 // and per chat Rename, Delete, Export to Markdown or JSON. Every store access goes through
-// StoreThread, so SQLite and file writes never run on the GUI thread; picking a chat loads
-// it there and hands it to the session.
+// StoreThread, so SQLite and file writes never run on the GUI thread; picking a chat (a click
+// or Enter, never focus or arrow keys moving the current row) loads it there and hands it to
+// the session.
 #pragma once
 
 #include <QTimer>

@@ -6,7 +6,7 @@ namespace pagoda::ui {
 void showInlineStatus(QLabel& label, const QString& text, bool error) {
     label.setText(text);
     label.setProperty("error", error);
-    label.setStyleSheet(error ? QStringLiteral("color: %1;").arg(errorColor().name()) : QString());
+    setTone(label, error ? Tone::Error : Tone::Normal);  // follows a switch to dark and back
     label.setVisible(!text.isEmpty());
 }
 

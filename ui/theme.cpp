@@ -6,6 +6,7 @@
 #include <QStyleFactory>
 #include <QStyleHints>
 #include <QToolTip>
+#include <QWidget>
 
 #include <cmath>
 
@@ -164,9 +165,46 @@ double contrastRatio(const QColor& a, const QColor& b) {
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
-// Material's red/green/amber: the 800 shades on light windows, the 200-300 ones on dark.
+// Material's red/green/amber, light shades on dark windows and dark ones on light, each at
+// least 4.5:1 on the window, base and alternate base colours (the light green is a little
+// darker than Material's 800, which stops just short on #f0f0f0).
 QColor errorColor() { return QColor(isDarkTheme() ? 0xff8a80 : 0xc62828); }
-QColor successColor() { return QColor(isDarkTheme() ? 0x81c784 : 0x2e7d32); }
+QColor successColor() { return QColor(isDarkTheme() ? 0x81c784 : 0x256b29); }
 QColor warningColor() { return QColor(isDarkTheme() ? 0xffb74d : 0x8f5400); }
+
+namespace {
+
+const char* const kToneProperty = "pagodaTone";
+
+void paintTone(QWidget& widget) {
+    const auto tone = Tone(widget.property(kToneProperty).toInt());
+    QPalette palette;  // no role set: everything inherited
+    const QColor colour = tone == Tone::Error     ? errorColor()
+                          : tone == Tone::Success ? successColor()
+                          : tone == Tone::Warning ? warningColor()
+                                                  : QColor();
+    if (colour.isValid())
+        for (const auto role : {QPalette::WindowText, QPalette::Text}) palette.setColor(role, colour);
+    widget.setPalette(palette);
+}
+
+// Re-colours a toned widget when the theme changes (its own PaletteChange would loop).
+class ToneFollower : public QObject {
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::ApplicationPaletteChange)
+            if (auto* widget = qobject_cast<QWidget*>(watched)) paintTone(*widget);
+        return false;
+    }
+};
+
+}  // namespace
+
+void setTone(QWidget& widget, Tone tone) {
+    if (!widget.property(kToneProperty).isValid()) widget.installEventFilter(new ToneFollower(&widget));
+    widget.setProperty(kToneProperty, int(tone));
+    paintTone(widget);
+}
 
 }  // namespace pagoda::ui

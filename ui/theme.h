@@ -13,6 +13,8 @@
 
 #include <optional>
 
+class QWidget;
+
 namespace pagoda::ui {
 
 // The choices AppSettings::theme() stores.
@@ -42,5 +44,10 @@ double contrastRatio(const QColor& a, const QColor& b);
 QColor errorColor();
 QColor successColor();
 QColor warningColor();
+
+// Draws a widget's text (a status label) in a status colour that follows the theme: set
+// again whenever the application palette changes. Tone::Normal goes back to the palette's.
+enum class Tone { Normal, Error, Success, Warning };
+void setTone(QWidget& widget, Tone tone);
 
 }  // namespace pagoda::ui

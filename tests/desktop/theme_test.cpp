@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QChartView>
 #include <QComboBox>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QStyle>
 #include <QTemporaryDir>
@@ -20,6 +21,7 @@
 #include "tests/desktop/widget_lookup.h"
 #include "ui/chat/code_block_widget.h"
 #include "ui/chat/code_highlighter.h"
+#include "ui/inline_status.h"
 #include "ui/main_window.h"
 #include "ui/settings/app_preferences_panel.h"
 #include "ui/status/performance_view.h"
@@ -171,6 +173,23 @@ private slots:
         applyTheme("dark");
         QVERIFY(isDarkPalette(view->palette()));
         QCOMPARE(keywordColour(), CodeHighlighter::colours(true).keyword);
+    }
+
+    void statusColoursAreReadableAndFollowASwitch() {
+        QLabel label;
+        showInlineStatus(label, "Could not reach the hub", true);
+        for (const char* theme : {"light", "dark", "light"}) {
+            applyTheme(theme);
+            const QPalette p = QApplication::palette();
+            for (const QColor& colour : {errorColor(), successColor(), warningColor()})
+                for (const auto background : {QPalette::Window, QPalette::Base, QPalette::AlternateBase})
+                    QVERIFY2(contrastRatio(colour, p.color(background)) >= 4.5,
+                             qPrintable(QString("%1 on %2 (%3)").arg(colour.name(), p.color(background).name(), theme)));
+            // The label shown before the switch takes the new theme's error colour.
+            QCOMPARE(label.palette().color(QPalette::WindowText), errorColor());
+        }
+        showInlineStatus(label, "Done", false);
+        QCOMPARE(label.palette().color(QPalette::WindowText), QApplication::palette().color(QPalette::WindowText));
     }
 
     void performanceChartDrawsInThePalette() {

@@ -81,7 +81,7 @@ void DownloadRow::setProgress(const hub::DownloadProgress& p) {
     if (!advice.sentence.isEmpty()) text += "\n" + advice.sentence;
     m_detail->setText(text);
     m_detail->setToolTip(advice.details);
-    m_detail->setStyleSheet(p.state == DownloadState::Failed ? QStringLiteral("color: %1;").arg(errorColor().name()) : QString());
+    setTone(*m_detail, p.state == DownloadState::Failed ? Tone::Error : Tone::Normal);
 
     const bool running = p.state == DownloadState::Downloading || p.state == DownloadState::Resolving;
     const bool over = p.state == DownloadState::Completed || p.state == DownloadState::Cancelled;

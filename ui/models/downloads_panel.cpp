@@ -16,7 +16,7 @@ DownloadsPanel::DownloadsPanel(hub::DownloadQueue& queue, QWidget* parent) : QWi
     m_status = new QLabel(this);
     m_status->setObjectName("downloadsStatus");
     m_status->setWordWrap(true);
-    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor().name()));
+    setTone(*m_status, Tone::Error);
     m_status->hide();
 
     auto* content = new QWidget;

@@ -3,6 +3,7 @@
 #include <QFont>
 
 #include "ui/models/model_texts.h"
+#include "ui/theme.h"
 
 namespace pagoda::ui {
 
@@ -47,7 +48,7 @@ QVariant LibraryModel::data(const QModelIndex& index, int role) const {
         if (!m.problem.isEmpty()) lines << m.problem;
         return lines.join('\n');
     }
-    if (role == Qt::ForegroundRole && index.column() == StatusColumn && !ready) return QColor(0xc6, 0x28, 0x28);
+    if (role == Qt::ForegroundRole && index.column() == StatusColumn && !ready) return errorColor();
     if (role == Qt::ForegroundRole && index.column() == MemoryColumn && ready) {
         const QColor color = fitColor(hub::estimateMemory(m.shape, kFitContextTokens, m_available).fit);
         return color.isValid() ? QVariant(color) : QVariant();

@@ -70,7 +70,7 @@ ServerPage::ServerPage(DesktopServices& services, QWidget* parent) : QWidget(par
     m_error = new QLabel(this);
     m_error->setObjectName("serverError");
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor().name()));
+    setTone(*m_error, Tone::Error);
     m_error->hide();
 
     // Outside the connection box, which is locked while the API runs: this one can change anytime.
@@ -138,7 +138,7 @@ QWidget* ServerPage::buildConnection() {
     m_lanWarning = new QLabel(tr("Anyone on your network can use the model. Set an API key."), m_connection);
     m_lanWarning->setObjectName("lanWarning");
     m_lanWarning->setWordWrap(true);
-    m_lanWarning->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor().name()));
+    setTone(*m_lanWarning, Tone::Error);
     m_port = new QSpinBox(m_connection);
     m_port->setObjectName("portSpin");
     m_port->setRange(1, 65535);

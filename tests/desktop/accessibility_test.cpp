@@ -28,6 +28,7 @@
 #include "tests/support/patience.h"
 #include "ui/chat/message_widget.h"
 #include "ui/main_window.h"
+#include "ui/models/welcome_dialog.h"
 
 using namespace pagoda;
 using test::child;
@@ -118,6 +119,7 @@ class AccessibilityTest : public QObject {
 
 private slots:
     void everyControlHasANameAScreenReaderCanSay();
+    void welcomeControlsHaveNames();
 };
 
 void AccessibilityTest::everyControlHasANameAScreenReaderCanSay() {
@@ -144,6 +146,19 @@ void AccessibilityTest::everyControlHasANameAScreenReaderCanSay() {
     for (QWidget* top : QApplication::topLevelWidgets())
         if (top != &window && top->isVisible() && !window.isAncestorOf(top)) missing << unnamed(*top);
     for (const QString& control : missing) qWarning("no accessible name: %s", qPrintable(control));  // all of them
+    QVERIFY2(missing.isEmpty(), qPrintable(QString("%1 controls have no accessible name").arg(missing.size())));
+}
+
+// The first-run welcome, as opened (nothing downloaded or asked of a hub yet).
+void AccessibilityTest::welcomeControlsHaveNames() {
+    DesktopServices::Options options;
+    options.databasePath = m_dir.filePath("welcome.sqlite");
+    DesktopServices services(std::move(options));
+    ui::WelcomeDialog welcome(services);
+    welcome.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&welcome));
+    const QStringList missing = unnamed(welcome);
+    for (const QString& control : missing) qWarning("no accessible name: %s", qPrintable(control));
     QVERIFY2(missing.isEmpty(), qPrintable(QString("%1 controls have no accessible name").arg(missing.size())));
 }
 

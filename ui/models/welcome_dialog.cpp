@@ -87,6 +87,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
 
     m_model = new QComboBox(this);
     m_model->setObjectName("modelCombo");
+    m_model->setAccessibleName(tr("Model to download"));
     for (const auto& entry : m_catalog) {
         const auto estimate = estimateOf(entry, m_machine.availableBytes);
         m_model->addItem(tr("%1 — %2 download, needs %3 (%4)")
@@ -103,6 +104,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
 
     m_hub = new QComboBox(this);
     m_hub->setObjectName("welcomeHubCombo");
+    m_hub->setAccessibleName(tr("Download from"));
     for (HubChoice choice : {HubChoice::HuggingFace, HubChoice::ModelScope, HubChoice::Mirror})
         m_hub->addItem(hubChoiceTitle(choice), settingFor(choice));
     // In mainland China Hugging Face is often unreachable; ModelScope hosts the same models.

@@ -1,5 +1,6 @@
 #include "ui/chat/model_picker.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -39,8 +40,11 @@ ModelPicker::ModelPicker(DesktopServices& services, QWidget* parent) : QWidget(p
     layout->setContentsMargins(0, 0, 0, 0);
     m_combo = new QComboBox(this);
     m_combo->setObjectName("modelCombo");
-    m_combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_combo->setMinimumContentsLength(12);
+    // As wide as a typical name, not the longest: a long GGUF name must not push the header
+    // past a laptop's width. The list opens as wide as its names need.
+    m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_combo->setMinimumContentsLength(22);
+    m_combo->view()->setTextElideMode(Qt::ElideMiddle);
     m_combo->setToolTip(tr("The model or server that answers this chat"));
     m_combo->setAccessibleName(tr("Model for this chat"));
     m_busy = new QProgressBar(this);

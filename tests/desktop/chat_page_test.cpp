@@ -606,6 +606,8 @@ void ChatPageTest::emptyChatSuggestsPromptsThatFillTheComposer() {
     QVERIFY(suggestions->isVisible());
     const auto buttons = suggestions->findChildren<QPushButton*>("suggestionButton");
     QVERIFY(buttons.size() >= 3);
+    for (QPushButton* button : buttons)  // each shows its whole prompt at this width
+        QVERIFY2(button->width() >= button->sizeHint().width(), qPrintable(button->text()));
     QPushButton* suggestion = buttons[1];
     QVERIFY(!suggestion->text().isEmpty());
 
@@ -632,7 +634,9 @@ void ChatPageTest::pickerChoosesWhoAnswersPerChat() {
     // The chat's server is what the header shows, and once used it is remembered for every chat.
     QVERIFY2(combo->currentText().contains("127.0.0.1:9"), qPrintable(combo->currentText()));
     send("Hi");
+    QVERIFY(!combo->isEnabled());  // no switch while the answer streams
     answerAndFinish("Hello");
+    QVERIFY(combo->isEnabled());
     const QString remoteChat = m_session->conversation().id;
     QCOMPARE(m_services->settings().remoteEndpoints().size(), size_t(1));
     QCOMPARE(combo->currentData().toString(), QString("remote:0"));

@@ -31,8 +31,10 @@ EmptyChatSuggestions::EmptyChatSuggestions(QWidget* parent) : QWidget(parent) {
         button->setObjectName("suggestionButton");
         button->setToolTip(tr("Put this in the message box to edit or send"));
         button->setAccessibleName(prompt);
-        // A narrow window may cut the text rather than widen the chat.
-        button->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+        // As wide as its text where there is room; a narrow window may cut the text rather
+        // than widen the chat (an explicit minimum overrides the text's width as the minimum).
+        button->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+        button->setMinimumWidth(1);
         layout->addWidget(button);
         connect(button, &QPushButton::clicked, this, [this, prompt] { emit suggestionChosen(prompt); });
     }

@@ -69,7 +69,6 @@ public:
         emit finished(m_request, stats, error);
     }
 
-
     QString m_request;
     std::vector<chat::ChatTurn> m_turns;
     store::GenerationSettings m_settings;
@@ -144,11 +143,11 @@ private slots:
     void regenerateAndEditMakeBranches();
     void settingsPanelReachesTheSession();
     void viewFollowsTheAnswerUnlessScrolledUp();
+    void sidebarListsSearchesRenamesExportsAndDeletes();
     void tabIntoTheChatListKeepsTheChatAndTheDraft();
     void escClearsTheChatSearch();
     void renamingKeepsTheChatsPlaceAndShowsTheWholeTitle();
     void exportAsksInDocumentsRemembersTheFolderAndConfirms();
-    void sidebarListsSearchesRenamesExportsAndDeletes();
     void defaultSettingsShowTheirPreset();
     void newChatDoesNotInheritTheEndpoint();
     void failedAnswerOffersRetry();
@@ -558,46 +557,6 @@ void ChatPageTest::failedAnswerOffersRetry() {
     answerAndFinish("Hello");
     QCOMPARE(messages().size(), size_t(2));
     QCOMPARE(m_session->conversation().messages.size(), size_t(2));  // one question, answered once
-}
-
-void ChatPageTest::pickerChoosesWhoAnswersPerChat() {
-    auto* combo = child<QComboBox>(*m_page, "modelCombo");
-    // The chat's server is what the header shows, and once used it is remembered for every chat.
-    QVERIFY2(combo->currentText().contains("127.0.0.1:9"), qPrintable(combo->currentText()));
-    send("Hi");
-    answerAndFinish("Hello");
-    const QString remoteChat = m_session->conversation().id;
-    QCOMPARE(m_services->settings().remoteEndpoints().size(), size_t(1));
-    QCOMPARE(combo->currentData().toString(), QString("remote:0"));
-
-    // A new chat answers with the loaded model: none yet.
-    QTest::mouseClick(child<QPushButton>(*m_sidebar, "newChatButton"), Qt::LeftButton);
-    QCOMPARE(combo->currentData().toString(), QString("none"));
-    QCOMPARE(child<QStackedWidget>(*m_page, "chatStack")->currentWidget(), child<QWidget>(*m_page, "noModelPlaceholder"));
-
-    // The demo model, from the library read in the background: choosing it loads it, busy meanwhile.
-    const QString demo = QString("local:") + hub::kDemoModelId;
-    QTRY_VERIFY_WITH_TIMEOUT(combo->findData(demo) >= 0, test::kPatienceMs);
-    choose(demo);
-    QCOMPARE(m_session->conversation().settings.localModel, QString(hub::kDemoModelId));
-    QCOMPARE(m_services->loader().state(), ModelLoader::State::Loading);
-    QVERIFY(child<QWidget>(*m_page, "modelLoadingBar")->isVisible());
-    QTRY_COMPARE_WITH_TIMEOUT(m_services->loader().state(), ModelLoader::State::Loaded, test::kPatienceMs);
-    QVERIFY(!child<QWidget>(*m_page, "modelLoadingBar")->isVisible());
-    QVERIFY2(combo->currentText().contains("(loaded)"), qPrintable(combo->currentText()));
-    QVERIFY(child<Composer>(*m_page, "composer")->isSendEnabled());
-    auto* thinking = child<QCheckBox>(*m_page, "thinkingCheck");
-    QVERIFY(!thinking->isEnabled() && !thinking->isChecked());  // Qwen2 has no thinking mode
-
-    // The first chat, opened from the list, still answers with its server.
-    auto* list = child<QListWidget>(*m_sidebar, "conversationList");
-    QTRY_VERIFY_WITH_TIMEOUT(list->count() >= 1, test::kPatienceMs);
-    QListWidgetItem* item = list->findItems("Hi", Qt::MatchExactly).value(0);
-    QVERIFY(item);
-    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(item).center());
-    QTRY_COMPARE_WITH_TIMEOUT(m_session->conversation().id, remoteChat, test::kPatienceMs);
-    QCOMPARE(combo->currentData().toString(), QString("remote:0"));
-    QVERIFY(thinking->isEnabled());  // the server may think: the user decides
 }
 
 void ChatPageTest::emptyChatSuggestsPromptsThatFillTheComposer() {

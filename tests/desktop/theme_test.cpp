@@ -223,14 +223,34 @@ private slots:
 
     void darkMainWindowHasNoWhitePanels() {
         applyTheme("dark");  // as gui_main does, before the window exists
+        checkDarkWindow("window.sqlite", false);
+    }
+
+    void switchingToDarkWithTheWindowOpenLeavesNoLightPanel() {
+        applyTheme("light");
+        checkDarkWindow("live.sqlite", true);
+    }
+
+private:
+    // Every page of a main window is dark: under 2% light pixels, every scrolled area's
+    // viewport dark. `live`: the window is built light and switched once shown.
+    void checkDarkWindow(const QString& database, bool live) {
         DesktopServices::Options options;
-        options.databasePath = m_home.filePath("window.sqlite");
+        options.databasePath = m_home.filePath(database);
         DesktopServices services(std::move(options));
         services.settings().setFirstRunDone(true);
         MainWindow window(services);
         window.resize(1366, 768);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        if (live) {
+            for (const auto page : {MainWindow::Page::Models, MainWindow::Page::Server, MainWindow::Page::Settings,
+                                    MainWindow::Page::Chat}) {
+                window.showPage(page);  // every page laid out and drawn light first
+                QApplication::processEvents();
+            }
+            applyTheme("dark");
+        }
         for (const auto page : {MainWindow::Page::Chat, MainWindow::Page::Models, MainWindow::Page::Server,
                                 MainWindow::Page::Settings}) {
             window.showPage(page);
@@ -241,7 +261,6 @@ private slots:
             const double light = shareLighterThan(image, 0.7);
             QVERIFY2(light < 0.02, qPrintable(QString("page %1: %2 of the window is light").arg(name).arg(light)));
         }
-        // Every scrolled area's viewport paints dark, on every page (not only the one shown).
         for (auto* area : window.findChildren<QAbstractScrollArea*>()) {
             const QWidget* viewport = area->viewport();
             QVERIFY2(viewport->palette().color(viewport->backgroundRole()).lightnessF() < 0.5,

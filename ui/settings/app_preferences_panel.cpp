@@ -49,6 +49,7 @@ AppPreferencesPanel::AppPreferencesPanel(DesktopServices& services, QWidget* par
     m_theme->addItem(tr("Light"), QStringLiteral("light"));
     m_theme->addItem(tr("Dark"), QStringLiteral("dark"));
     m_theme->setCurrentIndex(std::max(0, m_theme->findData(services.settings().theme())));
+    m_theme->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);  // as wide as its words, as Language
 
     m_keepApiInTray = new QCheckBox(tr("Keep the API running in the tray when the window closes"), this);
     m_keepApiInTray->setObjectName("keepApiInTray");

@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QWheelEvent>
 
 #include "app/chat/conversation_session.h"
 #include "app/desktop/desktop_services.h"
@@ -603,6 +604,14 @@ void ChatPageTest::pickerChoosesWhoAnswersPerChat() {
     // A new chat answers with the loaded model: none yet.
     QTest::mouseClick(child<QPushButton>(*m_sidebar, "newChatButton"), Qt::LeftButton);
     QCOMPARE(combo->currentData().toString(), QString("none"));
+    // A wheel turned over the header chooses nothing (it would load a model by accident).
+    QTRY_VERIFY_WITH_TIMEOUT(combo->findData(QString("local:") + hub::kDemoModelId) >= 0, test::kPatienceMs);
+    const QPoint middle = combo->rect().center();
+    QWheelEvent wheel(middle, combo->mapToGlobal(middle), {}, {0, -120}, Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase,
+                      false);
+    QApplication::sendEvent(combo, &wheel);
+    QCOMPARE(combo->currentData().toString(), QString("none"));
+    QCOMPARE(m_services->loader().state(), ModelLoader::State::Empty);
     QCOMPARE(child<QStackedWidget>(*m_page, "chatStack")->currentWidget(), child<QWidget>(*m_page, "noModelPlaceholder"));
 
     // The demo model, from the library read in the background: choosing it loads it, busy meanwhile.

@@ -2,6 +2,7 @@
 
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -63,6 +64,7 @@ ModelPicker::ModelPicker(DesktopServices& services, QWidget* parent) : QWidget(p
     layout->addWidget(m_state);
     layout->addWidget(m_load);
 
+    m_combo->installEventFilter(this);
     connect(m_combo, &QComboBox::activated, this, &ModelPicker::activated);
     connect(m_load, &QPushButton::clicked, this, &ModelPicker::loadRequested);
     connect(&m_services.loader(), &ModelLoader::stateChanged, this, &ModelPicker::rebuild);
@@ -70,6 +72,12 @@ ModelPicker::ModelPicker(DesktopServices& services, QWidget* parent) : QWidget(p
         if (ok) refresh();
     });
     refresh();
+}
+
+// A wheel turned while the pointer crosses the header would choose, and load, another model.
+bool ModelPicker::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_combo && event->type() == QEvent::Wheel) return true;
+    return QWidget::eventFilter(watched, event);
 }
 
 QString ModelPicker::loadedName() const {

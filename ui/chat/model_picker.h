@@ -52,6 +52,9 @@ signals:
     void loadRequested();
     void listChanged();  // the library was read: ChatPage may now know the chosen model
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void rebuild();
     void activated(int index);

@@ -105,6 +105,7 @@ private slots:
     void regenerateEmitsTheAnswerId();
     void editorTakesEnterAsTheComposerDoes();
     void markdownTablesHavePaddingBordersAndAShadedHeader();
+    void inlineCodeIsShaded();
     void blockquotesHaveABarAtTheLeft();
 };
 
@@ -495,6 +496,21 @@ void ChatWidgetsTest::markdownTablesHavePaddingBordersAndAShadedHeader() {
     QCOMPARE(headerBackground().color(), MarkdownLabel::headerColor(dark));
     QVERIFY(isDarkPaletteColour(headerBackground().color()));
     QVERIFY(headerBackground().color() != dark.color(QPalette::Base));
+}
+
+void ChatWidgetsTest::inlineCodeIsShaded() {
+    MarkdownView view;
+    view.setMarkdown("Run `pip install pagoda` first.");
+    QTextDocument* document = child<MarkdownLabel>(view, "messageText")->document();
+    QVERIFY(document);
+    bool sawCode = false;
+    for (auto it = document->begin().begin(); !it.atEnd(); ++it) {
+        const QTextFragment fragment = it.fragment();
+        const bool code = fragment.text() == "pip install pagoda";
+        sawCode |= code;
+        QCOMPARE(fragment.charFormat().background().style(), code ? Qt::SolidPattern : Qt::NoBrush);
+    }
+    QVERIFY(sawCode);
 }
 
 void ChatWidgetsTest::blockquotesHaveABarAtTheLeft() {

@@ -17,6 +17,12 @@ QColor mix(const QColor& a, const QColor& b, double share) {
                             a.blueF() * (1 - share) + b.blueF() * share);
 }
 
+// Only text with a table, a quote or inline code needs its document styled; the rest is
+// left for QLabel to lay out when it is drawn.
+bool needsStyling(const QString& markdown) {
+    return markdown.contains(u'|') || markdown.contains(u'>') || markdown.contains(u'`');
+}
+
 int quoteLevel(const QTextBlock& block) { return block.blockFormat().intProperty(QTextFormat::BlockQuoteLevel); }
 
 void styleTables(QTextFrame& frame, const QPalette& palette) {
@@ -58,6 +64,19 @@ QColor MarkdownLabel::headerColor(const QPalette& palette) {
 
 void styleMarkdownDocument(QTextDocument& document, const QPalette& palette) {
     styleTables(*document.rootFrame(), palette);
+    // Inline code gets the header's shading behind it, as code spans have on GitHub.
+    for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            if (!fragment.charFormat().fontFixedPitch()) continue;
+            QTextCursor cursor(&document);
+            cursor.setPosition(fragment.position());
+            cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
+            QTextCharFormat format;
+            format.setBackground(MarkdownLabel::headerColor(palette));
+            cursor.mergeCharFormat(format);
+        }
+    }
     // Qt indents a quote 40 px on each side per level; a bar needs less, and the right
     // indent only narrows a chat column.
     for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
@@ -79,8 +98,7 @@ QTextDocument* MarkdownLabel::document() const {
 void MarkdownLabel::setMarkdown(const QString& markdown) {
     setTextFormat(Qt::MarkdownText);
     setText(markdown);
-    // Only text with a table or a quote needs its document now; the rest lays out lazily.
-    if (markdown.contains(u'|') || markdown.contains(u'>')) styleDocument();
+    if (needsStyling(markdown)) styleDocument();
 }
 
 void MarkdownLabel::styleDocument() {
@@ -93,7 +111,7 @@ void MarkdownLabel::styleDocument() {
 
 void MarkdownLabel::changeEvent(QEvent* event) {
     QLabel::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange && (text().contains(u'|') || text().contains(u'>'))) styleDocument();
+    if (event->type() == QEvent::PaletteChange && needsStyling(text())) styleDocument();
 }
 
 void MarkdownLabel::paintEvent(QPaintEvent* event) {

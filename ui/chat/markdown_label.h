@@ -1,8 +1,9 @@
 // One run of an answer's Markdown prose: QLabel's own Markdown rendering (selection, links,
 // wrapping) plus what Qt's Markdown import leaves bare. Tables get cell padding, thin borders
-// and a shaded header row; blockquotes a bar at the left, one per level (QTextDocument has
-// no left-border for blocks, so the label paints the bars over the indentation it gives
-// each quote). Colours come from the palette and follow a switch between light and dark.
+// and a shaded header row; inline code the same shading; blockquotes a bar at the left, one
+// per level (QTextDocument has no left border for blocks, so the label paints the bars over
+// the indentation it gives each quote). Colours come from the palette and follow a switch
+// between light and dark.
 #pragma once
 
 #include <QLabel>

@@ -9,12 +9,17 @@
 #include <QScreen>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "app/desktop/desktop_services.h"
 #include "app/desktop/translations.h"
 #include "tests/desktop/layout_checks.h"
 #include "tests/desktop/widget_lookup.h"
+#include "tests/support/chat_model_dir.h"
+#include "tests/support/patience.h"
+#include "ui/models/library_model.h"
+#include "ui/models/library_panel.h"
 #include "ui/main_window.h"
 #include "ui/window_geometry.h"
 
@@ -48,6 +53,7 @@ class LaptopFitTest : public QObject {
 
     std::unique_ptr<DesktopServices> m_services;
     std::unique_ptr<ui::MainWindow> m_window;
+    QTemporaryDir m_modelDir;
 
 private slots:
     void initTestCase() {
@@ -58,6 +64,12 @@ private slots:
         m_window = std::make_unique<ui::MainWindow>(*m_services);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        // A model in My models, for the details pane to describe.
+        QVERIFY(m_modelDir.isValid());
+        test::makeChatModelDir(m_modelDir.path().toStdString());
+        auto* library = m_window->findChild<ui::LibraryPanel*>();
+        library->importFolder(m_modelDir.path());
+        QTRY_VERIFY_WITH_TIMEOUT(library->models().rowOfFolder(m_modelDir.path()) >= 0, test::kPatienceMs);
     }
     void cleanupTestCase() {
         m_window.reset();
@@ -73,17 +85,20 @@ private slots:
     void everyPageFits_data() {
         QTest::addColumn<QSize>("size");
         QTest::addColumn<Page>("page");
+        QTest::addColumn<bool>("myModel");  // Models: the details of a model on this machine, not a hub's
         for (const QSize size : {kSmallLaptop, kLaptop}) {
             const QString at = QString("%1x%2 ").arg(size.width()).arg(size.height());
-            QTest::newRow(qPrintable(at + "chat")) << size << Page::Chat;
-            QTest::newRow(qPrintable(at + "models")) << size << Page::Models;
-            QTest::newRow(qPrintable(at + "server")) << size << Page::Server;
-            QTest::newRow(qPrintable(at + "settings")) << size << Page::Settings;
+            QTest::newRow(qPrintable(at + "chat")) << size << Page::Chat << false;
+            QTest::newRow(qPrintable(at + "models, a hub's model")) << size << Page::Models << false;
+            QTest::newRow(qPrintable(at + "models, my model")) << size << Page::Models << true;
+            QTest::newRow(qPrintable(at + "server")) << size << Page::Server << false;
+            QTest::newRow(qPrintable(at + "settings")) << size << Page::Settings << false;
         }
     }
     void everyPageFits() {
         QFETCH(QSize, size);
         QFETCH(Page, page);
+        QFETCH(bool, myModel);
         m_window->resize(size);
         m_window->showPage(page);
         // The fullest state of each page: the chat's settings open, a model's details shown.
@@ -94,7 +109,15 @@ private slots:
         if (page == Page::Models) {
             auto* results = child<QTableView>(*m_window, "resultsView");
             QTRY_VERIFY(results->model()->rowCount() > 0);  // Pagoda's picks, without a network
+            results->clearSelection();
             results->selectRow(0);
+            QTRY_VERIFY(child<QWidget>(*m_window, "hubLinkLabel")->isVisible());
+            if (myModel) {
+                auto* library = m_window->findChild<ui::LibraryPanel*>();
+                library->findChild<QTableView*>("libraryView")->clearSelection();
+                library->findChild<QTableView*>("libraryView")->selectRow(library->models().rowOfFolder(m_modelDir.path()));
+                QTRY_VERIFY(child<QWidget>(*m_window, "locationLabel")->isVisible());
+            }
         }
         QTRY_COMPARE(m_window->size(), size);
         // Layout requests travel up one parent per pass of the event loop: let them all arrive.

@@ -441,6 +441,35 @@ private slots:
         QVERIFY(child<QLabel>(*page, "locationLabel")->isVisible());
     }
 
+    // The pane follows the last click, between the hub's results and My models, even when the
+    // row clicked was already selected.
+    void detailsFollowTheLastClickedModel() {
+        QTemporaryDir folder;
+        test::makeChatModelDir(folder.path().toStdString());
+        auto page = openPage();
+        auto* library = page->findChild<ui::LibraryPanel*>();
+        library->importFolder(folder.path());
+        QTRY_VERIFY_WITH_TIMEOUT(library->models().rowCount() == 1, test::kPatienceMs);
+        const QString local = library->models().modelAt(0).name();
+        search(*page, "tiny");
+        auto* results = child<QTableView>(*page, "resultsView");
+        auto* libraryView = child<QTableView>(*page, "libraryView");
+        const auto click = [](QTableView* view, int row) {
+            const QRect cell = view->visualRect(view->model()->index(row, 0));
+            QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+        };
+        auto* title = child<QLabel>(*page, "detailsTitle");
+        click(results, 0);
+        const QString hubTitle = title->text();
+        QVERIFY(hubTitle != local);
+        click(libraryView, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(title->text(), local, test::kPatienceMs);
+        click(results, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(title->text(), hubTitle, test::kPatienceMs);
+        click(libraryView, 0);  // still the selected row there
+        QTRY_COMPARE_WITH_TIMEOUT(title->text(), local, test::kPatienceMs);
+    }
+
     // On a laptop-sized page no short column is cut; the name column takes the rest and
     // shortens a long name in the middle, the whole name in its tooltip.
     void columnsFitAndLongNamesAreElidedInTheMiddle() {

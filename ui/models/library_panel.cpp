@@ -82,6 +82,10 @@ LibraryPanel::LibraryPanel(DesktopServices& services, QWidget* parent)
         updateButtons();
         if (const hub::LocalModel* model = selected()) emit modelSelected(*model);
     });
+    // A click on the row already selected shows it again (the pane may show a hub's model now).
+    connect(m_view, &QTableView::clicked, this, [this] {
+        if (const hub::LocalModel* model = selected()) emit modelSelected(*model);
+    });
     connect(m_view, &QTableView::doubleClicked, this, &LibraryPanel::loadSelected);
     connect(m_load, &QPushButton::clicked, this, &LibraryPanel::loadSelected);
     connect(m_unload, &QPushButton::clicked, &m_services.loader(), &ModelLoader::unload);

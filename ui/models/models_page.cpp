@@ -43,7 +43,12 @@ ModelsPage::ModelsPage(DesktopServices& services, QWidget* parent) : QWidget(par
 
     connect(m_search, &HubSearchPanel::selected, m_details, &ModelDetailsPanel::showModel);
     connect(m_search, &HubSearchPanel::cleared, m_details, &ModelDetailsPanel::clear);
-    connect(m_library, &LibraryPanel::modelSelected, m_details, &ModelDetailsPanel::showLocalModel);
+    // The pane shows one model at a time: a hub result's row lets go when a model of the
+    // library is shown (its clear() comes first), so clicking that result again shows it again.
+    connect(m_library, &LibraryPanel::modelSelected, this, [this](const hub::LocalModel& model) {
+        if (auto* results = m_search->findChild<QTableView*>("resultsView")) results->selectionModel()->clear();
+        m_details->showLocalModel(model);
+    });
     connect(m_details, &ModelDetailsPanel::sizesKnown, &m_search->results(), &ResultsModel::setSizes);
     connect(m_details, &ModelDetailsPanel::downloadRequested, this, [this](const hub::DownloadRequest& request) {
         m_services.downloads().enqueue(request);

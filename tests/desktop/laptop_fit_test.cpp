@@ -131,6 +131,9 @@ private slots:
         }
         if (!test::fullyVisible(*m_window->statusBar(), &why)) problems << why;
         problems << test::layoutProblems(*m_window);
+        if (page == Page::Models)
+            for (const char* table : {"resultsView", "libraryView"})
+                problems << test::cutColumns(*child<QTableView>(*m_window, table), 0);  // names elide
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
     }
 

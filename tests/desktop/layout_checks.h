@@ -8,7 +8,9 @@
 #include <QLabel>
 #include <QLayout>
 #include <QScrollArea>
+#include <QHeaderView>
 #include <QStringList>
+#include <QTableView>
 #include <QWidget>
 
 #include <vector>
@@ -113,6 +115,23 @@ inline QStringList layoutProblems(QWidget& root) {
                                          detail::rectText(b->geometry()));
             }
         }
+    }
+    return problems;
+}
+
+// Columns of a table narrower than their header or their widest cell, the stretched one left
+// out (it elides on purpose).
+inline QStringList cutColumns(QTableView& view, int stretchedColumn) {
+    QStringList problems;
+    QHeaderView* header = view.horizontalHeader();
+    for (int column = 0; column < view.model()->columnCount(); ++column) {
+        if (column == stretchedColumn || header->isSectionHidden(column)) continue;
+        const int needed =
+            std::max(static_cast<QAbstractItemView&>(view).sizeHintForColumn(column), header->sectionSizeHint(column));
+        if (header->sectionSize(column) < needed)
+            problems << QStringLiteral("column cut: %1 column \"%2\" is %3 px, needs %4")
+                            .arg(view.objectName(), view.model()->headerData(column, Qt::Horizontal).toString())
+                            .arg(header->sectionSize(column)).arg(needed);
     }
     return problems;
 }

@@ -29,6 +29,21 @@ Result<hub::HubEndpoint> readHubEndpoint(const QCommandLineParser& parser) {
     return endpoint;
 }
 
+QString describeHubFailure(const hub::FailureAdvice& advice, hub::HubKind hub, bool mirror) {
+    QString text = advice.sentence;
+    if (advice.switchingHubHelps) {
+        if (hub == hub::HubKind::ModelScope) text += " (--hub huggingface, or --hub huggingface --mirror)";
+        else text += mirror ? " (--hub modelscope, or leave out --mirror)" : " (--hub modelscope, or --mirror)";
+    }
+    if (!advice.details.isEmpty() && advice.details != advice.sentence) text += "\n  details: " + advice.details;
+    return text;
+}
+
+QString describeHubFailure(const hub::HubError& error, const hub::HubEndpoint& endpoint, const QString& model) {
+    return describeHubFailure(hub::adviceFor(error, endpoint.kind, endpoint.isMirror, model), endpoint.kind,
+                              endpoint.isMirror);
+}
+
 QString formatDuration(qint64 seconds) {
     if (seconds < 0) return "--:--";
     if (seconds >= 3600) return QString("%1:%2:%3").arg(seconds / 3600).arg(seconds / 60 % 60, 2, 10, QChar('0')).arg(seconds % 60, 2, 10, QChar('0'));

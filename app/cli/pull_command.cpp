@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 #include "app/cli/hub_options.h"
 #include "app/hub/download_queue.h"
 #include "app/hub/gguf_quants.h"
@@ -66,7 +68,9 @@ int runPull(const QStringList& arguments) {
     const bool terminal = isatty(STDERR_FILENO);
     QElapsedTimer sinceLine;
     sinceLine.start();
+    std::optional<hub::DownloadProgress> failed;  // the classified failure, for what `finished` reports
     QObject::connect(&queue, &hub::DownloadQueue::progress, [&](const hub::DownloadProgress& p) {
+        if (p.state == hub::DownloadState::Failed) failed = p;
         if (p.state != hub::DownloadState::Downloading) return;
         if (terminal) {
             err << "\r" << progressLine(p, true) << "   " << Qt::flush;
@@ -85,7 +89,13 @@ int runPull(const QStringList& arguments) {
                              out << folder << "\n";
                              status = 0;
                          } else {
-                             err << "pagoda pull: " << message << "\n";
+                             err << "pagoda pull: "
+                                 << (failed ? describeHubFailure(hub::adviceFor(failed->failure, failed->httpStatus,
+                                                                                failed->error, failed->hub,
+                                                                                failed->viaMirror, failed->modelId),
+                                                                 failed->hub, failed->viaMirror)
+                                            : message)
+                                 << "\n";
                          }
                          QCoreApplication::exit(status);
                      });

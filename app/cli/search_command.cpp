@@ -95,7 +95,7 @@ int runSearch(const QStringList& arguments) {
     QString page;
     do {  // page through until the limit: the hubs' pages are smaller than what was asked
         auto result = client->search(query, page);
-        if (!result) return fail(QString::fromStdString(result.error().message));
+        if (!result) return fail(describeHubFailure(result.error(), *endpoint));
         for (auto& m : result->models)
             if (int(found.size()) < limit) found.push_back(m);
         page = result->nextPage;

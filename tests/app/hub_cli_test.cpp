@@ -144,6 +144,19 @@ private slots:
         QVERIFY(bad.err.contains("huggingface or modelscope"));
     }
 
+    // A hub nothing answers at: search and pull say what happened and the flags that try
+    // elsewhere, with the URL kept as details, as the window does.
+    void unreachableHubSaysWhatToDoNext() {
+        const QString closed = pagoda::test::closedLoopbackUrl().toString();
+        for (const QString& command : {QString("search"), QString("pull")}) {
+            const Run run = pagoda({command, command == "pull" ? "Qwen/Tiny-Chat" : "tiny", "--endpoint", closed});
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains("refused the connection") && run.err.contains("(--hub modelscope, or --mirror)") &&
+                         run.err.contains("details: ") && run.err.contains("127.0.0.1"),
+                     qPrintable(command + ": " + run.err));
+        }
+    }
+
     // libcurl reads the proxy variables itself; this shows they reach it: a proxy that
     // refuses connections breaks the search, and NO_PROXY for the hub's host mends it.
     void proxyVariablesAreHonoured() {

@@ -31,6 +31,7 @@
 #include "app/desktop/desktop_services.h"
 #include "app/hub/model_paths.h"
 #include "tests/desktop/widget_lookup.h"
+#include "tests/support/chat_model_dir.h"
 #include "tests/support/patience.h"
 #include "ui/chat/chat_page.h"
 #include "ui/chat/chat_settings_panel.h"
@@ -154,6 +155,7 @@ private slots:
     void failedAnswerOffersRetry();
     void pickerChoosesWhoAnswersPerChat();
     void aChatsOwnModelIsLoadedBeforeItsFirstMessageIsSent();
+    void pickerListsModelsImportedMeanwhile();
     void emptyChatSuggestsPromptsThatFillTheComposer();
 };
 
@@ -161,6 +163,7 @@ void ChatPageTest::init() {
     QVERIFY(m_dataDir.isValid());
     DesktopServices::Options options;
     options.databasePath = m_dataDir.filePath(QString("chat-%1.sqlite").arg(QTest::currentTestFunction()));
+    options.library.importsFile = m_dataDir.filePath(QString("imports-%1.json").arg(QTest::currentTestFunction()));
     m_services = std::make_unique<DesktopServices>(std::move(options));
     m_generator.m_starts = m_generator.m_stops = 0;
     m_session = std::make_unique<chat::ConversationSession>(
@@ -666,6 +669,20 @@ void ChatPageTest::aChatsOwnModelIsLoadedBeforeItsFirstMessageIsSent() {
     QVERIFY(child<QWidget>(*m_page, "settingsPanel")->isVisible());
     QCOMPARE(m_window->focusWidget(), child<QLineEdit>(*m_page, "endpointUrlEdit"));
     QCOMPARE(combo->currentData().toString(), QString("local:") + hub::kDemoModelId);  // until a server is entered
+}
+
+// The library changes on the Models page; back on the chat, the picker lists what is there now.
+void ChatPageTest::pickerListsModelsImportedMeanwhile() {
+    auto* combo = child<QComboBox>(*m_page, "modelCombo");
+    QTRY_VERIFY_WITH_TIMEOUT(combo->findData(QString("local:") + hub::kDemoModelId) >= 0, test::kPatienceMs);
+    QTemporaryDir folder;
+    test::makeChatModelDir(folder.path().toStdString());
+    const auto imported = m_services->library().importFolder(folder.path());
+    QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+    QCOMPARE(combo->findData("local:" + imported->name()), -1);
+    m_page->hide();  // another page
+    m_page->show();
+    QTRY_VERIFY_WITH_TIMEOUT(combo->findData("local:" + imported->name()) >= 0, test::kPatienceMs);
 }
 
 QTEST_MAIN(ChatPageTest)

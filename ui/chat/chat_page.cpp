@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QShortcut>
+#include <QShowEvent>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QToolButton>
@@ -373,6 +374,8 @@ void ChatPage::updateThinking() {
 void ChatPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     m_composer->setFocus();
+    // Back from the Models page, where models may have been imported, deleted or downloaded.
+    if (!event->spontaneous()) m_picker->refresh();
 }
 
 }  // namespace pagoda::ui

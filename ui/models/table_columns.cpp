@@ -11,8 +11,6 @@ void fitColumns(QTableView& view, int nameColumn) {
     header->setStretchLastSection(false);
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(nameColumn, QHeaderView::Stretch);
-    // A name narrower than this is no longer recognisable; the table scrolls sideways instead.
-    header->setMinimumSectionSize(view.fontMetrics().horizontalAdvance(QStringLiteral("Qwen/Qwen3…8B")));
     view.setTextElideMode(Qt::ElideMiddle);
     view.setWordWrap(false);
 }

@@ -501,6 +501,7 @@ void ChatPageTest::exportAsksInDocumentsRemembersTheFolderAndConfirms() {
     const QString id = m_session->conversation().id;
     QSignalSpy notices(m_sidebar, &ConversationSidebar::notice);
     QSignalSpy exported(m_sidebar, &ConversationSidebar::exported);
+    m_services->settings().setExportFolder({});  // as on a first run, whatever ran before
 
     m_sidebar->askExport(id, ConversationSidebar::ExportFormat::Markdown);
     auto* dialog = child<QFileDialog>(*m_sidebar, "exportDialog");

@@ -70,7 +70,10 @@ bool isWorthRetrying(FailureKind kind) {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("pagoda::hub::FailureAdvice", text); }
+// The sentences' translation context, declared so that lupdate files them under it too.
+struct AdviceText {
+    Q_DECLARE_TR_FUNCTIONS(pagoda::hub::FailureAdvice)
+};
 
 // The hub as the person chose it, and the other two choices the Models page offers.
 QString hubTitle(HubKind hub, bool mirror) {
@@ -79,14 +82,14 @@ QString hubTitle(HubKind hub, bool mirror) {
 }
 
 QString otherHubs(HubKind hub, bool mirror) {
-    if (hub == HubKind::ModelScope) return tr("Hugging Face or hf-mirror.com");
-    return mirror ? tr("ModelScope or Hugging Face") : tr("ModelScope or hf-mirror.com");
+    if (hub == HubKind::ModelScope) return AdviceText::tr("Hugging Face or hf-mirror.com");
+    return mirror ? AdviceText::tr("ModelScope or Hugging Face") : AdviceText::tr("ModelScope or hf-mirror.com");
 }
 
 QString tokenAdvice(HubKind hub, bool mirror) {
-    if (hub == HubKind::ModelScope) return tr("set MODELSCOPE_API_TOKEN to a token of an account that may see it");
-    if (mirror) return tr("the mirror is never given your token: switch to Hugging Face with HF_TOKEN set");
-    return tr("accept its licence on its Hugging Face page and set HF_TOKEN to a token of that account");
+    if (hub == HubKind::ModelScope) return AdviceText::tr("set MODELSCOPE_API_TOKEN to a token of an account that may see it");
+    if (mirror) return AdviceText::tr("the mirror is never given your token: switch to Hugging Face with HF_TOKEN set");
+    return AdviceText::tr("accept its licence on its Hugging Face page and set HF_TOKEN to a token of that account");
 }
 
 }  // namespace
@@ -94,64 +97,64 @@ QString tokenAdvice(HubKind hub, bool mirror) {
 FailureAdvice adviceFor(FailureKind kind, int httpStatus, const QString& message, HubKind hub, bool mirror,
                         const QString& model) {
     const QString where = hubTitle(hub, mirror), others = otherHubs(hub, mirror);
-    const QString subject = model.isEmpty() ? tr("this model") : model;
+    const QString subject = model.isEmpty() ? AdviceText::tr("this model") : model;
     const QString status = QString::number(httpStatus);
     FailureAdvice advice{{}, message, false};
     switch (kind) {
         case FailureKind::Offline:
-            advice.sentence = tr("%1 cannot be reached: this computer seems to be offline, or its name server does not "
+            advice.sentence = AdviceText::tr("%1 cannot be reached: this computer seems to be offline, or its name server does not "
                                  "know the hub. Check the connection and retry, or switch to %2; behind a proxy, set "
                                  "HTTPS_PROXY.").arg(where, others);
             advice.switchingHubHelps = true;
             break;
         case FailureKind::Refused:
-            advice.sentence = tr("%1 refused the connection, or a firewall turned it away. Retry later, or switch to "
+            advice.sentence = AdviceText::tr("%1 refused the connection, or a firewall turned it away. Retry later, or switch to "
                                  "%2; behind a proxy, set HTTPS_PROXY.").arg(where, others);
             advice.switchingHubHelps = true;
             break;
         case FailureKind::Timeout:
-            advice.sentence = tr("%1 did not answer in time: the connection is slow or blocked. Retry, or switch to "
+            advice.sentence = AdviceText::tr("%1 did not answer in time: the connection is slow or blocked. Retry, or switch to "
                                  "%2; behind a proxy, set HTTPS_PROXY.").arg(where, others);
             advice.switchingHubHelps = true;
             break;
         case FailureKind::Dropped:
-            advice.sentence = tr("The connection to %1 broke off. Retry: downloads go on where they stopped.").arg(where);
+            advice.sentence = AdviceText::tr("The connection to %1 broke off. Retry: downloads go on where they stopped.").arg(where);
             break;
         case FailureKind::Tls:
-            advice.sentence = tr("The secure connection to %1 failed: its certificate could not be verified, often "
+            advice.sentence = AdviceText::tr("The secure connection to %1 failed: its certificate could not be verified, often "
                                  "because a proxy or firewall intercepts it. Set HTTPS_PROXY to your proxy, or switch "
                                  "to %2.").arg(where, others);
             advice.switchingHubHelps = true;
             break;
         case FailureKind::Proxy:
-            advice.sentence = tr("The proxy did not let the request through to %1. Check HTTPS_PROXY (or unset it) "
+            advice.sentence = AdviceText::tr("The proxy did not let the request through to %1. Check HTTPS_PROXY (or unset it) "
                                  "and retry.").arg(where);
             break;
-        case FailureKind::Stopped: advice.sentence = tr("Stopped."); break;
+        case FailureKind::Stopped: advice.sentence = AdviceText::tr("Stopped."); break;
         case FailureKind::NeedsToken:
-            advice.sentence = tr("%1 on %2 is gated or private: %3, then retry.").arg(subject, where, tokenAdvice(hub, mirror));
+            advice.sentence = AdviceText::tr("%1 on %2 is gated or private: %3, then retry.").arg(subject, where, tokenAdvice(hub, mirror));
             break;
         case FailureKind::NoAccess:
             advice.sentence = hub == HubKind::ModelScope
-                                  ? tr("ModelScope refused access to %1 (HTTP 403): %2, then retry.")
+                                  ? AdviceText::tr("ModelScope refused access to %1 (HTTP 403): %2, then retry.")
                                         .arg(subject, tokenAdvice(hub, mirror))
-                                  : tr("%1 refused access (HTTP 403): the token may be wrong, or not yet approved for "
+                                  : AdviceText::tr("%1 refused access (HTTP 403): the token may be wrong, or not yet approved for "
                                        "%2; ask for access on its page and retry once it is granted.").arg(where, subject);
             break;
         case FailureKind::NotFound:
             advice.sentence = model.isEmpty()
-                                  ? tr("%1 has no such model (HTTP 404): check the name, or look for it on %2.").arg(where, others)
-                                  : tr("%1 has no model %3 (HTTP 404): check the name, or look for it on %2.")
+                                  ? AdviceText::tr("%1 has no such model (HTTP 404): check the name, or look for it on %2.").arg(where, others)
+                                  : AdviceText::tr("%1 has no model %3 (HTTP 404): check the name, or look for it on %2.")
                                         .arg(where, others, model);
             advice.switchingHubHelps = true;
             break;
         case FailureKind::Busy:
-            advice.sentence = tr("%1 is busy or having trouble (HTTP %3): retry in a few minutes, or switch to %2.")
+            advice.sentence = AdviceText::tr("%1 is busy or having trouble (HTTP %3): retry in a few minutes, or switch to %2.")
                                   .arg(where, others, status);
             advice.switchingHubHelps = true;
             break;
         case FailureKind::HttpStatus:
-            advice.sentence = tr("%1 answered HTTP %3: retry, or switch to %2.").arg(where, others, status);
+            advice.sentence = AdviceText::tr("%1 answered HTTP %3: retry, or switch to %2.").arg(where, others, status);
             advice.switchingHubHelps = true;
             break;
         case FailureKind::Other:

@@ -180,5 +180,16 @@ int main(int argc, char** argv) {
     window.session().send(chinese ? QString::fromUtf8("写一首诗") : "Tell me a fortune");
     while (window.session().isGenerating()) QTest::qWait(100);
     save(&window, QString("%1/demo-%2.png").arg(outDir, suffix));
+
+    // A new chat: the model picker says who answers, and suggestions wait for a first question.
+    window.session().startNew(store::GenerationSettings{});
+    save(&window, QString("%1/new-chat-%2.png").arg(outDir, suffix));
+
+    if (auto* shortcuts = window.findChild<QAbstractButton*>("shortcutsButton")) {
+        shortcuts->click();
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (top->isVisible() && top->inherits("pagoda::ui::ShortcutsDialog"))
+                save(top, QString("%1/shortcuts-%2.png").arg(outDir, suffix));
+    }
     return 0;
 }

@@ -26,7 +26,7 @@ std::optional<ModelShape> shapeFromConfig(const HubClient& hub, const QString& i
 
 }  // namespace
 
-Result<RepoQuants> fetchRepoQuants(const HubClient& hub, const QString& id) {
+HubResult<RepoQuants> fetchRepoQuants(const HubClient& hub, const QString& id) {
     auto info = hub.modelInfo(id);
     if (!info) return info.error();
     auto listing = hub.listFiles(info->id, info->revision);
@@ -34,7 +34,7 @@ Result<RepoQuants> fetchRepoQuants(const HubClient& hub, const QString& id) {
     RepoQuants repo{*info, *listing, isGgufRepository(*listing), {}, std::nullopt, {}};
     if (!repo.ggufRepository) return repo;  // a safetensors repo: no quants on offer
     auto quants = ggufQuants(*listing, info->id);
-    if (!quants) return quants.error();
+    if (!quants) return HubError(quants.error());
     repo.quants = std::move(*quants);
     bool hasConfig = false;
     for (const HubFile& f : *listing) hasConfig |= f.path == "config.json";

@@ -22,7 +22,7 @@ struct RepoQuants {
 };
 
 // Blocking (model info, the listing, one or two small files): call it off the GUI thread.
-Result<RepoQuants> fetchRepoQuants(const HubClient& hub, const QString& id);
+HubResult<RepoQuants> fetchRepoQuants(const HubClient& hub, const QString& id);
 
 // The estimate for one quant: its files' bytes as the weights, plus the KV cache and
 // overhead the shape gives (weights and overhead only when the shape is unknown).

@@ -261,6 +261,30 @@ private slots:
         QVERIFY(child<QLabel>(*page, "resultsCaption")->text().startsWith("Models on"));
     }
 
+    // The details pane says a failed file list as the search does (words first, the URL in
+    // the tooltip) and its Retry reads the list again.
+    void failedFileListSaysWhatToDoAndRetries() {
+        auto page = openPage();
+        search(*page, "tiny");
+        auto* view = child<QTableView>(*page, "resultsView");
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 2, test::kPatienceMs);
+        Offline offline;
+        view->selectRow(0);
+        auto* status = child<QLabel>(*page, "detailsStatus");
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("error").toBool(), test::kPatienceMs);
+        QVERIFY2(status->text().contains("refused the connection") && !status->text().contains("127.0.0.1"),
+                 qPrintable(status->text()));
+        QVERIFY2(status->toolTip().contains("127.0.0.1"), qPrintable(status->toolTip()));
+        auto* retry = child<QPushButton>(*page, "detailsRetryButton");
+        QVERIFY(retry->isVisibleTo(page.get()));
+
+        offline.online();
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QTableWidget>(*page, "filesView")->rowCount() > 0, test::kPatienceMs);
+        QVERIFY(!status->property("error").toBool());
+        QVERIFY(!retry->isVisibleTo(page.get()));
+    }
+
     // Issue 21 item 7: a download that failed offline says what to do in words (the URL only
     // in the tooltip) and its Retry starts it again.
     void failedDownloadSaysWhatToDoAndRetries() {

@@ -31,7 +31,7 @@ QLabel* valueLabel(QWidget* parent, const char* objectName) {
 
 // What the background read of a selected model brings: a GGUF repo's quants, else the plan.
 struct DetailsAnswer {
-    std::optional<Result<hub::RepoQuants>> quants;
+    std::optional<hub::HubResult<hub::RepoQuants>> quants;
     std::optional<hub::HubResult<hub::DownloadPlan>> plan;
 };
 
@@ -116,6 +116,10 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
     bodyLayout->addWidget(m_download, 0, Qt::AlignRight);
 
     m_status = valueLabel(this, "detailsStatus");
+    m_retry = new QPushButton(tr("Retry"), this);
+    m_retry->setObjectName("detailsRetryButton");
+    m_retry->hide();
+    connect(m_retry, &QPushButton::clicked, this, [this] { showModel(m_row, m_choice); });
     m_busy = new QProgressBar(this);
     m_busy->setObjectName("detailsBusy");
     m_busy->setRange(0, 0);
@@ -132,6 +136,7 @@ ModelDetailsPanel::ModelDetailsPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_summary);
     layout->addWidget(m_busy);
     layout->addWidget(m_status);
+    layout->addWidget(m_retry, 0, Qt::AlignLeft);
     layout->addWidget(m_body, 1);
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName("detailsScroll");
@@ -211,12 +216,17 @@ void ModelDetailsPanel::showModel(const ResultRow& row, HubChoice choice) {
         [this, generation](DetailsAnswer answer) {
             if (generation != m_generation) return;
             m_busy->hide();
-            const Error* failure = answer.quants && !*answer.quants ? &answer.quants->error()
-                                   : answer.plan && !*answer.plan  ? &answer.plan->error()
-                                                                   : nullptr;
-            if (failure)
-                return showStatus(tr("Could not read the files of %1: %2").arg(m_row.id, QString::fromStdString(failure->message)),
-                                  true);
+            const hub::HubError* failure = answer.quants && !*answer.quants ? &answer.quants->error()
+                                           : answer.plan && !*answer.plan  ? &answer.plan->error()
+                                                                           : nullptr;
+            if (failure) {  // the sentence with its next step, as the search says it; the URL in the tooltip
+                const auto advice = hub::adviceFor(*failure, hubKindOf(m_choice), m_choice == HubChoice::Mirror, m_row.id);
+                showStatus(tr("Could not read the files of %1: %2").arg(m_row.id, advice.sentence), true);
+                m_status->setToolTip(advice.details);
+                m_status->setAccessibleDescription(advice.details);
+                m_retry->show();
+                return;
+            }
             showStatus({}, false);
             if (answer.quants) return showQuants(**answer.quants);
             showPlan(**answer.plan);
@@ -362,6 +372,11 @@ void ModelDetailsPanel::showMemory(qint64 weightBytes) {
     }
 }
 
-void ModelDetailsPanel::showStatus(const QString& text, bool error) { showInlineStatus(*m_status, text, error); }
+void ModelDetailsPanel::showStatus(const QString& text, bool error) {
+    showInlineStatus(*m_status, text, error);
+    m_status->setToolTip({});
+    m_status->setAccessibleDescription({});
+    m_retry->hide();
+}
 
 }  // namespace pagoda::ui

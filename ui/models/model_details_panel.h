@@ -69,6 +69,7 @@ private:
     QComboBox* m_quant;
     std::optional<hub::RepoQuants> m_quants;  // a GGUF repository's offer; unset for safetensors repos
     QPushButton* m_download;
+    QPushButton* m_retry;  // after a failed file list: read it again
     QWidget* m_body;
 };
 

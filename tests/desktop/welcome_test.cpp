@@ -16,6 +16,7 @@
 #include "tests/support/chat_model_dir.h"
 #include "tests/support/fake_hub_process.h"
 #include "tests/support/patience.h"
+#include "ui/eliding_combo_box.h"
 #include "ui/models/welcome_dialog.h"
 
 using namespace pagoda;
@@ -234,6 +235,24 @@ private slots:
 
     // Issue 21 item 1: rows squeezed until they overlapped (combo boxes as slivers, "Memorv").
     void layoutHoldsAtEverySizeItCanTake() { checkLayoutBeforeAndAfterAFailure(); }
+
+    // At its smallest the model box cannot show a whole catalog line: it ends in "…" (Qt
+    // let the text run under the arrow, "needs 1.91 GiE") and the tooltip has all of it.
+    void longModelLinesAreElidedNotCut() {
+        const auto welcome = openWelcome(hub::loadCatalog().value());
+        QVERIFY(welcome);
+        welcome->resize(welcome->minimumSizeHint());
+        QCoreApplication::processEvents();
+        auto* combo = qobject_cast<ui::ElidingComboBox*>(child<QComboBox>(*welcome, "modelCombo"));
+        QVERIFY(combo);
+        const QString shown = combo->displayedText();
+        QVERIFY2(shown != combo->currentText() && shown.endsWith(QChar(0x2026)), qPrintable(shown));
+        QVERIFY(combo->fontMetrics().horizontalAdvance(shown) < combo->width());
+        QCOMPARE(combo->toolTip(), combo->currentText());
+        welcome->resize(kLaptop);  // wide enough again: the whole line, and the box's own tooltip
+        QCoreApplication::processEvents();
+        if (combo->displayedText() == combo->currentText()) QVERIFY(combo->toolTip() != combo->currentText());
+    }
 
     // Issue 21 items 1 and 7: offline, the dialog says what to do in words (the URL and curl's
     // message only in the details), keeps the hub choice usable, and Retry asks again, here

@@ -11,6 +11,7 @@
 
 #include "app/desktop/desktop_services.h"
 #include "ui/background.h"
+#include "ui/eliding_combo_box.h"
 
 namespace pagoda::ui {
 
@@ -39,13 +40,12 @@ ModelPicker::ModelPicker(DesktopServices& services, QWidget* parent) : QWidget(p
     setObjectName("modelPicker");
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_combo = new QComboBox(this);
+    m_combo = new ElidingComboBox(Qt::ElideMiddle, this);
     m_combo->setObjectName("modelCombo");
     // As wide as a typical name, not the longest: a long GGUF name must not push the header
     // past a laptop's width. The list opens as wide as its names need.
     m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_combo->setMinimumContentsLength(22);
-    m_combo->view()->setTextElideMode(Qt::ElideMiddle);
     m_combo->setToolTip(tr("The model or server that answers this chat"));
     m_combo->setAccessibleName(tr("Model for this chat"));
     m_busy = new QProgressBar(this);

@@ -20,6 +20,7 @@
 #include "app/host/engine_settings.h"
 #include "ui/inline_status.h"
 #include "ui/background.h"
+#include "ui/eliding_combo_box.h"
 #include "ui/models/hub_choice.h"
 #include "ui/models/model_texts.h"
 #include "ui/models/start_after_download.h"
@@ -85,7 +86,7 @@ WelcomeDialog::WelcomeDialog(DesktopServices& services, std::vector<hub::Catalog
     m_gpu->setObjectName("gpuLabel");
     m_gpu->setWordWrap(true);
 
-    m_model = new QComboBox(this);
+    m_model = new ElidingComboBox(Qt::ElideRight, this);  // the name first; the text below gives the sizes
     m_model->setObjectName("modelCombo");
     m_model->setAccessibleName(tr("Model to download"));
     for (const auto& entry : m_catalog) {

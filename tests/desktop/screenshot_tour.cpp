@@ -15,6 +15,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -132,6 +133,11 @@ int main(int argc, char** argv) {
     save(&window, QString("%1/chat-%2.png").arg(outDir, suffix));
 
     window.showPage(ui::MainWindow::Page::Models);
+    if (auto* library = window.findChild<QTableView*>("libraryView")) {  // the details pane on the loaded model
+        QApplication::processEvents();
+        const QRect cell = library->visualRect(library->model()->index(0, 0));
+        QTest::mouseClick(library->viewport(), Qt::LeftButton, {}, cell.center());
+    }
     save(&window, QString("%1/models-%2.png").arg(outDir, suffix));
 
     window.showPage(ui::MainWindow::Page::Server);

@@ -1185,12 +1185,12 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::LibraryPanel</name>
     <message>
-        <location filename="../../ui/models/library_panel.cpp" line="+39"/>
+        <location filename="../../ui/models/library_panel.cpp" line="+40"/>
         <source>Downloaded models</source>
         <translation>已下载的模型</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
@@ -1565,12 +1565,12 @@ Last message: %2</source>
         <translation>模型站页面：</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+31"/>
         <source>Model files</source>
         <translation>模型文件</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-27"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
@@ -1581,12 +1581,17 @@ Last message: %2</source>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+85"/>
+        <location line="+91"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-80"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>Added to downloads</source>
         <translation>已加入下载</translation>
     </message>
@@ -1616,12 +1621,12 @@ Last message: %2</source>
         <translation>正在从 %1 读取文件列表…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Could not read the files of %1: %2</source>
         <translation>无法读取 %1 的文件：%2</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <location line="+71"/>
         <source>%1 parameters</source>
         <translation>%1 参数</translation>
@@ -2387,7 +2392,7 @@ Last message: %2</source>
 <context>
     <name>pagoda::ui::WelcomeDialog</name>
     <message>
-        <location filename="../../ui/models/welcome_dialog.cpp" line="+58"/>
+        <location filename="../../ui/models/welcome_dialog.cpp" line="+59"/>
         <source>Welcome to Pagoda</source>
         <translation>欢迎使用 Pagoda</translation>
     </message>

@@ -1,6 +1,7 @@
 // A status line inside a page (not a dialog): hidden when empty, red for errors, with an
 // "error" property tests and style sheets can read. Every page reports hub and disk
-// outcomes this way.
+// outcomes this way. A failure's technical details (the URL, curl's words) go in the tooltip
+// and the accessible description, not the line itself; a status without them clears both.
 #pragma once
 
 #include <QLabel>
@@ -8,6 +9,6 @@
 
 namespace pagoda::ui {
 
-void showInlineStatus(QLabel& label, const QString& text, bool error);
+void showInlineStatus(QLabel& label, const QString& text, bool error, const QString& details = {});
 
 }  // namespace pagoda::ui

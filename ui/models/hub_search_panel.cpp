@@ -173,9 +173,8 @@ void HubSearchPanel::showSearchFailure(HubChoice choice, const hub::HubError& er
         m_retryPage.clear();
         showPicks();
     }
-    showStatus(tr("Could not search %1: %2").arg(hubChoiceTitle(choice), advice.sentence), true);
-    m_status->setToolTip(advice.details);
-    m_status->setAccessibleDescription(advice.details);
+    showInlineStatus(*m_status, tr("Could not search %1: %2").arg(hubChoiceTitle(choice), advice.sentence), true,
+                     advice.details);
     m_retry->show();
 }
 
@@ -213,8 +212,6 @@ void HubSearchPanel::runSearch(const QString& text, const QString& page) {
 
 void HubSearchPanel::showStatus(const QString& text, bool error) {
     showInlineStatus(*m_status, text, error);
-    m_status->setToolTip({});
-    m_status->setAccessibleDescription({});
     m_retry->hide();  // shown again by showSearchFailure, after this
 }
 

@@ -221,9 +221,8 @@ void ModelDetailsPanel::showModel(const ResultRow& row, HubChoice choice) {
                                                                            : nullptr;
             if (failure) {  // the sentence with its next step, as the search says it; the URL in the tooltip
                 const auto advice = hub::adviceFor(*failure, hubKindOf(m_choice), m_choice == HubChoice::Mirror, m_row.id);
-                showStatus(tr("Could not read the files of %1: %2").arg(m_row.id, advice.sentence), true);
-                m_status->setToolTip(advice.details);
-                m_status->setAccessibleDescription(advice.details);
+                showInlineStatus(*m_status, tr("Could not read the files of %1: %2").arg(m_row.id, advice.sentence), true,
+                                 advice.details);
                 m_retry->show();
                 return;
             }
@@ -374,8 +373,6 @@ void ModelDetailsPanel::showMemory(qint64 weightBytes) {
 
 void ModelDetailsPanel::showStatus(const QString& text, bool error) {
     showInlineStatus(*m_status, text, error);
-    m_status->setToolTip({});
-    m_status->setAccessibleDescription({});
     m_retry->hide();
 }
 

@@ -265,7 +265,6 @@ void WelcomeDialog::startDownload() {
     m_skip->setText(tr("Close"));
     m_progress->setValue(0);
     m_progress->show();
-    m_status->setToolTip({});
     showStatus(tr("Downloading %1. You can close this window: the model loads when the download ends, and the "
                   "download continues on the Models page.").arg(entry.name),
                false);
@@ -290,9 +289,7 @@ void WelcomeDialog::onProgress(const hub::DownloadProgress& progress) {
 void WelcomeDialog::showFailure(const hub::FailureAdvice& advice) {
     m_failed = true;
     m_progress->hide();
-    showStatus(advice.sentence, true);
-    m_status->setToolTip(advice.details);
-    m_status->setAccessibleDescription(advice.details);
+    showInlineStatus(*m_status, advice.sentence, true, advice.details);
     m_model->setEnabled(true);
     m_hub->setEnabled(true);
     m_start->setText(tr("Retry"));
